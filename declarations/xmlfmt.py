@@ -1,0 +1,42 @@
+"""Formatting values the way the message schemas expect them.
+
+Kept in one place because the CEB and ITMATT schemas share the rules: plain decimals (never
+exponent notation) with at most a given number of fraction digits, and compact timestamps.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+_QUANTS = {n: Decimal(1).scaleb(-n) for n in range(0, 9)}
+
+
+def decimal_text(value: Decimal, places: int = 5, total_digits: int = 19) -> str:
+    """``value`` rounded half-up to ``places`` decimals, without trailing zeros or exponent.
+
+    Raises ``ValueError`` when the result has more than ``total_digits`` digits, which the
+    schemas would reject (``totalDigits="19"``).
+    """
+    q = value.quantize(_QUANTS[places], rounding=ROUND_HALF_UP)
+    text = format(q.normalize(), "f") if q else "0"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    digits = sum(ch.isdigit() for ch in text.lstrip("-0").replace(".", "")) or 1
+    if digits > total_digits:
+        raise ValueError(f"{value} has more than {total_digits} digits")
+    return text
+
+
+def round_money(value: Decimal, places: int = 5) -> Decimal:
+    return value.quantize(_QUANTS[places], rounding=ROUND_HALF_UP)
+
+
+def compact_datetime(value: datetime) -> str:
+    """YYYYMMDDhhmmss, as CEB appTime/payTime."""
+    return value.strftime("%Y%m%d%H%M%S")
+
+
+def compact_date(value: date) -> str:
+    """YYYYMMDD, as CEB declTime/ieDate."""
+    return value.strftime("%Y%m%d")

@@ -1,0 +1,42 @@
+"""Loading XSDs once and validating trees against them.
+
+Schemas are read from files the operator controls (the project's own ``schemas/`` folder or
+the directory configured as ``CEB_XSD_DIR``); they are parsed without network access and cached
+per path, since compiling the CEB schemas costs far more than validating one message.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from lxml import etree
+
+from declarations.errors import SchemaValidationError
+
+PROJECT_SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"
+
+_cache: dict[Path, etree.XMLSchema] = {}
+_lock = threading.Lock()
+
+
+def load(path: str | Path) -> etree.XMLSchema:
+    """The compiled schema at ``path`` (cached). Imports resolve relative to the file."""
+    key = Path(path).resolve()
+    schema = _cache.get(key)
+    if schema is None:
+        with _lock:
+            schema = _cache.get(key)
+            if schema is None:
+                parser = etree.XMLParser(no_network=True, resolve_entities=False)
+                schema = etree.XMLSchema(etree.parse(str(key), parser))
+                _cache[key] = schema
+    return schema
+
+
+def validate(root: etree._Element, schema: etree.XMLSchema, what: str) -> None:
+    """Raise :class:`SchemaValidationError` listing every violation, or return quietly."""
+    if schema.validate(root):
+        return
+    problems = [f"line {e.line}: {e.message}" for e in schema.error_log]  # type: ignore[attr-defined]
+    raise SchemaValidationError(f"{what} does not validate against its schema", problems)
