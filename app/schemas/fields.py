@@ -1,0 +1,103 @@
+"""Marshmallow fields for customs data: ISO codes, HS codes, S10 ids, exact decimals."""
+
+from __future__ import annotations
+
+import decimal
+from typing import Any
+
+import pycountry
+from marshmallow import ValidationError, fields
+
+from declarations import s10
+from tariff_tables import nomenclature
+
+
+class Country(fields.String):
+    """ISO 3166-1 alpha-2 country code, normalised to upper case."""
+
+    def _deserialize(self, value: Any, attr, data, **kwargs) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs).strip().upper()
+        if len(text) != 2 or pycountry.countries.get(alpha_2=text) is None:
+            raise ValidationError(f"{value!r} is not an ISO 3166-1 alpha-2 country code")
+        return text
+
+
+class Currency(fields.String):
+    """ISO 4217 alphabetic currency code."""
+
+    def _deserialize(self, value: Any, attr, data, **kwargs) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs).strip().upper()
+        if len(text) != 3 or pycountry.currencies.get(alpha_3=text) is None:
+            raise ValidationError(f"{value!r} is not an ISO 4217 currency code")
+        return text
+
+
+class HsCode(fields.String):
+    """HS code, 6–10 digits, whose chapter and heading exist; dots and spaces removed."""
+
+    def _deserialize(self, value: Any, attr, data, **kwargs) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        problem = nomenclature.check(text)
+        if problem:
+            raise ValidationError(f"{value!r}: {problem}")
+        return nomenclature.normalise(text)
+
+
+class S10Field(fields.String):
+    """UPU S10 item identifier with a verified check digit."""
+
+    def _deserialize(self, value: Any, attr, data, **kwargs) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            return str(s10.parse(text))
+        except s10.S10Error as exc:
+            raise ValidationError(f"{value!r} is not a valid S10 id: {exc}") from exc
+
+
+class ExactDecimal(fields.Field):
+    """A decimal read exactly (floats via their shortest repr), with limits on sign and scale.
+
+    JSON numbers arrive as floats; ``Decimal(str(x))`` keeps what the client wrote
+    (``12.5``) instead of the binary expansion.
+    """
+
+    def __init__(
+        self,
+        *,
+        places: int,
+        positive: bool = True,
+        allow_zero: bool = False,
+        max_value: decimal.Decimal | None = None,
+        **kwargs: Any,
+    ):
+        super().__init__(**kwargs)
+        self.places = places
+        self.positive = positive
+        self.allow_zero = allow_zero
+        self.max_value = max_value
+
+    def _deserialize(self, value: Any, attr, data, **kwargs) -> decimal.Decimal:
+        if isinstance(value, bool) or not isinstance(value, str | int | float | decimal.Decimal):
+            raise ValidationError("must be a number")
+        try:
+            number = decimal.Decimal(str(value).strip())
+        except decimal.InvalidOperation as exc:
+            raise ValidationError(f"{value!r} is not a number") from exc
+        if not number.is_finite():
+            raise ValidationError("must be a finite number")
+        exponent = number.as_tuple().exponent
+        if isinstance(exponent, int) and -exponent > self.places:
+            raise ValidationError(f"at most {self.places} decimal places")
+        if self.positive:
+            if number < 0 or (number == 0 and not self.allow_zero):
+                raise ValidationError("must be greater than zero" if not self.allow_zero
+                                      else "must not be negative")
+        limit = self.max_value or decimal.Decimal("1e12")
+        if abs(number) >= limit:
+            raise ValidationError(f"must be less than {limit}")
+        return number
+
+    def _serialize(self, value: Any, attr, obj, **kwargs) -> str | None:
+        if value is None:
+            return None
+        return format(decimal.Decimal(value).normalize(), "f")

@@ -1,0 +1,187 @@
+"""Import batches: accept an order file, then turn it into orders chunk by chunk.
+
+The upload is stored and checked (format, header) synchronously; the rows are read and
+validated on a worker. Each chunk of orders is written in its own transaction together
+with the batch counters, so progress is visible and a re-run resumes after the last
+committed chunk instead of counting anything twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+from flask import current_app
+from marshmallow import ValidationError
+
+from ..errors import NotFound, PayloadTooLarge, ValidationFailed, flatten_errors
+from ..extensions import db
+from ..models import ImportBatch, ImportRowError, Seller, User
+from ..models.base import new_id, utcnow
+from ..schemas.orders import OrderIn
+from . import audit, order_files
+from .orders import store_orders
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[ImportBatch], None]
+
+
+def upload_dir() -> Path:
+    path = Path(current_app.config["SILKPOST_DATA_DIR"]) / "uploads"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def create_batch(seller: Seller, filename: str, data: bytes, actor: User | None) -> ImportBatch:
+    """Store an uploaded file as a new batch (status ``queued``); the caller enqueues it."""
+    limit = current_app.config["MAX_UPLOAD_BYTES"]
+    if len(data) > limit:
+        raise PayloadTooLarge(f"The file is larger than the {limit} byte limit.")
+    try:
+        file_format = order_files.detect_format(filename)
+    except order_files.FileFormatError as exc:
+        raise ValidationFailed("The file cannot be imported.", {"file": [str(exc)]}) from exc
+    batch_id = new_id()
+    path = upload_dir() / f"{batch_id}.{file_format}"
+    path.write_bytes(data)
+    try:
+        order_files.read_header(path, file_format)
+    except order_files.FileFormatError as exc:
+        path.unlink(missing_ok=True)
+        raise ValidationFailed("The file cannot be imported.", {"file": [str(exc)]}) from exc
+    batch = ImportBatch(
+        id=batch_id,
+        seller_id=seller.id,
+        filename=Path(filename).name[:255],
+        file_format=file_format,
+        stored_path=str(path),
+        status="queued",
+    )
+    db.session.add(batch)
+    audit.record(actor.id if actor else None, "import.created", "import_batch", batch_id,
+                 after={"filename": batch.filename, "seller_id": seller.id})
+    db.session.commit()
+    return batch
+
+
+def get_batch(user: User, batch_id: str) -> ImportBatch:
+    batch = db.session.get(ImportBatch, batch_id)
+    if batch is None or (
+        user.role == "seller" and (user.seller is None or batch.seller_id != user.seller.id)
+    ) or user.role == "carrier":
+        raise NotFound("No such import.")
+    return batch
+
+
+def batch_view(batch: ImportBatch, error_limit: int = 1000) -> dict:
+    errors = db.session.execute(
+        db.select(ImportRowError)
+        .where(ImportRowError.batch_id == batch.id)
+        .order_by(ImportRowError.id)
+        .limit(error_limit)
+    ).scalars()
+    return {
+        "id": batch.id,
+        "status": batch.status,
+        "filename": batch.filename,
+        "total_rows": batch.total_rows,
+        "processed_rows": batch.processed_rows,
+        "created": batch.created,
+        "duplicates": batch.duplicates,
+        "failed": batch.failed,
+        "message": batch.message,
+        "errors": [
+            {"row": e.row, "order_no": e.order_no, "field": e.field, "message": e.message}
+            for e in errors
+        ],
+        "created_at": batch.created_at,
+        "finished_at": batch.finished_at,
+    }
+
+
+def process_batch(batch_id: str, progress: Progress | None = None) -> ImportBatch:
+    """Read, validate and store a batch's orders; safe to call again after a crash."""
+    batch = db.session.get(ImportBatch, batch_id)
+    if batch is None:
+        raise NotFound(f"No import batch {batch_id}.")
+    if batch.status in ("done", "failed"):
+        return batch
+    try:
+        groups, total_rows, loose = order_files.read_groups(
+            Path(batch.stored_path), batch.file_format
+        )
+    except (order_files.FileFormatError, OSError) as exc:
+        batch.status, batch.message, batch.finished_at = "failed", str(exc), utcnow()
+        db.session.commit()
+        return batch
+    first_run = batch.next_chunk == 0
+    batch.status = "running"
+    batch.total_rows = total_rows
+    if first_run and loose:
+        db.session.add_all(
+            ImportRowError(batch_id=batch.id, row=r, order_no=o, field=f, message=m)
+            for r, o, f, m in loose
+        )
+        batch.failed += len(loose)
+        batch.processed_rows += len(loose)
+    db.session.commit()
+
+    size = max(1, int(current_app.config["IMPORT_CHUNK_ORDERS"]))
+    chunks = [groups[i : i + size] for i in range(0, len(groups), size)]
+    schema = OrderIn()
+    seller = db.session.get(Seller, batch.seller_id)
+    for index in range(batch.next_chunk, len(chunks)):
+        _process_chunk(batch, seller, chunks[index], schema)
+        batch.next_chunk = index + 1
+        db.session.commit()
+        if progress:
+            progress(batch)
+        log.info("import chunk batch=%s chunk=%d/%d rows=%d/%d", batch.id, index + 1,
+                 len(chunks), batch.processed_rows, batch.total_rows)
+    batch.status = "done"
+    batch.finished_at = utcnow()
+    db.session.commit()
+    if progress:
+        progress(batch)
+    return batch
+
+
+def _process_chunk(batch: ImportBatch, seller: Seller, groups: list, schema: OrderIn) -> None:
+    valid: list[dict] = []
+    valid_groups: list = []
+    errors: list[ImportRowError] = []
+    failed_orders = 0
+
+    def add_errors(group, items: list[tuple[int, str | None, str]]) -> None:
+        nonlocal failed_orders
+        failed_orders += 1
+        for row, column, message in items:
+            errors.append(ImportRowError(batch_id=batch.id, row=row, order_no=group.order_no,
+                                         field=column, message=message))
+
+    for group in groups:
+        problems = list(group.errors)
+        try:
+            data = schema.load(group.payload)
+        except ValidationError as exc:
+            for path, messages in flatten_errors(exc.messages).items():
+                row, column = order_files.locate_error(group, path)
+                problems.extend((row, column, m) for m in messages)
+            data = None
+        if problems:
+            add_errors(group, sorted(problems, key=lambda p: (p[0], p[1] or "")))
+            continue
+        valid.append(data)
+        valid_groups.append(group)
+
+    result = store_orders(seller.id, valid, actor_id=seller.user_id, import_batch_id=batch.id)
+    for group in valid_groups:
+        if group.order_no in result.conflicts:
+            add_errors(group, [(group.rows[0], "order_no", result.conflicts[group.order_no])])
+    db.session.add_all(errors)
+    batch.created += len(result.created)
+    batch.duplicates += len(result.duplicates)
+    batch.failed += failed_orders
+    batch.processed_rows += sum(len(g.rows) for g in groups)

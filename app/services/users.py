@@ -1,0 +1,87 @@
+"""Creating users and their API tokens; profiles with customs registrations."""
+
+from __future__ import annotations
+
+from ..auth import hash_token, new_token
+from ..errors import Conflict, NotFound, ValidationFailed
+from ..extensions import db
+from ..models import ROLES, ApiToken, Profile, Seller, User
+from ..models.base import utcnow
+from . import audit
+
+PROFILE_FIELDS = ("customs_code", "customs_name", "dxp_id", "platform_code", "platform_name")
+
+
+def create_user(name: str, role: str, actor_id: str | None = None) -> tuple[User, str]:
+    """Create a user (and its seller record for sellers); return it with a fresh token."""
+    name = name.strip()
+    if role not in ROLES:
+        raise ValidationFailed("Unknown role.", {"role": [f"one of {', '.join(ROLES)}"]})
+    if not name:
+        raise ValidationFailed("A name is required.", {"name": ["must not be empty"]})
+    if db.session.execute(db.select(User).where(User.name == name)).scalar_one_or_none():
+        raise Conflict(f"A user named {name!r} already exists.")
+    user = User(name=name, role=role)
+    db.session.add(user)
+    db.session.flush()
+    if role == "seller":
+        db.session.add(Seller(user_id=user.id, name=name))
+    token = issue_token(user, label="created")
+    audit.record(actor_id, "user.created", "user", user.id, after={"name": name, "role": role})
+    db.session.commit()
+    return user, token
+
+
+def issue_token(user: User, label: str | None = None) -> str:
+    token = new_token()
+    db.session.add(ApiToken(user_id=user.id, token_hash=hash_token(token), label=label))
+    return token
+
+
+def find_user(name: str) -> User:
+    user = db.session.execute(db.select(User).where(User.name == name)).scalar_one_or_none()
+    if user is None:
+        raise NotFound(f"No user named {name!r}.")
+    return user
+
+
+def find_seller(name: str) -> Seller:
+    seller = db.session.execute(db.select(Seller).where(Seller.name == name)).scalar_one_or_none()
+    if seller is None:
+        raise NotFound(f"No seller named {name!r}.")
+    return seller
+
+
+def get_profile(user: User) -> dict:
+    profile = user.profile
+    values = {f: getattr(profile, f) if profile else None for f in PROFILE_FIELDS}
+    if user.role == "seller":
+        # A seller selling on its own shop is its own platform unless it says otherwise.
+        values["platform_code"] = values["platform_code"] or values["customs_code"]
+        values["platform_name"] = values["platform_name"] or values["customs_name"] or user.name
+    else:
+        values.pop("platform_code")
+        values.pop("platform_name")
+    return {"name": user.name, "role": user.role, **values}
+
+
+def update_profile(user: User, changes: dict) -> dict:
+    if user.role not in ("seller", "broker"):
+        raise ValidationFailed("Only sellers and brokers keep a customs profile.")
+    if user.role != "seller" and ({"platform_code", "platform_name"} & set(changes)):
+        raise ValidationFailed(
+            "Only sellers have a platform.",
+            {k: ["sellers only"] for k in ("platform_code", "platform_name") if k in changes},
+        )
+    before = get_profile(user)
+    profile = user.profile or Profile(user_id=user.id)
+    for key, value in changes.items():
+        setattr(profile, key, value)
+    profile.updated_at = utcnow()
+    db.session.add(profile)
+    db.session.flush()
+    db.session.refresh(user)
+    after = get_profile(user)
+    audit.record(user.id, "profile.updated", "user", user.id, before=before, after=after)
+    db.session.commit()
+    return after

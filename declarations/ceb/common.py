@@ -1,0 +1,266 @@
+"""What every CEB message shares: namespace, field layouts, the message skeleton and the
+BaseTransfer/BaseSubscribe nodes.
+
+Field layouts are written as small tables (one line per element, in schema order, with its
+length rule) and drive both the project's structural checks and the element order of the
+output, so the two cannot drift apart. A test compares these tables with the official XSDs.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+
+from declarations import xsd
+from declarations.errors import IncompleteDataError, Problems
+from declarations.snapshot import DeclarationSnapshot
+from declarations.xmlfmt import decimal_text
+
+NS = "http://www.chinaport.gov.cn/ceb"
+NSMAP = {"ceb": NS}
+VERSION = "1.0"
+MAX_NODES = 100
+IMPORT_XSD = "ceb-import.xsd"
+EXPORT_XSD = "ceb-export.xsd"
+
+_GUID_NS = uuid.UUID("0f3c2a9e-8d1b-4b6f-a3e4-2c7d5e9b1a00")
+
+
+def q(tag: str) -> str:
+    return f"{{{NS}}}{tag}"
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """One element of a layout: name, kind (``s`` text, ``d`` decimal, ``i`` integer),
+    whether it may be left out, and the text length bounds."""
+
+    name: str
+    qname: str
+    kind: str
+    optional: bool
+    min_len: int
+    max_len: int
+
+
+def layout(spec: str) -> tuple[Field, ...]:
+    """Parse a layout table. Each line is ``name rule`` where rule is ``=N`` (exactly N
+    characters), ``A-B`` (A to B characters), ``dec`` or ``int``; a leading ``?`` marks an
+    element the schema lets us omit."""
+    fields = []
+    for raw in spec.strip().splitlines():
+        name, rule = raw.split()
+        optional = rule.startswith("?")
+        rule = rule.lstrip("?")
+        if rule == "dec":
+            fields.append(Field(name, q(name), "d", optional, 1, 40))
+        elif rule == "int":
+            fields.append(Field(name, q(name), "i", optional, 1, 9))
+        elif rule.startswith("="):
+            n = int(rule[1:])
+            fields.append(Field(name, q(name), "s", optional, n, n))
+        else:
+            lo, hi = rule.split("-")
+            fields.append(Field(name, q(name), "s", optional, int(lo), int(hi)))
+    return tuple(fields)
+
+
+def emit(
+    parent: etree._Element,
+    fields: Sequence[Field],
+    values: Mapping[str, Any],
+    problems: Problems,
+    where: str,
+) -> None:
+    """Append one child per field in layout order, checking presence and length.
+
+    Problems are collected, not raised, so one pass reports everything wrong with a document.
+    """
+    for f in fields:
+        value = values.get(f.name)
+        if f.kind == "d" and value is not None and value != "":
+            try:
+                text = decimal_text(value)
+            except ValueError as exc:
+                problems.add(f"{where}: {f.name} {exc}")
+                continue
+        elif f.kind == "i" and value is not None and value != "":
+            text = str(int(value))
+        else:
+            text = "" if value is None else str(value)
+        if not text:
+            if f.optional:
+                continue
+            if f.min_len > 0 or f.kind != "s":
+                problems.add(f"{where}: {f.name} is required")
+                continue
+        elif f.kind == "s" and not f.min_len <= len(text) <= f.max_len:
+            rule = (
+                f"exactly {f.min_len}"
+                if f.min_len == f.max_len
+                else f"{f.min_len} to {f.max_len}"
+            )
+            problems.add(f"{where}: {f.name} {text!r} must be {rule} characters")
+            continue
+        el = etree.SubElement(parent, f.qname)
+        try:
+            el.text = text
+        except ValueError:
+            problems.add(f"{where}: {f.name} contains characters not allowed in XML")
+
+
+def guid(*parts: object) -> str:
+    """Deterministic 36-character upper-case UUID from the business key of a node, so a
+    rebuilt message is identical to the stored one."""
+    return str(uuid.uuid5(_GUID_NS, "|".join(str(p) for p in parts))).upper()
+
+
+@dataclass(frozen=True, slots=True)
+class Transmitter:
+    """The company whose DXP client sends the message (BaseTransfer)."""
+
+    cop_code: str
+    cop_name: str
+    dxp_id: str
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Subscription:
+    """A copy of data and/or receipts for another DXP user (BaseSubscribe): ALL, DATA or RET."""
+
+    dxp_address: str
+    status: str = "ALL"
+    note: str = ""
+
+
+BASE_TRANSFER = layout(
+    """
+    copCode 1-18
+    copName 0-100
+    dxpMode =3
+    dxpId 1-30
+    note ?0-1000
+    """
+)
+BASE_SUBSCRIBE = layout(
+    """
+    status 1-100
+    dxpMode =3
+    dxpAddress 1-100
+    note ?0-1000
+    """
+)
+
+
+def declarer(snapshot: DeclarationSnapshot) -> Transmitter:
+    """Who files by default: the broker when one is engaged (agent clearance), else the
+    seller."""
+    if snapshot.broker is not None:
+        b = snapshot.broker
+        return Transmitter(b.customs_code, b.name, b.dxp_id)
+    s = snapshot.seller
+    return Transmitter(s.customs_code, s.name, s.dxp_id)
+
+
+def default_subscriptions(
+    snapshot: DeclarationSnapshot, sender: Transmitter
+) -> tuple[Subscription, ...]:
+    """Let the other of seller/broker receive copies of receipts (BaseSubscribe)."""
+    subs = []
+    for dxp in (snapshot.seller.dxp_id, snapshot.broker.dxp_id if snapshot.broker else ""):
+        if dxp and dxp != sender.dxp_id and all(s.dxp_address != dxp for s in subs):
+            subs.append(Subscription(dxp))
+    return tuple(subs)
+
+
+def message_root(message: str, key: str) -> etree._Element:
+    root = etree.Element(q(f"{message}Message"), nsmap=NSMAP)
+    root.set("guid", guid(message, key))
+    root.set("version", VERSION)
+    return root
+
+
+def append_transport(
+    root: etree._Element,
+    sender: Transmitter,
+    subscriptions: Iterable[Subscription],
+    problems: Problems,
+) -> None:
+    transfer = etree.SubElement(root, q("BaseTransfer"))
+    emit(
+        transfer,
+        BASE_TRANSFER,
+        {
+            "copCode": sender.cop_code,
+            "copName": sender.cop_name,
+            "dxpMode": "DXP",
+            "dxpId": sender.dxp_id,
+            "note": sender.note,
+        },
+        problems,
+        "BaseTransfer",
+    )
+    subs = list(subscriptions)
+    if len(subs) > 5:
+        problems.add(f"at most 5 BaseSubscribe nodes, got {len(subs)}")
+    for sub in subs[:5]:
+        node = etree.SubElement(root, q("BaseSubscribe"))
+        values = {"status": sub.status, "dxpMode": "DXP", "dxpAddress": sub.dxp_address}
+        emit(node, BASE_SUBSCRIBE, {**values, "note": sub.note}, problems, "BaseSubscribe")
+
+
+def check_node_count(items: Sequence[object], problems: Problems) -> None:
+    if not items:
+        problems.add("a message needs at least one business node")
+    if len(items) > MAX_NODES:
+        problems.add(f"{len(items)} business nodes, at most {MAX_NODES} per message")
+
+
+def finish(
+    root: etree._Element,
+    problems: Problems,
+    what: str,
+    *,
+    signer: Any = None,
+    schema_dir: str | Path | None = None,
+    schema_file: str,
+) -> bytes:
+    """Raise on collected problems, serialise, sign if asked, validate if a schema directory
+    is configured. Signing happens on the serialised bytes (after final serialisation)."""
+    problems.raise_if_any(IncompleteDataError, f"{what} cannot be produced")
+    data = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+    if signer is not None:
+        data = signer.sign(data)
+    if schema_dir is not None:
+        schema = xsd.load(Path(schema_dir) / schema_file)
+        tree = root if signer is None else etree.fromstring(data)
+        xsd.validate(tree, schema, what)
+    return data
+
+
+def app_time(when: datetime | None, snapshot: DeclarationSnapshot) -> datetime:
+    return when or snapshot.created_at
+
+
+def ten_digit_hs(code: str) -> str | None:
+    """The 10-digit China commodity code: 10 digits as given, 8 digits padded with ``00``."""
+    digits = (code or "").replace(".", "").replace(" ", "")
+    if not digits.isdigit():
+        return None
+    if len(digits) == 10:
+        return digits
+    if len(digits) == 8:
+        return digits + "00"
+    return None
+
+
+def nz(value: Decimal | None) -> Decimal:
+    return value if value is not None else Decimal(0)

@@ -1,0 +1,328 @@
+"""Read and validate the data files once; build a versioned `Tariff`.
+
+The files are YAML (read with the base loader, so every scalar stays a string and no float
+or implicit date conversion can sneak in) and CSV for FX rates. Validation happens here, at
+load time: a quote never meets a malformed row. `table_version` is a hash of the files, so a
+stored quote names exactly the tables it was computed with.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from . import expressions
+from .errors import DataError
+from .model import (
+    Band,
+    DutyMeasure,
+    FlatDuty,
+    FxRate,
+    Parameter,
+    Profile,
+    RebateRate,
+    TaxRate,
+    Threshold,
+    UnitValueCondition,
+)
+from .tariff import Tables, Tariff
+
+DATA_DIR = Path(__file__).parent / "data"
+# Only these sub-folders are tariff tables; other files in data/ belong to other modules.
+TABLE_DIRS = ("destinations", "fx", "rebates")
+
+_YAML_LOADER = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
+_NULLS = {"", "null", "~", "None"}
+_HS = re.compile(r"^\d{0,10}$")
+_CC = re.compile(r"^[A-Z]{2}$")
+_CUR = re.compile(r"^[A-Z]{3}$")
+TAX_KINDS = frozenset(
+    {"vat", "gst", "consumption_tax", "icms", "sales_tax", "postal_articles_tax"}
+)
+VALUATIONS = frozenset({"CIF", "FOB"})
+BASES = frozenset({"intrinsic", "cif", "fob", "goods_and_shipping"})
+SCOPES = frozenset({"item", "distinct_hs6", "consignment", "order", "buyer_year"})
+
+
+class _Row:
+    """Typed accessors over one raw row, with error messages that point at the row."""
+
+    def __init__(self, raw: dict[str, Any], where: str, defaults: dict[str, Any]):
+        if not isinstance(raw, dict):
+            raise DataError(f"{where}: row is not a mapping")
+        self.raw = {**defaults, **raw}
+        self.where = where
+
+    def opt(self, key: str) -> str | None:
+        v = self.raw.get(key)
+        if v is None:
+            return None
+        if not isinstance(v, str):
+            raise DataError(f"{self.where}: {key} must be a scalar")
+        v = v.strip()
+        return None if v in _NULLS else v
+
+    def req(self, key: str) -> str:
+        v = self.opt(key)
+        if v is None:
+            raise DataError(f"{self.where}: {key} is required")
+        return v
+
+    def dec(self, key: str, required: bool = True) -> Decimal | None:
+        v = self.req(key) if required else self.opt(key)
+        if v is None:
+            return None
+        try:
+            d = Decimal(v.replace(",", "").replace("_", ""))
+        except InvalidOperation as exc:
+            raise DataError(f"{self.where}: {key}={v!r} is not a decimal") from exc
+        if not d.is_finite() or d < 0:
+            raise DataError(f"{self.where}: {key}={v!r} must be a finite non-negative number")
+        return d
+
+    def rate(self, key: str, required: bool = True) -> Decimal | None:
+        d = self.dec(key, required)
+        if d is not None and d > 1:
+            raise DataError(f"{self.where}: {key}={d} is a fraction (0.2 for 20 %), not > 1")
+        return d
+
+    def day(self, key: str, required: bool = True) -> date | None:
+        v = self.req(key) if required else self.opt(key)
+        if v is None:
+            return None
+        try:
+            return date.fromisoformat(v)
+        except ValueError as exc:
+            raise DataError(f"{self.where}: {key}={v!r} is not an ISO date") from exc
+
+    def dates(self) -> tuple[date, date | None]:
+        start = self.day("valid_from")
+        end = self.day("valid_to", required=False)
+        if "valid_to" not in self.raw:
+            raise DataError(f"{self.where}: valid_to must be present (null when open-ended)")
+        if end is not None and end < start:
+            raise DataError(f"{self.where}: valid_to {end} before valid_from {start}")
+        return start, end  # type: ignore[return-value]
+
+    def source(self) -> str:
+        s = self.req("source")
+        if len(s) < 8:
+            raise DataError(f"{self.where}: source {s!r} does not name a publication")
+        return s
+
+    def hs(self, key: str = "hs") -> str:
+        v = (self.opt(key) or "").replace(".", "").replace(" ", "")
+        if not _HS.match(v):
+            raise DataError(f"{self.where}: {key}={v!r} is not an HS prefix of 0-10 digits")
+        return v
+
+    def codes(self, key: str, pattern: re.Pattern[str] = _CC) -> frozenset[str] | None:
+        v = self.raw.get(key)
+        if v is None or v in _NULLS:
+            return None
+        items = v if isinstance(v, list) else [v]
+        for item in items:
+            if not isinstance(item, str) or not pattern.match(item):
+                raise DataError(f"{self.where}: {key} holds a bad code {item!r}")
+        return frozenset(items)
+
+    def strings(self, key: str) -> tuple[str, ...]:
+        v = self.raw.get(key) or []
+        if not isinstance(v, list):
+            v = [v]
+        return tuple(str(x).strip() for x in v)
+
+    def one_of(self, key: str, allowed: frozenset[str]) -> str:
+        v = self.req(key)
+        if v not in allowed:
+            raise DataError(f"{self.where}: {key}={v!r} not one of {sorted(allowed)}")
+        return v
+
+    def currency(self, key: str = "currency") -> str:
+        v = self.req(key)
+        if not _CUR.match(v):
+            raise DataError(f"{self.where}: {key}={v!r} is not an ISO 4217 code")
+        return v
+
+
+def _destinations(row: _Row, file_dests: tuple[str, ...]) -> tuple[str, ...]:
+    dest = row.raw.get("destination")
+    if dest is None:
+        if not file_dests:
+            raise DataError(f"{row.where}: no destination and the file declares none")
+        return file_dests
+    codes = row.codes("destination")
+    assert codes is not None
+    unknown = codes - set(file_dests)
+    if unknown:
+        raise DataError(f"{row.where}: destination {sorted(unknown)} not declared by the file")
+    return tuple(sorted(codes))
+
+
+def _condition(row: _Row) -> UnitValueCondition | None:
+    raw = row.raw.get("condition")
+    if raw is None:
+        return None
+    if not isinstance(raw, dict) or "per_unit" not in raw:
+        raise DataError(f"{row.where}: condition needs currency and per_unit")
+    sub = _Row(raw, row.where + " condition", {})
+    per = raw["per_unit"]
+    if not isinstance(per, dict) or not per:
+        raise DataError(f"{row.where}: condition.per_unit must map units to amounts")
+    pairs = tuple((str(u), _Row({"v": v}, row.where, {}).dec("v")) for u, v in per.items())
+    return UnitValueCondition(sub.currency(), pairs)  # type: ignore[arg-type]
+
+
+def _load_destination_file(path: Path, name: str, t: Tables) -> None:
+    doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER) or {}
+    file_dests = tuple(doc.get("destinations") or [])
+    for code in file_dests:
+        if not _CC.match(code):
+            raise DataError(f"{name}: bad destination code {code!r}")
+    sections = set(doc) - {"destinations", "group", "notes"}
+    known = {"profiles", "thresholds", "duties", "taxes", "flat_duties", "bands", "parameters"}
+    if sections - known:
+        raise DataError(f"{name}: unknown sections {sorted(sections - known)}")
+
+    def rows(section: str) -> Iterable[_Row]:
+        for i, raw in enumerate(doc.get(section) or []):
+            yield _Row(raw, f"{name} {section}[{i}]", {})
+
+    for r in rows("profiles"):
+        start, end = r.dates()
+        for d in _destinations(r, file_dests):
+            t.profiles.append(
+                Profile(start, end, d, r.currency(), r.one_of("valuation", VALUATIONS),
+                        r.req("regime"), r.req("rounding"), r.source())
+            )
+    for r in rows("thresholds"):
+        start, end = r.dates()
+        for d in _destinations(r, file_dests):
+            t.thresholds.append(
+                Threshold(start, end, d, r.req("id"), r.dec("amount"), r.currency(),
+                          r.one_of("base", BASES), r.one_of("scope", SCOPES),
+                          r.strings("switches"), tuple(x.replace(".", "") for x in
+                                                       r.strings("excludes")),
+                          r.codes("origins"), r.opt("channel"), r.source())
+            )
+    for r in rows("duties"):
+        start, end = r.dates()
+        kind = r.one_of("kind", frozenset({"mfn", "additional"}))
+        text = r.opt("expr")
+        expr = expressions.parse(text, r.where) if text is not None else None
+        if expr is None and not r.opt("note"):
+            raise DataError(f"{r.where}: a gap row (expr null) must say why in `note`")
+        origins = r.codes("origins")
+        if kind == "additional" and origins is None:
+            raise DataError(f"{r.where}: an additional duty must name its origins")
+        for d in _destinations(r, file_dests):
+            t.duties.append(
+                DutyMeasure(start, end, d, r.hs(), kind, r.opt("measure") or kind, origins,
+                            expr, r.source(), r.opt("note") or "")
+            )
+    for r in rows("taxes"):
+        start, end = r.dates()
+        kind = r.one_of("kind", TAX_KINDS)
+        rate = r.rate("rate", required=False)
+        if rate is None and not r.opt("note"):
+            raise DataError(f"{r.where}: a gap row (rate null) must say why in `note`")
+        for d in _destinations(r, file_dests):
+            t.taxes.append(
+                TaxRate(start, end, d, kind, r.opt("name") or "standard", r.hs(), rate,
+                        r.opt("region"), _condition(r), r.source(), r.opt("note") or "")
+            )
+    for r in rows("flat_duties"):
+        start, end = r.dates()
+        for d in _destinations(r, file_dests):
+            t.flat_duties.append(
+                FlatDuty(start, end, d, r.req("id"), r.dec("amount"), r.currency(),
+                         r.one_of("per", SCOPES), r.source())
+            )
+    for r in rows("bands"):
+        start, end = r.dates()
+        for d in _destinations(r, file_dests):
+            t.bands.append(
+                Band(start, end, d, r.req("scheme"), r.dec("upper"), r.currency(),
+                     r.rate("rate"), r.dec("deduction", required=False) or Decimal(0),
+                     r.codes("origins"), r.source())
+            )
+    for r in rows("parameters"):
+        start, end = r.dates()
+        for d in _destinations(r, file_dests):
+            t.parameters.append(
+                Parameter(start, end, d, r.req("name"), r.dec("value"), r.opt("unit"),
+                          r.source())
+            )
+
+
+def parse_fx_csv(text: str, where: str = "fx") -> list[FxRate]:
+    """Rows of the project's own FX table format (see data/fx/README in rates.csv header)."""
+    out = []
+    lines = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+    for i, raw in enumerate(csv.DictReader(io.StringIO("\n".join(lines)))):
+        r = _Row(dict(raw), f"{where} row {i + 1}", {})
+        start, end = r.dates()
+        rate = r.dec("rate")
+        if rate == 0:
+            raise DataError(f"{r.where}: rate must be positive")
+        out.append(FxRate(start, end, r.currency("base"), r.currency("quote"), rate,  # type: ignore[arg-type]
+                          r.source(), r.req("period")))
+    return out
+
+
+def _load_rebates(path: Path, name: str, t: Tables) -> None:
+    doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER) or {}
+    for i, raw in enumerate(doc.get("rebates") or []):
+        r = _Row(raw, f"{name} rebates[{i}]", {})
+        start, end = r.dates()
+        t.rebates.append(RebateRate(start, end, r.hs(), r.rate("rate"), r.source(),  # type: ignore[arg-type]
+                                    r.opt("note") or ""))
+
+
+def _files(root: Path) -> list[Path]:
+    found: list[Path] = []
+    for sub in TABLE_DIRS:
+        folder = root / sub
+        if folder.is_dir():
+            found.extend(p for p in folder.rglob("*") if p.suffix in {".yaml", ".yml", ".csv"})
+    return sorted(found)
+
+
+def build(root: Path = DATA_DIR) -> Tariff:
+    """Read every table file under `root`, validate, and return an indexed Tariff."""
+    tables = Tables()
+    digest = hashlib.sha256()
+    for path in _files(root):
+        name = str(path.relative_to(root))
+        data = path.read_bytes()
+        digest.update(name.encode() + b"\0" + data + b"\0")
+        top = path.relative_to(root).parts[0]
+        if top == "destinations":
+            _load_destination_file(path, name, tables)
+        elif top == "fx":
+            tables.fx.extend(parse_fx_csv(data.decode("utf-8"), name))
+        elif top == "rebates":
+            _load_rebates(path, name, tables)
+    tables.check_overlaps()
+    return Tariff(tables, "tt-" + digest.hexdigest()[:16])
+
+
+_CACHE: dict[Path, Tariff] = {}
+
+
+def load_tariff(root: Path | str | None = None) -> Tariff:
+    """The Tariff for `root` (the shipped tables by default), read once per process."""
+    path = Path(root) if root is not None else DATA_DIR
+    tariff = _CACHE.get(path)
+    if tariff is None:
+        tariff = _CACHE[path] = build(path)
+    return tariff

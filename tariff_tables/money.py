@@ -1,0 +1,46 @@
+"""Rounding helpers: every jurisdiction rounds differently, so rounding is always explicit."""
+
+from __future__ import annotations
+
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+
+ZERO = Decimal(0)
+ONE = Decimal(1)
+
+# ISO 4217 minor units for the currencies whose exponent is not 2.
+_MINOR_UNITS = {"JPY": 0, "KRW": 0, "VND": 0, "CLP": 0, "ISK": 0, "PYG": 0, "UGX": 0}
+_EXPONENTS: dict[str, Decimal] = {}
+
+
+def exponent(currency: str) -> Decimal:
+    """The quantum of one minor unit of `currency` (0.01 for most, 1 for JPY/KRW)."""
+    q = _EXPONENTS.get(currency)
+    if q is None:
+        q = Decimal(1).scaleb(-_MINOR_UNITS.get(currency, 2))
+        _EXPONENTS[currency] = q
+    return q
+
+
+def round_money(amount: Decimal, currency: str) -> Decimal:
+    """Round half-up to the minor unit of `currency` (the China, EU and UK rule)."""
+    return amount.quantize(exponent(currency), rounding=ROUND_HALF_UP)
+
+
+CENT = Decimal("0.01")
+
+
+def half_up(amount: Decimal, quantum: Decimal = CENT) -> Decimal:
+    """Round half-up to `quantum`."""
+    return amount.quantize(quantum, rounding=ROUND_HALF_UP)
+
+
+def truncate_to(amount: Decimal, step: Decimal) -> Decimal:
+    """Drop everything below `step` (Japan truncates values to ¥1,000 and taxes to ¥100)."""
+    if amount <= 0:
+        return ZERO
+    return (amount / step).to_integral_value(rounding=ROUND_DOWN) * step
+
+
+def fmt(amount: Decimal) -> str:
+    """Decimal as a plain string without exponent notation."""
+    return format(amount, "f")
