@@ -77,3 +77,6 @@ def cbec_import_order(**changes) -> dict:
     )
     body.update(changes)
     return body
+
+
+REFERENCE = __import__("pathlib").Path(__file__).resolve().parents[1].parent / "shared" / "reference"
