@@ -71,7 +71,6 @@ def import_snapshot(n_lines: int = 2) -> DeclarationSnapshot:
             name="李小宝",
             street="中关村软件园 8号楼",
             city="北京市海淀区",
-            state="北京市",
             postcode="100094",
             country="CN",
             phone="13256253633",

@@ -103,9 +103,7 @@ def emit(
                 continue
         elif f.kind == "s" and not f.min_len <= len(text) <= f.max_len:
             rule = (
-                f"exactly {f.min_len}"
-                if f.min_len == f.max_len
-                else f"{f.min_len} to {f.max_len}"
+                f"exactly {f.min_len}" if f.min_len == f.max_len else f"{f.min_len} to {f.max_len}"
             )
             problems.add(f"{where}: {f.name} {text!r} must be {rule} characters")
             continue
@@ -183,7 +181,7 @@ def default_subscriptions(
 
 def message_root(message: str, key: str) -> etree._Element:
     root = etree.Element(q(f"{message}Message"), nsmap=NSMAP)
-    root.set("guid", guid(message, key))
+    root.set("guid", guid(message, "message", key))
     root.set("version", VERSION)
     return root
 
