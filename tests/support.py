@@ -80,3 +80,57 @@ def cbec_import_order(**changes) -> dict:
 
 
 REFERENCE = __import__("pathlib").Path(__file__).resolve().parents[1].parent / "shared" / "reference"
+
+
+def order_rows(order: dict) -> list[dict]:
+    """Flatten an order body into file rows: one per item, order fields repeated."""
+    from app.services.order_files import ITEM_FIELDS, ORDER_FIELDS, PARTY_FIELDS
+
+    head = {f: order[f] for f in ORDER_FIELDS if f in order}
+    for role in ("sender", "recipient"):
+        for f in PARTY_FIELDS:
+            if order.get(role, {}).get(f) is not None:
+                head[f"{role}_{f}"] = order[role][f]
+    return [{**head, **{f: item[f] for f in ITEM_FIELDS if f in item}} for item in order["items"]]
+
+
+def write_csv(path, rows: list[dict]) -> None:
+    import csv
+
+    from app.services.order_files import ALL_COLUMNS
+
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(ALL_COLUMNS))
+        writer.writeheader()
+        for row in rows:
+            writer.writerow(row)
+
+
+def write_xlsx(path, rows: list[dict]) -> None:
+    """Like a spreadsheet user would: numbers as numbers, dates as dates, codes as text."""
+    import datetime
+    from decimal import Decimal
+
+    from openpyxl import Workbook
+
+    from app.services.order_files import ALL_COLUMNS
+
+    numeric = {"quantity", "net_weight_kg", "unit_value", "gross_weight_kg", "shipping_cost",
+               "insurance_cost"}
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("orders")
+    ws.append(list(ALL_COLUMNS))
+    for row in rows:
+        out = []
+        for col in ALL_COLUMNS:
+            value = row.get(col)
+            if col in numeric and value is not None:
+                try:
+                    value = float(Decimal(str(value)))
+                except Exception:
+                    pass
+            elif col == "ordered_at" and value:
+                value = datetime.date.fromisoformat(value)
+            out.append(value)
+        ws.append(out)
+    wb.save(path)
