@@ -404,12 +404,6 @@ def prepare(
         problems.add(f"{where}: import declarations are in CNY, the order is in {o.currency}")
     if s.quote and s.quote_currency != "CNY":
         problems.add(f"{where}: the quote is in {s.quote_currency}, import tax must be CNY")
-    if s.payment is None:
-        problems.add(f"{where}: no payment record; three-document matching needs one")
-    if s.logistics is None:
-        problems.add(f"{where}: no logistics operator; three-document matching needs one")
-    if not s.lines:
-        problems.add(f"{where}: no lines")
     if len(s.lines) > MAX_LINES:
         problems.add(f"{where}: {len(s.lines)} lines, at most {MAX_LINES} per import order")
     lines = _lines(s, problems)
@@ -428,7 +422,9 @@ def _three_documents(pr: _Prepared, problems: Problems) -> None:
     s, fig = pr.snap, pr.fig
     where = s.order.order_no
     order = _order_values(pr)
-    if s.payment is not None:
+    # Without lines no order or inventory can be produced, so a payment on its own has
+    # nothing to contradict; with lines every amount must agree.
+    if s.payment is not None and (pr.lines or s.payment.amount_paid is None):
         payment = _payment_values(pr)
         if payment["amountPaid"] != order["acturalPaid"]:
             problems.add(
@@ -669,6 +665,8 @@ def build_ceb311(
     for pr in prepared:
         order = etree.SubElement(root, q("Order"))
         key = pr.snap.order.order_no
+        if not pr.lines:
+            problems.add(f"{key}: an order needs at least one line")
         _head(order, "OrderHead", ORDER_HEAD, "CEB311", key, options, pr.snap,
               _order_values(pr), problems)  # fmt: skip
         for ln in pr.lines:
@@ -703,6 +701,7 @@ def build_ceb411(
     problems, prepared, root = _start("CEB411", snaps, options)
     for pr in prepared:
         if pr.snap.payment is None:
+            problems.add(f"{pr.snap.order.order_no}: no payment record for CEB411")
             continue
         node = etree.SubElement(root, q("Payment"))
         _head(node, "PaymentHead", PAYMENT_HEAD, "CEB411", pr.snap.payment.transaction_id,
@@ -722,6 +721,7 @@ def build_ceb511(
     problems, prepared, root = _start("CEB511", snaps, options)
     for pr in prepared:
         if pr.snap.logistics is None:
+            problems.add(f"{pr.snap.order.order_no}: no logistics operator for CEB511")
             continue
         node = etree.SubElement(root, q("Logistics"))
         _head(node, "LogisticsHead", LOGISTICS_HEAD, "CEB511", pr.snap.order.waybill_no,
@@ -743,6 +743,8 @@ def build_ceb621(
     for pr in prepared:
         inv = etree.SubElement(root, q("Inventory"))
         key = pr.snap.order.order_no
+        if not pr.lines:
+            problems.add(f"{key}: an inventory needs at least one line")
         _head(inv, "InventoryHead", INVENTORY_HEAD, "CEB621", key, options, pr.snap,
               _inventory_values(pr), problems)  # fmt: skip
         trade_country = codes.tables().country_by_iso.get(pr.snap.sender.country, "")
