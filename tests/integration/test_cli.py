@@ -1,0 +1,169 @@
+"""The ``silkpost`` command as a user runs it: separate processes, real stack."""
+
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+from support import BASE_EXPORT_ORDER, order_rows, write_csv
+
+pytestmark = pytest.mark.slow
+
+
+def silkpost(*args, env, timeout=120, check=True):
+    r = subprocess.run([sys.executable, "-m", "app.cli", *args], env=env, capture_output=True,
+                       text=True, timeout=timeout)
+    if check:
+        assert r.returncode == 0, r.stdout + r.stderr
+    return r
+
+
+@pytest.fixture
+def cli_env(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    env["SILKPOST_DATA_DIR"] = str(tmp_path / "instance")
+    if os.environ.get("SILKPOST_TEST_DATABASE_URL"):
+        pytest.skip("the CLI tests use their own SQLite data dir")
+    return env
+
+
+def test_users_create_prints_token_last_and_orders_import(cli_env, tmp_path):
+    silkpost("db", "upgrade", env=cli_env)
+    out = silkpost("users", "create", "--role", "seller", "--name", "Acme", env=cli_env).stdout
+    token = out.strip().splitlines()[-1]
+    assert re.fullmatch(r"sp_[A-Za-z0-9_\-]{40,}", token)
+    dup = silkpost("users", "create", "--role", "seller", "--name", "Acme", env=cli_env,
+                   check=False)
+    assert dup.returncode != 0 and "already exists" in dup.stderr
+    bad = silkpost("users", "create", "--role", "king", "--name", "X", env=cli_env, check=False)
+    assert bad.returncode == 2
+
+    rows = []
+    for n in range(30):
+        body = json.loads(json.dumps(BASE_EXPORT_ORDER))
+        body["order_no"] = f"CLI-{n}"
+        rows += order_rows(body)
+    rows[5]["hs_code"] = "12"
+    path = tmp_path / "orders.csv"
+    write_csv(path, rows)
+    r = silkpost("orders", "import", str(path), "--seller", "Acme", env=cli_env)
+    assert "created 29, duplicates 0, failed 1" in r.stdout
+    assert "row 7 order CLI-2 hs_code" in r.stdout
+    missing = silkpost("orders", "import", str(path), "--seller", "Nobody", env=cli_env,
+                       check=False)
+    assert missing.returncode == 1 and "No seller named 'Nobody'" in missing.stderr
+
+
+def _processes_in_group(pgid: int) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid and fields[0] != "Z":
+            found.append(int(entry))
+    return found
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _request(url, token, body=None, method=None, content_type="application/json"):
+    data = json.dumps(body).encode() if isinstance(body, dict) else body
+    req = urllib.request.Request(url, data=data, method=method,
+                                 headers={"Authorization": f"Bearer {token}",
+                                          "Content-Type": content_type})
+    try:
+        with urllib.request.urlopen(req, timeout=10) as resp:
+            return resp.status, json.loads(resp.read())
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.loads(exc.read())
+
+
+def test_up_serves_the_api_runs_jobs_and_stops_cleanly(cli_env, tmp_path):
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "app.cli", "up", "--demo", "--port", str(port)],
+        env=cli_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        start_new_session=True,
+    )
+    lines = []
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            line = proc.stdout.readline()
+            if not line:
+                break
+            lines.append(line)
+            if "Press Ctrl+C" in line:
+                break
+        text = "".join(lines)
+        assert f"Silkpost is up at http://127.0.0.1:{port}" in text, text
+        tokens = dict(re.findall(r"^\s+(\w+)\s+demo-\w+\s+(sp_\S+)$", text, re.M))
+        assert set(tokens) == {"seller", "broker", "carrier", "admin"}
+        base = f"http://127.0.0.1:{port}/api/v1"
+        status, order = _request(f"{base}/orders", tokens["seller"], BASE_EXPORT_ORDER)
+        assert status == 201, order
+        status, _ = _request(f"{base}/orders/{order['id']}", tokens["broker"])
+        assert status == 200
+        # an import goes through the worker process that `up` started
+        body = dict(BASE_EXPORT_ORDER, order_no="UP-2")
+        csv_path = tmp_path / "o.csv"
+        write_csv(csv_path, order_rows(body))
+        boundary = "silkpostboundary"
+        payload = (
+            f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; "
+            f"filename=\"o.csv\"\r\nContent-Type: text/csv\r\n\r\n"
+        ).encode() + csv_path.read_bytes() + f"\r\n--{boundary}--\r\n".encode()
+        status, batch = _request(f"{base}/imports", tokens["seller"], payload, method="POST",
+                                 content_type=f"multipart/form-data; boundary={boundary}")
+        assert status == 202, batch
+        for _ in range(100):
+            status, batch = _request(f"{base}/imports/{batch['id']}", tokens["seller"])
+            if batch["status"] == "done":
+                break
+            time.sleep(0.2)
+        assert batch["status"] == "done" and batch["created"] == 1
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            rest, _ = proc.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            raise
+    assert proc.returncode == 0, rest
+    assert "stopped" in rest
+    # every child went with it: nothing else in the process group is left
+    time.sleep(0.5)
+    assert _processes_in_group(proc.pid) == []
+
+    # a second start reuses the data dir and the demo tokens
+    again = subprocess.Popen(
+        [sys.executable, "-m", "app.cli", "up", "--demo", "--port", str(port)],
+        env=cli_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    try:
+        out = ""
+        while "Press Ctrl+C" not in out:
+            line = again.stdout.readline()
+            if not line:
+                break
+            out += line
+        assert tokens["seller"] in out
+    finally:
+        again.send_signal(signal.SIGINT)
+        again.communicate(timeout=30)
+    assert again.returncode == 0
