@@ -33,18 +33,13 @@ from cryptography.x509.oid import NameOID
 from lxml import etree
 
 from declarations import safexml
+from declarations.ceb.common import EXPORT_MESSAGES as _EXPORT_MESSAGES
 from declarations.errors import SignatureError
 
 DS = "http://www.w3.org/2000/09/xmldsig#"
 C14N = "http://www.w3.org/TR/2001/REC-xml-c14n-20010315"
 ENVELOPED = "http://www.w3.org/2000/09/xmldsig#enveloped-signature"
 CEB_NS = "http://www.chinaport.gov.cn/ceb"
-
-#: Export-side messages, whose schemas put ds:Signature before ExtendMessage.
-_EXPORT_MESSAGES = frozenset(
-    "CEB213 CEB214 CEB215 CEB216 CEB303 CEB304 CEB403 CEB404 CEB505 CEB506 CEB507 CEB508 "
-    "CEB509 CEB510 CEB603 CEB604 CEB605 CEB606 CEB607 CEB608 CEB701 CEB702 CEB792".split()
-)
 
 
 def _ds(tag: str) -> str:

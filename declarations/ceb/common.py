@@ -30,6 +30,13 @@ MAX_NODES = 100
 IMPORT_XSD = "ceb-import.xsd"
 EXPORT_XSD = "ceb-export.xsd"
 
+#: Export-side messages: their schemas put ds:Signature before ExtendMessage, and DXP routes
+#: them to the export receiver.
+EXPORT_MESSAGES = frozenset(
+    "CEB213 CEB214 CEB215 CEB216 CEB303 CEB304 CEB403 CEB404 CEB505 CEB506 CEB507 CEB508 "
+    "CEB509 CEB510 CEB603 CEB604 CEB605 CEB606 CEB607 CEB608 CEB701 CEB702 CEB792".split()
+)
+
 _GUID_NS = uuid.UUID("0f3c2a9e-8d1b-4b6f-a3e4-2c7d5e9b1a00")
 
 

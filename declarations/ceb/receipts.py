@@ -1,0 +1,272 @@
+"""Reading what China customs and E-Port send back, and folding it into a current state.
+
+Receipts (CEB312/412/512/622/624/626, CEB304/404/506/604/606, CEB702/792, CEB816 tax bills,
+CEB900 format errors) arrive asynchronously, may repeat and may arrive out of order. They are
+matched on business keys (orderNo, payTransactionId, logisticsNo, copNo/invtNo, sumNo), never on
+guid. Parsing turns each return node into a plain :class:`StatusEvent`; :func:`fold` then
+computes the state from any collection of events, with a result that does not depend on the
+order they arrived in: a release (800) is never undone by a late "accepted" (120).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+
+from lxml import etree
+
+from declarations import safexml
+from declarations.errors import DeclarationError
+
+#: Inventory (and generic declaration) statuses, DOMAIN.md §5.
+STATUS_TEXT = {
+    "1": "staged",
+    "2": "declaring (accepted by E-Port)",
+    "3": "sent to customs",
+    "4": "sending failed",
+    "100": "rejected",
+    "120": "accepted into customs",
+    "300": "manual review",
+    "399": "decision complete",
+    "500": "inspection",
+    "501": "detained",
+    "502": "detained",
+    "503": "detained",
+    "599": "detained",
+    "700": "returned abroad",
+    "800": "released",
+    "899": "closed",
+}
+TAX_STATUS_TEXT = {"1": "tax bill issued", "2": "tax bill summarised", "3": "tax bill void"}
+
+#: Stage of a status: a later stage always wins over an earlier one whatever the times say;
+#: within a stage the most recent event wins. E-Port processing < customs processing < final.
+_FINAL = frozenset({"700", "800", "899"})
+
+
+def stage(kind: str, status: str) -> int:
+    if kind == "tax":
+        return int(status) if status.isdigit() else 0
+    if status in _FINAL:
+        return 3 if status == "899" else 2
+    if status.lstrip("-").isdigit() and int(status) >= 100:
+        return 1
+    return 0
+
+
+@dataclass(frozen=True, slots=True)
+class _Kind:
+    kind: str
+    key_fields: tuple[str, ...]
+
+
+#: Return node name -> (kind, business key fields in order of preference).
+_RETURNS = {
+    ("CEB312", "OrderReturn"): _Kind("order", ("orderNo",)),
+    ("CEB304", "OrderReturn"): _Kind("order", ("orderNo",)),
+    ("CEB412", "PaymentReturn"): _Kind("payment", ("payTransactionId",)),
+    ("CEB404", "ReceiptsReturn"): _Kind("payment", ("orderNo",)),
+    ("CEB512", "LogisticsReturn"): _Kind("waybill", ("logisticsNo",)),
+    ("CEB506", "LogisticsReturn"): _Kind("waybill", ("logisticsNo",)),
+    ("CEB622", "InventoryReturn"): _Kind("inventory", ("copNo", "invtNo", "preNo")),
+    ("CEB604", "InventoryReturn"): _Kind("inventory", ("copNo", "invtNo", "preNo")),
+    ("CEB624", "InvtCancelReturn"): _Kind("cancel", ("copNo", "invtNo", "preNo")),
+    ("CEB606", "InvtCancelReturn"): _Kind("cancel", ("copNo", "invtNo", "preNo")),
+    ("CEB626", "InvtRefundReturn"): _Kind("refund", ("copNo", "invtNo", "preNo")),
+    ("CEB702", "SummaryReturn"): _Kind("summary", ("copNo", "sumNo")),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class StatusEvent:
+    """One status report about one business document."""
+
+    message_type: str
+    kind: str
+    business_key: str
+    status: str
+    time: datetime
+    info: str
+    keys: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+    extra: dict[str, object] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def label(self) -> str:
+        table = TAX_STATUS_TEXT if self.kind == "tax" else STATUS_TEXT
+        if self.status.startswith("-"):
+            return "processing error"
+        return table.get(self.status, "unknown")
+
+
+def _local(el: etree._Element) -> str:
+    return etree.QName(el).localname
+
+
+def _fields(node: etree._Element) -> dict[str, str]:
+    return {_local(c): (c.text or "").strip() for c in node if isinstance(c.tag, str)}
+
+
+def parse_time(text: str) -> datetime:
+    """``YYYYMMDDhhmmssSSS`` (17 characters; 14 accepted) as a naive local datetime."""
+    text = text.strip()
+    try:
+        base = datetime.strptime(text[:14], "%Y%m%d%H%M%S")
+    except ValueError:
+        raise DeclarationError(f"receipt time {text!r} is not YYYYMMDDhhmmss[SSS]") from None
+    ms = text[14:17]
+    return base.replace(microsecond=int(ms) * 1000) if ms.isdigit() else base
+
+
+def _decimal(text: str) -> Decimal:
+    try:
+        return Decimal(text or "0")
+    except InvalidOperation:
+        raise DeclarationError(f"{text!r} is not a decimal amount") from None
+
+
+def parse(xml: bytes) -> list[StatusEvent]:
+    """Status events of one receipt message (untrusted input: parsed with the safe parser)."""
+    root = safexml.parse(xml)
+    name = _local(root)
+    if not (name.startswith("CEB") and name.endswith("Message")):
+        raise DeclarationError(f"{name} is not a CEB message")
+    mtype = name.removesuffix("Message")
+    if mtype == "CEB816":
+        return [_tax_event(node) for node in root if isinstance(node.tag, str)]
+    if mtype == "CEB792":
+        return [_summary_result(node) for node in root if isinstance(node.tag, str)]
+    if mtype == "CEB900":
+        return [_format_error(node) for node in root if isinstance(node.tag, str)]
+    events = []
+    for node in root:
+        if not isinstance(node.tag, str):
+            continue
+        kind = _RETURNS.get((mtype, _local(node)))
+        if kind is None:
+            raise DeclarationError(f"{mtype} {_local(node)} is not a receipt this service reads")
+        f = _fields(node)
+        key = next((f[k] for k in kind.key_fields if f.get(k)), "")
+        if not key:
+            raise DeclarationError(f"{mtype} receipt without a business key {kind.key_fields}")
+        events.append(
+            StatusEvent(
+                message_type=mtype,
+                kind=kind.kind,
+                business_key=key,
+                status=f.get("returnStatus", ""),
+                time=parse_time(f.get("returnTime", "")),
+                info=f.get("returnInfo", ""),
+                keys={k: v for k, v in f.items() if k not in ("returnInfo", "returnTime")},
+            )
+        )
+    return events
+
+
+def _tax_event(node: etree._Element) -> StatusEvent:
+    head = next((c for c in node if isinstance(c.tag, str) and _local(c) == "TaxHeadRd"), None)
+    if head is None:
+        raise DeclarationError("CEB816 Tax without TaxHeadRd")
+    f = _fields(head)
+    amounts = {k: _decimal(f.get(k, "0")) for k in ("customsTax", "valueAddedTax",
+                                                    "consumptionTax")}  # fmt: skip
+    return StatusEvent(
+        message_type="CEB816",
+        kind="tax",
+        business_key=f.get("invtNo", ""),
+        status=f.get("status", ""),
+        time=parse_time(f.get("returnTime", "")),
+        info=f.get("note", ""),
+        keys={k: f[k] for k in ("invtNo", "taxNo", "ebcCode", "agentCode") if f.get(k)},
+        extra={**amounts, "total": sum(amounts.values(), Decimal(0)), "taxNo": f.get("taxNo")},
+    )
+
+
+def _summary_result(node: etree._Element) -> StatusEvent:
+    head = next((c for c in node if isinstance(c.tag, str) and _local(c) == "SummaryResultHead"),
+                None)  # fmt: skip
+    if head is None:
+        raise DeclarationError("CEB792 SummaryResult without SummaryResultHead")
+    f = _fields(head)
+    lines = [
+        _fields(c) for c in node if isinstance(c.tag, str) and _local(c) == "SummaryResultList"
+    ]
+    return StatusEvent(
+        message_type="CEB792",
+        kind="summary_result",
+        business_key=f.get("sumNo", ""),
+        status=f.get("decState", ""),
+        time=parse_time(f.get("opDate", "")),
+        info=f.get("note", ""),
+        keys={k: f[k] for k in ("sumNo", "declSeqNo", "entryId", "ebcCode") if f.get(k)},
+        extra={"lines": lines},
+    )
+
+
+def _format_error(node: etree._Element) -> StatusEvent:
+    f = _fields(node)
+    return StatusEvent(
+        message_type="CEB900",
+        kind="format_error",
+        business_key=f.get("oriCopMsgId", "") or f.get("guid", ""),
+        status=f.get("returnStatus", ""),
+        time=parse_time(f.get("returnTime", "")),
+        info=f.get("returnInfo", ""),
+        keys={k: f[k] for k in ("oriCopMsgId", "oriMessageType") if f.get(k)},
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Folding.
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class State:
+    """The current status of one business document and the distinct events behind it."""
+
+    kind: str
+    business_key: str
+    status: str
+    time: datetime
+    info: str
+    history: tuple[StatusEvent, ...]
+
+    @property
+    def label(self) -> str:
+        table = TAX_STATUS_TEXT if self.kind == "tax" else STATUS_TEXT
+        return (
+            "processing error" if self.status.startswith("-") else table.get(self.status, "unknown")
+        )
+
+    @property
+    def released(self) -> bool:
+        return self.kind in ("inventory",) and self.status in ("800", "899")
+
+
+def _precedence(e: StatusEvent) -> tuple:
+    code = int(e.status) if e.status.lstrip("-").isdigit() else 0
+    return (stage(e.kind, e.status), e.time, code, e.info)
+
+
+def fold(events: Iterable[StatusEvent]) -> dict[tuple[str, str], State]:
+    """Current state per (kind, business key). Repeats are ignored and the result is the same
+    for any arrival order: the event of the latest stage wins, then the latest time."""
+    grouped: dict[tuple[str, str], set[StatusEvent]] = {}
+    for e in events:
+        grouped.setdefault((e.kind, e.business_key), set()).add(e)
+    states = {}
+    for key, evs in grouped.items():
+        history = tuple(sorted(evs, key=lambda e: (e.time, _precedence(e))))
+        best = max(evs, key=_precedence)
+        states[key] = State(key[0], key[1], best.status, best.time, best.info, history)
+    return states
+
+
+def current(events: Iterable[StatusEvent]) -> State | None:
+    """The state of a single document from its events (``None`` without events)."""
+    states = fold(events)
+    if len(states) > 1:
+        raise DeclarationError(f"events of {len(states)} documents given, expected one")
+    return next(iter(states.values()), None)
