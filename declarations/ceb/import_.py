@@ -324,8 +324,6 @@ def _lines(s: DeclarationSnapshot, p: Problems) -> list[_Line]:
         legal_unit = _code(p, where, codes.unit_code, ln.legal_unit) if ln.legal_unit else unit
         second = _code(p, where, codes.unit_code, ln.second_unit) if ln.second_unit else ""
         gcode = ten_digit_hs(ln.hs_code)
-        if gcode is None:
-            p.add(f"{where}: HS code {ln.hs_code!r} must be an 8- or 10-digit China code")
         name = ln.description_local or ln.description
         out.append(
             _Line(
@@ -339,7 +337,9 @@ def _lines(s: DeclarationSnapshot, p: Problems) -> list[_Line]:
                 qty=qty,
                 price=price,
                 total=round_money(qty * price),
-                country=_code(p, where, codes.country_code, ln.origin_country),
+                country=_code(p, where, codes.country_code, ln.origin_country)
+                if ln.origin_country
+                else "",
                 gcode=gcode or "",
                 legal_unit=legal_unit,
                 legal_qty=round_money(ln.legal_quantity) if ln.legal_quantity is not None else qty,
@@ -745,6 +745,7 @@ def build_ceb621(
         key = pr.snap.order.order_no
         if not pr.lines:
             problems.add(f"{key}: an inventory needs at least one line")
+        _check_gcodes(pr, problems)
         _head(inv, "InventoryHead", INVENTORY_HEAD, "CEB621", key, options, pr.snap,
               _inventory_values(pr), problems)  # fmt: skip
         trade_country = codes.tables().country_by_iso.get(pr.snap.sender.country, "")
@@ -773,6 +774,15 @@ def build_ceb621(
             }
             emit(node, INVENTORY_LIST, values, problems, f"CEB621 {key} line {ln.gnum}")
     return _close(root, snaps, options, problems, "CEB621", signer, schema_dir)
+
+
+def _check_gcodes(pr: _Prepared, problems: Problems) -> None:
+    for ln, src in zip(pr.lines, pr.snap.lines, strict=True):
+        if not ln.gcode:
+            problems.add(
+                f"{pr.snap.order.order_no} line {ln.gnum}: HS code {src.hs_code!r} must be an "
+                "8- or 10-digit China commodity code"
+            )
 
 
 def _cancel_values(s: DeclarationSnapshot, reason: str) -> dict[str, Any]:
@@ -839,6 +849,7 @@ def build_ceb625(
         key = s.order.order_no
         if not s.filing.invt_no:
             problems.add(f"{key}: return needs the inventory number (invtNo)")
+        _check_gcodes(pr, problems)
         refund = etree.SubElement(root, q("InvtRefund"))
         _head(refund, "InvtRefundHead", REFUND_HEAD, "CEB625", key, options, s,
               _cancel_values(s, reason), problems)  # fmt: skip

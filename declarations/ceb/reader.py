@@ -1,0 +1,196 @@
+"""Reading CEB import declarations (CEB311/411/511/621/623/625) back into snapshots.
+
+Why: orders sometimes reach the service as CEB XML already (from a platform, or a broker
+migrating its backlog), and reading the official samples proves the snapshot holds everything
+the messages carry. Each business node becomes one snapshot with what that message says;
+fields a message does not carry keep their defaults. Input is untrusted and parsed safely.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from lxml import etree
+
+from declarations import safexml
+from declarations.ceb import codes
+from declarations.ceb.common import Transmitter
+from declarations.ceb.receipts import _fields, _local
+from declarations.errors import DeclarationError
+from declarations.snapshot import (
+    BrokerRegistration,
+    CustomsFiling,
+    DeclarationSnapshot,
+    Line,
+    LogisticsOperator,
+    Order,
+    Party,
+    Payment,
+    SellerRegistration,
+)
+
+
+def _dec(text: str | None) -> Decimal:
+    return Decimal(text) if text else Decimal(0)
+
+
+def _time(text: str | None) -> datetime:
+    return datetime.strptime(text[:14], "%Y%m%d%H%M%S") if text else datetime(1970, 1, 1)
+
+
+def _date(text: str | None):
+    return datetime.strptime(text, "%Y%m%d").date() if text else None
+
+
+def _iso(cn_code: str) -> str:
+    try:
+        return codes.iso_country(cn_code)
+    except codes.UnknownCodeError:
+        return ""
+
+
+def _children(node: etree._Element, name: str) -> list[etree._Element]:
+    return [c for c in node if isinstance(c.tag, str) and _local(c) == name]
+
+
+def read(xml: bytes) -> list[DeclarationSnapshot]:
+    """One snapshot per business node of an import declaration message."""
+    root = safexml.parse(xml)
+    name = _local(root).removesuffix("Message")
+    readers = {
+        "CEB311": ("Order", "OrderHead", "OrderList"),
+        "CEB411": ("Payment", "PaymentHead", None),
+        "CEB511": ("Logistics", "LogisticsHead", None),
+        "CEB621": ("Inventory", "InventoryHead", "InventoryList"),
+        "CEB623": ("InvtCancel", None, None),
+        "CEB625": ("InvtRefund", "InvtRefundHead", "InvtRefundList"),
+    }
+    if name not in readers:
+        raise DeclarationError(f"{name} is not an import declaration this service reads")
+    node_name, head_name, list_name = readers[name]
+    out = []
+    for node in _children(root, node_name):
+        head = _fields(_children(node, head_name)[0]) if head_name else _fields(node)
+        rows = [_fields(c) for c in _children(node, list_name)] if list_name else []
+        out.append(_snapshot(head, rows))
+    return out
+
+
+def _snapshot(h: dict[str, str], rows: list[dict[str, str]]) -> DeclarationSnapshot:
+    when = _time(h.get("appTime"))
+    buyer = Party(
+        name=h.get("buyerName") or h.get("payerName") or h.get("consignee") or "",
+        phone=h.get("buyerTelephone") or h.get("telephone") or "",
+        id_number=h.get("buyerIdNumber") or h.get("payerIdNumber") or "",
+        country="CN",
+    )
+    recipient = Party(
+        name=h.get("consignee") or buyer.name,
+        phone=h.get("consigneeTelephone") or buyer.phone,
+        street=h.get("consigneeAddress", ""),
+        country="CN",
+    )
+    lines = tuple(
+        Line(
+            sku=r.get("itemNo", ""),
+            description=r.get("itemDescribe") or r.get("itemName") or r.get("gname", ""),
+            description_local=r.get("itemName") or r.get("gname", ""),
+            hs_code=r.get("gcode", ""),
+            quantity=_dec(r.get("qty")),
+            unit=r.get("unit", ""),
+            net_weight_kg=Decimal(0),
+            unit_value=_dec(r.get("price")),
+            origin_country=_iso(r.get("country", "")),
+            spec=r.get("gmodel", ""),
+            barcode=r.get("barCode", ""),
+            legal_unit=r.get("unit1", ""),
+            legal_quantity=_dec(r["qty1"]) if r.get("qty1") else None,
+            second_unit=r.get("unit2", ""),
+            second_quantity=_dec(r["qty2"]) if r.get("qty2") else None,
+            item_record_no=r.get("itemRecordNo", ""),
+        )
+        for r in rows
+    )
+    pay = None
+    if h.get("payCode") and h.get("payTransactionId"):
+        pay = Payment(
+            pay_code=h["payCode"],
+            pay_name=h.get("payName", ""),
+            transaction_id=h["payTransactionId"],
+            paid_at=_time(h.get("payTime") or h.get("appTime")),
+            amount_paid=_dec(h["amountPaid"]) if h.get("amountPaid") else None,
+        )
+    agent = h.get("agentCode")
+    broker = (
+        BrokerRegistration(agent, h.get("agentName", ""))
+        if agent and agent != h.get("ebcCode")
+        else None
+    )
+    tax = h.get("taxTotal")
+    return DeclarationSnapshot(
+        order=Order(
+            order_no=h.get("orderNo", ""),
+            flow="import",
+            regime="cbec",
+            currency="CNY",
+            ordered_at=when,
+            item_id="",
+            logistics_no=h.get("logisticsNo", ""),
+            shipping_cost=_dec(h.get("freight")),
+            insurance_cost=_dec(h.get("insuredFee")),
+            discount=_dec(h.get("discount")),
+            gross_weight_kg=_dec(h.get("grossWeight") or h.get("weight")),
+            buyer_reg_no=h.get("buyerRegNo", ""),
+            note=h.get("note", ""),
+        ),
+        sender=Party(name=h.get("ebcName", ""), country=_iso(h.get("country", ""))),
+        recipient=recipient,
+        buyer=buyer,
+        lines=lines,
+        quote={"currency": "CNY", "tax_total": tax} if tax else None,
+        seller=SellerRegistration(
+            customs_code=h.get("ebcCode", ""),
+            name=h.get("ebcName", ""),
+            platform_code=h.get("ebpCode", ""),
+            platform_name=h.get("ebpName", ""),
+        ),
+        broker=broker,
+        logistics=LogisticsOperator(h["logisticsCode"], h.get("logisticsName", ""))
+        if h.get("logisticsCode")
+        else None,
+        payment=pay,
+        filing=CustomsFiling(
+            customs_code=h.get("customsCode", ""),
+            port_code=h.get("portCode", ""),
+            trade_mode=h.get("tradeMode", "9610"),
+            traf_mode=h.get("trafMode", "5"),
+            traf_name=h.get("trafNo", ""),
+            voyage_no=h.get("voyageNo", ""),
+            bill_no=h.get("billNo", ""),
+            loct_no=h.get("loctNo", ""),
+            licence_no=h.get("licenseNo", ""),
+            assure_code=h.get("assureCode", ""),
+            ems_no=h.get("emsNo", ""),
+            area_code=h.get("areaCode", ""),
+            area_name=h.get("areaName", ""),
+            wrap_type=h.get("wrapType", ""),
+            cop_no=h.get("copNo", ""),
+            pre_no=h.get("preNo", ""),
+            invt_no=h.get("invtNo", ""),
+            declared_on=_date(h.get("declTime")),
+            ie_date=_date(h.get("ieDate")),
+        ),
+        created_at=when,
+    )
+
+
+def transmitter(xml: bytes) -> Transmitter:
+    """The BaseTransfer of a message: who sent it over DXP."""
+    root = safexml.parse(xml)
+    nodes = _children(root, "BaseTransfer")
+    if not nodes:
+        raise DeclarationError("message has no BaseTransfer")
+    f = _fields(nodes[0])
+    return Transmitter(f.get("copCode", ""), f.get("copName", ""), f.get("dxpId", ""),
+                       f.get("note", ""))  # fmt: skip
