@@ -35,10 +35,24 @@ CATEGORIES = frozenset(
 #: Descriptions customs refuse because they do not say what the thing is (DOMAIN.md §3).
 GENERIC_DESCRIPTIONS = frozenset(
     {
-        "gift", "gifts", "goods", "sample", "samples", "spare parts", "parts", "clothes",
-        "clothing", "merchandise", "item", "items", "stuff", "products", "product", "misc",
+        "gift",
+        "gifts",
+        "goods",
+        "sample",
+        "samples",
+        "spare parts",
+        "parts",
+        "clothes",
+        "clothing",
+        "merchandise",
+        "item",
+        "items",
+        "stuff",
+        "products",
+        "product",
+        "misc",
     }
-)  # fmt: skip
+)
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 _HS = re.compile(r"^\d{6,10}$")
 

@@ -234,8 +234,9 @@ def prepare(s: DeclarationSnapshot, problems: Problems) -> _Prepared:
     """Export checks on one snapshot; problems are collected in ``problems``."""
     o = s.order
     if o.flow != "export":
-        raise WrongFlowError(f"order {o.order_no} is an {o.flow} order; CEB303/603/701 are "
-                             "export messages")  # fmt: skip
+        raise WrongFlowError(
+            f"order {o.order_no} is an {o.flow} order; CEB303/603/701 are export messages"
+        )
     where = o.order_no
     if not s.lines:
         problems.add(f"{where}: no lines")
@@ -380,8 +381,10 @@ def check_order_and_inventory(pr: _Prepared, problems: Problems) -> None:
     """Order and inventory must agree line for line (gnum 1:1) and in total value."""
     inv_total = sum((ln.total for ln in pr.lines), Decimal(0))
     if inv_total != pr.goods:
-        problems.add(f"{pr.snap.order.order_no}: inventory total {inv_total} differs from "
-                     f"order goodsValue {pr.goods}")  # fmt: skip
+        problems.add(
+            f"{pr.snap.order.order_no}: inventory total {inv_total} differs from "
+            f"order goodsValue {pr.goods}"
+        )
     if [ln.gnum for ln in pr.lines] != list(range(1, len(pr.lines) + 1)):
         problems.add(f"{pr.snap.order.order_no}: line numbers must run 1..n")
 
@@ -428,8 +431,9 @@ def build_ceb303(
                 "totalPrice": ln.total,
             }
             emit(node, ORDER_LIST, line_values, problems, f"CEB303 {key} line {ln.gnum}")
-    return _close(root, snaps[0] if snaps else None, options, problems, "CEB303", signer,
-                  schema_dir)  # fmt: skip
+    return _close(
+        root, snaps[0] if snaps else None, options, problems, "CEB303", signer, schema_dir
+    )
 
 
 def build_ceb603(
@@ -471,8 +475,9 @@ def build_ceb603(
                 "totalPrice": ln.total,
             }
             emit(node, INVENTORY_LIST, line_values, problems, f"CEB603 {key} line {ln.gnum}")
-    return _close(root, snaps[0] if snaps else None, options, problems, "CEB603", signer,
-                  schema_dir)  # fmt: skip
+    return _close(
+        root, snaps[0] if snaps else None, options, problems, "CEB603", signer, schema_dir
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -586,6 +591,6 @@ def build_ceb701(
                 signer=signer,
                 schema_dir=schema_dir,
                 schema_file=EXPORT_XSD,
-            )  # fmt: skip
+            )
         )
     return messages

@@ -667,8 +667,17 @@ def build_ceb311(
         key = pr.snap.order.order_no
         if not pr.lines:
             problems.add(f"{key}: an order needs at least one line")
-        _head(order, "OrderHead", ORDER_HEAD, "CEB311", key, options, pr.snap,
-              _order_values(pr), problems)  # fmt: skip
+        _head(
+            order,
+            "OrderHead",
+            ORDER_HEAD,
+            "CEB311",
+            key,
+            options,
+            pr.snap,
+            _order_values(pr),
+            problems,
+        )
         for ln in pr.lines:
             node = etree.SubElement(order, q("OrderList"))
             values = {
@@ -704,8 +713,17 @@ def build_ceb411(
             problems.add(f"{pr.snap.order.order_no}: no payment record for CEB411")
             continue
         node = etree.SubElement(root, q("Payment"))
-        _head(node, "PaymentHead", PAYMENT_HEAD, "CEB411", pr.snap.payment.transaction_id,
-              options, pr.snap, _payment_values(pr), problems)  # fmt: skip
+        _head(
+            node,
+            "PaymentHead",
+            PAYMENT_HEAD,
+            "CEB411",
+            pr.snap.payment.transaction_id,
+            options,
+            pr.snap,
+            _payment_values(pr),
+            problems,
+        )
     return _close(root, snaps, options, problems, "CEB411", signer, schema_dir)
 
 
@@ -724,8 +742,17 @@ def build_ceb511(
             problems.add(f"{pr.snap.order.order_no}: no logistics operator for CEB511")
             continue
         node = etree.SubElement(root, q("Logistics"))
-        _head(node, "LogisticsHead", LOGISTICS_HEAD, "CEB511", pr.snap.order.waybill_no,
-              options, pr.snap, _waybill_values(pr), problems)  # fmt: skip
+        _head(
+            node,
+            "LogisticsHead",
+            LOGISTICS_HEAD,
+            "CEB511",
+            pr.snap.order.waybill_no,
+            options,
+            pr.snap,
+            _waybill_values(pr),
+            problems,
+        )
     return _close(root, snaps, options, problems, "CEB511", signer, schema_dir)
 
 
@@ -746,8 +773,17 @@ def build_ceb621(
         if not pr.lines:
             problems.add(f"{key}: an inventory needs at least one line")
         _check_gcodes(pr, problems)
-        _head(inv, "InventoryHead", INVENTORY_HEAD, "CEB621", key, options, pr.snap,
-              _inventory_values(pr), problems)  # fmt: skip
+        _head(
+            inv,
+            "InventoryHead",
+            INVENTORY_HEAD,
+            "CEB621",
+            key,
+            options,
+            pr.snap,
+            _inventory_values(pr),
+            problems,
+        )
         trade_country = codes.tables().country_by_iso.get(pr.snap.sender.country, "")
         for ln in pr.lines:
             node = etree.SubElement(inv, q("InventoryList"))
@@ -826,8 +862,17 @@ def build_ceb623(
     for s in snaps:
         if not s.filing.invt_no:
             problems.add(f"{s.order.order_no}: cancel needs the inventory number (invtNo)")
-        _head(root, "InvtCancel", CANCEL, "CEB623", s.order.order_no, options, s,
-              _cancel_values(s, reason), problems)  # fmt: skip
+        _head(
+            root,
+            "InvtCancel",
+            CANCEL,
+            "CEB623",
+            s.order.order_no,
+            options,
+            s,
+            _cancel_values(s, reason),
+            problems,
+        )
     return _close(root, snaps, options, problems, "CEB623", signer, schema_dir)
 
 
@@ -851,8 +896,17 @@ def build_ceb625(
             problems.add(f"{key}: return needs the inventory number (invtNo)")
         _check_gcodes(pr, problems)
         refund = etree.SubElement(root, q("InvtRefund"))
-        _head(refund, "InvtRefundHead", REFUND_HEAD, "CEB625", key, options, s,
-              _cancel_values(s, reason), problems)  # fmt: skip
+        _head(
+            refund,
+            "InvtRefundHead",
+            REFUND_HEAD,
+            "CEB625",
+            key,
+            options,
+            s,
+            _cancel_values(s, reason),
+            problems,
+        )
         wanted = returned if returned is not None else {ln.gnum: ln.qty for ln in pr.lines}
         by_gnum = {ln.gnum: ln for ln in pr.lines}
         for gnum in sorted(wanted):

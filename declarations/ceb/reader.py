@@ -192,5 +192,6 @@ def transmitter(xml: bytes) -> Transmitter:
     if not nodes:
         raise DeclarationError("message has no BaseTransfer")
     f = _fields(nodes[0])
-    return Transmitter(f.get("copCode", ""), f.get("copName", ""), f.get("dxpId", ""),
-                       f.get("note", ""))  # fmt: skip
+    return Transmitter(
+        f.get("copCode", ""), f.get("copName", ""), f.get("dxpId", ""), f.get("note", "")
+    )

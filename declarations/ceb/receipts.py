@@ -169,8 +169,9 @@ def _tax_event(node: etree._Element) -> StatusEvent:
     if head is None:
         raise DeclarationError("CEB816 Tax without TaxHeadRd")
     f = _fields(head)
-    amounts = {k: _decimal(f.get(k, "0")) for k in ("customsTax", "valueAddedTax",
-                                                    "consumptionTax")}  # fmt: skip
+    amounts = {
+        k: _decimal(f.get(k, "0")) for k in ("customsTax", "valueAddedTax", "consumptionTax")
+    }
     return StatusEvent(
         message_type="CEB816",
         kind="tax",
@@ -184,8 +185,9 @@ def _tax_event(node: etree._Element) -> StatusEvent:
 
 
 def _summary_result(node: etree._Element) -> StatusEvent:
-    head = next((c for c in node if isinstance(c.tag, str) and _local(c) == "SummaryResultHead"),
-                None)  # fmt: skip
+    head = next(
+        (c for c in node if isinstance(c.tag, str) and _local(c) == "SummaryResultHead"), None
+    )
     if head is None:
         raise DeclarationError("CEB792 SummaryResult without SummaryResultHead")
     f = _fields(head)

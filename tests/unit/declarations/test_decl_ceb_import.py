@@ -19,9 +19,10 @@ from declarations.ceb.common import NS
 from declarations.errors import ConsistencyError, IncompleteDataError, WrongFlowError
 
 SETTINGS = settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow,
-                                                           HealthCheck.data_too_large]
-)  # fmt: skip
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 N = {"ceb": NS}
 
 
@@ -45,8 +46,10 @@ def test_generated_import_sets_validate_against_official_xsd(ceb_dir, snap):
     roots = {kind: _valid(data, ceb_dir) for kind, data in docs.items()}
     order = roots["ceb311"].find("ceb:Order/ceb:OrderHead", N)
     paid = Decimal(order.findtext("ceb:acturalPaid", namespaces=N))
-    parts = [Decimal(order.findtext(f"ceb:{k}", namespaces=N)) for k in
-             ("goodsValue", "freight", "taxTotal", "discount")]  # fmt: skip
+    parts = [
+        Decimal(order.findtext(f"ceb:{k}", namespaces=N))
+        for k in ("goodsValue", "freight", "taxTotal", "discount")
+    ]
     assert paid == parts[0] + parts[1] + parts[2] - parts[3]
     amount = roots["ceb411"].findtext("ceb:Payment/ceb:PaymentHead/ceb:amountPaid", namespaces=N)
     assert Decimal(amount) == paid
@@ -77,16 +80,22 @@ def test_batch_of_orders_in_one_message(ceb_dir):
 
 def test_99_lines_pass_and_100_are_refused(ceb_dir):
     signer = demo_signer()
-    _valid(import_.build_ceb621(examples.import_snapshot(99), signer=signer,
-                                schema_dir=ceb_dir), ceb_dir)  # fmt: skip
+    _valid(
+        import_.build_ceb621(examples.import_snapshot(99), signer=signer, schema_dir=ceb_dir),
+        ceb_dir,
+    )
     with pytest.raises(IncompleteDataError, match="at most 99"):
         import_.build_ceb621(examples.import_snapshot(100), signer=signer)
 
 
 def test_five_decimal_amounts_and_chinese_text_survive(ceb_dir):
     snap = examples.import_snapshot(1)
-    line = dataclasses.replace(snap.lines[0], unit_value=Decimal("12.34567"),
-                               quantity=Decimal(3), description_local="花王纸尿裤")  # fmt: skip
+    line = dataclasses.replace(
+        snap.lines[0],
+        unit_value=Decimal("12.34567"),
+        quantity=Decimal(3),
+        description_local="花王纸尿裤",
+    )
     snap = snap.with_changes(lines=(line,), quote=None)
     root = _valid(import_.build_ceb311(snap, schema_dir=ceb_dir), ceb_dir)
     lst = root.find("ceb:Order/ceb:OrderList", N)
@@ -132,10 +141,20 @@ def test_cancel_and_return_need_the_inventory_number(ceb_dir):
     with pytest.raises(IncompleteDataError, match="invtNo"):
         import_.build_ceb623(snap, reason="buyer cancelled", signer=demo_signer())
     snap = snap.with_changes(filing=dataclasses.replace(snap.filing, invt_no="010120261234567890"))
-    _valid(import_.build_ceb623(snap, reason="买家取消订单", signer=demo_signer(),
-                                schema_dir=ceb_dir), ceb_dir)  # fmt: skip
-    root = _valid(import_.build_ceb625(snap, reason="质量问题", returned={2: Decimal(1)},
-                                       signer=demo_signer(), schema_dir=ceb_dir), ceb_dir)  # fmt: skip
+    _valid(
+        import_.build_ceb623(snap, reason="买家取消订单", signer=demo_signer(), schema_dir=ceb_dir),
+        ceb_dir,
+    )
+    root = _valid(
+        import_.build_ceb625(
+            snap,
+            reason="质量问题",
+            returned={2: Decimal(1)},
+            signer=demo_signer(),
+            schema_dir=ceb_dir,
+        ),
+        ceb_dir,
+    )
     assert [e.text for e in root.iter(f"{{{NS}}}gnum")] == ["2"]
     with pytest.raises(IncompleteDataError, match="return quantity"):
         import_.build_ceb625(snap, reason="x", returned={1: Decimal(5)}, signer=demo_signer())
@@ -157,13 +176,16 @@ def test_official_samples_read_into_snapshots_and_regenerate_valid_xml(ceb_dir, 
         "311": lambda s: import_.build_ceb311(s, options=options, schema_dir=ceb_dir),
         "411": lambda s: import_.build_ceb411(s, options=options, schema_dir=ceb_dir),
         "511": lambda s: import_.build_ceb511(s, options=options, schema_dir=ceb_dir),
-        "621": lambda s: import_.build_ceb621(s, signer=signer, options=options,
-                                              schema_dir=ceb_dir),
-        "623": lambda s: import_.build_ceb623(s, reason="sample", signer=signer,
-                                              options=options, schema_dir=ceb_dir),
-        "625": lambda s: import_.build_ceb625(s, reason="sample", signer=signer,
-                                              options=options, schema_dir=ceb_dir),
-    }  # fmt: skip
+        "621": lambda s: import_.build_ceb621(
+            s, signer=signer, options=options, schema_dir=ceb_dir
+        ),
+        "623": lambda s: import_.build_ceb623(
+            s, reason="sample", signer=signer, options=options, schema_dir=ceb_dir
+        ),
+        "625": lambda s: import_.build_ceb625(
+            s, reason="sample", signer=signer, options=options, schema_dir=ceb_dir
+        ),
+    }
     for snap in snaps:
         again = reader.read(builders[number](snap))
         assert again[0].order.order_no == snap.order.order_no

@@ -42,9 +42,13 @@ def _official(schema: etree._Element, name: str) -> list[tuple[str, bool, int | 
         lo = facets.get("length", facets.get("minLength"))
         hi = facets.get("length", facets.get("maxLength"))
         out.append(
-            (child.get("name"), child.get("minOccurs") == "0",
-             int(lo) if lo else None, int(hi) if hi else None)
-        )  # fmt: skip
+            (
+                child.get("name"),
+                child.get("minOccurs") == "0",
+                int(lo) if lo else None,
+                int(hi) if hi else None,
+            )
+        )
     return out
 
 

@@ -1,0 +1,100 @@
+"""CEB export messages (303, 603, 701) validate against the official export XSD."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import datetime
+
+import decl_strategies as ds
+import pytest
+from hypothesis import HealthCheck, given, settings
+from lxml import etree
+
+from declarations import examples, xsd
+from declarations.ceb import export
+from declarations.ceb.common import NS
+from declarations.errors import IncompleteDataError, WrongFlowError
+
+N = {"ceb": NS}
+
+
+def _valid(data: bytes, ceb_dir) -> etree._Element:
+    root = etree.fromstring(data)
+    schema = xsd.load(ceb_dir / "ceb-export.xsd")
+    assert schema.validate(root), schema.error_log
+    return root
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(ds.export_snapshots())
+def test_generated_export_orders_and_inventories_validate(ceb_dir, snap):
+    order = _valid(export.build_ceb303(snap, schema_dir=ceb_dir), ceb_dir)
+    inv = _valid(export.build_ceb603(snap, schema_dir=ceb_dir), ceb_dir)
+    assert len(order.findall("ceb:Order/ceb:OrderList", N)) == len(snap.lines)
+    assert len(inv.findall("ceb:Inventory/ceb:InventoryList", N)) == len(snap.lines)
+    assert order.findtext("ceb:Order/ceb:OrderHead/ceb:orderType", namespaces=N) == "E"
+
+
+def test_100_lines_pass_and_101_are_refused(ceb_dir):
+    _valid(export.build_ceb603(examples.export_snapshot(100), schema_dir=ceb_dir), ceb_dir)
+    with pytest.raises(IncompleteDataError, match="at most 100"):
+        export.build_ceb303(examples.export_snapshot(101))
+
+
+def test_currency_and_destination_codes(ceb_dir):
+    root = _valid(export.build_ceb603(examples.export_snapshot(1), schema_dir=ceb_dir), ceb_dir)
+    head = root.find("ceb:Inventory/ceb:InventoryHead", N)
+    assert head.findtext("ceb:country", namespaces=N) == "304"  # DE
+    assert head.findtext("ceb:fCurrency", namespaces=N) == "300"  # EUR
+    assert head.findtext("ceb:ieFlag", namespaces=N) == "E"
+
+
+def test_missing_port_of_destination_is_reported():
+    snap = examples.export_snapshot(1)
+    snap = snap.with_changes(filing=dataclasses.replace(snap.filing, pod=""))
+    with pytest.raises(IncompleteDataError, match="POD"):
+        export.build_ceb603(snap)
+
+
+def test_import_orders_are_refused():
+    with pytest.raises(WrongFlowError):
+        export.build_ceb603(examples.import_snapshot(1))
+
+
+def test_summary_groups_released_inventories_of_the_period(ceb_dir):
+    seller = examples.export_snapshot(1).seller
+    R = export.InventoryRecord
+    records = [
+        R("530420260000000001", seller.customs_code, "5304", "800", datetime(2026, 3, 2)),
+        R("530420260000000002", seller.customs_code, "5304", "899", datetime(2026, 3, 31)),
+        R("530420260000000002", seller.customs_code, "5304", "899", datetime(2026, 3, 31)),
+        R("530420260000000003", seller.customs_code, "5304", "120", datetime(2026, 3, 5)),
+        R("530420260000000004", seller.customs_code, "5304", "800", datetime(2026, 4, 1)),
+        R("530420260000000005", "OTHER", "5304", "800", datetime(2026, 3, 5)),
+        R("224420260000000006", seller.customs_code, "2244", "800", datetime(2026, 3, 9)),
+    ]
+    start, end = datetime(2026, 3, 1), datetime(2026, 4, 1)
+    groups = export.group_released(records, seller.customs_code, start, end)
+    assert [(g.customs_code, g.invt_nos) for g in groups] == [
+        ("2244", ("224420260000000006",)),
+        ("5304", ("530420260000000001", "530420260000000002")),
+    ]
+    messages = export.build_ceb701(
+        groups[1],
+        seller=seller,
+        start=start,
+        end=end,
+        cop_no="SUM-2026-03",
+        schema_dir=ceb_dir,
+        max_per_message=1,
+    )
+    assert len(messages) == 2
+    for seq, data in enumerate(messages, 1):
+        root = _valid(data, ceb_dir)
+        head = root.find("ceb:SummaryApply/ceb:SummaryApplyHead", N)
+        assert head.findtext("ceb:msgSeqNo", namespaces=N) == str(seq)
+        assert head.findtext("ceb:msgCount", namespaces=N) == "2"
