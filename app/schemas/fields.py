@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import decimal
+from functools import lru_cache
 from typing import Any
 
 import pycountry
@@ -12,12 +13,22 @@ from declarations import s10
 from tariff_tables import nomenclature
 
 
+@lru_cache(maxsize=512)
+def _is_country(code: str) -> bool:
+    return len(code) == 2 and pycountry.countries.get(alpha_2=code) is not None
+
+
+@lru_cache(maxsize=512)
+def _is_currency(code: str) -> bool:
+    return len(code) == 3 and pycountry.currencies.get(alpha_3=code) is not None
+
+
 class Country(fields.String):
     """ISO 3166-1 alpha-2 country code, normalised to upper case."""
 
     def _deserialize(self, value: Any, attr, data, **kwargs) -> str:
         text = super()._deserialize(value, attr, data, **kwargs).strip().upper()
-        if len(text) != 2 or pycountry.countries.get(alpha_2=text) is None:
+        if not _is_country(text):
             raise ValidationError(f"{value!r} is not an ISO 3166-1 alpha-2 country code")
         return text
 
@@ -27,7 +38,7 @@ class Currency(fields.String):
 
     def _deserialize(self, value: Any, attr, data, **kwargs) -> str:
         text = super()._deserialize(value, attr, data, **kwargs).strip().upper()
-        if len(text) != 3 or pycountry.currencies.get(alpha_3=text) is None:
+        if not _is_currency(text):
             raise ValidationError(f"{value!r} is not an ISO 4217 currency code")
         return text
 
@@ -101,3 +112,55 @@ class ExactDecimal(fields.Field):
         if value is None:
             return None
         return format(decimal.Decimal(value).normalize(), "f")
+
+
+class Text(fields.String):
+    """Stripped text with a length limit, checked inline (this runs for every cell of an
+    import, so it avoids the generic validator machinery)."""
+
+    def __init__(self, max_length: int, *, required: bool = False, **kwargs: Any):
+        super().__init__(required=required, **kwargs)
+        self.max_length = max_length
+        self.min_length = 1 if required else 0
+
+    def _deserialize(self, value: Any, attr, data, **kwargs) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs).strip()
+        if len(text) < self.min_length:
+            raise ValidationError("must not be empty")
+        if len(text) > self.max_length:
+            raise ValidationError(f"at most {self.max_length} characters")
+        return text
+
+
+class MemoNested(fields.Nested):
+    """A nested schema whose successful results are remembered by input.
+
+    A seller's files repeat the same sender block on every row; validating it once per
+    distinct value keeps imports fast. Only flat inputs of plain values are cached, only
+    successes are cached, and callers get a fresh copy each time.
+    """
+
+    MAX_ENTRIES = 4096
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self._memo: dict = {}
+
+    def _deserialize(self, value: Any, attr, data, partial=None, **kwargs):
+        key = None
+        if isinstance(value, dict) and partial is None:
+            try:
+                key = tuple(sorted(value.items()))
+                hash(key)
+            except TypeError:
+                key = None
+        if key is not None:
+            hit = self._memo.get(key)
+            if hit is not None:
+                return dict(hit)
+        result = super()._deserialize(value, attr, data, partial=partial, **kwargs)
+        if key is not None and isinstance(result, dict):
+            if len(self._memo) >= self.MAX_ENTRIES:
+                self._memo.clear()
+            self._memo[key] = dict(result)
+        return result

@@ -8,7 +8,7 @@ from decimal import Decimal
 from flask import current_app, has_app_context
 from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
-from .fields import Country, Currency, ExactDecimal, HsCode, S10Field
+from .fields import Country, Currency, ExactDecimal, HsCode, MemoNested, S10Field, Text
 
 FLOWS = ("export", "import")
 REGIMES = ("cbec", "postal")
@@ -43,12 +43,8 @@ def _phone_required_destinations() -> tuple[str, ...]:
     return DEFAULT_PHONE_REQUIRED
 
 
-def _text(max_len: int, required: bool = False, **kw) -> fields.String:
-    return fields.String(
-        required=required,
-        validate=validate.Length(min=1 if required else 0, max=max_len),
-        **kw,
-    )
+def _text(max_len: int, required: bool = False, **kw) -> Text:
+    return Text(max_len, required=required, **kw)
 
 
 class PartySchema(Schema):
@@ -114,8 +110,8 @@ class OrderIn(Schema):
     item_id = S10Field(allow_none=True, load_default=None)
     gross_weight_kg = ExactDecimal(places=3, required=True)
     ordered_at = fields.Date(allow_none=True, load_default=None)
-    sender = fields.Nested(PartySchema, required=True)
-    recipient = fields.Nested(PartySchema, required=True)
+    sender = MemoNested(PartySchema, required=True)
+    recipient = MemoNested(PartySchema, required=True)
     items = fields.List(
         fields.Nested(LineSchema),
         required=True,

@@ -75,6 +75,11 @@ def _cell(value: Any) -> str | None:
     return text or None
 
 
+def _clean_text(value: str) -> str | None:
+    """CSV cells are already text: strip them, and treat blanks as absent."""
+    return value.strip() or None
+
+
 def _rows_csv(path: Path) -> Iterator[list[Any]]:
     with path.open("r", encoding="utf-8-sig", newline="") as fh:
         yield from csv.reader(fh)
@@ -134,8 +139,9 @@ def read_groups(path: Path, file_format: str) -> tuple[list[OrderGroup], int, li
     total = 0
     rows = iter_rows(path, file_format)
     next(rows)
+    clean = _clean_text if file_format == "csv" else _cell
     for rownum, raw in enumerate(rows, start=2):
-        values = {col: _cell(v) for col, v in zip(header, raw, strict=False) if col}
+        values = {col: clean(v) for col, v in zip(header, raw, strict=False) if col}
         if not any(values.values()):
             continue  # blank line
         total += 1

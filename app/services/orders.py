@@ -195,10 +195,11 @@ def store_orders(
             }
         )
         result.created.append(order_id)
-    db.session.execute(insert(Order), order_rows)
-    db.session.execute(insert(OrderLine), line_rows)
-    db.session.execute(insert(Parcel), parcel_rows)
-    db.session.execute(insert(AuditEntry), audit_rows)
+    # Core inserts on the tables (not the ORM bulk path): one executemany per table.
+    db.session.execute(insert(Order.__table__), order_rows)
+    db.session.execute(insert(OrderLine.__table__), line_rows)
+    db.session.execute(insert(Parcel.__table__), parcel_rows)
+    db.session.execute(insert(AuditEntry.__table__), audit_rows)
     return result
 
 
