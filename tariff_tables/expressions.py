@@ -98,8 +98,9 @@ def evaluate(
     rate = expr.simple_ad_valorem
     if rate is not None:
         return value * rate
-    total = sum((_component(t, value, quantities, convert, missing) for t in expr.terms),
-                Decimal(0))
+    total = sum(
+        (_component(t, value, quantities, convert, missing) for t in expr.terms), Decimal(0)
+    )
     if expr.minimum is not None:
         total = max(total, _component(expr.minimum, value, quantities, convert, missing))
     if expr.maximum is not None:

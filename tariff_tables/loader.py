@@ -45,9 +45,7 @@ _NULLS = {"", "null", "~", "None"}
 _HS = re.compile(r"^\d{0,10}$")
 _CC = re.compile(r"^[A-Z]{2}$")
 _CUR = re.compile(r"^[A-Z]{3}$")
-TAX_KINDS = frozenset(
-    {"vat", "gst", "consumption_tax", "icms", "sales_tax", "postal_articles_tax"}
-)
+TAX_KINDS = frozenset({"vat", "gst", "consumption_tax", "icms", "sales_tax", "postal_articles_tax"})
 VALUATIONS = frozenset({"CIF", "FOB"})
 BASES = frozenset({"intrinsic", "cif", "fob", "goods_and_shipping"})
 SCOPES = frozenset({"item", "distinct_hs6", "consignment", "order", "buyer_year"})
@@ -127,7 +125,7 @@ class _Row:
 
     def codes(self, key: str, pattern: re.Pattern[str] = _CC) -> frozenset[str] | None:
         v = self.raw.get(key)
-        if v is None or v in _NULLS:
+        if v is None or (isinstance(v, str) and v.strip() in _NULLS):
             return None
         items = v if isinstance(v, list) else [v]
         for item in items:
@@ -201,18 +199,37 @@ def _load_destination_file(path: Path, name: str, t: Tables) -> None:
         start, end = r.dates()
         for d in _destinations(r, file_dests):
             t.profiles.append(
-                Profile(start, end, d, r.currency(), r.one_of("valuation", VALUATIONS),
-                        r.req("regime"), r.req("rounding"), r.source())
+                Profile(
+                    start,
+                    end,
+                    d,
+                    r.currency(),
+                    r.one_of("valuation", VALUATIONS),
+                    r.req("regime"),
+                    r.req("rounding"),
+                    r.source(),
+                    r.opt("note") or "",
+                )
             )
     for r in rows("thresholds"):
         start, end = r.dates()
         for d in _destinations(r, file_dests):
             t.thresholds.append(
-                Threshold(start, end, d, r.req("id"), r.dec("amount"), r.currency(),
-                          r.one_of("base", BASES), r.one_of("scope", SCOPES),
-                          r.strings("switches"), tuple(x.replace(".", "") for x in
-                                                       r.strings("excludes")),
-                          r.codes("origins"), r.opt("channel"), r.source())
+                Threshold(
+                    start,
+                    end,
+                    d,
+                    r.req("id"),
+                    r.dec("amount", required=False),
+                    r.currency(),
+                    r.one_of("base", BASES),
+                    r.one_of("scope", SCOPES),
+                    r.strings("switches"),
+                    tuple(x.replace(".", "") for x in r.strings("excludes")),
+                    r.codes("origins"),
+                    r.opt("channel"),
+                    r.source(),
+                )
             )
     for r in rows("duties"):
         start, end = r.dates()
@@ -226,8 +243,18 @@ def _load_destination_file(path: Path, name: str, t: Tables) -> None:
             raise DataError(f"{r.where}: an additional duty must name its origins")
         for d in _destinations(r, file_dests):
             t.duties.append(
-                DutyMeasure(start, end, d, r.hs(), kind, r.opt("measure") or kind, origins,
-                            expr, r.source(), r.opt("note") or "")
+                DutyMeasure(
+                    start,
+                    end,
+                    d,
+                    r.hs(),
+                    kind,
+                    r.opt("measure") or kind,
+                    origins,
+                    expr,
+                    r.source(),
+                    r.opt("note") or "",
+                )
             )
     for r in rows("taxes"):
         start, end = r.dates()
@@ -237,30 +264,57 @@ def _load_destination_file(path: Path, name: str, t: Tables) -> None:
             raise DataError(f"{r.where}: a gap row (rate null) must say why in `note`")
         for d in _destinations(r, file_dests):
             t.taxes.append(
-                TaxRate(start, end, d, kind, r.opt("name") or "standard", r.hs(), rate,
-                        r.opt("region"), _condition(r), r.source(), r.opt("note") or "")
+                TaxRate(
+                    start,
+                    end,
+                    d,
+                    kind,
+                    r.opt("name") or "standard",
+                    r.hs(),
+                    rate,
+                    r.opt("region"),
+                    _condition(r),
+                    r.source(),
+                    r.opt("note") or "",
+                )
             )
     for r in rows("flat_duties"):
         start, end = r.dates()
         for d in _destinations(r, file_dests):
             t.flat_duties.append(
-                FlatDuty(start, end, d, r.req("id"), r.dec("amount"), r.currency(),
-                         r.one_of("per", SCOPES), r.source())
+                FlatDuty(
+                    start,
+                    end,
+                    d,
+                    r.req("id"),
+                    r.dec("amount"),
+                    r.currency(),
+                    r.one_of("per", SCOPES),
+                    r.source(),
+                )
             )
     for r in rows("bands"):
         start, end = r.dates()
         for d in _destinations(r, file_dests):
             t.bands.append(
-                Band(start, end, d, r.req("scheme"), r.dec("upper"), r.currency(),
-                     r.rate("rate"), r.dec("deduction", required=False) or Decimal(0),
-                     r.codes("origins"), r.source())
+                Band(
+                    start,
+                    end,
+                    d,
+                    r.req("scheme"),
+                    r.dec("upper"),
+                    r.currency(),
+                    r.rate("rate"),
+                    r.dec("deduction", required=False) or Decimal(0),
+                    r.codes("origins"),
+                    r.source(),
+                )
             )
     for r in rows("parameters"):
         start, end = r.dates()
         for d in _destinations(r, file_dests):
             t.parameters.append(
-                Parameter(start, end, d, r.req("name"), r.dec("value"), r.opt("unit"),
-                          r.source())
+                Parameter(start, end, d, r.req("name"), r.dec("value"), r.opt("unit"), r.source())
             )
 
 
@@ -274,8 +328,17 @@ def parse_fx_csv(text: str, where: str = "fx") -> list[FxRate]:
         rate = r.dec("rate")
         if rate == 0:
             raise DataError(f"{r.where}: rate must be positive")
-        out.append(FxRate(start, end, r.currency("base"), r.currency("quote"), rate,  # type: ignore[arg-type]
-                          r.source(), r.req("period")))
+        out.append(
+            FxRate(
+                start,
+                end,
+                r.currency("base"),
+                r.currency("quote"),
+                rate,  # type: ignore[arg-type]
+                r.source(),
+                r.req("period"),
+            )
+        )
     return out
 
 
@@ -284,8 +347,16 @@ def _load_rebates(path: Path, name: str, t: Tables) -> None:
     for i, raw in enumerate(doc.get("rebates") or []):
         r = _Row(raw, f"{name} rebates[{i}]", {})
         start, end = r.dates()
-        t.rebates.append(RebateRate(start, end, r.hs(), r.rate("rate"), r.source(),  # type: ignore[arg-type]
-                                    r.opt("note") or ""))
+        t.rebates.append(
+            RebateRate(
+                start,
+                end,
+                r.hs(),
+                r.rate("rate"),
+                r.source(),  # type: ignore[arg-type]
+                r.opt("note") or "",
+            )
+        )
 
 
 def _files(root: Path) -> list[Path]:

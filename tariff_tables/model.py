@@ -124,12 +124,13 @@ class Threshold(Dated):
     scope: `item`, `distinct_hs6`, `consignment`, `order`, `buyer_year`.
     switches: what the threshold turns on/off (`duty`, `tax`, `collection`, `channel`).
     excludes: HS prefixes that never benefit (excise goods).
-    origins/channel: restrict the threshold to dispatch countries / a transport channel.
+    origins/channel: restrict the threshold to origin countries / a transport channel.
+    amount None: the threshold is suspended for those origins (no de minimis at all).
     """
 
     destination: str
     id: str
-    amount: Decimal
+    amount: Decimal | None
     currency: str
     base: str
     scope: str
@@ -190,6 +191,7 @@ class Profile(Dated):
     regime: str
     rounding: str
     source: str
+    note: str = ""
 
 
 @dataclass(frozen=True, slots=True)

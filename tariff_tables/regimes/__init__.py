@@ -1,0 +1,33 @@
+"""Regime registry: profile.regime name → (assess function, assesses in national currency).
+
+China and Japan assess in their own currency because their limits and rounding rules
+(fen half-up on CNY limits, ¥1,000/¥100 truncation) are defined in it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from . import au, br, cn_cbec, cn_postal, eaeu, eu, gb, jp, mx, my, sg, standard
+from .common import Assessment, Ctx
+
+
+def _cn(ctx: Ctx) -> Assessment:
+    if ctx.req.regime == "cbec":
+        return cn_cbec.assess(ctx)
+    return cn_postal.assess(ctx)
+
+
+REGIMES: dict[str, tuple[Callable[[Ctx], Assessment], bool]] = {
+    "standard": (standard.assess, False),
+    "eu": (eu.assess, False),
+    "gb": (gb.assess, False),
+    "au": (au.assess, False),
+    "sg": (sg.assess, False),
+    "my": (my.assess, False),
+    "jp": (jp.assess, True),
+    "eaeu": (eaeu.assess, False),
+    "br": (br.assess, False),
+    "mx": (mx.assess, False),
+    "cn": (_cn, True),
+}

@@ -1,0 +1,386 @@
+"""Shared arithmetic of the regimes: the assessment context, customs value, duties, taxes.
+
+Every regime is a function `assess(ctx) -> Assessment`. The helpers here keep the common
+steps (allocating transport costs to lines, resolving measures by longest HS prefix,
+stacking taxes on value + duty) in one place, so a regime module reads like its rule.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from ..errors import InvalidRequest, NotCovered
+from ..expressions import Quantities, evaluate
+from ..model import DutyMeasure, Profile, TaxRate, Threshold
+from ..money import ZERO, exponent, fmt, round_money
+from ..request import QuoteLine, QuoteRequest
+from ..result import DutyLine, FeeLine, Rule, TaxLine
+from ..tariff import Tariff
+
+
+@dataclass(slots=True)
+class Assessment:
+    """What a regime returns, in the computation currency of the context."""
+
+    customs_value: Decimal
+    valuation: str
+    regime: str
+    collected_at: str
+    duties: list[DutyLine] = field(default_factory=list)
+    taxes: list[TaxLine] = field(default_factory=list)
+    fees: list[FeeLine] = field(default_factory=list)
+
+
+class LineView:
+    """A request line with its value in the computation currency."""
+
+    __slots__ = ("line", "hs", "origin", "value", "unit_value", "quantity", "unit", "kg")
+
+    def __init__(self, line: QuoteLine, fx_in: Decimal | None):
+        self.line = line
+        self.hs = line.hs_code
+        self.origin = line.origin_country
+        self.quantity = line.quantity
+        self.unit = line.unit
+        self.kg = line.net_weight_kg
+        uv = line.unit_value if fx_in is None else line.unit_value * fx_in
+        self.unit_value = uv
+        self.value = line.quantity * uv
+
+    def quantities(self) -> Quantities:
+        items = self.quantity if self.unit in ("piece", "set", "pair") else None
+        litres = (
+            self.quantity
+            if self.unit == "l"
+            else self.quantity / 1000
+            if self.unit == "ml"
+            else None
+        )
+        return Quantities(self.kg, items, litres)
+
+
+_RULES: dict[int, tuple[object, Rule]] = {}
+
+
+def rule_for(row: object, ident: str, text: str, source: str) -> Rule:
+    """One Rule object per table row, built once: quotes in a batch share them."""
+    hit = _RULES.get(id(row))
+    if hit is None or hit[0] is not row:
+        hit = _RULES[id(row)] = (row, Rule(ident, text, source))
+    return hit[1]
+
+
+class Ctx:
+    """Everything a regime needs for one quote."""
+
+    __slots__ = (
+        "req",
+        "on",
+        "tariff",
+        "profile",
+        "dest",
+        "cur",
+        "lines",
+        "freight",
+        "insurance",
+        "rules",
+        "_rule_ids",
+        "quantum",
+    )
+
+    def __init__(
+        self,
+        req: QuoteRequest,
+        on: date,
+        tariff: Tariff,
+        profile: Profile,
+        cur: str,
+        fx_in: Decimal | None,
+    ):
+        self.req = req
+        self.on = on
+        self.tariff = tariff
+        self.profile = profile
+        self.dest = req.destination_country
+        self.cur = cur
+        self.quantum = exponent(cur)
+        self.lines = [LineView(ln, fx_in) for ln in req.lines]
+        if fx_in is None:
+            self.freight = req.shipping_cost
+            self.insurance = req.insurance_cost
+        else:
+            self.freight = req.shipping_cost * fx_in
+            self.insurance = req.insurance_cost * fx_in
+        self.rules: list[Rule] = []
+        self._rule_ids: set[str] = set()
+
+    # -- bookkeeping -----------------------------------------------------------------------
+
+    def add_rule(self, rule: Rule) -> None:
+        if rule.id not in self._rule_ids:
+            self._rule_ids.add(rule.id)
+            self.rules.append(rule)
+
+    def note(self, row: object, ident: str, text: str, source: str) -> None:
+        self.add_rule(rule_for(row, ident, text, source))
+
+    def round(self, amount: Decimal) -> Decimal:
+        return round_money(amount, self.cur)
+
+    # -- values ----------------------------------------------------------------------------
+
+    @property
+    def goods(self) -> Decimal:
+        return sum((ln.value for ln in self.lines), ZERO)
+
+    def convert(self, amount: Decimal, currency: str) -> Decimal:
+        """`amount` in `currency` → computation currency at the dated official rate."""
+        if currency == self.cur:
+            return amount
+        rate, row = self.tariff.fx(currency, self.cur, self.on)
+        if row is not None:
+            self.note(
+                row,
+                f"fx:{row.base}{row.quote}:{row.valid_from}",
+                f"FX {row.base}/{row.quote} {row.rate} ({row.period})",
+                row.source,
+            )
+        return amount * rate
+
+    def value_for(self, base: str) -> Decimal:
+        """The value a threshold is compared with."""
+        goods = self.goods
+        if base in ("intrinsic", "fob"):
+            return goods
+        if base == "goods_and_shipping":
+            return goods + self.freight
+        return goods + self.freight + self.insurance  # cif
+
+    def weight(self) -> Decimal:
+        w = self.req.weight_kg
+        if w is None:
+            raise InvalidRequest(
+                "gross_weight_kg (or every line's net_weight_kg) is needed "
+                f"for destination {self.dest}"
+            )
+        return w
+
+    # -- thresholds ------------------------------------------------------------------------
+
+    def threshold(self, ident: str) -> Threshold | None:
+        """The strictest threshold `ident` over the dispatch country and every goods origin.
+
+        Preferential thresholds (e.g. a higher one for goods from a free-trade partner)
+        only help when every origin involved qualifies; a suspension for any origin wins.
+        """
+        origins = {self.req.origin_country, *(ln.origin for ln in self.lines)}
+        best: Threshold | None = None
+        for o in origins:
+            th = self.tariff.threshold(self.dest, ident, self.on, o, self.req.channel)
+            if th is None:
+                return None
+            if th.amount is None:
+                return th
+            if best is None or (best.amount is not None and th.amount < best.amount):
+                best = th
+        return best
+
+    def within(self, th: Threshold | None, value: Decimal | None = None) -> bool:
+        """True when the order is at or under the threshold and nothing excludes it.
+
+        `value` overrides the value computed from the threshold's base (Japan compares the
+        taxable value after its personal-use reduction).
+        """
+        if th is None:
+            return False
+        if th.amount is None:
+            self.note(
+                th,
+                f"threshold:{th.id}:suspended",
+                f"{th.id}: suspended for origins {sorted(th.origins or [])}",
+                th.source,
+            )
+            return False
+        for ln in self.lines:
+            for prefix in th.excludes:
+                if ln.hs.startswith(prefix):
+                    self.note(
+                        th,
+                        f"threshold:{th.id}:excluded",
+                        f"{th.id}: HS {prefix} excluded from the threshold",
+                        th.source,
+                    )
+                    return False
+        limit = self.convert(th.amount, th.currency)
+        ok = (self.value_for(th.base) if value is None else value) <= limit
+        verdict = "at or under" if ok else "over"
+        self.add_rule(
+            Rule(
+                f"threshold:{th.id}",
+                f"{th.id}: {th.base} value {verdict} {fmt(th.amount)} {th.currency} per {th.scope}",
+                th.source,
+            )
+        )
+        return ok
+
+    def param(self, name: str) -> Decimal:
+        p = self.tariff.parameter(self.dest, name, self.on)
+        self.note(
+            p, f"param:{name}", f"{name} = {fmt(p.value)}{' ' + p.unit if p.unit else ''}", p.source
+        )
+        return p.value
+
+
+def allocate(ctx: Ctx, extra: Decimal) -> list[Decimal]:
+    """Split `extra` (freight + insurance) over the lines in proportion to their value."""
+    n = len(ctx.lines)
+    if n == 1:
+        return [extra]
+    if not extra:
+        return [ZERO] * n
+    goods = ctx.goods
+    if goods == 0:
+        return [extra / n] * n
+    return [extra * ln.value / goods for ln in ctx.lines]
+
+
+def customs_values(ctx: Ctx, valuation: str | None = None) -> list[Decimal]:
+    """Per-line customs value: goods + allocated freight and insurance for CIF, goods for FOB."""
+    if (valuation or ctx.profile.valuation) == "FOB":
+        return [ln.value for ln in ctx.lines]
+    shares = allocate(ctx, ctx.freight + ctx.insurance)
+    return [ln.value + s for ln, s in zip(ctx.lines, shares, strict=True)]
+
+
+def rate_text(rate: Decimal) -> str:
+    return fmt(rate.normalize()) if rate else "0"
+
+
+def _missing(ctx: Ctx, ln: LineView):
+    def missing(unit: str) -> None:
+        raise InvalidRequest(
+            f"line {ln.line.sku}: a specific duty on HS {ln.hs} for "
+            f"{ctx.dest} needs the quantity in {unit}"
+        )
+
+    return missing
+
+
+def measure_duty(ctx: Ctx, m: DutyMeasure, ln: LineView, base: Decimal) -> DutyLine:
+    """Evaluate one measure on one line, rounded to the computation currency."""
+    expr = m.expression
+    assert expr is not None
+    amount = ctx.round(evaluate(expr, base, ln.quantities(), ctx.convert, _missing(ctx, ln)))
+    rate = expr.simple_ad_valorem
+    ctx.note(
+        m,
+        f"duty:{m.destination}:{m.measure}:{m.hs or '*'}:{m.valid_from}",
+        f"{m.measure} {expr.text} on HS {m.hs or 'all goods'}",
+        m.source,
+    )
+    return DutyLine(
+        f"{m.measure}:{ln.hs}",
+        ctx.round(base),
+        rate_text(rate) if rate is not None else expr.text,
+        amount,
+    )
+
+
+def line_duties(
+    ctx: Ctx, cvs: list[Decimal], *, additional: bool = True
+) -> tuple[list[DutyLine], list[Decimal]]:
+    """MFN (+ origin-specific additional) duties per line; returns lines and per-line sums."""
+    out: list[DutyLine] = []
+    per_line: list[Decimal] = []
+    for ln, cv in zip(ctx.lines, cvs, strict=True):
+        mfn, extra = ctx.tariff.duties(ctx.dest, ln.hs, ln.origin, ctx.on)
+        d = measure_duty(ctx, mfn, ln, cv)
+        out.append(d)
+        total = d.amount
+        if additional:
+            for m in extra:
+                e = measure_duty(ctx, m, ln, cv)
+                out.append(e)
+                total += e.amount
+        per_line.append(total)
+    return out, per_line
+
+
+def _condition_holds(ctx: Ctx, row: TaxRate, ln: LineView) -> bool:
+    cond = row.condition
+    if cond is None:
+        return True
+    unit_value = ln.unit_value
+    if cond.currency != ctx.cur:
+        unit_value = unit_value / ctx.convert(Decimal(1), cond.currency)
+    for unit, floor in cond.per_unit:
+        if ln.unit == unit and unit_value >= floor:
+            return True
+    return False
+
+
+def tax_row(ctx: Ctx, kind: str, ln: LineView, *, required: bool) -> TaxRate | None:
+    """The tax row for one line: most specific prefix whose condition holds.
+
+    `required` taxes (VAT/GST) raise NotCovered when absent; optional ones (consumption
+    tax) simply do not apply. A gap row (rate None) always raises.
+    """
+    for row in ctx.tariff.tax_candidates(ctx.dest, kind, ln.hs, ctx.on, ctx.req.destination_region):
+        if _condition_holds(ctx, row, ln):
+            if row.rate is None:
+                raise NotCovered(
+                    f"{kind} rate not tabulated ({row.note})",
+                    destination=ctx.dest,
+                    hs_code=ln.hs,
+                    on=ctx.on,
+                )
+            ctx.note(
+                row,
+                f"tax:{row.destination}:{kind}:{row.name}:{row.hs or '*'}:"
+                f"{row.region or '*'}:{row.valid_from}",
+                f"{kind} {row.name} {rate_text(row.rate * 100)}% on HS {row.hs or 'all goods'}",
+                row.source,
+            )
+            return row
+    if required:
+        raise NotCovered(
+            f"no {kind} rate tabulated", destination=ctx.dest, hs_code=ln.hs, on=ctx.on
+        )
+    return None
+
+
+def taxes_on(
+    ctx: Ctx,
+    kind: str,
+    bases: list[Decimal],
+    *,
+    per_line: bool = False,
+    factor: Decimal | None = None,
+) -> list[TaxLine]:
+    """`kind` tax on per-line bases, grouped by rate (declaration level) unless `per_line`.
+
+    `factor` scales the statutory rate (China CBEC charges 70 % of it).
+    """
+    groups: dict[Decimal, Decimal] = {}
+    out: list[TaxLine] = []
+    for ln, base in zip(ctx.lines, bases, strict=True):
+        row = tax_row(ctx, kind, ln, required=True)
+        rate = row.rate if factor is None else row.rate * factor  # type: ignore[operator]
+        if per_line:
+            out.append(TaxLine(kind, ctx.round(base), rate_text(rate), ctx.round(base * rate)))
+        else:
+            groups[rate] = groups.get(rate, ZERO) + base
+    for rate, base in groups.items():
+        out.append(TaxLine(kind, ctx.round(base), rate_text(rate), ctx.round(base * rate)))
+    return out
+
+
+def tax_kinds(ctx: Ctx) -> tuple[str, ...]:
+    """The value-added style taxes a destination levies (vat, gst or sales_tax)."""
+    return ctx.tariff.tax_kinds(ctx.dest)
+
+
+def add(a: list[Decimal], b: list[Decimal]) -> list[Decimal]:
+    return [x + y for x, y in zip(a, b, strict=True)]

@@ -1,0 +1,55 @@
+"""European Union: the €150 intrinsic-value test, IOSS, and the flat duty from 2026-07-01.
+
+At or under €150 (intrinsic value, consignment, excise goods excluded): no customs duty
+before 2026-07-01 (low-value relief), then a flat duty per distinct HS6 subheading in the
+parcel until 2028-07-01; VAT at checkout when the seller uses IOSS, otherwise import VAT
+at the border. Above €150: TARIC duty on the CIF value and import VAT at the border.
+VAT base = customs value + duty (including the flat duty).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ..money import ZERO, fmt
+from ..result import DutyLine
+from .common import Assessment, Ctx, add, allocate, customs_values, line_duties, taxes_on
+
+
+def assess(ctx: Ctx) -> Assessment:
+    cvs = customs_values(ctx)
+    cv = sum(cvs, ZERO)
+    low = ctx.within(ctx.threshold("eu_low_value"))
+    flat = ctx.tariff.flat_duty(ctx.dest, "eu_flat_duty", ctx.on) if low else None
+    relief = ctx.threshold("eu_duty_relief") if low and flat is None else None
+    a = Assessment(ctx.round(cv), "CIF", "eu_import", "border")
+    per_line = [ZERO] * len(cvs)
+    if flat is not None:
+        n = len({ln.hs[:6] for ln in ctx.lines})
+        amount = ctx.round(ctx.convert(flat.amount, flat.currency) * n)
+        ctx.note(
+            flat,
+            f"flat:{flat.id}",
+            f"flat duty {fmt(flat.amount)} {flat.currency} per "
+            f"distinct HS6 subheading ({n} in this parcel)",
+            flat.source,
+        )
+        a.duties = [
+            DutyLine(
+                "eu_flat_duty_per_hs6",
+                Decimal(n),
+                f"{fmt(flat.amount)} {flat.currency}/{flat.per}",
+                amount,
+            )
+        ]
+        per_line = allocate(ctx, amount)
+        a.regime = "eu_low_value_flat_duty"
+    elif relief is not None and ctx.within(relief):
+        a.regime = "eu_low_value_relief"
+    else:
+        a.duties, per_line = line_duties(ctx, cvs)
+    if low and ctx.req.seller_collects_vat:
+        a.collected_at = "checkout"
+        a.regime += "_ioss"
+    a.taxes = taxes_on(ctx, "vat", add(cvs, per_line))
+    return a

@@ -1,0 +1,32 @@
+"""The plain import regime: duty on the customs value, value-added tax on value + duty.
+
+Used where the only special rule is a de minimis: `duty_de_minimis` waives duty and
+`tax_de_minimis` waives the tax when the order is at or under them (US, CA, KR, SA, AE, TH,
+TR). Either may be absent (no de minimis) or suspended for some origins (US for goods of
+China and Hong Kong from 2025-05-02).
+"""
+
+from __future__ import annotations
+
+from ..money import ZERO
+from .common import Assessment, Ctx, add, customs_values, line_duties, tax_kinds, taxes_on
+
+
+def assess(ctx: Ctx) -> Assessment:
+    cvs = customs_values(ctx)
+    duty_free = ctx.within(ctx.threshold("duty_de_minimis"))
+    tax_free = ctx.within(ctx.threshold("tax_de_minimis"))
+    a = Assessment(
+        ctx.round(sum(cvs, ZERO)),
+        ctx.profile.valuation,
+        f"{ctx.dest.lower()}_{'de_minimis' if duty_free and tax_free else 'import'}",
+        "border",
+    )
+    per_line = [ZERO] * len(cvs)
+    if not duty_free:
+        a.duties, per_line = line_duties(ctx, cvs)
+    if not tax_free:
+        bases = add(cvs, per_line)
+        for kind in tax_kinds(ctx):
+            a.taxes.extend(taxes_on(ctx, kind, bases))
+    return a

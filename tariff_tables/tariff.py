@@ -1,0 +1,309 @@
+"""The indexed, versioned, read-only view of the tables that quotes run against.
+
+Lookups are by destination, HS prefix (longest wins), origin and date. Results are cached per
+key because a batch of orders asks the same questions over and over; the tables never change
+after load, so the caches never need invalidating.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from .errors import DataError, NotCovered
+from .model import (
+    Band,
+    Dated,
+    DutyMeasure,
+    FlatDuty,
+    FxRate,
+    Parameter,
+    Profile,
+    RebateRate,
+    TaxRate,
+    Threshold,
+)
+
+
+@dataclass
+class Tables:
+    """The raw validated rows, before indexing."""
+
+    profiles: list[Profile] = field(default_factory=list)
+    thresholds: list[Threshold] = field(default_factory=list)
+    duties: list[DutyMeasure] = field(default_factory=list)
+    taxes: list[TaxRate] = field(default_factory=list)
+    flat_duties: list[FlatDuty] = field(default_factory=list)
+    bands: list[Band] = field(default_factory=list)
+    parameters: list[Parameter] = field(default_factory=list)
+    fx: list[FxRate] = field(default_factory=list)
+    rebates: list[RebateRate] = field(default_factory=list)
+
+    def check_overlaps(self) -> None:
+        """Two rows for the same key must not both be valid on one day: the answer would
+        depend on file order."""
+        keys = {
+            "profile": (self.profiles, lambda r: (r.destination,)),
+            "threshold": (self.thresholds, lambda r: (r.destination, r.id, r.origins, r.channel)),
+            "duty": (self.duties, lambda r: (r.destination, r.hs, r.kind, r.measure, r.origins)),
+            "tax": (self.taxes, lambda r: (r.destination, r.kind, r.hs, r.region, r.condition)),
+            "flat duty": (self.flat_duties, lambda r: (r.destination, r.id)),
+            "band": (self.bands, lambda r: (r.destination, r.scheme, r.upper, r.origins)),
+            "parameter": (self.parameters, lambda r: (r.destination, r.name)),
+            "fx rate": (self.fx, lambda r: (r.base, r.quote)),
+            "rebate": (self.rebates, lambda r: (r.hs,)),
+        }
+        for label, (rows, key) in keys.items():
+            groups: dict[tuple, list[Dated]] = defaultdict(list)
+            for row in rows:
+                groups[key(row)].append(row)
+            for k, group in groups.items():
+                group.sort(key=lambda r: r.valid_from)
+                for a, b in zip(group, group[1:], strict=False):
+                    if a.valid_to is None or a.valid_to >= b.valid_from:
+                        raise DataError(
+                            f"overlapping {label} rows for {k}: "
+                            f"{a.valid_from}..{a.valid_to} and {b.valid_from}"
+                        )
+
+
+def _prefixes(hs: str) -> range:
+    return range(len(hs), -1, -1)
+
+
+class Tariff:
+    """Versioned lookups over Tables. Build it with `loader.load_tariff()`."""
+
+    def __init__(self, tables: Tables, table_version: str):
+        self.tables = tables
+        self.table_version = table_version
+        self._profiles: dict[str, list[Profile]] = defaultdict(list)
+        for p in tables.profiles:
+            self._profiles[p.destination].append(p)
+        self._duties: dict[tuple[str, str], list[DutyMeasure]] = defaultdict(list)
+        for m in tables.duties:
+            self._duties[(m.destination, m.hs)].append(m)
+        self._taxes: dict[tuple[str, str, str], list[TaxRate]] = defaultdict(list)
+        for t in tables.taxes:
+            self._taxes[(t.destination, t.kind, t.hs)].append(t)
+        self._thresholds: dict[tuple[str, str], list[Threshold]] = defaultdict(list)
+        for th in tables.thresholds:
+            self._thresholds[(th.destination, th.id)].append(th)
+        self._flat: dict[tuple[str, str], list[FlatDuty]] = defaultdict(list)
+        for f in tables.flat_duties:
+            self._flat[(f.destination, f.id)].append(f)
+        self._bands: dict[tuple[str, str], list[Band]] = defaultdict(list)
+        for b in tables.bands:
+            self._bands[(b.destination, b.scheme)].append(b)
+        self._params: dict[tuple[str, str], list[Parameter]] = defaultdict(list)
+        for par in tables.parameters:
+            self._params[(par.destination, par.name)].append(par)
+        self._fx: dict[tuple[str, str], list[FxRate]] = defaultdict(list)
+        for r in tables.fx:
+            self._fx[(r.base, r.quote)].append(r)
+        self._rebates: dict[str, list[RebateRate]] = defaultdict(list)
+        for rb in tables.rebates:
+            self._rebates[rb.hs].append(rb)
+        self._cache: dict[tuple, object] = {}
+
+    # -- construction helpers -------------------------------------------------------------
+
+    def with_fx_rates(self, rates: Iterable[FxRate]) -> Tariff:
+        """A new Tariff with extra official FX rows (e.g. imported from an ECB/HMRC file).
+
+        The table version changes with them: a quote must name the rates it used.
+        """
+        rates = list(rates)
+        tables = Tables(**{k: list(v) for k, v in vars(self.tables).items()})
+        tables.fx.extend(rates)
+        tables.check_overlaps()
+        digest = hashlib.sha256(self.table_version.encode())
+        for r in sorted(rates, key=lambda r: (r.base, r.quote, r.valid_from)):
+            digest.update(f"{r.base}{r.quote}{r.rate}{r.valid_from}{r.valid_to}{r.source}".encode())
+        return Tariff(tables, f"{self.table_version}+fx-{digest.hexdigest()[:8]}")
+
+    # -- lookups ---------------------------------------------------------------------------
+
+    @property
+    def destinations(self) -> frozenset[str]:
+        return frozenset(self._profiles)
+
+    def profile(self, dest: str, on: date) -> Profile:
+        key = ("profile", dest, on)
+        hit = self._cache.get(key)
+        if hit is None:
+            rows = self._profiles.get(dest)
+            if not rows:
+                raise NotCovered("no tables for this destination", destination=dest)
+            hit = next((p for p in rows if p.covers(on)), None)
+            if hit is None:
+                raise NotCovered("no destination profile in force", destination=dest, on=on)
+            self._cache[key] = hit
+        return hit  # type: ignore[return-value]
+
+    def duties(
+        self, dest: str, hs: str, origin: str | None, on: date
+    ) -> tuple[DutyMeasure, tuple[DutyMeasure, ...]]:
+        """(MFN measure, additional measures for this origin) by longest HS prefix.
+
+        Raises NotCovered when no MFN row covers the code on that date, or when the covering
+        row is a recorded gap.
+        """
+        key = ("duty", dest, hs, origin, on)
+        hit = self._cache.get(key)
+        if hit is not None:
+            return hit  # type: ignore[return-value]
+        mfn: DutyMeasure | None = None
+        extra: dict[str, DutyMeasure] = {}
+        for n in _prefixes(hs):
+            for m in self._duties.get((dest, hs[:n]), ()):
+                if not m.covers(on):
+                    continue
+                if m.kind == "mfn":
+                    if mfn is None and (m.origins is None):
+                        mfn = m
+                elif origin in m.origins and m.measure not in extra:  # type: ignore[operator]
+                    extra[m.measure] = m
+        if mfn is None:
+            raise NotCovered("no duty rate tabulated", destination=dest, hs_code=hs, on=on)
+        if mfn.expression is None:
+            raise NotCovered(
+                f"duty not tabulated ({mfn.note})", destination=dest, hs_code=hs, on=on
+            )
+        for m in extra.values():
+            if m.expression is None:
+                raise NotCovered(
+                    f"additional duty {m.measure} not tabulated ({m.note})",
+                    destination=dest,
+                    hs_code=hs,
+                    on=on,
+                )
+        hit = (mfn, tuple(extra.values()))
+        self._cache[key] = hit
+        return hit
+
+    def tax_candidates(
+        self, dest: str, kind: str, hs: str, on: date, region: str | None
+    ) -> tuple[TaxRate, ...]:
+        """Tax rows in force, most specific first (longest prefix, then region-specific).
+
+        The caller takes the first whose condition holds; conditions depend on the line.
+        """
+        key = ("tax", dest, kind, hs, on, region)
+        hit = self._cache.get(key)
+        if hit is None:
+            found: list[TaxRate] = []
+            for n in _prefixes(hs):
+                rows = [
+                    t
+                    for t in self._taxes.get((dest, kind, hs[:n]), ())
+                    if t.covers(on) and (t.region is None or t.region == region)
+                ]
+                rows.sort(key=lambda t: t.region is None)
+                found.extend(rows)
+            hit = self._cache[key] = tuple(found)
+        return hit  # type: ignore[return-value]
+
+    def tax_kinds(self, dest: str) -> tuple[str, ...]:
+        """Value-added style tax kinds (vat, gst, sales_tax) the destination has rows for."""
+        key = ("kinds", dest)
+        hit = self._cache.get(key)
+        if hit is None:
+            kinds = {k for (d, k, _hs) in self._taxes if d == dest}
+            hit = self._cache[key] = tuple(k for k in ("vat", "gst", "sales_tax") if k in kinds)
+        return hit  # type: ignore[return-value]
+
+    def threshold(
+        self, dest: str, ident: str, on: date, origin: str | None = None, channel: str | None = None
+    ) -> Threshold | None:
+        """The threshold `ident` in force, preferring one restricted to this origin/channel."""
+        key = ("thr", dest, ident, on, origin, channel)
+        if key in self._cache:
+            return self._cache[key]  # type: ignore[return-value]
+        best = None
+        for th in self._thresholds.get((dest, ident), ()):
+            if not th.covers(on):
+                continue
+            if th.origins is not None and origin not in th.origins:
+                continue
+            if th.channel is not None and th.channel != channel:
+                continue
+            specific = (th.origins is not None) + (th.channel is not None)
+            if best is None or specific > best[0]:
+                best = (specific, th)
+        hit = self._cache[key] = best[1] if best else None
+        return hit
+
+    def flat_duty(self, dest: str, ident: str, on: date) -> FlatDuty | None:
+        return next((f for f in self._flat.get((dest, ident), ()) if f.covers(on)), None)
+
+    def bands(self, dest: str, scheme: str, on: date, origin: str | None) -> tuple[Band, ...]:
+        """Bands of a scheme in force for this origin, lowest upper bound first."""
+        key = ("bands", dest, scheme, on, origin)
+        hit = self._cache.get(key)
+        if hit is None:
+            rows = [
+                b
+                for b in self._bands.get((dest, scheme), ())
+                if b.covers(on) and (b.origins is None or origin in b.origins)
+            ]
+            hit = self._cache[key] = tuple(sorted(rows, key=lambda b: b.upper))
+        return hit  # type: ignore[return-value]
+
+    def parameter(self, dest: str, name: str, on: date) -> Parameter:
+        key = ("param", dest, name, on)
+        hit = self._cache.get(key)
+        if hit is None:
+            hit = next((p for p in self._params.get((dest, name), ()) if p.covers(on)), None)
+            if hit is None:
+                raise NotCovered(f"parameter {name} not tabulated", destination=dest, on=on)
+            self._cache[key] = hit
+        return hit  # type: ignore[return-value]
+
+    def has_parameter(self, dest: str, name: str, on: date) -> bool:
+        try:
+            self.parameter(dest, name, on)
+        except NotCovered:
+            return False
+        return True
+
+    def fx(self, base: str, quote: str, on: date) -> tuple[Decimal, FxRate | None]:
+        """Official rate to turn 1 `base` into `quote` on `on`, and the row it came from.
+
+        Direct rows win; otherwise the inverse of the opposite row. No cross rates are
+        derived: customs publish the rates they use, and a made-up cross rate is not one.
+        """
+        if base == quote:
+            return Decimal(1), None
+        key = ("fx", base, quote, on)
+        hit = self._cache.get(key)
+        if hit is None:
+            row = next((r for r in self._fx.get((base, quote), ()) if r.covers(on)), None)
+            if row is not None:
+                hit = (row.rate, row)
+            else:
+                inv = next((r for r in self._fx.get((quote, base), ()) if r.covers(on)), None)
+                if inv is None:
+                    raise NotCovered("no official FX rate", currency_pair=(base, quote), on=on)
+                hit = (Decimal(1) / inv.rate, inv)
+            self._cache[key] = hit
+        return hit  # type: ignore[return-value]
+
+    def rebate_rate(self, hs: str, on: date) -> RebateRate:
+        key = ("rebate", hs, on)
+        hit = self._cache.get(key)
+        if hit is None:
+            for n in _prefixes(hs):
+                hit = next((r for r in self._rebates.get(hs[:n], ()) if r.covers(on)), None)
+                if hit is not None:
+                    break
+            if hit is None:
+                raise NotCovered(
+                    "no export rebate rate tabulated", destination="CN", hs_code=hs, on=on
+                )
+            self._cache[key] = hit
+        return hit  # type: ignore[return-value]
