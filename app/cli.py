@@ -33,8 +33,9 @@ def _create_app() -> Flask:
     return create_app()
 
 
-@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False,
-             add_version_option=False)
+@click.group(
+    cls=FlaskGroup, create_app=_create_app, add_default_commands=False, add_version_option=False
+)
 def main() -> None:
     """Silkpost: customs clearance for cross-border e-commerce parcels."""
 
@@ -47,6 +48,7 @@ def register_commands(app: Flask) -> None:
 
 
 # -- users ---------------------------------------------------------------------------------
+
 
 @click.group()
 def users() -> None:
@@ -72,10 +74,14 @@ def users_create(role: str, name: str) -> None:
 
 # -- worker --------------------------------------------------------------------------------
 
+
 @click.command("worker")
 @click.option("--burst", is_flag=True, help="Exit when the queues are empty.")
-@click.option("--with-scheduler/--without-scheduler", default=True,
-              help="Also run the scheduler that re-enqueues retried jobs.")
+@click.option(
+    "--with-scheduler/--without-scheduler",
+    default=True,
+    help="Also run the scheduler that re-enqueues retried jobs.",
+)
 @click.option("--health", is_flag=True, help="Print the registered workers and queue sizes.")
 def worker_command(burst: bool, with_scheduler: bool, health: bool) -> None:
     """Run an RQ worker on the imports, documents and default queues."""
@@ -91,6 +97,7 @@ def worker_command(burst: bool, with_scheduler: bool, health: bool) -> None:
 
 # -- orders --------------------------------------------------------------------------------
 
+
 @click.group()
 def orders() -> None:
     """Order commands."""
@@ -103,7 +110,8 @@ def orders() -> None:
 def orders_import(file: Path, seller_name: str) -> None:
     """Import a CSV/XLSX order file now, in this process, with a progress bar."""
     from .errors import DomainError
-    from .services import imports, users as user_service
+    from .services import imports
+    from .services import users as user_service
 
     try:
         seller = user_service.find_seller(seller_name)
@@ -112,6 +120,7 @@ def orders_import(file: Path, seller_name: str) -> None:
         detail = "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.errors.items())
         raise click.ClickException(f"{exc.message} {detail}".strip()) from exc
     with click.progressbar(length=1, label="Importing", show_pos=True) as bar:
+
         def progress(b) -> None:
             bar.length = max(b.total_rows, 1)
             bar.update(b.processed_rows - bar.pos)
@@ -119,7 +128,8 @@ def orders_import(file: Path, seller_name: str) -> None:
         batch = imports.process_batch(batch.id, progress=progress)
     view = imports.batch_view(batch, error_limit=50)
     click.echo(
-        f"batch {view['id']}: {view['status']}; rows {view['processed_rows']}/{view['total_rows']}; "
+        f"batch {view['id']}: {view['status']}; "
+        f"rows {view['processed_rows']}/{view['total_rows']}; "
         f"created {view['created']}, duplicates {view['duplicates']}, failed {view['failed']}"
     )
     if view["message"]:
@@ -131,6 +141,7 @@ def orders_import(file: Path, seller_name: str) -> None:
 
 
 # -- up ------------------------------------------------------------------------------------
+
 
 def seed_demo() -> list[tuple[str, str, str]]:
     """Create the demo accounts once; their tokens are kept (demo only) in the data dir."""
@@ -180,8 +191,9 @@ def _wait_ready(url: str, procs: list[subprocess.Popen], timeout: float = 60) ->
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--workers", default=1, show_default=True, type=int, help="RQ worker processes.")
-@click.option("--web-workers", default=2, show_default=True, type=int,
-              help="gunicorn worker processes.")
+@click.option(
+    "--web-workers", default=2, show_default=True, type=int, help="gunicorn worker processes."
+)
 @click.option("--demo", is_flag=True, help="Create demo accounts and print their tokens.")
 @with_appcontext
 def up(host: str, port: int, workers: int, web_workers: int, demo: bool) -> None:
@@ -211,13 +223,28 @@ def up(host: str, port: int, workers: int, web_workers: int, demo: bool) -> None
     tokens = seed_demo() if demo else []
     procs: list[subprocess.Popen] = []
     for _ in range(max(1, workers)):
-        procs.append(subprocess.Popen(
-            [sys.executable, "-m", "app.cli", "worker", "--with-scheduler"], env=env))
-    procs.append(subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--bind", f"{host}:{port}",
-         "--workers", str(max(1, web_workers)), "--access-logfile", "-", "app.wsgi:app"],
-        env=env,
-    ))
+        procs.append(
+            subprocess.Popen(
+                [sys.executable, "-m", "app.cli", "worker", "--with-scheduler"], env=env
+            )
+        )
+    procs.append(
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "--bind",
+                f"{host}:{port}",
+                "--workers",
+                str(max(1, web_workers)),
+                "--access-logfile",
+                "-",
+                "app.wsgi:app",
+            ],
+            env=env,
+        )
+    )
     stopping = {"flag": False}
 
     def stop(signum, frame):  # noqa: ARG001

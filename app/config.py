@@ -37,7 +37,9 @@ def load_config(overrides: dict | None = None) -> dict:
         or f"sqlite:///{data_dir / 'silkpost.db'}",
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "REDIS_URL": os.environ.get("REDIS_URL") or None,
-        "MAX_UPLOAD_BYTES": int(os.environ.get("SILKPOST_MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES)),
+        "MAX_UPLOAD_BYTES": int(
+            os.environ.get("SILKPOST_MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES)
+        ),
         "IMPORT_CHUNK_ORDERS": int(os.environ.get("SILKPOST_IMPORT_CHUNK_ORDERS", 500)),
         # S10 ranges: "SERVICE:COUNTRY:FIRST-LAST" entries separated by commas. The first
         # entry is the default used for orders that arrive without an item id.

@@ -41,18 +41,27 @@ def generate(n: int, seed: int = 7) -> list[dict]:
         body = copy.deepcopy(BASE_EXPORT_ORDER)
         body["order_no"] = f"BENCH-{i:07d}"
         # every buyer is different; the seller's own address repeats, as in real files
-        body["recipient"] = dict(body["recipient"], name=f"Buyer {i}",
-                                 street=f"{rnd.randint(1, 300)} Hauptstrasse",
-                                 email=f"buyer{i}@example.de")
+        body["recipient"] = dict(
+            body["recipient"],
+            name=f"Buyer {i}",
+            street=f"{rnd.randint(1, 300)} Hauptstrasse",
+            email=f"buyer{i}@example.de",
+        )
         items = []
         for _ in range(rnd.randint(1, 5)):
             desc, hs = rnd.choice(DESCRIPTIONS)
-            items.append({
-                "sku": f"SKU-{rnd.randint(1, 999)}", "description": desc, "hs_code": hs,
-                "quantity": str(rnd.randint(1, 4)), "unit": "piece",
-                "net_weight_kg": f"{rnd.randint(50, 900) / 1000:.3f}",
-                "unit_value": f"{rnd.randint(100, 9000) / 100:.2f}", "origin_country": "CN",
-            })
+            items.append(
+                {
+                    "sku": f"SKU-{rnd.randint(1, 999)}",
+                    "description": desc,
+                    "hs_code": hs,
+                    "quantity": str(rnd.randint(1, 4)),
+                    "unit": "piece",
+                    "net_weight_kg": f"{rnd.randint(50, 900) / 1000:.3f}",
+                    "unit_value": f"{rnd.randint(100, 9000) / 100:.2f}",
+                    "origin_country": "CN",
+                }
+            )
         body["items"] = items
         body["gross_weight_kg"] = str(sum(Decimal(i["net_weight_kg"]) for i in items) + 1)
         orders.append(body)
@@ -117,27 +126,60 @@ def floor(orders: list[dict], workdir: Path, database_url: str | None) -> float:
             value = Decimal(it["quantity"]) * Decimal(it["unit_value"])
             goods += value
             net += Decimal(it["net_weight_kg"])
-            line_rows.append({
-                "id": str(uuid.uuid4()), "order_id": oid, "line_no": k, "sku": it["sku"],
-                "description": it["description"], "description_local": None,
-                "hs_code": it["hs_code"], "quantity": Decimal(it["quantity"]),
-                "unit": it["unit"], "net_weight_kg": Decimal(it["net_weight_kg"]),
-                "unit_value": Decimal(it["unit_value"]), "line_value": value,
-                "origin_country": it["origin_country"],
-            })
-        order_rows_.append({
-            "id": oid, "seller_id": sid, "order_no": o["order_no"], "body_hash": "x" * 64,
-            "status": "received", "flow": o["flow"], "regime": None, "incoterm": o["incoterm"],
-            "freight_payer": o["freight_payer"], "duty_payer": o["duty_payer"],
-            "currency": o["currency"], "shipping_cost": Decimal(o["shipping_cost"]),
-            "insurance_cost": Decimal(o["insurance_cost"]), "category": o["category"],
-            "category_explanation": None, "gross_weight_kg": Decimal(o["gross_weight_kg"]),
-            "ordered_at": None, "sender": o["sender"], "recipient": o["recipient"],
-            "goods_value": goods, "net_weight_kg": net, "quote": None, "import_batch_id": None,
-        })
-        parcel_rows.append({"id": str(uuid.uuid4()), "order_id": oid, "seq": 1,
-                            "item_id": f"HA{n:08d}0CN", "gross_weight_kg": Decimal(1),
-                            "note": None})
+            line_rows.append(
+                {
+                    "id": str(uuid.uuid4()),
+                    "order_id": oid,
+                    "line_no": k,
+                    "sku": it["sku"],
+                    "description": it["description"],
+                    "description_local": None,
+                    "hs_code": it["hs_code"],
+                    "quantity": Decimal(it["quantity"]),
+                    "unit": it["unit"],
+                    "net_weight_kg": Decimal(it["net_weight_kg"]),
+                    "unit_value": Decimal(it["unit_value"]),
+                    "line_value": value,
+                    "origin_country": it["origin_country"],
+                }
+            )
+        order_rows_.append(
+            {
+                "id": oid,
+                "seller_id": sid,
+                "order_no": o["order_no"],
+                "body_hash": "x" * 64,
+                "status": "received",
+                "flow": o["flow"],
+                "regime": None,
+                "incoterm": o["incoterm"],
+                "freight_payer": o["freight_payer"],
+                "duty_payer": o["duty_payer"],
+                "currency": o["currency"],
+                "shipping_cost": Decimal(o["shipping_cost"]),
+                "insurance_cost": Decimal(o["insurance_cost"]),
+                "category": o["category"],
+                "category_explanation": None,
+                "gross_weight_kg": Decimal(o["gross_weight_kg"]),
+                "ordered_at": None,
+                "sender": o["sender"],
+                "recipient": o["recipient"],
+                "goods_value": goods,
+                "net_weight_kg": net,
+                "quote": None,
+                "import_batch_id": None,
+            }
+        )
+        parcel_rows.append(
+            {
+                "id": str(uuid.uuid4()),
+                "order_id": oid,
+                "seq": 1,
+                "item_id": f"HA{n:08d}0CN",
+                "gross_weight_kg": Decimal(1),
+                "note": None,
+            }
+        )
     with engine.begin() as conn:
         conn.execute(insert(User), [{"id": uid, "name": "floor", "role": "seller"}])
         conn.execute(insert(Seller), [{"id": sid, "user_id": uid, "name": "floor"}])
@@ -152,8 +194,7 @@ def floor(orders: list[dict], workdir: Path, database_url: str | None) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--orders", type=int, default=20_000)
-    parser.add_argument("--database-url", default=None,
-                        help="default: a SQLite file in a temp dir")
+    parser.add_argument("--database-url", default=None, help="default: a SQLite file in a temp dir")
     args = parser.parse_args()
     import logging
 
@@ -165,8 +206,13 @@ def main() -> None:
         t_real = real_path(orders, workdir, args.database_url)
         t_floor = floor(orders, workdir, args.database_url)
     print(f"orders: {len(orders)}  lines: {lines}  database: {args.database_url or 'sqlite'}")
-    print(f"real path (file -> worker -> db): {t_real:8.2f} s  {len(orders) / t_real:10.0f} orders/s")
-    print(f"floor (bare Core executemany):    {t_floor:8.2f} s  {len(orders) / t_floor:10.0f} orders/s")
+    print(
+        f"real path (file -> worker -> db): {t_real:8.2f} s  {len(orders) / t_real:10.0f} orders/s"
+    )
+    print(
+        f"floor (bare Core executemany):    {t_floor:8.2f} s  "
+        f"{len(orders) / t_floor:10.0f} orders/s"
+    )
     print(f"ratio real/floor: {t_real / t_floor:.2f}x  (target: >= 1000 orders/s, within 4x)")
 
 

@@ -17,8 +17,17 @@ REPO = Path(__file__).resolve().parents[1]
 REFERENCE = REPO.parent / "shared" / "reference"
 
 TABLES_CHILD_FIRST = (
-    "audit_log", "import_row_errors", "parcels", "order_lines", "orders", "import_batches",
-    "api_tokens", "profiles", "sellers", "users", "s10_counters",
+    "audit_log",
+    "import_row_errors",
+    "parcels",
+    "order_lines",
+    "orders",
+    "import_batches",
+    "api_tokens",
+    "profiles",
+    "sellers",
+    "users",
+    "s10_counters",
 )
 
 

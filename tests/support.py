@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import copy
+from pathlib import Path
+
+REFERENCE = Path(__file__).resolve().parents[1].parent / "shared" / "reference"
+
 
 def headers(auth: dict) -> dict:
     return {k: v for k, v in auth.items() if not k.startswith("_")}
@@ -70,16 +74,23 @@ def cbec_import_order(**changes) -> dict:
         flow="import",
         regime="cbec",
         currency="CNY",
-        sender={"name": "Sydney Health Co", "street": "1 George St", "city": "Sydney",
-                "country": "AU"},
-        recipient={"name": "王小明", "street": "浦东新区世纪大道100号", "city": "上海",
-                   "country": "CN", "phone": "13800138000", "id_number": "310101199001011234"},
+        sender={
+            "name": "Sydney Health Co",
+            "street": "1 George St",
+            "city": "Sydney",
+            "country": "AU",
+        },
+        recipient={
+            "name": "王小明",
+            "street": "浦东新区世纪大道100号",
+            "city": "上海",
+            "country": "CN",
+            "phone": "13800138000",
+            "id_number": "310101199001011234",
+        },
     )
     body.update(changes)
     return body
-
-
-REFERENCE = __import__("pathlib").Path(__file__).resolve().parents[1].parent / "shared" / "reference"
 
 
 def order_rows(order: dict) -> list[dict]:
@@ -115,8 +126,14 @@ def write_xlsx(path, rows: list[dict]) -> None:
 
     from app.services.order_files import ALL_COLUMNS
 
-    numeric = {"quantity", "net_weight_kg", "unit_value", "gross_weight_kg", "shipping_cost",
-               "insurance_cost"}
+    numeric = {
+        "quantity",
+        "net_weight_kg",
+        "unit_value",
+        "gross_weight_kg",
+        "shipping_cost",
+        "insurance_cost",
+    }
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("orders")
     ws.append(list(ALL_COLUMNS))

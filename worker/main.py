@@ -70,8 +70,7 @@ def health(app: Flask) -> dict:
         workers = Worker.all(connection=queues.connection)
         return {
             "workers": [
-                {"name": w.name, "state": w.get_state(), "queues": w.queue_names()}
-                for w in workers
+                {"name": w.name, "state": w.get_state(), "queues": w.queue_names()} for w in workers
             ],
             "queues": {q.name: q.count for q in queues.all()},
         }

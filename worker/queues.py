@@ -88,8 +88,13 @@ class Queues:
         ):
             return existing
         return queue.enqueue(
-            func, *args, job_id=job_id, retry=retry, job_timeout=timeout,
-            result_ttl=86400, failure_ttl=7 * 86400,
+            func,
+            *args,
+            job_id=job_id,
+            retry=retry,
+            job_timeout=timeout,
+            result_ttl=86400,
+            failure_ttl=7 * 86400,
         )
 
 
@@ -106,7 +111,10 @@ def job(queue_name: str, *, retries: int = 3, interval: int = 10, timeout: int =
         @functools.wraps(func)
         def delay(*args: Any, job_id: str) -> Job:
             return queues.enqueue_once(
-                queue_name, func, *args, job_id=job_id,
+                queue_name,
+                func,
+                *args,
+                job_id=job_id,
                 retry=Retry(max=retries, interval=interval) if retries else None,
                 timeout=timeout,
             )

@@ -18,9 +18,7 @@ class SilkpostApi(Api):
 api = SilkpostApi(
     spec_kwargs={
         "info": {"description": "Cross-border parcel clearance: orders, imports, profiles."},
-        "components": {
-            "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}
-        },
+        "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}},
         "security": [{"bearerAuth": []}],
     }
 )

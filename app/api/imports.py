@@ -57,8 +57,10 @@ def upload():
     if request.content_length and request.content_length > current_app.config["MAX_CONTENT_LENGTH"]:
         raise PayloadTooLarge(f"The upload is larger than the {limit} byte limit.")
     if not request.mimetype.startswith("multipart/form-data"):
-        raise ValidationFailed("Upload the file as multipart/form-data.",
-                               {"file": ["send the file in a multipart 'file' field"]})
+        raise ValidationFailed(
+            "Upload the file as multipart/form-data.",
+            {"file": ["send the file in a multipart 'file' field"]},
+        )
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         raise ValidationFailed("No file was sent.", {"file": ["missing"]})

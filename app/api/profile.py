@@ -14,8 +14,10 @@ blp = Blueprint("profile", __name__, url_prefix="/profile", description="Customs
 class ProfileIn(Schema):
     customs_code = fields.String(
         allow_none=True,
-        validate=validate.Regexp(r"^[0-9A-Z]{10}$|^[0-9A-Z]{18}$",
-                                 error="a 10-character customs code or 18-character credit code"),
+        validate=validate.Regexp(
+            r"^[0-9A-Z]{10}$|^[0-9A-Z]{18}$",
+            error="a 10-character customs code or 18-character credit code",
+        ),
     )
     customs_name = fields.String(allow_none=True, validate=validate.Length(max=200))
     dxp_id = fields.String(allow_none=True, validate=validate.Regexp(r"^[0-9A-Za-z]{1,30}$"))

@@ -57,4 +57,13 @@ def created_column() -> Mapped[datetime]:
     return mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)
 
 
-__all__ = ["Decimal", "MONEY", "WEIGHT", "QUANTITY", "new_id", "utcnow", "id_column", "created_column"]
+__all__ = [
+    "Decimal",
+    "MONEY",
+    "WEIGHT",
+    "QUANTITY",
+    "new_id",
+    "utcnow",
+    "id_column",
+    "created_column",
+]

@@ -101,8 +101,9 @@ class ExactDecimal(fields.Field):
             raise ValidationError(f"at most {self.places} decimal places")
         if self.positive:
             if number < 0 or (number == 0 and not self.allow_zero):
-                raise ValidationError("must be greater than zero" if not self.allow_zero
-                                      else "must not be negative")
+                raise ValidationError(
+                    "must be greater than zero" if not self.allow_zero else "must not be negative"
+                )
         limit = self.max_value or decimal.Decimal("1e12")
         if abs(number) >= limit:
             raise ValidationError(f"must be less than {limit}")

@@ -27,12 +27,45 @@ DEFAULT_PHONE_REQUIRED = ("CN", "BR", "KR", "RU", "KZ", "BY", "SA", "AE")
 # Descriptions customs refuse because they do not say what the thing is (DOMAIN.md §3).
 GENERIC_DESCRIPTIONS = frozenset(
     {
-        "gift", "gifts", "present", "presents", "goods", "good", "sample", "samples",
-        "stuff", "things", "clothes", "clothing", "apparel", "garments", "parts",
-        "spare parts", "spares", "accessories", "item", "items", "merchandise",
-        "product", "products", "misc", "miscellaneous", "various", "general merchandise",
-        "personal items", "personal effects", "commercial goods", "electronics",
-        "food", "toys", "other", "n/a", "na", "none", "unknown", "test",
+        "gift",
+        "gifts",
+        "present",
+        "presents",
+        "goods",
+        "good",
+        "sample",
+        "samples",
+        "stuff",
+        "things",
+        "clothes",
+        "clothing",
+        "apparel",
+        "garments",
+        "parts",
+        "spare parts",
+        "spares",
+        "accessories",
+        "item",
+        "items",
+        "merchandise",
+        "product",
+        "products",
+        "misc",
+        "miscellaneous",
+        "various",
+        "general merchandise",
+        "personal items",
+        "personal effects",
+        "commercial goods",
+        "electronics",
+        "food",
+        "toys",
+        "other",
+        "n/a",
+        "na",
+        "none",
+        "unknown",
+        "test",
     }
 )
 
@@ -226,7 +259,9 @@ class OrderOut(Schema):
 
 
 class OrderQuery(Schema):
-    status = fields.String(validate=validate.OneOf(("received", "declared", "released", "cancelled")))
+    status = fields.String(
+        validate=validate.OneOf(("received", "declared", "released", "cancelled"))
+    )
     page = fields.Integer(load_default=1, validate=validate.Range(min=1))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
 

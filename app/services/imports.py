@@ -60,17 +60,24 @@ def create_batch(seller: Seller, filename: str, data: bytes, actor: User | None)
         status="queued",
     )
     db.session.add(batch)
-    audit.record(actor.id if actor else None, "import.created", "import_batch", batch_id,
-                 after={"filename": batch.filename, "seller_id": seller.id})
+    audit.record(
+        actor.id if actor else None,
+        "import.created",
+        "import_batch",
+        batch_id,
+        after={"filename": batch.filename, "seller_id": seller.id},
+    )
     db.session.commit()
     return batch
 
 
 def get_batch(user: User, batch_id: str) -> ImportBatch:
     batch = db.session.get(ImportBatch, batch_id)
-    if batch is None or (
-        user.role == "seller" and (user.seller is None or batch.seller_id != user.seller.id)
-    ) or user.role == "carrier":
+    if (
+        batch is None
+        or (user.role == "seller" and (user.seller is None or batch.seller_id != user.seller.id))
+        or user.role == "carrier"
+    ):
         raise NotFound("No such import.")
     return batch
 
@@ -138,8 +145,14 @@ def process_batch(batch_id: str, progress: Progress | None = None) -> ImportBatc
         db.session.commit()
         if progress:
             progress(batch)
-        log.info("import chunk batch=%s chunk=%d/%d rows=%d/%d", batch.id, index + 1,
-                 len(chunks), batch.processed_rows, batch.total_rows)
+        log.info(
+            "import chunk batch=%s chunk=%d/%d rows=%d/%d",
+            batch.id,
+            index + 1,
+            len(chunks),
+            batch.processed_rows,
+            batch.total_rows,
+        )
     batch.status = "done"
     batch.finished_at = utcnow()
     db.session.commit()
@@ -158,8 +171,15 @@ def _process_chunk(batch: ImportBatch, seller: Seller, groups: list, schema: Ord
         nonlocal failed_orders
         failed_orders += 1
         for row, column, message in items:
-            errors.append(ImportRowError(batch_id=batch.id, row=row, order_no=group.order_no,
-                                         field=column, message=message))
+            errors.append(
+                ImportRowError(
+                    batch_id=batch.id,
+                    row=row,
+                    order_no=group.order_no,
+                    field=column,
+                    message=message,
+                )
+            )
 
     for group in groups:
         problems = list(group.errors)

@@ -17,17 +17,44 @@ from pathlib import Path
 from typing import Any
 
 ORDER_FIELDS = (
-    "order_no", "flow", "regime", "incoterm", "freight_payer", "duty_payer", "currency",
-    "shipping_cost", "insurance_cost", "category", "category_explanation", "item_id",
-    "gross_weight_kg", "ordered_at",
+    "order_no",
+    "flow",
+    "regime",
+    "incoterm",
+    "freight_payer",
+    "duty_payer",
+    "currency",
+    "shipping_cost",
+    "insurance_cost",
+    "category",
+    "category_explanation",
+    "item_id",
+    "gross_weight_kg",
+    "ordered_at",
 )
 PARTY_FIELDS = (
-    "name", "company", "street", "city", "postcode", "state", "country", "phone", "email",
-    "tax_id", "id_number",
+    "name",
+    "company",
+    "street",
+    "city",
+    "postcode",
+    "state",
+    "country",
+    "phone",
+    "email",
+    "tax_id",
+    "id_number",
 )
 ITEM_FIELDS = (
-    "sku", "description", "description_local", "hs_code", "quantity", "unit",
-    "net_weight_kg", "unit_value", "origin_country",
+    "sku",
+    "description",
+    "description_local",
+    "hs_code",
+    "quantity",
+    "unit",
+    "net_weight_kg",
+    "unit_value",
+    "origin_country",
 )
 ORDER_COLUMNS = ORDER_FIELDS + tuple(
     f"{role}_{f}" for role in ("sender", "recipient") for f in PARTY_FIELDS
@@ -186,8 +213,9 @@ def _check_repeated(group: OrderGroup, values: dict, rownum: int) -> None:
         if isinstance(value, dict):
             for sub, v in value.items():
                 if (stored or {}).get(sub) not in (None, v):
-                    group.errors.append((rownum, f"{key}_{sub}",
-                                         "differs from the order's first row"))
+                    group.errors.append(
+                        (rownum, f"{key}_{sub}", "differs from the order's first row")
+                    )
         elif stored is not None and stored != value:
             group.errors.append((rownum, key, "differs from the order's first row"))
 

@@ -190,8 +190,11 @@ def store_orders(
                 "entity_type": "order",
                 "entity_id": order_id,
                 "before": None,
-                "after": {"order_no": data["order_no"], "status": "received",
-                          "import_batch_id": import_batch_id},
+                "after": {
+                    "order_no": data["order_no"],
+                    "status": "received",
+                    "import_batch_id": import_batch_id,
+                },
             }
         )
         result.created.append(order_id)
@@ -266,8 +269,12 @@ def list_orders(user: User, status: str | None, page: int, per_page: int) -> dic
         .scalars()
         .all()
     )
-    return {"items": [order_view(o) for o in rows], "page": page, "per_page": per_page,
-            "total": total}
+    return {
+        "items": [order_view(o) for o in rows],
+        "page": page,
+        "per_page": per_page,
+        "total": total,
+    }
 
 
 def order_view(order: Order) -> dict:

@@ -62,8 +62,9 @@ def _ensure_counter(r: S10Range) -> None:
     try:
         with db.session.begin_nested():
             db.session.add(
-                S10Counter(service=r.service, country=r.country, next_serial=r.first,
-                           last_serial=r.last)
+                S10Counter(
+                    service=r.service, country=r.country, next_serial=r.first, last_serial=r.last
+                )
             )
     except IntegrityError:
         pass  # another process created it first

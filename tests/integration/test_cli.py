@@ -17,8 +17,13 @@ pytestmark = pytest.mark.slow
 
 
 def silkpost(*args, env, timeout=120, check=True):
-    r = subprocess.run([sys.executable, "-m", "app.cli", *args], env=env, capture_output=True,
-                       text=True, timeout=timeout)
+    r = subprocess.run(
+        [sys.executable, "-m", "app.cli", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
     if check:
         assert r.returncode == 0, r.stdout + r.stderr
     return r
@@ -38,8 +43,9 @@ def test_users_create_prints_token_last_and_orders_import(cli_env, tmp_path):
     out = silkpost("users", "create", "--role", "seller", "--name", "Acme", env=cli_env).stdout
     token = out.strip().splitlines()[-1]
     assert re.fullmatch(r"sp_[A-Za-z0-9_\-]{40,}", token)
-    dup = silkpost("users", "create", "--role", "seller", "--name", "Acme", env=cli_env,
-                   check=False)
+    dup = silkpost(
+        "users", "create", "--role", "seller", "--name", "Acme", env=cli_env, check=False
+    )
     assert dup.returncode != 0 and "already exists" in dup.stderr
     bad = silkpost("users", "create", "--role", "king", "--name", "X", env=cli_env, check=False)
     assert bad.returncode == 2
@@ -55,8 +61,9 @@ def test_users_create_prints_token_last_and_orders_import(cli_env, tmp_path):
     r = silkpost("orders", "import", str(path), "--seller", "Acme", env=cli_env)
     assert "created 29, duplicates 0, failed 1" in r.stdout
     assert "row 7 order CLI-2 hs_code" in r.stdout
-    missing = silkpost("orders", "import", str(path), "--seller", "Nobody", env=cli_env,
-                       check=False)
+    missing = silkpost(
+        "orders", "import", str(path), "--seller", "Nobody", env=cli_env, check=False
+    )
     assert missing.returncode == 1 and "No seller named 'Nobody'" in missing.stderr
 
 
@@ -83,9 +90,12 @@ def _free_port() -> int:
 
 def _request(url, token, body=None, method=None, content_type="application/json"):
     data = json.dumps(body).encode() if isinstance(body, dict) else body
-    req = urllib.request.Request(url, data=data, method=method,
-                                 headers={"Authorization": f"Bearer {token}",
-                                          "Content-Type": content_type})
+    req = urllib.request.Request(
+        url,
+        data=data,
+        method=method,
+        headers={"Authorization": f"Bearer {token}", "Content-Type": content_type},
+    )
     try:
         with urllib.request.urlopen(req, timeout=10) as resp:
             return resp.status, json.loads(resp.read())
@@ -97,7 +107,10 @@ def test_up_serves_the_api_runs_jobs_and_stops_cleanly(cli_env, tmp_path):
     port = _free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "app.cli", "up", "--demo", "--port", str(port)],
-        env=cli_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env=cli_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
         start_new_session=True,
     )
     lines = []
@@ -125,11 +138,20 @@ def test_up_serves_the_api_runs_jobs_and_stops_cleanly(cli_env, tmp_path):
         write_csv(csv_path, order_rows(body))
         boundary = "silkpostboundary"
         payload = (
-            f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; "
-            f"filename=\"o.csv\"\r\nContent-Type: text/csv\r\n\r\n"
-        ).encode() + csv_path.read_bytes() + f"\r\n--{boundary}--\r\n".encode()
-        status, batch = _request(f"{base}/imports", tokens["seller"], payload, method="POST",
-                                 content_type=f"multipart/form-data; boundary={boundary}")
+            (
+                f'--{boundary}\r\nContent-Disposition: form-data; name="file"; '
+                f'filename="o.csv"\r\nContent-Type: text/csv\r\n\r\n'
+            ).encode()
+            + csv_path.read_bytes()
+            + f"\r\n--{boundary}--\r\n".encode()
+        )
+        status, batch = _request(
+            f"{base}/imports",
+            tokens["seller"],
+            payload,
+            method="POST",
+            content_type=f"multipart/form-data; boundary={boundary}",
+        )
         assert status == 202, batch
         for _ in range(100):
             status, batch = _request(f"{base}/imports/{batch['id']}", tokens["seller"])
@@ -153,7 +175,10 @@ def test_up_serves_the_api_runs_jobs_and_stops_cleanly(cli_env, tmp_path):
     # a second start reuses the data dir and the demo tokens
     again = subprocess.Popen(
         [sys.executable, "-m", "app.cli", "up", "--demo", "--port", str(port)],
-        env=cli_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env=cli_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     try:
         out = ""

@@ -23,17 +23,28 @@ def test_ten_thousand_rows_on_a_real_worker(app, client, make_user, tmp_path, da
     path = tmp_path / "big.csv"
     write_csv(path, rows)
     with open(path, "rb") as fh:
-        r = client.post("/api/v1/imports", data={"file": (fh, "big.csv")},
-                        headers=headers(seller), content_type="multipart/form-data")
+        r = client.post(
+            "/api/v1/imports",
+            data={"file": (fh, "big.csv")},
+            headers=headers(seller),
+            content_type="multipart/form-data",
+        )
     assert r.status_code == 202
     batch_id = r.json["id"]
 
-    env = dict(os.environ, DATABASE_URL=database_url, REDIS_URL=app.config["REDIS_URL"],
-               SILKPOST_DATA_DIR=app.config["SILKPOST_DATA_DIR"],
-               SILKPOST_IMPORT_CHUNK_ORDERS="250")
+    env = dict(
+        os.environ,
+        DATABASE_URL=database_url,
+        REDIS_URL=app.config["REDIS_URL"],
+        SILKPOST_DATA_DIR=app.config["SILKPOST_DATA_DIR"],
+        SILKPOST_IMPORT_CHUNK_ORDERS="250",
+    )
     worker = subprocess.Popen(
         [sys.executable, "-m", "app.cli", "worker", "--burst", "--without-scheduler"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     seen = []
     deadline = time.monotonic() + 300

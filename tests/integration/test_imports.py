@@ -137,8 +137,9 @@ def test_upload_rejections(app, client, make_user, tmp_path):
     fake.write_bytes(b"not a zip")
     r = upload(client, seller, fake)
     assert r.status_code == 422 and "XLSX" in r.json["errors"]["file"][0]
-    r = client.post("/api/v1/imports", headers=headers(seller), data={},
-                    content_type="multipart/form-data")
+    r = client.post(
+        "/api/v1/imports", headers=headers(seller), data={}, content_type="multipart/form-data"
+    )
     assert r.status_code == 422 and r.json["errors"] == {"file": ["missing"]}
     from app.extensions import db
     from app.models import ImportBatch

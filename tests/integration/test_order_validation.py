@@ -33,8 +33,13 @@ def test_country_and_currency_codes(client, seller, order_payload):
 
 @pytest.mark.parametrize(
     "hs, reason",
-    [("61091", "6 to 10 digits"), ("61091000001", "6 to 10 digits"), ("9999.10", "chapter 99"),
-     ("6199.10", "heading 6199"), ("61A910", "6 to 10 digits")],
+    [
+        ("61091", "6 to 10 digits"),
+        ("61091000001", "6 to 10 digits"),
+        ("9999.10", "chapter 99"),
+        ("6199.10", "heading 6199"),
+        ("61A910", "6 to 10 digits"),
+    ],
 )
 def test_hs_codes(client, seller, order_payload, hs, reason):
     errs = errors_for(client, seller, with_item(order_payload, hs_code=hs))
@@ -42,8 +47,11 @@ def test_hs_codes(client, seller, order_payload, hs, reason):
 
 
 def test_hs_code_ten_digits_with_dots_accepted(client, seller, order_payload):
-    r = client.post("/api/v1/orders", json=with_item(order_payload, hs_code="6109.10.00.10"),
-                    headers=headers(seller))
+    r = client.post(
+        "/api/v1/orders",
+        json=with_item(order_payload, hs_code="6109.10.00.10"),
+        headers=headers(seller),
+    )
     assert r.status_code == 201 and r.json["items"][0]["hs_code"] == "6109100010"
 
 
@@ -85,8 +93,9 @@ def test_gross_weight_at_least_sum_of_net(client, seller, order_payload):
     assert "0.95" in errs["gross_weight_kg"][0]
 
 
-@pytest.mark.parametrize("desc", ["gift", "Goods", "sample", "stuff", "clothes", "parts",
-                                  "Spare parts", " GIFT! "])
+@pytest.mark.parametrize(
+    "desc", ["gift", "Goods", "sample", "stuff", "clothes", "parts", "Spare parts", " GIFT! "]
+)
 def test_generic_descriptions_refused(client, seller, order_payload, desc):
     errs = errors_for(client, seller, with_item(order_payload, 1, description=desc))
     assert list(errs) == ["items.1.description"] and "generic" in errs["items.1.description"][0]
@@ -95,8 +104,11 @@ def test_generic_descriptions_refused(client, seller, order_payload, desc):
 def test_other_category_needs_explanation(client, seller, order_payload):
     errs = errors_for(client, seller, order_payload(category="other"))
     assert list(errs) == ["category_explanation"]
-    r = client.post("/api/v1/orders", headers=headers(seller),
-                    json=order_payload(category="other", category_explanation="repair return"))
+    r = client.post(
+        "/api/v1/orders",
+        headers=headers(seller),
+        json=order_payload(category="other", category_explanation="repair return"),
+    )
     assert r.status_code == 201
 
 
@@ -133,17 +145,24 @@ def test_missing_and_unknown_fields(client, seller, order_payload):
 
 
 def test_items_count_and_enums(client, seller, order_payload):
-    errs = errors_for(client, seller, order_payload(items=[], incoterm="XXX", duty_payer="me",
-                                                    flow="sideways"))
+    errs = errors_for(
+        client, seller, order_payload(items=[], incoterm="XXX", duty_payer="me", flow="sideways")
+    )
     assert set(errs) == {"items", "incoterm", "duty_payer", "flow"}
 
 
 def test_malformed_json_and_wrong_content_type(client, seller, app):
-    r = client.post("/api/v1/orders", data="{not json", headers={
-        **headers(seller), "Content-Type": "application/json"})
+    r = client.post(
+        "/api/v1/orders",
+        data="{not json",
+        headers={**headers(seller), "Content-Type": "application/json"},
+    )
     assert r.status_code == 400 and r.json["errors"] == {"_body": ["malformed JSON"]}
-    r = client.post("/api/v1/orders", data="order_no=1", headers={
-        **headers(seller), "Content-Type": "application/x-www-form-urlencoded"})
+    r = client.post(
+        "/api/v1/orders",
+        data="order_no=1",
+        headers={**headers(seller), "Content-Type": "application/x-www-form-urlencoded"},
+    )
     assert r.status_code == 415 and r.json["code"] == 415
     r = client.post("/api/v1/orders", json=[1, 2], headers=headers(seller))
     assert r.status_code == 422

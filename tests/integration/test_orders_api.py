@@ -130,14 +130,18 @@ def test_profile_roundtrip_and_platform_default(client, make_user):
     assert r.json["platform_name"] == "Bright Trading"
     r = client.put(
         "/api/v1/profile",
-        json={"customs_code": "4403961234", "customs_name": "深圳光明贸易有限公司",
-              "dxp_id": "DXPENT0000012345"},
+        json={
+            "customs_code": "4403961234",
+            "customs_name": "深圳光明贸易有限公司",
+            "dxp_id": "DXPENT0000012345",
+        },
         headers=headers(seller),
     )
     assert r.status_code == 200, r.json
     assert r.json["platform_code"] == "4403961234"
-    bad = client.put("/api/v1/profile", json={"customs_code": "x", "nope": 1},
-                     headers=headers(seller))
+    bad = client.put(
+        "/api/v1/profile", json={"customs_code": "x", "nope": 1}, headers=headers(seller)
+    )
     assert bad.status_code == 422 and set(bad.json["errors"]) == {"customs_code", "nope"}
     carrier = make_user("carrier")
     assert client.get("/api/v1/profile", headers=headers(carrier)).status_code == 403
@@ -147,6 +151,11 @@ def test_openapi_document(client):
     r = client.get("/api/v1/openapi.json")
     assert r.status_code == 200
     paths = r.json["paths"]
-    assert {"/api/v1/orders", "/api/v1/orders/{order_id}", "/api/v1/imports",
-            "/api/v1/imports/{batch_id}", "/api/v1/profile"} <= set(paths)
+    assert {
+        "/api/v1/orders",
+        "/api/v1/orders/{order_id}",
+        "/api/v1/imports",
+        "/api/v1/imports/{batch_id}",
+        "/api/v1/profile",
+    } <= set(paths)
     assert client.get("/api/docs").status_code == 200

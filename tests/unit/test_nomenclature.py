@@ -24,8 +24,16 @@ def test_shipped_table_matches_the_hs2022_nomenclature():
 
 @pytest.mark.parametrize(
     "code, problem",
-    [("610910", None), ("6109.10.00", None), ("8517130000", None), ("7700 00", "chapter 77"),
-     ("990000", "chapter 99"), ("010700", "heading 0107"), ("6109", "6 to 10"), ("", "6 to 10")],
+    [
+        ("610910", None),
+        ("6109.10.00", None),
+        ("8517130000", None),
+        ("7700 00", "chapter 77"),
+        ("990000", "chapter 99"),
+        ("010700", "heading 0107"),
+        ("6109", "6 to 10"),
+        ("", "6 to 10"),
+    ],
 )
 def test_check(code, problem):
     result = nomenclature.check(code)

@@ -36,7 +36,9 @@ def test_unallocated_letters_warn():
     assert s10.warnings_for("RR473124829GB") == []
 
 
-@pytest.mark.parametrize("bad", ["", "RR47312482GB", "RR4731248290GB", "1R473124829GB", "RR473124829G1"])
+@pytest.mark.parametrize(
+    "bad", ["", "RR47312482GB", "RR4731248290GB", "1R473124829GB", "RR473124829G1"]
+)
 def test_malformed_rejected(bad):
     assert not s10.is_valid(bad)
 
