@@ -2,28 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
+
+import tariff_test_helpers as h
 
 from tariff_tables import quote, rebate
 
-
-def _helpers():
-    name = "tariff_test_helpers"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(
-            name, Path(__file__).with_name("helpers_tariff.py")
-        )
-        mod = importlib.util.module_from_spec(spec)
-        sys.modules[name] = mod
-        spec.loader.exec_module(mod)
-    return sys.modules[name]
-
-
-h = _helpers()
 D = Decimal
 ON = date(2026, 11, 15)
 
