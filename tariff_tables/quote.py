@@ -14,7 +14,7 @@ from .errors import NotCovered
 from .loader import load_tariff
 from .money import ZERO, exponent, round_money
 from .regimes import REGIMES
-from .regimes.common import Assessment, Ctx, rule_for
+from .regimes.common import Assessment, Ctx
 from .request import QuoteRequest
 from .result import DutyLine, FeeLine, Quote, TaxLine
 from .tariff import Tariff
@@ -84,19 +84,19 @@ def quote(request: QuoteRequest, as_of: date, tariff: Tariff | None = None) -> Q
     if fx_row is not None:
         ctx.note(
             fx_row,
-            f"fx:{fx_row.base}{fx_row.quote}:{fx_row.valid_from}",
-            f"FX {fx_row.base}/{fx_row.quote} {fx_row.rate} ({fx_row.period})",
-            fx_row.source,
+            lambda _r: (
+                f"fx:{fx_row.base}{fx_row.quote}:{fx_row.valid_from}",
+                f"FX {fx_row.base}/{fx_row.quote} {fx_row.rate} ({fx_row.period})",
+            ),
         )
-    ctx.add_rule(
-        rule_for(
-            profile,
+    ctx.note(
+        profile,
+        lambda _r: (
             f"profile:{profile.destination}:{profile.valid_from}",
             f"{profile.destination}: {profile.valuation} valuation, "
             f"{profile.rounding} rounding, assessed under {profile.regime}"
             + (f"; {profile.note}" if profile.note else ""),
-            profile.source,
-        )
+        ),
     )
     a = assess(ctx)
 
@@ -109,9 +109,10 @@ def quote(request: QuoteRequest, as_of: date, tariff: Tariff | None = None) -> Q
             if row is not None:
                 ctx.note(
                     row,
-                    f"fx:{row.base}{row.quote}:{row.valid_from}",
-                    f"FX {row.base}/{row.quote} {row.rate} ({row.period})",
-                    row.source,
+                    lambda _r: (
+                        f"fx:{row.base}{row.quote}:{row.valid_from}",
+                        f"FX {row.base}/{row.quote} {row.rate} ({row.period})",
+                    ),
                 )
             t = _totals(a, cur)
             dest_amounts = {

@@ -32,10 +32,11 @@ def assess(ctx: Ctx) -> Assessment:
         )
     ctx.note(
         band,
-        f"band:BR:{scheme}:{band.upper}:{band.valid_from}",
-        f"II {rate_text(band.rate * 100)}% − {fmt(band.deduction)} {band.currency} up to "
-        f"{fmt(band.upper)} {band.currency}",
-        band.source,
+        lambda _r: (
+            f"band:BR:{scheme}:{band.upper}:{band.valid_from}",
+            f"II {rate_text(band.rate * 100)}% − {fmt(band.deduction)} {band.currency} up to "
+            f"{fmt(band.upper)} {band.currency}",
+        ),
     )
     ii = ctx.round(max(value * band.rate - ctx.convert(band.deduction, band.currency), ZERO))
     rate = rate_text(band.rate)

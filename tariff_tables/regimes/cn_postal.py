@@ -23,9 +23,10 @@ def assess(ctx: Ctx) -> Assessment:
     limit = ctx.convert(cap.amount, cap.currency)
     ctx.note(
         cap,
-        f"threshold:{cap.id}:{cap.origins}",
-        f"parcel value cap {fmt(cap.amount)} {cap.currency} unless a single indivisible item",
-        cap.source,
+        lambda _r: (
+            f"threshold:{cap.id}:{cap.origins}",
+            f"parcel value cap {fmt(cap.amount)} {cap.currency} unless a single indivisible item",
+        ),
     )
     if value > limit and not single:
         raise QuoteRefused(

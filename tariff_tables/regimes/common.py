@@ -7,14 +7,16 @@ stacking taxes on value + duty) in one place, so a regime module reads like its 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from ..errors import InvalidRequest, NotCovered
 from ..expressions import Quantities, evaluate
 from ..model import DutyMeasure, Profile, TaxRate, Threshold
-from ..money import ZERO, exponent, fmt, round_money
+from ..money import ZERO, exponent, fmt
 from ..request import QuoteLine, QuoteRequest
 from ..result import DutyLine, FeeLine, Rule, TaxLine
 from ..tariff import Tariff
@@ -61,14 +63,23 @@ class LineView:
         return Quantities(self.kg, items, litres)
 
 
-_RULES: dict[int, tuple[object, Rule]] = {}
+_RULES: dict[tuple[int, object], tuple[object, Rule]] = {}
+RuleText = Callable[[Any], tuple[str, str]]
 
 
-def rule_for(row: object, ident: str, text: str, source: str) -> Rule:
-    """One Rule object per table row, built once: quotes in a batch share them."""
-    hit = _RULES.get(id(row))
+def rule_for(row: Any, build: RuleText, key: object = None) -> Rule:
+    """The Rule for a table row as stated at one call site, built once and shared.
+
+    Quotes in a batch apply the same rows again and again; formatting their text every time
+    would cost more than the arithmetic. `build` is only called on the first use; the cache
+    key is the row, the call site (the lambda's code) and an optional extra `key` for texts
+    that depend on more than the row.
+    """
+    k = (id(row), build.__code__, key)
+    hit = _RULES.get(k)
     if hit is None or hit[0] is not row:
-        hit = _RULES[id(row)] = (row, Rule(ident, text, source))
+        ident, text = build(row)
+        hit = _RULES[k] = (row, Rule(ident, text, row.source))
     return hit[1]
 
 
@@ -86,8 +97,9 @@ class Ctx:
         "freight",
         "insurance",
         "rules",
-        "_rule_ids",
+        "_seen",
         "quantum",
+        "goods",
     )
 
     def __init__(
@@ -107,6 +119,10 @@ class Ctx:
         self.cur = cur
         self.quantum = exponent(cur)
         self.lines = [LineView(ln, fx_in) for ln in req.lines]
+        goods = ZERO
+        for ln in self.lines:
+            goods += ln.value
+        self.goods = goods  # intrinsic value, in the computation currency
         if fx_in is None:
             self.freight = req.shipping_cost
             self.insurance = req.insurance_cost
@@ -114,26 +130,29 @@ class Ctx:
             self.freight = req.shipping_cost * fx_in
             self.insurance = req.insurance_cost * fx_in
         self.rules: list[Rule] = []
-        self._rule_ids: set[str] = set()
+        self._seen: set[int] = set()
 
     # -- bookkeeping -----------------------------------------------------------------------
 
     def add_rule(self, rule: Rule) -> None:
-        if rule.id not in self._rule_ids:
-            self._rule_ids.add(rule.id)
+        rid = id(rule)
+        if rid not in self._seen:
+            self._seen.add(rid)
             self.rules.append(rule)
 
-    def note(self, row: object, ident: str, text: str, source: str) -> None:
-        self.add_rule(rule_for(row, ident, text, source))
+    def note(self, row: Any, build: RuleText, key: object = None) -> None:
+        """Record that the quote applied `row` (text built lazily, once per process)."""
+        hit = _RULES.get((id(row), build.__code__, key))
+        rule = hit[1] if hit is not None and hit[0] is row else rule_for(row, build, key)
+        rid = id(rule)
+        if rid not in self._seen:
+            self._seen.add(rid)
+            self.rules.append(rule)
 
     def round(self, amount: Decimal) -> Decimal:
-        return round_money(amount, self.cur)
+        return amount.quantize(self.quantum, ROUND_HALF_UP)
 
     # -- values ----------------------------------------------------------------------------
-
-    @property
-    def goods(self) -> Decimal:
-        return sum((ln.value for ln in self.lines), ZERO)
 
     def convert(self, amount: Decimal, currency: str) -> Decimal:
         """`amount` in `currency` → computation currency at the dated official rate."""
@@ -143,9 +162,10 @@ class Ctx:
         if row is not None:
             self.note(
                 row,
-                f"fx:{row.base}{row.quote}:{row.valid_from}",
-                f"FX {row.base}/{row.quote} {row.rate} ({row.period})",
-                row.source,
+                lambda _r: (
+                    f"fx:{row.base}{row.quote}:{row.valid_from}",
+                    f"FX {row.base}/{row.quote} {row.rate} ({row.period})",
+                ),
             )
         return amount * rate
 
@@ -198,9 +218,10 @@ class Ctx:
         if th.amount is None:
             self.note(
                 th,
-                f"threshold:{th.id}:suspended",
-                f"{th.id}: suspended for origins {sorted(th.origins or [])}",
-                th.source,
+                lambda _r: (
+                    f"threshold:{th.id}:suspended",
+                    f"{th.id}: suspended for origins {sorted(th.origins or [])}",
+                ),
             )
             return False
         for ln in self.lines:
@@ -208,27 +229,34 @@ class Ctx:
                 if ln.hs.startswith(prefix):
                     self.note(
                         th,
-                        f"threshold:{th.id}:excluded",
-                        f"{th.id}: HS {prefix} excluded from the threshold",
-                        th.source,
+                        lambda r, p=prefix: (
+                            f"threshold:{r.id}:excluded",
+                            f"{r.id}: HS {p} excluded from the threshold",
+                        ),
+                        prefix,
                     )
                     return False
         limit = self.convert(th.amount, th.currency)
         ok = (self.value_for(th.base) if value is None else value) <= limit
-        verdict = "at or under" if ok else "over"
-        self.add_rule(
-            Rule(
+        self.note(
+            th,
+            lambda _r: (
                 f"threshold:{th.id}",
-                f"{th.id}: {th.base} value {verdict} {fmt(th.amount)} {th.currency} per {th.scope}",
-                th.source,
-            )
+                f"{th.id}: {th.base} value {'at or under' if ok else 'over'} "
+                f"{fmt(th.amount)} {th.currency} per {th.scope}",  # type: ignore[arg-type]
+            ),
+            ok,
         )
         return ok
 
     def param(self, name: str) -> Decimal:
         p = self.tariff.parameter(self.dest, name, self.on)
         self.note(
-            p, f"param:{name}", f"{name} = {fmt(p.value)}{' ' + p.unit if p.unit else ''}", p.source
+            p,
+            lambda _r: (
+                f"param:{name}",
+                f"{name} = {fmt(p.value)}{' ' + p.unit if p.unit else ''}",
+            ),
         )
         return p.value
 
@@ -254,8 +282,15 @@ def customs_values(ctx: Ctx, valuation: str | None = None) -> list[Decimal]:
     return [ln.value + s for ln, s in zip(ctx.lines, shares, strict=True)]
 
 
+_RATE_TEXT: dict[Decimal, str] = {}
+
+
 def rate_text(rate: Decimal) -> str:
-    return fmt(rate.normalize()) if rate else "0"
+    """A rate as a plain decimal string ("0.091"), memoised: the same few rates recur."""
+    text = _RATE_TEXT.get(rate)
+    if text is None:
+        text = _RATE_TEXT[rate] = fmt(rate.normalize()) if rate else "0"
+    return text
 
 
 def _missing(ctx: Ctx, ln: LineView):
@@ -276,9 +311,10 @@ def measure_duty(ctx: Ctx, m: DutyMeasure, ln: LineView, base: Decimal) -> DutyL
     rate = expr.simple_ad_valorem
     ctx.note(
         m,
-        f"duty:{m.destination}:{m.measure}:{m.hs or '*'}:{m.valid_from}",
-        f"{m.measure} {expr.text} on HS {m.hs or 'all goods'}",
-        m.source,
+        lambda _r: (
+            f"duty:{m.destination}:{m.measure}:{m.hs or '*'}:{m.valid_from}",
+            f"{m.measure} {expr.text} on HS {m.hs or 'all goods'}",
+        ),
     )
     return DutyLine(
         f"{m.measure}:{ln.hs}",
@@ -338,10 +374,11 @@ def tax_row(ctx: Ctx, kind: str, ln: LineView, *, required: bool) -> TaxRate | N
                 )
             ctx.note(
                 row,
-                f"tax:{row.destination}:{kind}:{row.name}:{row.hs or '*'}:"
-                f"{row.region or '*'}:{row.valid_from}",
-                f"{kind} {row.name} {rate_text(row.rate * 100)}% on HS {row.hs or 'all goods'}",
-                row.source,
+                lambda r: (
+                    f"tax:{r.destination}:{r.kind}:{r.name}:{r.hs or '*'}:"
+                    f"{r.region or '*'}:{r.valid_from}",
+                    f"{r.kind} {r.name} {rate_text(r.rate * 100)}% on HS {r.hs or 'all goods'}",
+                ),
             )
             return row
     if required:

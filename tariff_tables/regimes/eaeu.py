@@ -31,7 +31,7 @@ def assess(ctx: Ctx) -> Assessment:
     assert expr is not None
     weight = ctx.weight()
     limit = ctx.convert(th.amount, th.currency)
-    ctx.note(m, f"duty:{ctx.dest}:{m.measure}", f"{m.measure}: {expr.text}", m.source)
+    ctx.note(m, lambda _r: (f"duty:{ctx.dest}:{m.measure}", f"{m.measure}: {expr.text}"))
     if m.measure == "eaeu_personal_excess":
         weight_limit = ctx.param("eaeu_weight_limit_kg")
         over_value = max(value - limit, ZERO)

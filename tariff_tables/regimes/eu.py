@@ -29,10 +29,12 @@ def assess(ctx: Ctx) -> Assessment:
         amount = ctx.round(ctx.convert(flat.amount, flat.currency) * n)
         ctx.note(
             flat,
-            f"flat:{flat.id}",
-            f"flat duty {fmt(flat.amount)} {flat.currency} per "
-            f"distinct HS6 subheading ({n} in this parcel)",
-            flat.source,
+            lambda _r: (
+                f"flat:{flat.id}",
+                f"flat duty {fmt(flat.amount)} {flat.currency} per "
+                f"distinct HS6 subheading ({n} in this parcel)",
+            ),
+            n,
         )
         a.duties = [
             DutyLine(

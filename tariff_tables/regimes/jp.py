@@ -43,9 +43,10 @@ def assess(ctx: Ctx) -> Assessment:
             )
             ctx.note(
                 m,
-                f"duty:JP:{m.measure}:{m.hs}:{m.valid_from}",
-                f"{m.measure} {expr.text} on HS {m.hs}",
-                m.source,
+                lambda r: (
+                    f"duty:JP:{r.measure}:{r.hs}:{r.valid_from}",
+                    f"{r.measure} {r.expression.text} on HS {r.hs}",
+                ),
             )
             rate = expr.simple_ad_valorem
             a.duties.append(

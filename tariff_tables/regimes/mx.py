@@ -38,10 +38,11 @@ def assess(ctx: Ctx) -> Assessment:
     assert chosen is not None
     ctx.note(
         chosen,
-        f"band:MX:{chosen.upper}:{chosen.valid_from}",
-        f"courier global rate {rate_text(chosen.rate * 100)}% up to "
-        f"{fmt(chosen.upper)} {chosen.currency} (duty and VAT included)",
-        chosen.source,
+        lambda _r: (
+            f"band:MX:{chosen.upper}:{chosen.valid_from}",
+            f"courier global rate {rate_text(chosen.rate * 100)}% up to "
+            f"{fmt(chosen.upper)} {chosen.currency} (duty and VAT included)",
+        ),
     )
     a = Assessment(ctx.round(value), "CIF", "mx_courier_global_rate", "border")
     a.duties = [
