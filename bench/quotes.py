@@ -133,6 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser()
     p.add_argument("--orders", type=int, default=10_000)
     p.add_argument("--seed", type=int, default=7)
+    p.add_argument("--repeat", type=int, default=3, help="best of N timed passes")
     args = p.parse_args(argv)
     t0 = time.perf_counter()
     tariff = load_tariff().with_fx_rates(
@@ -144,19 +145,22 @@ def main(argv: list[str] | None = None) -> int:
     plans = resolve(tariff, reqs)
 
     refused = uncovered = 0
-    start = time.perf_counter()
-    for r in reqs:
-        try:
-            quote(r, ON, tariff)
-        except QuoteRefused:
-            refused += 1
-        except NotCovered:
-            uncovered += 1
-    engine_s = time.perf_counter() - start
+    engine_s = floor_s = float("inf")
+    for _ in range(max(args.repeat, 1)):
+        refused = uncovered = 0
+        start = time.perf_counter()
+        for r in reqs:
+            try:
+                quote(r, ON, tariff)
+            except QuoteRefused:
+                refused += 1
+            except NotCovered:
+                uncovered += 1
+        engine_s = min(engine_s, time.perf_counter() - start)
 
-    start = time.perf_counter()
-    floor(plans)
-    floor_s = time.perf_counter() - start
+        start = time.perf_counter()
+        floor(plans)
+        floor_s = min(floor_s, time.perf_counter() - start)
 
     n = len(reqs)
     dests = len({r.destination_country for r in reqs})
@@ -164,7 +168,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"orders: {n} over {dests} destinations ({refused} refused, {uncovered} not covered)")
     print(f"engine: {n / engine_s:,.0f} quotes/s ({engine_s * 1e6 / n:.1f} µs/quote)")
     print(f"floor:  {n / floor_s:,.0f} quotes/s ({floor_s * 1e6 / n:.1f} µs/quote)")
-    print(f"ratio engine/floor time: {engine_s / floor_s:.2f}x")
+    print(f"ratio engine/floor time: {engine_s / floor_s:.2f}x (best of {args.repeat} passes)")
     return 0
 
 

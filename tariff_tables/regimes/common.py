@@ -303,25 +303,43 @@ def _missing(ctx: Ctx, ln: LineView):
     return missing
 
 
-def measure_duty(ctx: Ctx, m: DutyMeasure, ln: LineView, base: Decimal) -> DutyLine:
-    """Evaluate one measure on one line, rounded to the computation currency."""
-    expr = m.expression
-    assert expr is not None
-    amount = ctx.round(evaluate(expr, base, ln.quantities(), ctx.convert, _missing(ctx, ln)))
-    rate = expr.simple_ad_valorem
-    ctx.note(
+def _duty_rule(m: DutyMeasure) -> Rule:
+    return rule_for(
         m,
-        lambda _r: (
-            f"duty:{m.destination}:{m.measure}:{m.hs or '*'}:{m.valid_from}",
-            f"{m.measure} {expr.text} on HS {m.hs or 'all goods'}",
+        lambda r: (
+            f"duty:{r.destination}:{r.measure}:{r.hs or '*'}:{r.valid_from}",
+            f"{r.measure} {r.expression.text} on HS {r.hs or 'all goods'}",
         ),
     )
-    return DutyLine(
-        f"{m.measure}:{ln.hs}",
-        ctx.round(base),
-        rate_text(rate) if rate is not None else expr.text,
-        amount,
-    )
+
+
+# (id(measure), hs) → (measure, label, ad valorem rate or None, rate text, rule): the parts
+# of a duty line that do not depend on the order, worked out once per measure and code.
+_DUTY_PLANS: dict[tuple[int, str], tuple[DutyMeasure, str, Decimal | None, str, Rule]] = {}
+
+
+def _duty_plan(m: DutyMeasure, hs: str) -> tuple[DutyMeasure, str, Decimal | None, str, Rule]:
+    plan = _DUTY_PLANS.get((id(m), hs))
+    if plan is None or plan[0] is not m:
+        expr = m.expression
+        assert expr is not None
+        rate = expr.simple_ad_valorem
+        text = rate_text(rate) if rate is not None else expr.text
+        plan = _DUTY_PLANS[(id(m), hs)] = (m, f"{m.measure}:{hs}", rate, text, _duty_rule(m))
+    return plan
+
+
+def measure_duty(ctx: Ctx, m: DutyMeasure, ln: LineView, base: Decimal) -> DutyLine:
+    """Evaluate one measure on one line, rounded to the computation currency."""
+    _m, label, rate, text, rule = _duty_plan(m, ln.hs)
+    if rate is not None:
+        amount = (base * rate).quantize(ctx.quantum, ROUND_HALF_UP)
+    else:
+        expr = m.expression
+        assert expr is not None
+        amount = ctx.round(evaluate(expr, base, ln.quantities(), ctx.convert, _missing(ctx, ln)))
+    ctx.add_rule(rule)
+    return DutyLine(label, base.quantize(ctx.quantum, ROUND_HALF_UP), text, amount)
 
 
 def line_duties(
