@@ -49,6 +49,20 @@ def load_config(overrides: dict | None = None) -> dict:
             "SILKPOST_PHONE_REQUIRED_DESTINATIONS", "CN,BR,KR,RU,KZ,BY,SA,AE"
         ),
         "CEB_XSD_DIR": os.environ.get("CEB_XSD_DIR") or None,
+        # Declaring: the service acts as the commissioned postal/express operator; filings
+        # go to one customs district. Unset values make the documents that need them
+        # answer 409 with the missing particular named.
+        "OPERATOR_CODE": os.environ.get("SILKPOST_OPERATOR_CODE", ""),
+        "OPERATOR_NAME": os.environ.get("SILKPOST_OPERATOR_NAME", ""),
+        "OPERATOR_DXP_ID": os.environ.get("SILKPOST_OPERATOR_DXP_ID", ""),
+        "CUSTOMS_CODE": os.environ.get("SILKPOST_CUSTOMS_CODE", ""),
+        "PORT_CODE": os.environ.get("SILKPOST_PORT_CODE", ""),
+        "TRADE_MODE": os.environ.get("SILKPOST_TRADE_MODE", "9610"),
+        "TRAF_MODE": os.environ.get("SILKPOST_TRAF_MODE", "5"),
+        "EXPORT_POD": os.environ.get("SILKPOST_EXPORT_POD", ""),
+        "BROKER_NAME": os.environ.get("SILKPOST_BROKER_NAME", ""),
+        "SIGNING_KEY_FILE": os.environ.get("SILKPOST_SIGNING_KEY_FILE") or None,
+        "SIGNING_CERT_FILE": os.environ.get("SILKPOST_SIGNING_CERT_FILE") or None,
         "API_TITLE": "Silkpost API",
         "API_VERSION": "v1",
         "OPENAPI_VERSION": "3.0.3",

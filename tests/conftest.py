@@ -16,20 +16,6 @@ from support import BASE_EXPORT_ORDER
 REPO = Path(__file__).resolve().parents[1]
 REFERENCE = REPO.parent / "shared" / "reference"
 
-TABLES_CHILD_FIRST = (
-    "audit_log",
-    "import_row_errors",
-    "parcels",
-    "order_lines",
-    "orders",
-    "import_batches",
-    "api_tokens",
-    "profiles",
-    "sellers",
-    "users",
-    "s10_counters",
-)
-
 
 @pytest.fixture(scope="session")
 def redis_server(tmp_path_factory):
@@ -83,8 +69,8 @@ def app(_migrated, database_url, redis_server, tmp_path):
         yield app
         db.session.remove()
         with db.engine.begin() as conn:
-            for table in TABLES_CHILD_FIRST:
-                conn.execute(text(f"DELETE FROM {table}"))
+            for table in reversed(db.metadata.sorted_tables):
+                conn.execute(text(f"DELETE FROM {table.name}"))
         db.engine.dispose()
     redis_server.flushdb()
     import redis as redis_lib

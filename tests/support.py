@@ -95,13 +95,13 @@ def cbec_import_order(**changes) -> dict:
 
 def order_rows(order: dict) -> list[dict]:
     """Flatten an order body into file rows: one per item, order fields repeated."""
-    from app.services.order_files import ITEM_FIELDS, ORDER_FIELDS, PARTY_FIELDS
+    from app.services.order_files import GROUPS, ITEM_FIELDS, ORDER_FIELDS
 
     head = {f: order[f] for f in ORDER_FIELDS if f in order}
-    for role in ("sender", "recipient"):
-        for f in PARTY_FIELDS:
-            if order.get(role, {}).get(f) is not None:
-                head[f"{role}_{f}"] = order[role][f]
+    for group, names in GROUPS.items():
+        for f in names:
+            if (order.get(group) or {}).get(f) is not None:
+                head[f"{group}_{f}"] = order[group][f]
     return [{**head, **{f: item[f] for f in ITEM_FIELDS if f in item}} for item in order["items"]]
 
 

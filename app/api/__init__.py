@@ -28,20 +28,22 @@ MULTIPART_ENDPOINTS = ("/api/v1/imports",)
 
 
 def require_json() -> None:
-    """Bodies of JSON endpoints must say they are JSON (415 otherwise)."""
+    """Bodies of JSON endpoints must say they are JSON (415 otherwise); no body is fine."""
     if (
         request.path.startswith("/api/v1/")
         and request.method in ("POST", "PUT", "PATCH")
         and request.path.rstrip("/") not in MULTIPART_ENDPOINTS
+        and (request.content_length or request.headers.get("Transfer-Encoding"))
         and not request.is_json
     ):
         raise UnsupportedMediaType("Send the body as application/json.")
 
 
 def register_blueprints(api: Api) -> None:
+    from .declarations import blp as declarations_blp
     from .imports import blp as imports_blp
     from .orders import blp as orders_blp
     from .profile import blp as profile_blp
 
-    for blp in (orders_blp, imports_blp, profile_blp):
+    for blp in (orders_blp, declarations_blp, imports_blp, profile_blp):
         api.register_blueprint(blp, url_prefix=f"/api/v1{blp.url_prefix or ''}")

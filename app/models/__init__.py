@@ -1,6 +1,7 @@
 """SQLAlchemy models, one module per aggregate."""
 
 from .audit import AuditEntry
+from .declarations import Declaration, DeclarationDocument
 from .imports import ImportBatch, ImportRowError
 from .orders import Order, OrderLine, Parcel
 from .s10 import S10Counter
@@ -10,6 +11,8 @@ __all__ = [
     "ROLES",
     "ApiToken",
     "AuditEntry",
+    "Declaration",
+    "DeclarationDocument",
     "ImportBatch",
     "ImportRowError",
     "Order",

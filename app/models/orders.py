@@ -43,6 +43,7 @@ class Order(db.Model):
     recipient: Mapped[dict] = mapped_column(JSON, nullable=False)
     goods_value: Mapped[Decimal] = mapped_column(MONEY, nullable=False)
     net_weight_kg: Mapped[Decimal] = mapped_column(WEIGHT, nullable=False)
+    payment: Mapped[dict | None] = mapped_column(JSON)
     quote: Mapped[dict | None] = mapped_column(JSON)
     import_batch_id: Mapped[str | None] = mapped_column(ForeignKey("import_batches.id"))
     created_at: Mapped[datetime] = created_column()

@@ -120,6 +120,21 @@ class LineSchema(Schema):
             )
 
 
+class PaymentSchema(Schema):
+    """How the buyer paid (CBEC imports: the payment company's record, for CEB411)."""
+
+    pay_code = fields.String(
+        required=True,
+        validate=validate.Regexp(
+            r"^[0-9A-Z]{10}$|^[0-9A-Z]{18}$",
+            error="a 10-character customs code or 18-character credit code",
+        ),
+    )
+    pay_name = _text(100, required=True)
+    transaction_id = _text(60, required=True)
+    paid_at = fields.DateTime(required=True)
+
+
 class OrderIn(Schema):
     """An order as a seller submits it (JSON API, or one group of rows of an import file)."""
 
@@ -143,6 +158,7 @@ class OrderIn(Schema):
     item_id = S10Field(allow_none=True, load_default=None)
     gross_weight_kg = ExactDecimal(places=3, required=True)
     ordered_at = fields.Date(allow_none=True, load_default=None)
+    payment = fields.Nested(PaymentSchema, allow_none=True, load_default=None)
     sender = MemoNested(PartySchema, required=True)
     recipient = MemoNested(PartySchema, required=True)
     items = fields.List(
@@ -254,6 +270,7 @@ class OrderOut(Schema):
     items = fields.List(fields.Nested(LineOut), attribute="lines")
     parcels = fields.List(fields.Nested(ParcelOut))
     totals = fields.Nested(TotalsOut)
+    payment = fields.Dict(allow_none=True)
     quote = fields.Dict(allow_none=True)
     created_at = fields.DateTime()
 

@@ -45,6 +45,8 @@ PARTY_FIELDS = (
     "tax_id",
     "id_number",
 )
+PAYMENT_FIELDS = ("pay_code", "pay_name", "transaction_id", "paid_at")
+GROUPS = {"sender": PARTY_FIELDS, "recipient": PARTY_FIELDS, "payment": PAYMENT_FIELDS}
 ITEM_FIELDS = (
     "sku",
     "description",
@@ -57,7 +59,7 @@ ITEM_FIELDS = (
     "origin_country",
 )
 ORDER_COLUMNS = ORDER_FIELDS + tuple(
-    f"{role}_{f}" for role in ("sender", "recipient") for f in PARTY_FIELDS
+    f"{group}_{f}" for group, names in GROUPS.items() for f in names
 )
 ALL_COLUMNS = ORDER_COLUMNS + ITEM_FIELDS
 FORMATS = {".csv": "csv", ".xlsx": "xlsx"}
@@ -193,12 +195,10 @@ def read_groups(path: Path, file_format: str) -> tuple[list[OrderGroup], int, li
 
 def _order_payload(values: dict) -> dict:
     payload: dict = {f: values[f] for f in ORDER_FIELDS if values.get(f) is not None}
-    for role in ("sender", "recipient"):
-        party = {
-            f: values[f"{role}_{f}"] for f in PARTY_FIELDS if values.get(f"{role}_{f}") is not None
-        }
-        if party:
-            payload[role] = party
+    for group, names in GROUPS.items():
+        sub = {f: values[f"{group}_{f}"] for f in names if values.get(f"{group}_{f}") is not None}
+        if sub:
+            payload[group] = sub
     payload["items"] = []
     return payload
 
@@ -227,7 +227,7 @@ def locate_error(group: OrderGroup, path: str) -> tuple[int, str | None]:
         idx = int(parts[1])
         row = group.rows[idx] if idx < len(group.rows) else group.rows[0]
         return row, ".".join(parts[2:]) or "items"
-    if parts[0] in ("sender", "recipient") and len(parts) == 2:
+    if parts[0] in GROUPS and len(parts) == 2:
         return group.rows[0], f"{parts[0]}_{parts[1]}"
     if path in ("_schema", ""):
         return group.rows[0], None

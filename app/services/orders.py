@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -30,7 +30,7 @@ _order_schema = OrderIn()
 def _canonical(value: Any) -> Any:
     if isinstance(value, Decimal):
         return format(value.normalize(), "f")
-    if isinstance(value, date):
+    if isinstance(value, date | datetime):
         return value.isoformat()
     raise TypeError(f"cannot hash {type(value)}")
 
@@ -56,6 +56,12 @@ class StoreResult:
     created: list[str] = field(default_factory=list)  # order ids, in input order
     duplicates: dict[str, str] = field(default_factory=dict)  # order_no -> existing id
     conflicts: dict[str, str] = field(default_factory=dict)  # order_no -> reason
+
+
+def _payment(p: dict | None) -> dict | None:
+    if not p:
+        return None
+    return {**p, "paid_at": p["paid_at"].isoformat()}
 
 
 def _party(p: dict) -> dict:
@@ -166,6 +172,7 @@ def store_orders(
                 "recipient": _party(data["recipient"]),
                 "goods_value": goods,
                 "net_weight_kg": net,
+                "payment": _payment(data.get("payment")),
                 "quote": None,
                 "import_batch_id": import_batch_id,
                 "created_at": now,

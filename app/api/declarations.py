@@ -1,0 +1,78 @@
+"""Customs declarations of an order: the frozen snapshot and its XML documents."""
+
+from __future__ import annotations
+
+from flask import Response
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields
+
+from ..auth import current_user, roles_required
+from ..services import declaring
+
+blp = Blueprint("declarations", __name__, url_prefix="/orders", description="Customs declarations")
+
+
+class DocumentOut(Schema):
+    kind = fields.String()
+    title = fields.String()
+    url = fields.String()
+    stored = fields.Boolean()
+    sha256 = fields.String(allow_none=True)
+    created_at = fields.DateTime(allow_none=True)
+
+
+class DeclarationRef(Schema):
+    id = fields.String()
+    version = fields.Integer()
+    schema_version = fields.Integer()
+    created_at = fields.DateTime()
+
+
+class DeclarationsOut(Schema):
+    order_id = fields.String()
+    flow = fields.String()
+    declaration = fields.Nested(DeclarationRef, allow_none=True)
+    documents = fields.List(fields.Nested(DocumentOut))
+
+
+@blp.route("/<string:order_id>/declarations", methods=["GET"])
+@roles_required("seller", "broker", "carrier")
+@blp.response(200, DeclarationsOut)
+def list_declarations(order_id):
+    """The documents that fit the order's flow, and which are already stored."""
+    return declaring.overview(current_user(), order_id)
+
+
+@blp.route("/<string:order_id>/declarations", methods=["POST"])
+@roles_required("seller", "broker")
+@blp.response(201, DeclarationsOut)
+def new_declaration(order_id):
+    """Freeze a new snapshot version (e.g. after a profile change); old documents stay."""
+    user = current_user()
+    order = declaring.get_order(user, order_id)
+    declaring.declare(order, user, new_version=True)
+    return declaring.overview(user, order_id)
+
+
+@blp.route("/<string:order_id>/declarations/snapshot", methods=["GET"])
+@roles_required("seller", "broker", "carrier")
+@blp.response(200, description="The frozen declaration snapshot (JSON)")
+def snapshot(order_id):
+    return declaring.snapshot_json(current_user(), order_id)
+
+
+@blp.route("/<string:order_id>/declarations/<string:kind>", methods=["GET"])
+@roles_required("seller", "broker", "carrier")
+@blp.response(200, description="The XML document", content_type="application/xml")
+@blp.alt_response(409, description="The kind does not fit the order, or data is missing")
+def get_document(order_id, kind):
+    """One XML document (itmatt, ceb311, ceb411, ceb511, ceb621, ceb303, ceb603)."""
+    doc = declaring.document(current_user(), order_id, kind)
+    return Response(
+        doc.content,
+        mimetype=doc.media_type,
+        headers={
+            "Content-Disposition": f'inline; filename="{kind}-{order_id}.xml"',
+            "ETag": doc.sha256,
+        },
+    )

@@ -1,0 +1,326 @@
+"""Declaring an order: freeze a snapshot, then produce and store its documents.
+
+Each document is a pure function of the stored snapshot (``declarations`` does the work);
+this module decides which documents fit an order, stores each once, and never silently
+regenerates one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import current_app
+from sqlalchemy.exc import IntegrityError
+
+from declarations import itmatt
+from declarations.ceb import export as ceb_export
+from declarations.ceb import import_ as ceb_import
+from declarations.errors import DeclarationError
+from declarations.snapshot import (
+    BrokerRegistration,
+    CustomsFiling,
+    DeclarationSnapshot,
+    Line,
+    LogisticsOperator,
+    Party,
+    Payment,
+    SellerRegistration,
+)
+from declarations.snapshot import (
+    Order as SnapOrder,
+)
+
+from ..errors import Conflict, NotFound
+from ..extensions import db
+from ..models import Declaration, DeclarationDocument, Order, Seller, User
+from . import audit, signing_keys
+from .orders import get_order
+
+__all__ = ["KIND_FLOWS", "declare", "document", "get_order", "overview", "snapshot_json"]
+
+KIND_FLOWS: dict[str, tuple[str, ...]] = {
+    "itmatt": ("export", "import"),
+    "ceb311": ("import",),
+    "ceb411": ("import",),
+    "ceb511": ("import",),
+    "ceb621": ("import",),
+    "ceb303": ("export",),
+    "ceb603": ("export",),
+}
+KIND_TITLES = {
+    "itmatt": "UPU ITMATT electronic advance data",
+    "ceb311": "CEB311 import order",
+    "ceb411": "CEB411 import payment",
+    "ceb511": "CEB511 import waybill",
+    "ceb621": "CEB621 import inventory (signed)",
+    "ceb303": "CEB303 export order",
+    "ceb603": "CEB603 export inventory",
+}
+MEDIA_TYPE = "application/xml"
+
+
+# -- snapshot --------------------------------------------------------------------------------
+
+
+def _party(data: dict) -> Party:
+    return Party(**{k: (v or "") for k, v in data.items() if k in Party.__dataclass_fields__})
+
+
+def _registration(user: User | None) -> dict:
+    profile = user.profile if user else None
+    return {
+        "customs_code": (profile.customs_code if profile else None) or "",
+        "name": (profile.customs_name if profile else None) or "",
+        "dxp_id": (profile.dxp_id if profile else None) or "",
+        "platform_code": (profile.platform_code if profile else None) or "",
+        "platform_name": (profile.platform_name if profile else None) or "",
+    }
+
+
+def build_snapshot(order: Order, now: datetime | None = None) -> DeclarationSnapshot:
+    """Freeze everything the documents need: order, parties, registrations, quote."""
+    cfg = current_app.config
+    now = now or datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+    seller = db.session.get(Seller, order.seller_id)
+    reg = _registration(seller.user)
+    seller_reg = SellerRegistration(
+        customs_code=reg["customs_code"],
+        name=reg["name"],
+        dxp_id=reg["dxp_id"],
+        platform_code=reg["platform_code"] or reg["customs_code"],
+        platform_name=reg["platform_name"] or reg["name"],
+    )
+    broker = None
+    if cfg.get("BROKER_NAME"):
+        broker_user = db.session.execute(
+            db.select(User).where(User.name == cfg["BROKER_NAME"], User.role == "broker")
+        ).scalar_one_or_none()
+        if broker_user is not None:
+            b = _registration(broker_user)
+            broker = BrokerRegistration(
+                customs_code=b["customs_code"], name=b["name"], dxp_id=b["dxp_id"]
+            )
+    logistics = None
+    if cfg.get("OPERATOR_CODE"):
+        logistics = LogisticsOperator(code=cfg["OPERATOR_CODE"], name=cfg["OPERATOR_NAME"])
+    payment = None
+    if order.payment:
+        p = order.payment
+        payment = Payment(
+            pay_code=p["pay_code"],
+            pay_name=p["pay_name"],
+            transaction_id=p["transaction_id"],
+            paid_at=datetime.fromisoformat(p["paid_at"]).replace(tzinfo=None),
+        )
+    item_id = order.parcels[0].item_id if order.parcels else ""
+    ordered = order.ordered_at or order.created_at.date()
+    snap_order = SnapOrder(
+        order_no=order.order_no,
+        flow=order.flow,
+        regime=order.regime or "cbec",
+        currency=order.currency,
+        ordered_at=datetime(ordered.year, ordered.month, ordered.day),
+        item_id=item_id,
+        incoterm=order.incoterm,
+        shipping_cost=order.shipping_cost,
+        insurance_cost=order.insurance_cost,
+        category=order.category,
+        category_explanation=order.category_explanation or "",
+        gross_weight_kg=order.gross_weight_kg,
+        logistics_no=item_id,
+        mail_class="E" if order.flow == "export" else "",
+    )
+    lines = tuple(
+        Line(
+            sku=ln.sku or f"L{ln.line_no}",
+            description=ln.description,
+            description_local=ln.description_local or "",
+            hs_code=ln.hs_code,
+            quantity=ln.quantity,
+            unit=ln.unit,
+            net_weight_kg=ln.net_weight_kg,
+            unit_value=ln.unit_value,
+            origin_country=ln.origin_country,
+        )
+        for ln in order.lines
+    )
+    return DeclarationSnapshot(
+        order=snap_order,
+        sender=_party(order.sender),
+        recipient=_party(order.recipient),
+        lines=lines,
+        seller=seller_reg,
+        created_at=now,
+        quote=order.quote,
+        broker=broker,
+        logistics=logistics,
+        payment=payment,
+        filing=CustomsFiling(
+            customs_code=cfg.get("CUSTOMS_CODE", ""),
+            port_code=cfg.get("PORT_CODE", ""),
+            trade_mode=cfg.get("TRADE_MODE", "9610"),
+            traf_mode=cfg.get("TRAF_MODE", "5"),
+            cop_no=order.order_no,
+            pod=cfg.get("EXPORT_POD", "") if order.flow == "export" else "",
+        ),
+    )
+
+
+def latest_declaration(order: Order) -> Declaration | None:
+    return db.session.execute(
+        db.select(Declaration)
+        .where(Declaration.order_id == order.id)
+        .order_by(Declaration.version.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+
+
+def declare(order: Order, actor: User | None, new_version: bool = False) -> Declaration:
+    """The order's current declaration; freeze one (or a new version) when asked or absent."""
+    current = latest_declaration(order)
+    if current is not None and not new_version:
+        return current
+    snapshot = build_snapshot(order)
+    decl = Declaration(
+        order_id=order.id,
+        version=(current.version + 1) if current else 1,
+        schema_version=snapshot.schema_version,
+        snapshot=snapshot.to_json(),
+        created_by=actor.id if actor else None,
+    )
+    db.session.add(decl)
+    audit.record(
+        actor.id if actor else None,
+        "declaration.created",
+        "order",
+        order.id,
+        after={"declaration_id": decl.id, "version": decl.version},
+    )
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()  # a concurrent request froze the same version first
+        return latest_declaration(order)
+    return decl
+
+
+# -- documents -------------------------------------------------------------------------------
+
+
+def _render(kind: str, snapshot: DeclarationSnapshot) -> bytes:
+    schema_dir = current_app.config.get("CEB_XSD_DIR")
+    if kind == "itmatt":
+        return itmatt.build(
+            snapshot,
+            created=snapshot.created_at,
+            sender_operator=current_app.config.get("OPERATOR_NAME", ""),
+        )
+    builders: dict[str, Any] = {
+        "ceb311": lambda: ceb_import.build_ceb311(snapshot, schema_dir=schema_dir),
+        "ceb411": lambda: ceb_import.build_ceb411(snapshot, schema_dir=schema_dir),
+        "ceb511": lambda: ceb_import.build_ceb511(snapshot, schema_dir=schema_dir),
+        "ceb621": lambda: ceb_import.build_ceb621(
+            snapshot, signer=signing_keys.signer(), schema_dir=schema_dir
+        ),
+        "ceb303": lambda: ceb_export.build_ceb303(snapshot, schema_dir=schema_dir),
+        "ceb603": lambda: ceb_export.build_ceb603(snapshot, schema_dir=schema_dir),
+    }
+    return builders[kind]()
+
+
+def _check_kind(order: Order, kind: str) -> None:
+    if kind not in KIND_FLOWS:
+        raise NotFound(f"No document kind {kind!r}; kinds are {', '.join(KIND_FLOWS)}.")
+    if order.flow not in KIND_FLOWS[kind]:
+        raise Conflict(
+            f"{kind} is for {' and '.join(KIND_FLOWS[kind])} orders; "
+            f"order {order.order_no} is an {order.flow}.",
+            {"kind": [f"not available for {order.flow} orders"]},
+        )
+
+
+def document(user: User, order_id: str, kind: str) -> DeclarationDocument:
+    """The stored document of ``kind`` for the order's declaration, produced on first ask."""
+    order = get_order(user, order_id)
+    _check_kind(order, kind)
+    decl = declare(order, user)
+    existing = _stored(decl, kind)
+    if existing is not None:
+        return existing
+    snapshot = DeclarationSnapshot.from_json(decl.snapshot)
+    try:
+        content = _render(kind, snapshot)
+    except DeclarationError as exc:
+        raise Conflict(
+            f"{KIND_TITLES[kind]} cannot be produced for order {order.order_no}: {exc.summary}",
+            {"problems": exc.problems or [exc.summary]},
+        ) from exc
+    doc = DeclarationDocument(
+        declaration_id=decl.id,
+        kind=kind,
+        media_type=MEDIA_TYPE,
+        sha256=hashlib.sha256(content).hexdigest(),
+        size=len(content),
+        content=content,
+    )
+    db.session.add(doc)
+    audit.record(
+        user.id,
+        "document.created",
+        "order",
+        order.id,
+        after={"kind": kind, "declaration_version": decl.version, "sha256": doc.sha256},
+    )
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return _stored(decl, kind)
+    return doc
+
+
+def _stored(decl: Declaration, kind: str) -> DeclarationDocument | None:
+    return db.session.execute(
+        db.select(DeclarationDocument).where(
+            DeclarationDocument.declaration_id == decl.id, DeclarationDocument.kind == kind
+        )
+    ).scalar_one_or_none()
+
+
+def overview(user: User, order_id: str) -> dict:
+    """What can be declared for the order and what is already stored."""
+    order = get_order(user, order_id)
+    decl = latest_declaration(order)
+    stored = {d.kind: d for d in (decl.documents if decl else [])}
+    base = f"/api/v1/orders/{order.id}/declarations"
+    return {
+        "order_id": order.id,
+        "flow": order.flow,
+        "declaration": None
+        if decl is None
+        else {
+            "id": decl.id,
+            "version": decl.version,
+            "schema_version": decl.schema_version,
+            "created_at": decl.created_at,
+        },
+        "documents": [
+            {
+                "kind": kind,
+                "title": KIND_TITLES[kind],
+                "url": f"{base}/{kind}",
+                "stored": kind in stored,
+                "sha256": stored[kind].sha256 if kind in stored else None,
+                "created_at": stored[kind].created_at if kind in stored else None,
+            }
+            for kind, flows in KIND_FLOWS.items()
+            if order.flow in flows
+        ],
+    }
+
+
+def snapshot_json(user: User, order_id: str) -> dict:
+    order = get_order(user, order_id)
+    return declare(order, user).snapshot

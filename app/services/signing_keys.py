@@ -1,0 +1,44 @@
+"""The operator's signing key and certificate.
+
+Production configures real ones (``SILKPOST_SIGNING_KEY_FILE``/``_CERT_FILE``). Without
+them, a self-signed demo pair is created once under the data dir, clearly named as such,
+so every path works out of the box; customs would reject it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import current_app
+
+from declarations.signing import Signer, make_demo_key_and_certificate
+
+DEMO_COMMON_NAME = "Silkpost DEMO signing certificate - not valid for customs"
+
+
+def _paths() -> tuple[Path, Path, bool]:
+    cfg = current_app.config
+    if cfg.get("SIGNING_KEY_FILE") and cfg.get("SIGNING_CERT_FILE"):
+        return Path(cfg["SIGNING_KEY_FILE"]), Path(cfg["SIGNING_CERT_FILE"]), False
+    folder = Path(cfg["SILKPOST_DATA_DIR"]) / "signing"
+    return folder / "demo-key.pem", folder / "demo-cert.pem", True
+
+
+def signer() -> Signer:
+    cache = current_app.extensions.setdefault("silkpost.signer", {})
+    if "signer" not in cache:
+        key_path, cert_path, demo = _paths()
+        if demo and not key_path.exists():
+            key_path.parent.mkdir(parents=True, exist_ok=True)
+            key_pem, cert_pem = make_demo_key_and_certificate(DEMO_COMMON_NAME)
+            cert_path.write_bytes(cert_pem)
+            key_path.write_bytes(key_pem)
+            key_path.chmod(0o600)
+        cache["signer"] = Signer(key_path.read_bytes(), cert_path.read_bytes())
+        cache["demo"] = demo
+    return cache["signer"]
+
+
+def is_demo() -> bool:
+    signer()
+    return current_app.extensions["silkpost.signer"]["demo"]
