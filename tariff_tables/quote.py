@@ -14,7 +14,7 @@ from .errors import NotCovered
 from .loader import load_tariff
 from .money import ZERO, exponent, round_money
 from .regimes import REGIMES
-from .regimes.common import Assessment, Ctx
+from .regimes.common import Assessment, Ctx, fx_text
 from .request import QuoteRequest
 from .result import DutyLine, FeeLine, Quote, TaxLine
 from .tariff import Tariff
@@ -82,13 +82,7 @@ def quote(request: QuoteRequest, as_of: date, tariff: Tariff | None = None) -> Q
         cur = dest_cur
     ctx = Ctx(request, as_of, tariff, profile, cur, fx_in)
     if fx_row is not None:
-        ctx.note(
-            fx_row,
-            lambda _r: (
-                f"fx:{fx_row.base}{fx_row.quote}:{fx_row.valid_from}",
-                f"FX {fx_row.base}/{fx_row.quote} {fx_row.rate} ({fx_row.period})",
-            ),
-        )
+        ctx.note(fx_row, fx_text)
     ctx.note(
         profile,
         lambda _r: (
@@ -107,13 +101,7 @@ def quote(request: QuoteRequest, as_of: date, tariff: Tariff | None = None) -> Q
         else:
             rate, row = tariff.fx(cur, dest_cur, as_of)
             if row is not None:
-                ctx.note(
-                    row,
-                    lambda _r: (
-                        f"fx:{row.base}{row.quote}:{row.valid_from}",
-                        f"FX {row.base}/{row.quote} {row.rate} ({row.period})",
-                    ),
-                )
+                ctx.note(row, fx_text)
             t = _totals(a, cur)
             dest_amounts = {
                 k: round_money(v * rate, dest_cur) for k, v in t.items() if k != "total"

@@ -83,6 +83,11 @@ def rule_for(row: Any, build: RuleText, key: object = None) -> Rule:
     return hit[1]
 
 
+def fx_text(r: Any) -> tuple[str, str]:
+    """Rule text for an FX row (one function, so every use shares one cached Rule)."""
+    return f"fx:{r.base}{r.quote}:{r.valid_from}", f"FX {r.base}/{r.quote} {r.rate} ({r.period})"
+
+
 class Ctx:
     """Everything a regime needs for one quote."""
 
@@ -160,13 +165,7 @@ class Ctx:
             return amount
         rate, row = self.tariff.fx(currency, self.cur, self.on)
         if row is not None:
-            self.note(
-                row,
-                lambda _r: (
-                    f"fx:{row.base}{row.quote}:{row.valid_from}",
-                    f"FX {row.base}/{row.quote} {row.rate} ({row.period})",
-                ),
-            )
+            self.note(row, fx_text)
         return amount * rate
 
     def value_for(self, base: str) -> Decimal:
