@@ -67,7 +67,7 @@ def test_export_order_documents(declaring_app, client, make_user, order_payload)
         r = client.get(f"{base}/{kind}", headers=headers(seller))
         assert r.status_code == 200, r.json
         root = etree.fromstring(r.data)
-        assert root.tag == "{http://www.chinaport.gov.cn/ceb}CEB%sMessage" % kind[3:]
+        assert root.tag == f"{{http://www.chinaport.gov.cn/ceb}}CEB{kind[3:]}Message"
         assert "SO-1001" in r.data.decode()
 
     wrong = client.get(f"{base}/ceb311", headers=headers(seller))
