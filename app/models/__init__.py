@@ -1,6 +1,7 @@
 """SQLAlchemy models, one module per aggregate."""
 
 from .audit import AuditEntry
+from .clearance import LabelBatch, QuotaLedgerEntry, StatusEvent
 from .declarations import Declaration, DeclarationDocument
 from .imports import ImportBatch, ImportRowError
 from .orders import Order, OrderLine, Parcel
@@ -15,11 +16,14 @@ __all__ = [
     "DeclarationDocument",
     "ImportBatch",
     "ImportRowError",
+    "LabelBatch",
     "Order",
     "OrderLine",
     "Parcel",
     "Profile",
+    "QuotaLedgerEntry",
     "S10Counter",
     "Seller",
+    "StatusEvent",
     "User",
 ]

@@ -45,6 +45,7 @@ class Order(db.Model):
     net_weight_kg: Mapped[Decimal] = mapped_column(WEIGHT, nullable=False)
     payment: Mapped[dict | None] = mapped_column(JSON)
     quote: Mapped[dict | None] = mapped_column(JSON)
+    quote_error: Mapped[str | None] = mapped_column(Text)
     import_batch_id: Mapped[str | None] = mapped_column(ForeignKey("import_batches.id"))
     created_at: Mapped[datetime] = created_column()
 
