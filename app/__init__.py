@@ -22,13 +22,14 @@ def create_app(config: dict | None = None) -> Flask:
     from worker.queues import queues
 
     from . import models  # noqa: F401  (register the tables)
-    from .api import api
+    from .api import make_api
     from .errors import register_error_handlers
     from .extensions import db, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).with_name("migrations")))
     queues.init_app(app)
+    api = make_api()
     api.init_app(app)
     register_error_handlers(app)
 

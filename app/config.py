@@ -59,6 +59,7 @@ def load_config(overrides: dict | None = None) -> dict:
         "PORT_CODE": os.environ.get("SILKPOST_PORT_CODE", ""),
         "TRADE_MODE": os.environ.get("SILKPOST_TRADE_MODE", "9610"),
         "TRAF_MODE": os.environ.get("SILKPOST_TRAF_MODE", "5"),
+        "FX_RATES_FILE": os.environ.get("SILKPOST_FX_RATES_FILE") or None,
         "EXPORT_POD": os.environ.get("SILKPOST_EXPORT_POD", ""),
         "BROKER_NAME": os.environ.get("SILKPOST_BROKER_NAME", ""),
         "SIGNING_KEY_FILE": os.environ.get("SILKPOST_SIGNING_KEY_FILE") or None,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 from flask import request
 from flask_smorest import Api
 
@@ -15,13 +17,16 @@ class SilkpostApi(Api):
         return _http_exception(error)
 
 
-api = SilkpostApi(
-    spec_kwargs={
-        "info": {"description": "Cross-border parcel clearance: orders, imports, profiles."},
-        "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}},
-        "security": [{"bearerAuth": []}],
-    }
-)
+def make_api() -> SilkpostApi:
+    """A fresh Api per app: the OpenAPI spec belongs to one app, not to the process."""
+    return SilkpostApi(spec_kwargs=copy.deepcopy(SPEC_KWARGS))
+
+
+SPEC_KWARGS = {
+    "info": {"description": "Cross-border parcel clearance: orders, quotes, declarations."},
+    "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}},
+    "security": [{"bearerAuth": []}],
+}
 
 
 MULTIPART_ENDPOINTS = ("/api/v1/imports",)
@@ -40,10 +45,15 @@ def require_json() -> None:
 
 
 def register_blueprints(api: Api) -> None:
+    from ..schemas.orders import OrderIn
     from .declarations import blp as declarations_blp
     from .imports import blp as imports_blp
     from .orders import blp as orders_blp
     from .profile import blp as profile_blp
+    from .quotes import QuoteIn
+    from .quotes import blp as quotes_blp
 
-    for blp in (orders_blp, declarations_blp, imports_blp, profile_blp):
+    api.spec.components.schema("OrderIn", schema=OrderIn)
+    api.spec.components.schema("QuoteIn", schema=QuoteIn)
+    for blp in (orders_blp, declarations_blp, imports_blp, profile_blp, quotes_blp):
         api.register_blueprint(blp, url_prefix=f"/api/v1{blp.url_prefix or ''}")

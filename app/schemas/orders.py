@@ -271,7 +271,8 @@ class OrderOut(Schema):
     parcels = fields.List(fields.Nested(ParcelOut))
     totals = fields.Nested(TotalsOut)
     payment = fields.Dict(allow_none=True)
-    quote = fields.Dict(allow_none=True)
+    quote = fields.Dict(allow_none=True, metadata={"description": "Frozen landed-cost quote"})
+    quote_error = fields.String(allow_none=True, metadata={"description": "Why no quote"})
     created_at = fields.DateTime()
 
 

@@ -22,7 +22,7 @@ from ..extensions import db
 from ..models import AuditEntry, Order, OrderLine, Parcel, Seller, User
 from ..models.base import new_id, utcnow
 from ..schemas.orders import OrderIn
-from . import s10_numbers
+from . import quoting, s10_numbers
 
 _order_schema = OrderIn()
 
@@ -41,10 +41,10 @@ def body_hash(data: dict) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def validate_order(payload: Any) -> dict:
+def validate_order(payload: Any, schema: OrderIn | None = None) -> dict:
     """Validate a raw order payload; raise :class:`ValidationFailed` with field paths."""
     try:
-        return _order_schema.load(payload)
+        return (schema or _order_schema).load(payload)
     except ValidationError as exc:
         raise ValidationFailed(
             "The order has invalid fields; see errors.", flatten_errors(exc.messages)
@@ -123,9 +123,11 @@ def store_orders(
 
     issued = iter(s10_numbers.allocate(sum(1 for d, _ in fresh if not d.get("item_id"))))
     now = utcnow()
+    today = now.date()
     order_rows, line_rows, parcel_rows, audit_rows = [], [], [], []
     for data, digest in fresh:
         order_id = new_id()
+        quote, quote_error = quoting.frozen_quote(data, today)
         goods = Decimal(0)
         net = Decimal(0)
         for n, item in enumerate(data["items"], start=1):
@@ -173,7 +175,8 @@ def store_orders(
                 "goods_value": goods,
                 "net_weight_kg": net,
                 "payment": _payment(data.get("payment")),
-                "quote": None,
+                "quote": quote,
+                "quote_error": quote_error,
                 "import_batch_id": import_batch_id,
                 "created_at": now,
             }

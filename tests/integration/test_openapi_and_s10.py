@@ -32,12 +32,20 @@ with app.app_context():
 
 
 def test_s10_counter_is_unique_across_processes_and_restarts(app, database_url):
-    env = dict(os.environ, DATABASE_URL=database_url,
-               SILKPOST_DATA_DIR=app.config["SILKPOST_DATA_DIR"],
-               SILKPOST_S10_RANGES="EA:CN:00000100-99999999")
+    env = dict(
+        os.environ,
+        DATABASE_URL=database_url,
+        SILKPOST_DATA_DIR=app.config["SILKPOST_DATA_DIR"],
+        SILKPOST_S10_RANGES="EA:CN:00000100-99999999",
+    )
     procs = [
-        subprocess.Popen([sys.executable, "-c", ALLOCATE, "30"], env=env,
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            [sys.executable, "-c", ALLOCATE, "30"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for _ in range(3)
     ]
     ids = []
@@ -46,8 +54,14 @@ def test_s10_counter_is_unique_across_processes_and_restarts(app, database_url):
         assert p.returncode == 0, err
         ids += out.split()
     # a "restart": a new process continues after the others
-    out = subprocess.run([sys.executable, "-c", ALLOCATE, "2"], env=env, capture_output=True,
-                         text=True, timeout=60, check=True).stdout.split()
+    out = subprocess.run(
+        [sys.executable, "-c", ALLOCATE, "2"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    ).stdout.split()
     ids += out
     assert len(ids) == 3 * 30 * 5 + 10
     assert len(set(ids)) == len(ids)
@@ -62,8 +76,9 @@ def test_exhausted_range_is_a_clear_409(app, client, make_user, order_payload):
     app.config["S10_RANGES"] = "EA:CN:00000001-00000002"
     seller = make_user("seller")
     for n in range(2):
-        r = client.post("/api/v1/orders", json=order_payload(order_no=f"E-{n}"),
-                        headers=headers(seller))
+        r = client.post(
+            "/api/v1/orders", json=order_payload(order_no=f"E-{n}"), headers=headers(seller)
+        )
         assert r.status_code == 201
     r = client.post("/api/v1/orders", json=order_payload(order_no="E-3"), headers=headers(seller))
     assert r.status_code == 409 and "exhausted" in r.json["message"]

@@ -1,0 +1,119 @@
+"""Landed-cost quotes for orders, from the pure engine in ``tariff_tables``.
+
+The tariff is loaded once per process. Operators add official FX rates without a
+release by pointing ``SILKPOST_FX_RATES_FILE`` at a CSV in the table format (the
+``python -m tariff_tables.fx`` importer writes it).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import select
+
+import tariff_tables
+from tariff_tables import NotCovered, QuoteLine, QuoteRefused, QuoteRequest, TariffError
+from tariff_tables.loader import parse_fx_csv
+from tariff_tables.model import FxRate
+
+from ..errors import ValidationFailed
+from ..extensions import db
+from ..models import QuotaLedgerEntry
+
+COUNTED_STATES = ("declared", "released")
+
+
+def tariff() -> tariff_tables.Tariff:
+    cache = current_app.extensions.setdefault("silkpost.tariff", {})
+    if "tariff" not in cache:
+        base = tariff_tables.load_tariff()
+        extra = current_app.config.get("FX_RATES_FILE")
+        cache["tariff"] = base.with_fx_rates(read_fx_file(Path(extra))) if extra else base
+    return cache["tariff"]
+
+
+def read_fx_file(path: Path) -> list[FxRate]:
+    """Rates in the table's own CSV layout (the loader's parser, so the checks are the same)."""
+    return parse_fx_csv(path.read_text(encoding="utf-8"), str(path))
+
+
+def buyer_year_used(buyer_id: str, year: int, exclude_order: str | None = None) -> Decimal:
+    """CNY already counted against a buyer's CBEC quota this calendar year."""
+    stmt = select(QuotaLedgerEntry.amount).where(
+        QuotaLedgerEntry.buyer_id == buyer_id,
+        QuotaLedgerEntry.year == year,
+        QuotaLedgerEntry.state.in_(COUNTED_STATES),
+    )
+    if exclude_order:
+        stmt = stmt.where(QuotaLedgerEntry.order_id != exclude_order)
+    return sum(db.session.execute(stmt).scalars(), Decimal(0))
+
+
+def request_for(data: dict, as_of: date) -> QuoteRequest:
+    """The engine's view of a validated order body."""
+    sender, recipient = data["sender"], data["recipient"]
+    tax_id = (sender.get("tax_id") or "").replace(" ", "").upper()
+    ioss = tax_id if tax_id.startswith("IM") and len(tax_id) == 12 else None
+    buyer = recipient.get("id_number") if data["flow"] == "import" else None
+    return QuoteRequest(
+        flow=data["flow"],
+        currency=data["currency"],
+        origin_country=sender["country"],
+        destination_country=recipient["country"],
+        regime=data.get("regime"),
+        incoterm=data.get("incoterm"),
+        duty_payer=data.get("duty_payer"),
+        shipping_cost=data.get("shipping_cost") or Decimal(0),
+        insurance_cost=data.get("insurance_cost") or Decimal(0),
+        category=data.get("category") or "sale_of_goods",
+        gross_weight_kg=data.get("gross_weight_kg"),
+        buyer_id=buyer,
+        buyer_year_used=buyer_year_used(buyer, as_of.year) if buyer else Decimal(0),
+        seller_collects_vat=ioss is not None,
+        ioss_number=ioss,
+        channel="post",
+        lines=tuple(
+            QuoteLine(
+                sku=item.get("sku") or "",
+                description=item["description"],
+                hs_code=item["hs_code"],
+                quantity=item["quantity"],
+                unit=item.get("unit") or "piece",
+                net_weight_kg=item.get("net_weight_kg"),
+                unit_value=item["unit_value"],
+                origin_country=item["origin_country"],
+            )
+            for item in data["items"]
+        ),
+    )
+
+
+def quote_json(data: dict, as_of: date) -> dict:
+    """The quote for a validated order; engine refusals become a 422 naming the reason."""
+    try:
+        return tariff_tables.quote(request_for(data, as_of), as_of, tariff()).to_json()
+    except NotCovered as exc:
+        raise ValidationFailed(_sentence(exc), {"quote": [str(exc)]}) from exc
+    except QuoteRefused as exc:
+        raise ValidationFailed(_sentence(exc), {"quote": [f"{exc.code}: {exc}"]}) from exc
+    except TariffError as exc:
+        raise ValidationFailed(_sentence(exc), {"quote": [str(exc)]}) from exc
+
+
+def _sentence(exc: Exception) -> str:
+    text = str(exc)
+    return text[:1].upper() + text[1:]
+
+
+def frozen_quote(data: dict, as_of: date) -> tuple[dict | None, str | None]:
+    """For storing with a new order: the quote, or why there is none (never a silent zero)."""
+    try:
+        return quote_json(data, as_of), None
+    except ValidationFailed as exc:
+        return None, exc.message
+
+
+__all__ = ["frozen_quote", "quote_json", "request_for", "tariff"]
