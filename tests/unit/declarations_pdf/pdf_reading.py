@@ -78,11 +78,18 @@ def need(tool: str) -> str:
     return path
 
 
-def decode_barcodes(data: bytes, tmp_path: Path, page: int = 1) -> list[str]:
-    """Render ``page`` at 300 dpi with pdftoppm and decode it with zbarimg."""
+def decode_barcodes(
+    data: bytes, tmp_path: Path, page: int = 1, crop: tuple[int, int, int, int] | None = None
+) -> list[str]:
+    """Render ``page`` at 300 dpi with pdftoppm (``crop``: x, y, width, height in pixels)
+    and decode it with zbarimg (which reports identical symbols on one image once)."""
     pdftoppm, zbarimg = need("pdftoppm"), need("zbarimg")
     src = tmp_path / "doc.pdf"
     src.write_bytes(data)
+    region: list[str] = []
+    if crop is not None:
+        region = ["-x", str(crop[0]), "-y", str(crop[1]), "-W", str(crop[2]), "-H", str(crop[3])]
+    page_args = ["-f", str(page), "-l", str(page)]
     subprocess.run(
         [
             pdftoppm,
@@ -90,10 +97,8 @@ def decode_barcodes(data: bytes, tmp_path: Path, page: int = 1) -> list[str]:
             "300",
             "-gray",
             "-png",
-            "-f",
-            str(page),
-            "-l",
-            str(page),
+            *page_args,
+            *region,
             str(src),
             str(tmp_path / "page"),
         ],
@@ -104,3 +109,15 @@ def decode_barcodes(data: bytes, tmp_path: Path, page: int = 1) -> list[str]:
     result = subprocess.run([zbarimg, "-q", str(png)], capture_output=True, text=True)
     png.unlink()
     return [line for line in result.stdout.splitlines() if line]
+
+
+#: Top and bottom halves of an A4 page at 300 dpi (two CN23 copies per sheet).
+A4_TOP = (0, 0, 2480, 1754)
+A4_BOTTOM = (0, 1754, 2480, 1754)
+
+
+def decode_a4_copies(data: bytes, tmp_path: Path, page: int = 1) -> list[str]:
+    return [
+        *decode_barcodes(data, tmp_path, page, A4_TOP),
+        *decode_barcodes(data, tmp_path, page, A4_BOTTOM),
+    ]
