@@ -29,7 +29,7 @@ SPEC_KWARGS = {
 }
 
 
-MULTIPART_ENDPOINTS = ("/api/v1/imports",)
+NON_JSON_ENDPOINTS = ("/api/v1/imports", "/api/v1/receipts")
 
 
 def require_json() -> None:
@@ -37,7 +37,7 @@ def require_json() -> None:
     if (
         request.path.startswith("/api/v1/")
         and request.method in ("POST", "PUT", "PATCH")
-        and request.path.rstrip("/") not in MULTIPART_ENDPOINTS
+        and request.path.rstrip("/") not in NON_JSON_ENDPOINTS
         and (request.content_length or request.headers.get("Transfer-Encoding"))
         and not request.is_json
     ):
@@ -52,8 +52,9 @@ def register_blueprints(api: Api) -> None:
     from .profile import blp as profile_blp
     from .quotes import QuoteIn
     from .quotes import blp as quotes_blp
+    from .receipts import blp as receipts_blp
 
     api.spec.components.schema("OrderIn", schema=OrderIn)
     api.spec.components.schema("QuoteIn", schema=QuoteIn)
-    for blp in (orders_blp, declarations_blp, imports_blp, profile_blp, quotes_blp):
+    for blp in (orders_blp, declarations_blp, imports_blp, profile_blp, quotes_blp, receipts_blp):
         api.register_blueprint(blp, url_prefix=f"/api/v1{blp.url_prefix or ''}")

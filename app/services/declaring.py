@@ -35,7 +35,8 @@ from declarations.snapshot import (
 from ..errors import Conflict, NotFound
 from ..extensions import db
 from ..models import Declaration, DeclarationDocument, Order, Seller, User
-from . import audit, signing_keys
+from ..models.base import new_id
+from . import audit, clearance, signing_keys
 from .orders import get_order
 
 __all__ = ["KIND_FLOWS", "declare", "document", "get_order", "overview", "snapshot_json"]
@@ -184,6 +185,7 @@ def declare(order: Order, actor: User | None, new_version: bool = False) -> Decl
         return current
     snapshot = build_snapshot(order)
     decl = Declaration(
+        id=new_id(),
         order_id=order.id,
         version=(current.version + 1) if current else 1,
         schema_version=snapshot.schema_version,
@@ -198,6 +200,22 @@ def declare(order: Order, actor: User | None, new_version: bool = False) -> Decl
         order.id,
         after={"declaration_id": decl.id, "version": decl.version},
     )
+    if order.status == "received":
+        audit.record(
+            actor.id if actor else None,
+            "order.status",
+            "order",
+            order.id,
+            before={"status": "received"},
+            after={"status": "declared"},
+        )
+        order.status = "declared"
+    if order.status == "declared":
+        try:
+            clearance.record_quota(order, "declared")
+        except Conflict:
+            db.session.rollback()
+            raise
     try:
         db.session.commit()
     except IntegrityError:
