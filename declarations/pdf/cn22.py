@@ -55,7 +55,12 @@ def draw_title(p: Painter, box: Box, f: FormFields, title: str, note: str = "") 
     p.rule(name)
     upper, lower = name.rows([1.1, 1])
     p.text(upper, title, max_size=9, bold=True, max_lines=1, valign="c")
-    p.text(lower, f"May be opened officially   {note}".strip(), max_size=6.5, max_lines=1)
+    p.text(
+        lower,
+        " · ".join(x for x in ("May be opened officially", note) if x),
+        max_size=6.5,
+        max_lines=1,
+    )
 
 
 def draw_item(p: Painter, box: Box, f: FormFields) -> None:

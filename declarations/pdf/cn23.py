@@ -119,12 +119,20 @@ def _header(p: Painter, box: Box, f: FormFields, g: Geometry, sheet: int, sheets
     if g.narrow:
         p.text(lines[0], "CUSTOMS DECLARATION  CN 23", max_size=9, bold=True, max_lines=1)
         p.text(
-            lines[1], f"May be opened officially   {sheet_note}".strip(), max_size=6, max_lines=1
+            lines[1],
+            " · ".join(x for x in ("May be opened officially", sheet_note) if x),
+            max_size=6,
+            max_lines=1,
         )
     else:
         p.text(lines[0], "CUSTOMS DECLARATION", max_size=10, bold=True, max_lines=1, align="c")
         p.text(lines[1], "CN 23", max_size=14, bold=True, max_lines=1, align="c", valign="c")
-        p.text(lines[2], f"May be opened officially   {sheet_note}".strip(), max_size=7, align="c")
+        p.text(
+            lines[2],
+            " · ".join(x for x in ("May be opened officially", sheet_note) if x),
+            max_size=7,
+            align="c",
+        )
     p.rule(code)
     used = p.caption(code, "No. of item (barcode, if any)")
     _, body = code.take_top(used)

@@ -62,7 +62,7 @@ def country_name(code: str) -> str:
 
 
 def party_lines(party: Party) -> tuple[str, ...]:
-    """Name, business, street, postcode + city, state, country — one per line, empty ones
+    """Name, business, street, postcode + city + state, country — one per line, empty ones
     left out."""
     city = " ".join(p for p in (party.postcode, party.city) if p)
     lines = (

@@ -11,8 +11,12 @@ Fonts, in order of preference:
   TrueType, Latin-extended + Cyrillic); else DejaVu Sans from Debian's ``fonts-dejavu-core``;
   else reportlab's own Bitstream Vera (Latin only: Cyrillic would print as blanks).
 * Characters the main font lacks (Vietnamese, Armenian, …): DejaVu Sans when installed.
-* Chinese, Japanese kana: the built-in ``STSong-Light`` CID font (nothing embedded; every
-  PDF reader has it). Korean Hangul: the built-in ``HYSMyeongJo-Medium``.
+* Chinese, Japanese kana: the built-in ``STSong-Light`` CID font. Korean Hangul: the
+  built-in ``HYSMyeongJo-Medium``. These are *not embedded*: the PDF names an Adobe CJK
+  font and the reader or printer substitutes one it has (Acrobat's Asian font pack; poppler
+  and CUPS use any installed CJK font, e.g. Debian's ``fonts-wqy-zenhei`` or
+  ``fonts-arphic-uming``). The text layer is exact either way, so extraction and search
+  work everywhere; a print host without any CJK font shows blanks for those glyphs.
 
 Registration happens once per process (:func:`ensure_registered`); widths at unit size are
 memoised so laying out a batch of a thousand forms does not re-measure the same strings.
