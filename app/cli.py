@@ -19,13 +19,6 @@ import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
-DEMO_USERS = (
-    ("demo-seller", "seller"),
-    ("demo-broker", "broker"),
-    ("demo-carrier", "carrier"),
-    ("demo-admin", "admin"),
-)
-
 
 def _create_app() -> Flask:
     from . import create_app
@@ -143,34 +136,6 @@ def orders_import(file: Path, seller_name: str) -> None:
 # -- up ------------------------------------------------------------------------------------
 
 
-def seed_demo() -> list[tuple[str, str, str]]:
-    """Create the demo accounts once; their tokens are kept (demo only) in the data dir."""
-    from .auth import user_for_token
-    from .extensions import db
-    from .services import users as user_service
-
-    path = Path(current_app.config["SILKPOST_DATA_DIR"]) / "demo-tokens.json"
-    saved: dict = json.loads(path.read_text()) if path.exists() else {}
-    result = []
-    for name, role in DEMO_USERS:
-        token = saved.get(name)
-        if token and user_for_token(token) is not None:
-            result.append((name, role, token))
-            continue
-        try:
-            user = user_service.find_user(name)
-            token = user_service.issue_token(user, label="demo")
-            db.session.commit()
-        except Exception:
-            db.session.rollback()
-            user, token = user_service.create_user(name, role)
-        saved[name] = token
-        result.append((name, role, token))
-    path.write_text(json.dumps(saved, indent=2))
-    path.chmod(0o600)
-    return result
-
-
 def _wait_ready(url: str, procs: list[subprocess.Popen], timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -220,7 +185,14 @@ def up(host: str, port: int, workers: int, web_workers: int, demo: bool) -> None
         SILKPOST_DATA_DIR=str(data_dir),
         DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"],
     )
-    tokens = seed_demo() if demo else []
+    tokens = []
+    if demo:
+        from .services import demo as demo_service
+
+        tokens = demo_service.seed()
+        for key, value in demo_service.DEMO_SETTINGS.items():
+            env.setdefault(key, value)
+        click.echo("demo: placeholder customs registrations and a demo signing certificate")
     procs: list[subprocess.Popen] = []
     for _ in range(max(1, workers)):
         procs.append(

@@ -233,7 +233,7 @@ def _render(kind: str, snapshot: DeclarationSnapshot) -> bytes:
         return itmatt.build(
             snapshot,
             created=snapshot.created_at,
-            sender_operator=current_app.config.get("OPERATOR_NAME", ""),
+            sender_operator=current_app.config.get("OPERATOR_CODE", ""),
         )
     builders: dict[str, Any] = {
         "ceb311": lambda: ceb_import.build_ceb311(snapshot, schema_dir=schema_dir),

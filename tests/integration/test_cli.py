@@ -159,6 +159,27 @@ def test_up_serves_the_api_runs_jobs_and_stops_cleanly(cli_env, tmp_path):
                 break
             time.sleep(0.2)
         assert batch["status"] == "done" and batch["created"] == 1
+        # the demo data declares out of the box: demo registrations, demo signing key
+        status, listing = _request(f"{base}/orders?per_page=50", tokens["broker"])
+        demo = {o["order_no"]: o["id"] for o in listing["items"]}
+        assert {"DEMO-EXPORT-1", "DEMO-IMPORT-1"} <= set(demo)
+        for order_no, kind in (
+            ("DEMO-IMPORT-1", "ceb621"),
+            ("DEMO-IMPORT-1", "ceb311"),
+            ("DEMO-EXPORT-1", "ceb303"),
+            ("DEMO-EXPORT-1", "itmatt"),
+        ):
+            url = f"{base}/orders/{demo[order_no]}/declarations/{kind}"
+            req = urllib.request.Request(
+                url, headers={"Authorization": f"Bearer {tokens['broker']}"}
+            )
+            try:
+                with urllib.request.urlopen(req, timeout=20) as resp:
+                    assert resp.status == 200 and resp.headers["Content-Type"].startswith(
+                        "application/xml"
+                    )
+            except urllib.error.HTTPError as exc:
+                raise AssertionError(f"{kind}: {exc.read()[:500]!r}") from exc
     finally:
         proc.send_signal(signal.SIGTERM)
         try:
