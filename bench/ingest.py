@@ -21,7 +21,10 @@ import uuid
 from decimal import Decimal
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+# Run as a script, this folder is sys.path[0] and its declarations.py would shadow the
+# package of that name: put the repository root there instead, and tests/ for the fixtures.
+sys.path[0] = str(Path(__file__).resolve().parents[1])
+sys.path.insert(1, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from support import BASE_EXPORT_ORDER, order_rows, write_csv  # noqa: E402
 
