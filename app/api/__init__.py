@@ -46,15 +46,30 @@ def require_json() -> None:
 
 def register_blueprints(api: Api) -> None:
     from ..schemas.orders import OrderIn
+    from .buyers import blp as buyers_blp
     from .declarations import blp as declarations_blp
     from .imports import blp as imports_blp
     from .orders import blp as orders_blp
+    from .parcels import blp as parcels_blp
     from .profile import blp as profile_blp
     from .quotes import QuoteIn
     from .quotes import blp as quotes_blp
     from .receipts import blp as receipts_blp
+    from .reports import blp as reports_blp
+    from .tariffs import blp as tariffs_blp
 
     api.spec.components.schema("OrderIn", schema=OrderIn)
     api.spec.components.schema("QuoteIn", schema=QuoteIn)
-    for blp in (orders_blp, declarations_blp, imports_blp, profile_blp, quotes_blp, receipts_blp):
+    for blp in (
+        orders_blp,
+        declarations_blp,
+        imports_blp,
+        profile_blp,
+        quotes_blp,
+        receipts_blp,
+        tariffs_blp,
+        buyers_blp,
+        reports_blp,
+        parcels_blp,
+    ):
         api.register_blueprint(blp, url_prefix=f"/api/v1{blp.url_prefix or ''}")

@@ -14,7 +14,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
-from declarations import itmatt
+from declarations import forms, itmatt, pdf
 from declarations.ceb import export as ceb_export
 from declarations.ceb import import_ as ceb_import
 from declarations.errors import DeclarationError
@@ -31,12 +31,13 @@ from declarations.snapshot import (
 from declarations.snapshot import (
     Order as SnapOrder,
 )
+from tariff_tables import NotCovered
 
 from ..errors import Conflict, NotFound
 from ..extensions import db
-from ..models import Declaration, DeclarationDocument, Order, Seller, User
+from ..models import Declaration, DeclarationDocument, Order, Parcel, Seller, User
 from ..models.base import new_id
-from . import audit, clearance, signing_keys
+from . import audit, clearance, quoting, signing_keys
 from .orders import get_order
 
 __all__ = ["KIND_FLOWS", "declare", "document", "get_order", "overview", "snapshot_json"]
@@ -60,6 +61,20 @@ KIND_TITLES = {
     "ceb603": "CEB603 export inventory",
 }
 MEDIA_TYPE = "application/xml"
+PDF_MEDIA_TYPE = "application/pdf"
+#: PDF forms per parcel, and the rendering options of each.
+PDF_KINDS: dict[str, dict[str, Any]] = {
+    "cn23": {"page": "a4", "copies": 2},
+    "cn23_thermal": {"page": "thermal", "copies": 1},
+    "cn22": {},
+    "label": {},
+}
+KIND_TITLES.update(
+    cn23="CN23 customs declaration (A4)",
+    cn23_thermal="CN23 customs declaration (100x150 mm)",
+    cn22="CN22 customs declaration",
+    label="4x6 in address label",
+)
 
 
 # -- snapshot --------------------------------------------------------------------------------
@@ -147,7 +162,7 @@ def build_snapshot(order: Order, now: datetime | None = None) -> DeclarationSnap
         )
         for ln in order.lines
     )
-    return DeclarationSnapshot(
+    snapshot = DeclarationSnapshot(
         order=snap_order,
         sender=_party(order.sender),
         recipient=_party(order.recipient),
@@ -167,6 +182,23 @@ def build_snapshot(order: Order, now: datetime | None = None) -> DeclarationSnap
             pod=cfg.get("EXPORT_POD", "") if order.flow == "export" else "",
         ),
     )
+    return _with_form_choice(snapshot)
+
+
+def _with_form_choice(snapshot: DeclarationSnapshot) -> DeclarationSnapshot:
+    """Record the CN22/CN23 choice (300 SDR rule) when an official SDR rate is on file.
+
+    Without one the snapshot records no choice, and the forms default to a CN23, which
+    customs accept at any value.
+    """
+    on = snapshot.created_at.date()
+    currency = snapshot.order.currency
+    try:
+        per_sdr, row = quoting.tariff().fx("XDR", currency, on)
+    except NotCovered:
+        return snapshot
+    rate = forms.SdrRate(currency, per_sdr, on, source=row.source if row else "")
+    return forms.record(snapshot, rate)
 
 
 def latest_declaration(order: Order) -> Declaration | None:
@@ -228,6 +260,8 @@ def declare(order: Order, actor: User | None, new_version: bool = False) -> Decl
 
 
 def _render(kind: str, snapshot: DeclarationSnapshot) -> bytes:
+    if kind in PDF_KINDS:
+        return pdf.render(snapshot, "cn23" if kind.startswith("cn23") else kind, **PDF_KINDS[kind])
     schema_dir = current_app.config.get("CEB_XSD_DIR")
     if kind == "itmatt":
         return itmatt.build(
@@ -260,10 +294,24 @@ def _check_kind(order: Order, kind: str) -> None:
 
 
 def document(user: User, order_id: str, kind: str) -> DeclarationDocument:
-    """The stored document of ``kind`` for the order's declaration, produced on first ask."""
+    """The stored XML document of ``kind`` for the order's declaration, made on first ask."""
     order = get_order(user, order_id)
     _check_kind(order, kind)
-    decl = declare(order, user)
+    return stored_document(order, kind, user)
+
+
+def parcel_document(user: User, parcel_id: str, kind: str) -> DeclarationDocument:
+    """A stored CN23/CN22/label PDF for a parcel the user may see."""
+    parcel = db.session.get(Parcel, parcel_id)
+    if parcel is None:
+        raise NotFound("No such parcel.")
+    order = get_order(user, parcel.order_id)  # tenant walls: another seller's parcel is 404
+    return stored_document(order, kind, user)
+
+
+def stored_document(order: Order, kind: str, actor: User | None) -> DeclarationDocument:
+    """The document of ``kind`` for the order's current snapshot: stored once, never redone."""
+    decl = declare(order, actor)
     existing = _stored(decl, kind)
     if existing is not None:
         return existing
@@ -278,14 +326,14 @@ def document(user: User, order_id: str, kind: str) -> DeclarationDocument:
     doc = DeclarationDocument(
         declaration_id=decl.id,
         kind=kind,
-        media_type=MEDIA_TYPE,
+        media_type=PDF_MEDIA_TYPE if kind in PDF_KINDS else MEDIA_TYPE,
         sha256=hashlib.sha256(content).hexdigest(),
         size=len(content),
         content=content,
     )
     db.session.add(doc)
     audit.record(
-        user.id,
+        actor.id if actor else None,
         "document.created",
         "order",
         order.id,

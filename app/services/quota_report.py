@@ -8,18 +8,25 @@ are declared and when customs receipts arrive. Only rows in a counted state use 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
 
 from tariff_tables import NotCovered
-from tariff_tables.money import ZERO, fmt
+from tariff_tables.money import CENT, ZERO, fmt
 from tariff_tables.quota import annual_limit, remaining
 
 from ..errors import NotFound
 from ..extensions import db
 from ..models import Order, QuotaLedgerEntry
 from .quoting import COUNTED_STATES, tariff
+
+
+def _cny(amount: Decimal) -> str:
+    """CNY to the fen, exactly: more places only if the ledger holds them."""
+    q = amount.quantize(CENT)
+    return fmt(q) if q == amount else fmt(amount.normalize())
 
 
 def _limit_date(year: int, today: date) -> date:
@@ -52,15 +59,15 @@ def buyer_quota(buyer_id: str, year: int, today: date | None = None) -> dict[str
         "buyer_id": buyer_id,
         "year": year,
         "currency": "CNY",
-        "limit": fmt(limit),
+        "limit": _cny(limit),
         "limit_as_of": on.isoformat(),
-        "used": fmt(used),
-        "remaining": fmt(remaining(used, limit)),
+        "used": _cny(used),
+        "remaining": _cny(remaining(used, limit)),
         "orders": [
             {
                 "order_id": e.order_id,
                 "order_no": order_no,
-                "amount": fmt(e.amount),
+                "amount": _cny(e.amount),
                 "state": e.state,
                 "counted": e.state in COUNTED_STATES,
             }

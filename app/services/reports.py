@@ -37,7 +37,7 @@ from typing import Any
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import selectinload
 
-from tariff_tables import NotCovered, rebate
+from tariff_tables import InvalidRequest, NotCovered, rebate
 from tariff_tables.money import ZERO, exponent, fmt, half_up
 from tariff_tables.request import normalise_hs
 
@@ -178,7 +178,7 @@ def rebate_lines(orders: Iterable[Order]) -> list[ReportLine]:
                 hs = normalise_hs(ln.hs_code)
                 found = t.rebate_rate(hs, on)
                 row.rebate_rate, row.rebate_source = found.rate, found.source
-            except NotCovered as exc:
+            except (NotCovered, InvalidRequest) as exc:
                 row.notes.append(str(exc))
             try:
                 fx, fx_row = t.fx(order.currency, "CNY", on)
@@ -188,7 +188,7 @@ def rebate_lines(orders: Iterable[Order]) -> list[ReportLine]:
                 )
                 row.fob_cny = half_up(ln.line_value * fx)
             except NotCovered as exc:
-                row.notes.append(str(exc).replace("no official FX rate", "no official rate"))
+                row.notes.append(str(exc))
             if row.rebate_rate is not None and row.fob_cny is not None:
                 row.ceiling_cny = rebate(
                     ZERO,

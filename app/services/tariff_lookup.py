@@ -163,8 +163,12 @@ def lookup(
     taxes: list[dict[str, Any]] = []
     kinds = sorted({t.kind for t in tables.taxes if t.destination == dest})
     for kind in kinds:
-        for t in tariff.tax_candidates(dest, kind, hs, on, region):
-            applies = "when the condition holds" if t.condition is not None else "otherwise"
+        for n, t in enumerate(tariff.tax_candidates(dest, kind, hs, on, region)):
+            applies = (
+                "when the condition holds"
+                if t.condition is not None
+                else ("always" if n == 0 else "otherwise")
+            )
             taxes.append(_tax_json(t, applies))
             if t.condition is None:
                 if t.rate is None:
