@@ -40,10 +40,11 @@ def _csv(text: str, name: str, query: dict) -> Response:
 _CSV_DOC = {
     "responses": {
         "200": {
+            "description": "JSON by default; CSV with a header row for Accept: text/csv",
             "content": {
                 "application/json": {"schema": {"type": "object"}},
                 "text/csv": {"schema": {"type": "string"}},
-            }
+            },
         }
     }
 }
@@ -52,7 +53,7 @@ _CSV_DOC = {
 @blp.route("/export-rebates", methods=["GET"])
 @roles_required("seller", "broker")
 @blp.arguments(ReportQuery, location="query")
-@blp.response(200, description="Rows, totals per currency and notes; CSV rows on request")
+@blp.response(200)
 @blp.doc(**_CSV_DOC)
 def export_rebates(query):
     """Per export line in the period: value, dated rebate rate and the 免抵退 ceiling in CNY.
@@ -72,7 +73,7 @@ def export_rebates(query):
 @blp.route("/fx-settlement", methods=["GET"])
 @roles_required("seller", "broker")
 @blp.arguments(ReportQuery, location="query")
-@blp.response(200, description="One line per currency and notes; CSV lines on request")
+@blp.response(200)
 @blp.doc(**_CSV_DOC)
 def fx_settlement(query):
     """Per currency: declared export value, receipts, CNY equivalent, rebate claimable.
