@@ -41,6 +41,10 @@ def load_config(overrides: dict | None = None) -> dict:
             os.environ.get("SILKPOST_MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES)
         ),
         "IMPORT_CHUNK_ORDERS": int(os.environ.get("SILKPOST_IMPORT_CHUNK_ORDERS", 500)),
+        # Helper processes validating import rows ahead of the writer (0 = inline).
+        "IMPORT_PROCESSES": int(
+            os.environ.get("SILKPOST_IMPORT_PROCESSES", min(2, (os.cpu_count() or 1) - 1))
+        ),
         # S10 ranges: "SERVICE:COUNTRY:FIRST-LAST" entries separated by commas. The first
         # entry is the default used for orders that arrive without an item id.
         "S10_RANGES": os.environ.get("SILKPOST_S10_RANGES", "HA:CN:00000001-99999999"),

@@ -13,14 +13,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from flask import current_app
-from marshmallow import ValidationError
 
-from ..errors import NotFound, PayloadTooLarge, ValidationFailed, flatten_errors
+from ..errors import NotFound, PayloadTooLarge, ValidationFailed
 from ..extensions import db
 from ..models import ImportBatch, ImportRowError, Seller, User
 from ..models.base import new_id, utcnow
-from ..schemas.orders import OrderIn
-from . import audit, order_files
+from . import audit, import_validation, order_files
 from .orders import store_orders
 
 log = logging.getLogger(__name__)
@@ -137,10 +135,14 @@ def process_batch(batch_id: str, progress: Progress | None = None) -> ImportBatc
 
     size = max(1, int(current_app.config["IMPORT_CHUNK_ORDERS"]))
     chunks = [groups[i : i + size] for i in range(0, len(groups), size)]
-    schema = OrderIn()
     seller = db.session.get(Seller, batch.seller_id)
-    for index in range(batch.next_chunk, len(chunks)):
-        _process_chunk(batch, seller, chunks[index], schema)
+    checked_chunks = import_validation.validated_chunks(
+        chunks[batch.next_chunk :],
+        tuple(current_app.config["PHONE_REQUIRED_DESTINATIONS"]),
+        int(current_app.config["IMPORT_PROCESSES"]),
+    )
+    for index, checked in enumerate(checked_chunks, start=batch.next_chunk):
+        _store_chunk(batch, seller, checked)
         batch.next_chunk = index + 1
         db.session.commit()
         if progress:
@@ -161,47 +163,33 @@ def process_batch(batch_id: str, progress: Progress | None = None) -> ImportBatc
     return batch
 
 
-def _process_chunk(batch: ImportBatch, seller: Seller, groups: list, schema: OrderIn) -> None:
-    valid: list[dict] = []
-    valid_groups: list = []
+def _store_chunk(batch: ImportBatch, seller: Seller, checked: list) -> None:
+    """Write a validated chunk's orders, errors and counters (the caller commits)."""
     errors: list[ImportRowError] = []
     failed_orders = 0
 
-    def add_errors(group, items: list[tuple[int, str | None, str]]) -> None:
+    def add_errors(group, items) -> None:
         nonlocal failed_orders
         failed_orders += 1
-        for row, column, message in items:
-            errors.append(
-                ImportRowError(
-                    batch_id=batch.id,
-                    row=row,
-                    order_no=group.order_no,
-                    field=column,
-                    message=message,
-                )
+        errors.extend(
+            ImportRowError(
+                batch_id=batch.id, row=row, order_no=group.order_no, field=column, message=message
             )
+            for row, column, message in items
+        )
 
-    for group in groups:
-        problems = list(group.errors)
-        try:
-            data = schema.load(group.payload)
-        except ValidationError as exc:
-            for path, messages in flatten_errors(exc.messages).items():
-                row, column = order_files.locate_error(group, path)
-                problems.extend((row, column, m) for m in messages)
-            data = None
-        if problems:
-            add_errors(group, sorted(problems, key=lambda p: (p[0], p[1] or "")))
-            continue
-        valid.append(data)
-        valid_groups.append(group)
-
-    result = store_orders(seller.id, valid, actor_id=seller.user_id, import_batch_id=batch.id)
-    for group in valid_groups:
-        if group.order_no in result.conflicts:
-            add_errors(group, [(group.rows[0], "order_no", result.conflicts[group.order_no])])
+    valid = [c for c in checked if c.data is not None]
+    for c in checked:
+        if c.data is None:
+            add_errors(c.group, c.problems)
+    result = store_orders(
+        seller.id, [c.data for c in valid], actor_id=seller.user_id, import_batch_id=batch.id
+    )
+    for c in valid:
+        if c.group.order_no in result.conflicts:
+            add_errors(c.group, [(c.group.rows[0], "order_no", result.conflicts[c.group.order_no])])
     db.session.add_all(errors)
     batch.created += len(result.created)
     batch.duplicates += len(result.duplicates)
     batch.failed += failed_orders
-    batch.processed_rows += sum(len(g.rows) for g in groups)
+    batch.processed_rows += sum(len(c.group.rows) for c in checked)
