@@ -9,7 +9,17 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -39,6 +49,9 @@ class Order(db.Model):
     category_explanation: Mapped[str | None] = mapped_column(String(200))
     gross_weight_kg: Mapped[Decimal] = mapped_column(WEIGHT, nullable=False)
     ordered_at: Mapped[date | None] = mapped_column(Date)
+    seller_collects_vat: Mapped[bool] = mapped_column(
+        Boolean, nullable=False, default=False, server_default=false()
+    )
     sender: Mapped[dict] = mapped_column(JSON, nullable=False)
     recipient: Mapped[dict] = mapped_column(JSON, nullable=False)
     goods_value: Mapped[Decimal] = mapped_column(MONEY, nullable=False)

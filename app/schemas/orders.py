@@ -158,6 +158,13 @@ class OrderIn(Schema):
     item_id = S10Field(allow_none=True, load_default=None)
     gross_weight_kg = ExactDecimal(places=3, required=True)
     ordered_at = fields.Date(allow_none=True, load_default=None)
+    seller_collects_vat = fields.Boolean(
+        load_default=False,
+        metadata={
+            "description": "The seller collects the destination's tax at checkout "
+            "(EU IOSS, UK/AU/SG/MY low-value schemes, Brazil Remessa Conforme)"
+        },
+    )
     payment = fields.Nested(PaymentSchema, allow_none=True, load_default=None)
     sender = MemoNested(PartySchema, required=True)
     recipient = MemoNested(PartySchema, required=True)
@@ -270,6 +277,7 @@ class OrderOut(Schema):
     items = fields.List(fields.Nested(LineOut), attribute="lines")
     parcels = fields.List(fields.Nested(ParcelOut))
     totals = fields.Nested(TotalsOut)
+    seller_collects_vat = fields.Boolean()
     payment = fields.Dict(allow_none=True)
     quote = fields.Dict(allow_none=True, metadata={"description": "Frozen landed-cost quote"})
     quote_error = fields.String(allow_none=True, metadata={"description": "Why no quote"})

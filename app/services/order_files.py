@@ -31,6 +31,7 @@ ORDER_FIELDS = (
     "item_id",
     "gross_weight_kg",
     "ordered_at",
+    "seller_collects_vat",
 )
 PARTY_FIELDS = (
     "name",

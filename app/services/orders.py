@@ -170,6 +170,7 @@ def store_orders(
                 "category_explanation": data.get("category_explanation"),
                 "gross_weight_kg": data["gross_weight_kg"],
                 "ordered_at": data.get("ordered_at"),
+                "seller_collects_vat": bool(data.get("seller_collects_vat")),
                 "sender": _party(data["sender"]),
                 "recipient": _party(data["recipient"]),
                 "goods_value": goods,

@@ -72,7 +72,7 @@ def request_for(data: dict, as_of: date) -> QuoteRequest:
         gross_weight_kg=data.get("gross_weight_kg"),
         buyer_id=buyer,
         buyer_year_used=buyer_year_used(buyer, as_of.year) if buyer else Decimal(0),
-        seller_collects_vat=ioss is not None,
+        seller_collects_vat=bool(data.get("seller_collects_vat")) or ioss is not None,
         ioss_number=ioss,
         channel="post",
         lines=tuple(
