@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response
+from flask import Response, request
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
@@ -66,7 +66,17 @@ def snapshot(order_id):
 @blp.response(200, description="The XML document", content_type="application/xml")
 @blp.alt_response(409, description="The kind does not fit the order, or data is missing")
 def get_document(order_id, kind):
-    """One XML document (itmatt, ceb311, ceb411, ceb511, ceb621, ceb303, ceb603)."""
+    """One XML document (itmatt, ceb311, ceb411, ceb511, ceb621, ceb303, ceb603).
+
+    ``?envelope=dxp`` wraps a CEB message in the DxpMsg transport envelope.
+    """
+    if request.args.get("envelope") == "dxp":
+        body = declaring.dxp_envelope(current_user(), order_id, kind)
+        return Response(
+            body,
+            mimetype="application/xml",
+            headers={"Content-Disposition": f'inline; filename="{kind}-{order_id}.dxp.xml"'},
+        )
     doc = declaring.document(current_user(), order_id, kind)
     return Response(
         doc.content,

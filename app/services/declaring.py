@@ -14,7 +14,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
-from declarations import forms, itmatt, pdf
+from declarations import dxp, forms, itmatt, pdf
 from declarations.ceb import export as ceb_export
 from declarations.ceb import import_ as ceb_import
 from declarations.errors import DeclarationError
@@ -345,6 +345,39 @@ def stored_document(order: Order, kind: str, actor: User | None) -> DeclarationD
         db.session.rollback()
         return _stored(decl, kind)
     return doc
+
+
+def dxp_envelope(user: User, order_id: str, kind: str) -> bytes:
+    """The stored CEB message wrapped in a ``DxpMsg`` for the E-Port transfer client.
+
+    The sender is the declarer's DXP id (the broker's when one files, else the seller's);
+    the envelope time is the snapshot's, so the same document always wraps the same way.
+    """
+    if not kind.startswith("ceb"):
+        raise Conflict(
+            f"Only CEB messages travel in a DXP envelope, not {kind}.",
+            {"envelope": ["dxp is for ceb* kinds"]},
+        )
+    doc = document(user, order_id, kind)
+    snapshot = DeclarationSnapshot.from_json(doc.declaration.snapshot)
+    declarer = snapshot.broker or snapshot.seller
+    if not declarer.dxp_id:
+        raise Conflict(
+            "The declarer has no DXP id; set it in the profile.",
+            {"problems": ["declarer dxp_id is empty"]},
+        )
+    try:
+        return dxp.wrap(
+            doc.content,
+            sender_id=declarer.dxp_id,
+            created=snapshot.created_at,
+            schema_dir=current_app.config.get("CEB_XSD_DIR"),
+        )
+    except DeclarationError as exc:
+        raise Conflict(
+            f"The DXP envelope cannot be made: {exc.summary}",
+            {"problems": exc.problems or [exc.summary]},
+        ) from exc
 
 
 def _stored(decl: Declaration, kind: str) -> DeclarationDocument | None:

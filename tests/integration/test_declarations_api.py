@@ -4,7 +4,7 @@ import pytest
 from lxml import etree
 from support import REFERENCE, cbec_import_order, headers
 
-from declarations import itmatt
+from declarations import dxp, itmatt
 from declarations.errors import SignatureError
 from declarations.signing import verify
 
@@ -127,6 +127,12 @@ def test_cbec_import_set_is_valid_and_inventory_signed(declaring_app, client, ma
     with pytest.raises(SignatureError):
         verify(tampered)
     assert client.get(f"{base}/ceb303", headers=headers(seller)).status_code == 409
+    # the same signed inventory, wrapped for the E-Port transfer client
+    r = client.get(f"{base}/ceb621?envelope=dxp", headers=headers(seller))
+    assert r.status_code == 200, r.json
+    envelope = dxp.unwrap(r.data)
+    assert envelope.data == docs["ceb621"] and envelope.msg_type.startswith("CEB621")
+    assert client.get(f"{base}/itmatt?envelope=dxp", headers=headers(seller)).status_code == 409
 
 
 def test_import_without_payment_cannot_make_ceb411(declaring_app, client, make_user):
