@@ -12,11 +12,13 @@ from decimal import Decimal
 
 from .errors import NotCovered
 from .loader import load_tariff
+from .model import Profile
 from .money import ZERO, exponent, round_money
 from .regimes import REGIMES
-from .regimes.common import Assessment, Ctx, fx_text
+from .regimes.common import Assessment, Ctx
+from .regimes.scope import fx_text, rule_for, scope_for
 from .request import QuoteRequest
-from .result import DutyLine, FeeLine, Quote, TaxLine
+from .result import DutyLine, FeeLine, Quote, Rule, TaxLine
 from .tariff import Tariff
 
 
@@ -46,9 +48,16 @@ def _back(a: Assessment, rate: Decimal, currency: str) -> Assessment:
 
 def _totals(a: Assessment, currency: str) -> dict[str, Decimal]:
     q = exponent(currency)
-    duty = sum((d.amount for d in a.duties), ZERO).quantize(q)
-    tax = sum((t.amount for t in a.taxes), ZERO).quantize(q)
-    fee = sum((f.amount for f in a.fees), ZERO).quantize(q)
+    duty = tax = fee = ZERO
+    for d in a.duties:
+        duty += d.amount
+    for t in a.taxes:
+        tax += t.amount
+    for f in a.fees:
+        fee += f.amount
+    duty = duty.quantize(q)
+    tax = tax.quantize(q)
+    fee = fee.quantize(q)
     return {
         "customs_value": a.customs_value,
         "duty_total": duty,
@@ -58,6 +67,59 @@ def _totals(a: Assessment, currency: str) -> dict[str, Decimal]:
     }
 
 
+def _profile_text(p: Profile) -> tuple[str, str]:
+    return (
+        f"profile:{p.destination}:{p.valid_from}",
+        f"{p.destination}: {p.valuation} valuation, "
+        f"{p.rounding} rounding, assessed under {p.regime}" + (f"; {p.note}" if p.note else ""),
+    )
+
+
+class _Route:
+    """How one destination assesses orders in one currency on one date: the regime, the
+    computation currency, the shared Scope and the rules every such quote starts with.
+
+    Built once per (destination, date, order currency, region, channel) and kept on the
+    Tariff; a failed lookup raises before anything is stored, so errors stay as they were.
+    """
+
+    __slots__ = ("assess", "dest_cur", "fx_in", "lead", "scope", "_out")
+
+    def __init__(self, request: QuoteRequest, as_of: date, tariff: Tariff):
+        profile = tariff.profile(request.destination_country, as_of)
+        regime = REGIMES.get(profile.regime)
+        if regime is None:
+            raise NotCovered(
+                f"regime {profile.regime} not implemented",
+                destination=request.destination_country,
+                on=as_of,
+            )
+        self.assess, national = regime
+        self.dest_cur = dest_cur = profile.currency
+        self.fx_in: Decimal | None = None
+        cur = request.currency
+        lead: list[Rule] = []
+        if national and cur != dest_cur:
+            self.fx_in, fx_row = tariff.fx(cur, dest_cur, as_of)
+            cur = dest_cur
+            if fx_row is not None:
+                lead.append(rule_for(fx_row, fx_text))
+        lead.append(rule_for(profile, _profile_text))
+        self.lead = {id(r): r for r in lead}
+        self.scope = scope_for(
+            tariff, as_of, profile, cur, request.destination_region, request.channel
+        )
+        self._out: tuple[Decimal, Rule | None] | None = None
+
+    def to_destination(self, tariff: Tariff, cur: str, as_of: date) -> tuple[Decimal, Rule | None]:
+        """(rate, rule) from the order currency to the destination currency."""
+        out = self._out
+        if out is None:
+            rate, row = tariff.fx(cur, self.dest_cur, as_of)
+            out = self._out = (rate, rule_for(row, fx_text) if row is not None else None)
+        return out
+
+
 def quote(request: QuoteRequest, as_of: date, tariff: Tariff | None = None) -> Quote:
     """Landed-cost quote for `request` under the tables in force on `as_of`.
 
@@ -65,43 +127,29 @@ def quote(request: QuoteRequest, as_of: date, tariff: Tariff | None = None) -> Q
     order cannot use the channel, InvalidRequest when the request is malformed.
     """
     tariff = tariff or load_tariff()
-    profile = tariff.profile(request.destination_country, as_of)
-    regime = REGIMES.get(profile.regime)
-    if regime is None:
-        raise NotCovered(
-            f"regime {profile.regime} not implemented",
-            destination=request.destination_country,
-            on=as_of,
-        )
-    assess, national = regime
-    dest_cur = profile.currency
-    fx_in = fx_row = None
-    cur = request.currency
-    if national and cur != dest_cur:
-        fx_in, fx_row = tariff.fx(cur, dest_cur, as_of)
-        cur = dest_cur
-    ctx = Ctx(request, as_of, tariff, profile, cur, fx_in)
-    if fx_row is not None:
-        ctx.note(fx_row, fx_text)
-    ctx.note(
-        profile,
-        lambda _r: (
-            f"profile:{profile.destination}:{profile.valid_from}",
-            f"{profile.destination}: {profile.valuation} valuation, "
-            f"{profile.rounding} rounding, assessed under {profile.regime}"
-            + (f"; {profile.note}" if profile.note else ""),
-        ),
+    key = (
+        request.destination_country,
+        as_of,
+        request.currency,
+        request.destination_region,
+        request.channel,
     )
-    a = assess(ctx)
+    route = tariff.routes.get(key)
+    if route is None:
+        route = tariff.routes[key] = _Route(request, as_of, tariff)
+    ctx = Ctx(request, route.scope, route.fx_in, route.lead)
+    a = route.assess(ctx)
 
+    cur = ctx.cur
+    dest_cur = route.dest_cur
     if cur == request.currency:
         in_order = a
         if dest_cur == cur:
             dest_amounts = _totals(a, cur)
         else:
-            rate, row = tariff.fx(cur, dest_cur, as_of)
-            if row is not None:
-                ctx.note(row, fx_text)
+            rate, rule = route.to_destination(tariff, cur, as_of)
+            if rule is not None:
+                ctx.add_rule(rule)
             t = _totals(a, cur)
             dest_amounts = {
                 k: round_money(v * rate, dest_cur) for k, v in t.items() if k != "total"
@@ -111,7 +159,7 @@ def quote(request: QuoteRequest, as_of: date, tariff: Tariff | None = None) -> Q
             )
     else:
         dest_amounts = _totals(a, cur)
-        back = Decimal(1) / fx_in  # type: ignore[operator]
+        back = Decimal(1) / route.fx_in  # type: ignore[operator]
         in_order = _back(a, back, request.currency)
 
     return Quote(
@@ -124,7 +172,7 @@ def quote(request: QuoteRequest, as_of: date, tariff: Tariff | None = None) -> Q
         collected_at=in_order.collected_at,
         payer=payer_of(request),
         regime=in_order.regime,
-        rules=tuple(ctx.rules),
+        rules=tuple(ctx._rules.values()),
         table_version=tariff.table_version,
         destination_currency=dest_cur,
         destination_amounts=dest_amounts,

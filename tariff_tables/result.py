@@ -6,13 +6,37 @@ place; amounts are decimal strings so no client ever parses them as floats.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from .money import ZERO, exponent, fmt
 
+_C = TypeVar("_C")
 
+
+def _fast_init(cls: type[_C]) -> type[_C]:
+    """Give a frozen slots dataclass an `__init__` that stores through the slot descriptors.
+
+    Why: the generated frozen `__init__` routes every field through `object.__setattr__`,
+    which on CPython 3.11 costs about four times as much as calling the slot descriptor
+    directly; a quote builds a handful of these records, so that alone cost more than its
+    arithmetic. Same signature, same immutability (`__setattr__` still raises), same
+    equality/hash/repr; `dataclasses.replace` keeps working since it calls `cls(**kw)`.
+    Only for classes whose fields have no defaults and no `__post_init__`.
+    """
+    names = [f.name for f in fields(cls)]  # type: ignore[arg-type]
+    setters = {f"_set_{n}": cls.__dict__[n].__set__ for n in names}
+    body = "".join(f"    _set_{n}(self, {n})\n" for n in names)
+    namespace: dict[str, Any] = {}
+    exec(f"def __init__(self, {', '.join(names)}):\n{body}", setters, namespace)  # noqa: S102
+    init = namespace["__init__"]
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    cls.__init__ = init  # type: ignore[misc]
+    return cls
+
+
+@_fast_init
 @dataclass(frozen=True, slots=True)
 class DutyLine:
     """`rate` is a decimal fraction for ad valorem duties ("0.12"), else the expression."""
@@ -23,6 +47,7 @@ class DutyLine:
     amount: Decimal
 
 
+@_fast_init
 @dataclass(frozen=True, slots=True)
 class TaxLine:
     """`kind` is vat, gst, consumption_tax, icms, sales_tax or postal_articles_tax."""
@@ -33,12 +58,14 @@ class TaxLine:
     amount: Decimal
 
 
+@_fast_init
 @dataclass(frozen=True, slots=True)
 class FeeLine:
     kind: str
     amount: Decimal
 
 
+@_fast_init
 @dataclass(frozen=True, slots=True)
 class Rule:
     """A rule the quote applied, with the publication it comes from."""
@@ -51,6 +78,7 @@ class Rule:
         return {"id": self.id, "text": self.text, "source": self.source}
 
 
+@_fast_init
 @dataclass(frozen=True, slots=True)
 class Quote:
     """A landed-cost breakdown in the order currency.

@@ -109,6 +109,10 @@ class Tariff:
         for rb in tables.rebates:
             self._rebates[rb.hs].append(rb)
         self._cache: dict[tuple, object] = {}
+        # Per-(destination, date, currency, region, channel) memos of the quote engine
+        # (regimes.scope.Scope); kept here so they live and die with these tables.
+        self.scopes: dict[tuple, object] = {}
+        self.routes: dict[tuple, object] = {}
 
     # -- construction helpers -------------------------------------------------------------
 

@@ -7,19 +7,19 @@ stacking taxes on value + duty) in one place, so a regime module reads like its 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from ..errors import InvalidRequest, NotCovered
 from ..expressions import Quantities, evaluate
-from ..model import DutyMeasure, Profile, TaxRate, Threshold
-from ..money import ZERO, exponent, fmt
+from ..model import TaxRate, Threshold
+from ..money import ZERO
 from ..request import QuoteLine, QuoteRequest
 from ..result import DutyLine, FeeLine, Rule, TaxLine
-from ..tariff import Tariff
+from .scope import DutyPlan, RuleText, Scope, fx_text, rate_text, rule_for
+
+__all__ = ["fx_text", "rate_text", "rule_for"]  # re-exported for the regime modules
 
 
 @dataclass(slots=True)
@@ -63,36 +63,13 @@ class LineView:
         return Quantities(self.kg, items, litres)
 
 
-_RULES: dict[tuple[int, object], tuple[object, Rule]] = {}
-RuleText = Callable[[Any], tuple[str, str]]
-
-
-def rule_for(row: Any, build: RuleText, key: object = None) -> Rule:
-    """The Rule for a table row as stated at one call site, built once and shared.
-
-    Quotes in a batch apply the same rows again and again; formatting their text every time
-    would cost more than the arithmetic. `build` is only called on the first use; the cache
-    key is the row, the call site (the lambda's code) and an optional extra `key` for texts
-    that depend on more than the row.
-    """
-    k = (id(row), build.__code__, key)
-    hit = _RULES.get(k)
-    if hit is None or hit[0] is not row:
-        ident, text = build(row)
-        hit = _RULES[k] = (row, Rule(ident, text, row.source))
-    return hit[1]
-
-
-def fx_text(r: Any) -> tuple[str, str]:
-    """Rule text for an FX row (one function, so every use shares one cached Rule)."""
-    return f"fx:{r.base}{r.quote}:{r.valid_from}", f"FX {r.base}/{r.quote} {r.rate} ({r.period})"
-
-
 class Ctx:
-    """Everything a regime needs for one quote."""
+    """Everything a regime needs for one quote: the order's lines and values, plus the
+    shared `Scope` that answers the table questions (and owns the rule texts)."""
 
     __slots__ = (
         "req",
+        "scope",
         "on",
         "tariff",
         "profile",
@@ -101,8 +78,8 @@ class Ctx:
         "lines",
         "freight",
         "insurance",
-        "rules",
-        "_seen",
+        "_rules",
+        "_origins",
         "quantum",
         "goods",
     )
@@ -110,22 +87,21 @@ class Ctx:
     def __init__(
         self,
         req: QuoteRequest,
-        on: date,
-        tariff: Tariff,
-        profile: Profile,
-        cur: str,
+        scope: Scope,
         fx_in: Decimal | None,
+        lead: dict[int, Rule] | None = None,
     ):
         self.req = req
-        self.on = on
-        self.tariff = tariff
-        self.profile = profile
-        self.dest = req.destination_country
-        self.cur = cur
-        self.quantum = exponent(cur)
-        self.lines = [LineView(ln, fx_in) for ln in req.lines]
+        self.scope = scope
+        self.on = scope.on
+        self.tariff = scope.tariff
+        self.profile = scope.profile
+        self.dest = scope.dest
+        self.cur = scope.cur
+        self.quantum = scope.quantum
+        self.lines = lines = [LineView(ln, fx_in) for ln in req.lines]
         goods = ZERO
-        for ln in self.lines:
+        for ln in lines:
             goods += ln.value
         self.goods = goods  # intrinsic value, in the computation currency
         if fx_in is None:
@@ -134,25 +110,23 @@ class Ctx:
         else:
             self.freight = req.shipping_cost * fx_in
             self.insurance = req.insurance_cost * fx_in
-        self.rules: list[Rule] = []
-        self._seen: set[int] = set()
+        # id → Rule, in order of first use (dicts keep insertion order): the quote's rules.
+        self._rules: dict[int, Rule] = dict(lead) if lead else {}
+        self._origins: tuple[str, ...] | None = None
 
     # -- bookkeeping -----------------------------------------------------------------------
 
+    @property
+    def rules(self) -> list[Rule]:
+        return list(self._rules.values())
+
     def add_rule(self, rule: Rule) -> None:
-        rid = id(rule)
-        if rid not in self._seen:
-            self._seen.add(rid)
-            self.rules.append(rule)
+        self._rules.setdefault(id(rule), rule)
 
     def note(self, row: Any, build: RuleText, key: object = None) -> None:
         """Record that the quote applied `row` (text built lazily, once per process)."""
-        hit = _RULES.get((id(row), build.__code__, key))
-        rule = hit[1] if hit is not None and hit[0] is row else rule_for(row, build, key)
-        rid = id(rule)
-        if rid not in self._seen:
-            self._seen.add(rid)
-            self.rules.append(rule)
+        rule = rule_for(row, build, key)
+        self._rules.setdefault(id(rule), rule)
 
     def round(self, amount: Decimal) -> Decimal:
         return amount.quantize(self.quantum, ROUND_HALF_UP)
@@ -163,9 +137,9 @@ class Ctx:
         """`amount` in `currency` → computation currency at the dated official rate."""
         if currency == self.cur:
             return amount
-        rate, row = self.tariff.fx(currency, self.cur, self.on)
-        if row is not None:
-            self.note(row, fx_text)
+        rate, rule = self.scope.fx_to_cur(currency)
+        if rule is not None:
+            self._rules.setdefault(id(rule), rule)
         return amount * rate
 
     def value_for(self, base: str) -> Decimal:
@@ -189,22 +163,15 @@ class Ctx:
     # -- thresholds ------------------------------------------------------------------------
 
     def threshold(self, ident: str) -> Threshold | None:
-        """The strictest threshold `ident` over the dispatch country and every goods origin.
-
-        Preferential thresholds (e.g. a higher one for goods from a free-trade partner)
-        only help when every origin involved qualifies; a suspension for any origin wins.
-        """
-        origins = {self.req.origin_country, *(ln.origin for ln in self.lines)}
-        best: Threshold | None = None
-        for o in origins:
-            th = self.tariff.threshold(self.dest, ident, self.on, o, self.req.channel)
-            if th is None:
-                return None
-            if th.amount is None:
-                return th
-            if best is None or (best.amount is not None and th.amount < best.amount):
-                best = th
-        return best
+        """The strictest threshold `ident` over the dispatch country and every goods origin
+        (see `Scope.threshold`)."""
+        origins = self._origins
+        if origins is None:
+            origins = self._origins = (
+                self.req.origin_country,
+                *[ln.origin for ln in self.lines],
+            )
+        return self.scope.threshold(ident, origins)
 
     def within(self, th: Threshold | None, value: Decimal | None = None) -> bool:
         """True when the order is at or under the threshold and nothing excludes it.
@@ -214,50 +181,29 @@ class Ctx:
         """
         if th is None:
             return False
+        rules = self._rules
         if th.amount is None:
-            self.note(
-                th,
-                lambda _r: (
-                    f"threshold:{th.id}:suspended",
-                    f"{th.id}: suspended for origins {sorted(th.origins or [])}",
-                ),
-            )
+            rule = self.scope.suspended_rule(th)
+            rules.setdefault(id(rule), rule)
             return False
-        for ln in self.lines:
-            for prefix in th.excludes:
-                if ln.hs.startswith(prefix):
-                    self.note(
-                        th,
-                        lambda r, p=prefix: (
-                            f"threshold:{r.id}:excluded",
-                            f"{r.id}: HS {p} excluded from the threshold",
-                        ),
-                        prefix,
-                    )
+        if th.excludes:
+            for ln in self.lines:
+                rule = self.scope.excluded(th, ln.hs)
+                if rule is not None:
+                    rules.setdefault(id(rule), rule)
                     return False
-        limit = self.convert(th.amount, th.currency)
-        ok = (self.value_for(th.base) if value is None else value) <= limit
-        self.note(
-            th,
-            lambda _r: (
-                f"threshold:{th.id}",
-                f"{th.id}: {th.base} value {'at or under' if ok else 'over'} "
-                f"{fmt(th.amount)} {th.currency} per {th.scope}",  # type: ignore[arg-type]
-            ),
-            ok,
-        )
+        plan = self.scope.within_plan(th)
+        if plan.fx_rule is not None:
+            rules.setdefault(id(plan.fx_rule), plan.fx_rule)
+        ok = (self.value_for(th.base) if value is None else value) <= plan.limit
+        rule = plan.ok_rule if ok else plan.over_rule
+        rules.setdefault(id(rule), rule)
         return ok
 
     def param(self, name: str) -> Decimal:
-        p = self.tariff.parameter(self.dest, name, self.on)
-        self.note(
-            p,
-            lambda _r: (
-                f"param:{name}",
-                f"{name} = {fmt(p.value)}{' ' + p.unit if p.unit else ''}",
-            ),
-        )
-        return p.value
+        value, rule = self.scope.param(name)
+        self._rules.setdefault(id(rule), rule)
+        return value
 
 
 def allocate(ctx: Ctx, extra: Decimal) -> list[Decimal]:
@@ -281,17 +227,6 @@ def customs_values(ctx: Ctx, valuation: str | None = None) -> list[Decimal]:
     return [ln.value + s for ln, s in zip(ctx.lines, shares, strict=True)]
 
 
-_RATE_TEXT: dict[Decimal, str] = {}
-
-
-def rate_text(rate: Decimal) -> str:
-    """A rate as a plain decimal string ("0.091"), memoised: the same few rates recur."""
-    text = _RATE_TEXT.get(rate)
-    if text is None:
-        text = _RATE_TEXT[rate] = fmt(rate.normalize()) if rate else "0"
-    return text
-
-
 def _missing(ctx: Ctx, ln: LineView):
     def missing(unit: str) -> None:
         raise InvalidRequest(
@@ -302,43 +237,18 @@ def _missing(ctx: Ctx, ln: LineView):
     return missing
 
 
-def _duty_rule(m: DutyMeasure) -> Rule:
-    return rule_for(
-        m,
-        lambda r: (
-            f"duty:{r.destination}:{r.measure}:{r.hs or '*'}:{r.valid_from}",
-            f"{r.measure} {r.expression.text} on HS {r.hs or 'all goods'}",
-        ),
-    )
-
-
-# (id(measure), hs) → (measure, label, ad valorem rate or None, rate text, rule): the parts
-# of a duty line that do not depend on the order, worked out once per measure and code.
-_DUTY_PLANS: dict[tuple[int, str], tuple[DutyMeasure, str, Decimal | None, str, Rule]] = {}
-
-
-def _duty_plan(m: DutyMeasure, hs: str) -> tuple[DutyMeasure, str, Decimal | None, str, Rule]:
-    plan = _DUTY_PLANS.get((id(m), hs))
-    if plan is None or plan[0] is not m:
-        expr = m.expression
-        assert expr is not None
-        rate = expr.simple_ad_valorem
-        text = rate_text(rate) if rate is not None else expr.text
-        plan = _DUTY_PLANS[(id(m), hs)] = (m, f"{m.measure}:{hs}", rate, text, _duty_rule(m))
-    return plan
-
-
-def measure_duty(ctx: Ctx, m: DutyMeasure, ln: LineView, base: Decimal) -> DutyLine:
+def measure_duty(ctx: Ctx, plan: DutyPlan, ln: LineView, base: Decimal) -> DutyLine:
     """Evaluate one measure on one line, rounded to the computation currency."""
-    _m, label, rate, text, rule = _duty_plan(m, ln.hs)
+    m, label, rate, text, rule = plan
+    q = ctx.quantum
     if rate is not None:
-        amount = (base * rate).quantize(ctx.quantum, ROUND_HALF_UP)
+        amount = (base * rate).quantize(q, ROUND_HALF_UP)
     else:
         expr = m.expression
         assert expr is not None
         amount = ctx.round(evaluate(expr, base, ln.quantities(), ctx.convert, _missing(ctx, ln)))
-    ctx.add_rule(rule)
-    return DutyLine(label, base.quantize(ctx.quantum, ROUND_HALF_UP), text, amount)
+    ctx._rules.setdefault(id(rule), rule)
+    return DutyLine(label, base.quantize(q, ROUND_HALF_UP), text, amount)
 
 
 def line_duties(
@@ -348,7 +258,7 @@ def line_duties(
     out: list[DutyLine] = []
     per_line: list[Decimal] = []
     for ln, cv in zip(ctx.lines, cvs, strict=True):
-        mfn, extra = ctx.tariff.duties(ctx.dest, ln.hs, ln.origin, ctx.on)
+        mfn, extra = ctx.scope.duty_plans(ln.hs, ln.origin)
         d = measure_duty(ctx, mfn, ln, cv)
         out.append(d)
         total = d.amount
@@ -380,23 +290,16 @@ def tax_row(ctx: Ctx, kind: str, ln: LineView, *, required: bool) -> TaxRate | N
     `required` taxes (VAT/GST) raise NotCovered when absent; optional ones (consumption
     tax) simply do not apply. A gap row (rate None) always raises.
     """
-    for row in ctx.tariff.tax_candidates(ctx.dest, kind, ln.hs, ctx.on, ctx.req.destination_region):
-        if _condition_holds(ctx, row, ln):
-            if row.rate is None:
+    for row, rule in ctx.scope.tax_rows(kind, ln.hs):
+        if row.condition is None or _condition_holds(ctx, row, ln):
+            if rule is None:
                 raise NotCovered(
                     f"{kind} rate not tabulated ({row.note})",
                     destination=ctx.dest,
                     hs_code=ln.hs,
                     on=ctx.on,
                 )
-            ctx.note(
-                row,
-                lambda r: (
-                    f"tax:{r.destination}:{r.kind}:{r.name}:{r.hs or '*'}:"
-                    f"{r.region or '*'}:{r.valid_from}",
-                    f"{r.kind} {r.name} {rate_text(r.rate * 100)}% on HS {r.hs or 'all goods'}",
-                ),
-            )
+            ctx._rules.setdefault(id(rule), rule)
             return row
     if required:
         raise NotCovered(

@@ -1,0 +1,279 @@
+"""The order-independent half of a quote context, worked out once and shared.
+
+Every order to one destination, on one date, in one computation currency (and region and
+channel) asks the tables the same questions: which threshold is in force and what is its
+limit in the computation currency, which duty measures cover this HS code for this
+origin, which tax rows, which parameter values, and what rule text each of them shows.
+A `Scope` answers each question once and keeps the answer together with its pre-built
+`Rule`, so a quote only does its own arithmetic and appends shared objects.
+
+Memos are keyed by plain strings or by `id()` of a table row; every row lives in the
+`Tariff` the scope belongs to, so an id can never be reused while the scope is alive.
+Failures (NotCovered) are never memoised: they are raised afresh, exactly where the
+uncached lookup raised them, so errors and their order are unchanged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from ..model import DutyMeasure, Profile, TaxRate, Threshold
+from ..money import exponent, fmt
+from ..result import Rule
+from ..tariff import Tariff
+
+_RULES: dict[tuple[int, object, object], tuple[object, Rule]] = {}
+RuleText = Callable[[Any], tuple[str, str]]
+
+
+def rule_for(row: Any, build: RuleText, key: object = None) -> Rule:
+    """The Rule for a table row as stated at one call site, built once and shared.
+
+    Quotes in a batch apply the same rows again and again; formatting their text every time
+    would cost more than the arithmetic. `build` is only called on the first use; the cache
+    key is the row, the call site (the lambda's code) and an optional extra `key` for texts
+    that depend on more than the row. One Rule object per (row, site, key) also lets a
+    quote de-duplicate its rules by identity.
+    """
+    k = (id(row), build.__code__, key)
+    hit = _RULES.get(k)
+    if hit is None or hit[0] is not row:
+        ident, text = build(row)
+        hit = _RULES[k] = (row, Rule(ident, text, row.source))
+    return hit[1]
+
+
+def fx_text(r: Any) -> tuple[str, str]:
+    """Rule text for an FX row (one function, so every use shares one cached Rule)."""
+    return f"fx:{r.base}{r.quote}:{r.valid_from}", f"FX {r.base}/{r.quote} {r.rate} ({r.period})"
+
+
+_RATE_TEXT: dict[Decimal, str] = {}
+
+
+def rate_text(rate: Decimal) -> str:
+    """A rate as a plain decimal string ("0.091"), memoised: the same few rates recur."""
+    text = _RATE_TEXT.get(rate)
+    if text is None:
+        text = _RATE_TEXT[rate] = fmt(rate.normalize()) if rate else "0"
+    return text
+
+
+class WithinPlan:
+    """A threshold's limit in the computation currency and the rules each outcome shows."""
+
+    __slots__ = ("limit", "fx_rule", "ok_rule", "over_rule")
+
+    def __init__(self, limit: Decimal, fx_rule: Rule | None, ok_rule: Rule, over_rule: Rule):
+        self.limit = limit
+        self.fx_rule = fx_rule
+        self.ok_rule = ok_rule
+        self.over_rule = over_rule
+
+
+# One duty measure applied to one HS code: (measure, line label, ad valorem rate or None,
+# rate text, rule). Everything of a duty line that does not depend on the order.
+DutyPlan = tuple[DutyMeasure, str, Decimal | None, str, Rule]
+
+
+def _duty_text(r: DutyMeasure) -> tuple[str, str]:
+    return (
+        f"duty:{r.destination}:{r.measure}:{r.hs or '*'}:{r.valid_from}",
+        f"{r.measure} {r.expression.text} on HS {r.hs or 'all goods'}",  # type: ignore[union-attr]
+    )
+
+
+def _tax_text(r: TaxRate) -> tuple[str, str]:
+    return (
+        f"tax:{r.destination}:{r.kind}:{r.name}:{r.hs or '*'}:{r.region or '*'}:{r.valid_from}",
+        f"{r.kind} {r.name} {rate_text(r.rate * 100)}% on HS {r.hs or 'all goods'}",  # type: ignore[operator]
+    )
+
+
+def _suspended_text(th: Threshold) -> tuple[str, str]:
+    return (
+        f"threshold:{th.id}:suspended",
+        f"{th.id}: suspended for origins {sorted(th.origins or [])}",
+    )
+
+
+def _excluded_text(r: Threshold, p: str) -> tuple[str, str]:
+    return f"threshold:{r.id}:excluded", f"{r.id}: HS {p} excluded from the threshold"
+
+
+def _within_text(th: Threshold, ok: bool) -> tuple[str, str]:
+    return (
+        f"threshold:{th.id}",
+        f"{th.id}: {th.base} value {'at or under' if ok else 'over'} "
+        f"{fmt(th.amount)} {th.currency} per {th.scope}",  # type: ignore[arg-type]
+    )
+
+
+def _param_text(p: Any) -> tuple[str, str]:
+    return f"param:{p.name}", f"{p.name} = {fmt(p.value)}{' ' + p.unit if p.unit else ''}"
+
+
+class Scope:
+    """Memoised table answers for one (destination, date, computation currency, region,
+    channel). Build through `scope_for`; never mutate what it returns."""
+
+    __slots__ = (
+        "tariff",
+        "on",
+        "dest",
+        "profile",
+        "cur",
+        "quantum",
+        "region",
+        "channel",
+        "_fx",
+        "_thresholds",
+        "_within",
+        "_excluded",
+        "_params",
+        "_duties",
+        "_taxes",
+    )
+
+    def __init__(
+        self,
+        tariff: Tariff,
+        on: date,
+        profile: Profile,
+        cur: str,
+        region: str | None,
+        channel: str | None,
+    ):
+        self.tariff = tariff
+        self.on = on
+        self.dest = profile.destination
+        self.profile = profile
+        self.cur = cur
+        self.quantum = exponent(cur)
+        self.region = region
+        self.channel = channel
+        self._fx: dict[str, tuple[Decimal, Rule | None]] = {}
+        self._thresholds: dict[tuple, Threshold | None] = {}
+        self._within: dict[int, WithinPlan] = {}
+        self._excluded: dict[tuple[int, str], Rule | None] = {}
+        self._params: dict[str, tuple[Decimal, Rule]] = {}
+        self._duties: dict[tuple[str, str], tuple[DutyPlan, tuple[DutyPlan, ...]]] = {}
+        self._taxes: dict[tuple[str, str], tuple[tuple[TaxRate, Rule | None], ...]] = {}
+
+    # -- currency --------------------------------------------------------------------------
+
+    def fx_to_cur(self, currency: str) -> tuple[Decimal, Rule | None]:
+        """(rate, rule) turning 1 `currency` into the computation currency."""
+        hit = self._fx.get(currency)
+        if hit is None:
+            rate, row = self.tariff.fx(currency, self.cur, self.on)
+            hit = self._fx[currency] = (rate, rule_for(row, fx_text) if row is not None else None)
+        return hit
+
+    # -- thresholds ------------------------------------------------------------------------
+
+    def threshold(self, ident: str, origins: tuple[str, ...]) -> Threshold | None:
+        """The strictest threshold `ident` over the dispatch country and every goods origin
+        (`origins` lists them, dispatch country first, duplicates allowed).
+
+        Preferential thresholds (e.g. a higher one for goods from a free-trade partner)
+        only help when every origin involved qualifies; a suspension for any origin wins.
+        """
+        key = (ident, *origins)
+        if key in self._thresholds:
+            return self._thresholds[key]
+        best: Threshold | None = None
+        for o in set(origins):
+            th = self.tariff.threshold(self.dest, ident, self.on, o, self.channel)
+            if th is None:
+                best = None
+                break
+            if th.amount is None:
+                best = th
+                break
+            if best is None or (best.amount is not None and th.amount < best.amount):
+                best = th
+        self._thresholds[key] = best
+        return best
+
+    def within_plan(self, th: Threshold) -> WithinPlan:
+        """Limit and outcome rules of a threshold that has an amount."""
+        plan = self._within.get(id(th))
+        if plan is None:
+            rate, fx_rule = self.fx_to_cur(th.currency)
+            limit = th.amount if th.currency == self.cur else th.amount * rate  # type: ignore[operator]
+            plan = self._within[id(th)] = WithinPlan(
+                limit,  # type: ignore[arg-type]
+                None if th.currency == self.cur else fx_rule,
+                rule_for(th, lambda r: _within_text(r, True), True),
+                rule_for(th, lambda r: _within_text(r, False), False),
+            )
+        return plan
+
+    def suspended_rule(self, th: Threshold) -> Rule:
+        return rule_for(th, _suspended_text)
+
+    def excluded(self, th: Threshold, hs: str) -> Rule | None:
+        """The rule naming the first of `th.excludes` that `hs` falls under, else None."""
+        key = (id(th), hs)
+        if key in self._excluded:
+            return self._excluded[key]
+        rule = None
+        for prefix in th.excludes:
+            if hs.startswith(prefix):
+                rule = rule_for(th, lambda r, p=prefix: _excluded_text(r, p), prefix)
+                break
+        self._excluded[key] = rule
+        return rule
+
+    # -- parameters, duties, taxes ---------------------------------------------------------
+
+    def param(self, name: str) -> tuple[Decimal, Rule]:
+        hit = self._params.get(name)
+        if hit is None:
+            p = self.tariff.parameter(self.dest, name, self.on)
+            hit = self._params[name] = (p.value, rule_for(p, _param_text))
+        return hit
+
+    def duty_plans(self, hs: str, origin: str) -> tuple[DutyPlan, tuple[DutyPlan, ...]]:
+        """(MFN plan, additional plans for this origin) for one line's HS code."""
+        key = (hs, origin)
+        hit = self._duties.get(key)
+        if hit is None:
+            mfn, extra = self.tariff.duties(self.dest, hs, origin, self.on)
+            hit = self._duties[key] = (_duty_plan(mfn, hs), tuple(_duty_plan(m, hs) for m in extra))
+        return hit
+
+    def tax_rows(self, kind: str, hs: str) -> tuple[tuple[TaxRate, Rule | None], ...]:
+        """Tax rows in force, most specific first, each with its rule (None for a gap row)."""
+        key = (kind, hs)
+        hit = self._taxes.get(key)
+        if hit is None:
+            rows = self.tariff.tax_candidates(self.dest, kind, hs, self.on, self.region)
+            hit = self._taxes[key] = tuple(
+                (row, rule_for(row, _tax_text) if row.rate is not None else None) for row in rows
+            )
+        return hit
+
+
+def _duty_plan(m: DutyMeasure, hs: str) -> DutyPlan:
+    expr = m.expression
+    assert expr is not None
+    rate = expr.simple_ad_valorem
+    text = rate_text(rate) if rate is not None else expr.text
+    return (m, f"{m.measure}:{hs}", rate, text, rule_for(m, _duty_text))
+
+
+def scope_for(
+    tariff: Tariff, on: date, profile: Profile, cur: str, region: str | None, channel: str | None
+) -> Scope:
+    """The shared Scope for these keys (one per Tariff, since scopes hold its rows)."""
+    key = (profile.destination, on, cur, region, channel)
+    scopes = tariff.scopes
+    scope = scopes.get(key)
+    if scope is None or scope.profile is not profile:
+        scope = scopes[key] = Scope(tariff, on, profile, cur, region, channel)
+    return scope
