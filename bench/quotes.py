@@ -5,6 +5,12 @@ each one through `tariff_tables.quote`, and compares with a floor: the same kind
 arithmetic (line values, customs value, threshold test, duty per line, tax on value + duty,
 rounding) done inline with Decimal on rates resolved beforehand. Prints figures only.
 
+The floor rounds what every quote must show rounded, as the engine does: the customs
+value, each duty line's base and amount, the tax base and amount, the duty/tax totals and
+their sum, and — when the order currency is not the destination's — the customs value and
+totals converted at the (pre-resolved) official rate. Earlier versions skipped those
+roundings and the conversion, so the floor did less than any correct engine must.
+
 FX rates used here are bench fixtures (labelled as such), not official figures.
 
     python bench/quotes.py [--orders 10000] [--seed 7]
@@ -108,24 +114,39 @@ def resolve(tariff, reqs):
             r.destination_country, kinds[0], r.lines[0].hs_code, ON, r.destination_region
         )
         tax_rate = next((c.rate for c in cands if c.rate is not None), D("0.1"))
-        plans.append((r, prof.valuation == "CIF", tuple(duty_rates), tax_rate, D(150)))
+        out_rate = None
+        if r.currency != prof.currency:
+            out_rate, _row = tariff.fx(r.currency, prof.currency, ON)
+        cif = prof.valuation == "CIF"
+        plans.append((r, cif, tuple(duty_rates), tax_rate, D(150), out_rate))
     return plans
 
 
 def floor(plans) -> D:
     """The inline arithmetic: what any engine must at least do per order."""
     grand = D(0)
-    for r, cif, duty_rates, tax_rate, threshold in plans:
+    for r, cif, duty_rates, tax_rate, threshold, out_rate in plans:
         values = [ln.quantity * ln.unit_value for ln in r.lines]
         goods = sum(values, D(0))
         extra = r.shipping_cost + r.insurance_cost if cif else D(0)
+        customs_value = (goods + extra).quantize(CENT, ROUND_HALF_UP)
         duty = D(0)
         if goods > threshold:
             for v, rate in zip(values, duty_rates, strict=True):
                 cv = v + extra * v / goods if goods else v
+                cv.quantize(CENT, ROUND_HALF_UP)  # the duty line shows its base rounded
                 duty += (cv * rate).quantize(CENT, ROUND_HALF_UP)
-        tax = ((goods + extra + duty) * tax_rate).quantize(CENT, ROUND_HALF_UP)
-        grand += duty + tax
+        base = goods + extra + duty
+        base.quantize(CENT, ROUND_HALF_UP)  # the tax line shows its base rounded
+        tax = (base * tax_rate).quantize(CENT, ROUND_HALF_UP)
+        duty, tax = duty.quantize(CENT), tax.quantize(CENT)  # the totals
+        total = duty + tax
+        if out_rate is not None:  # destination-currency amounts
+            (customs_value * out_rate).quantize(CENT, ROUND_HALF_UP)
+            total = (duty * out_rate).quantize(CENT, ROUND_HALF_UP) + (tax * out_rate).quantize(
+                CENT, ROUND_HALF_UP
+            )
+        grand += total
     return grand
 
 

@@ -208,7 +208,8 @@ class Ctx:
 
 def allocate(ctx: Ctx, extra: Decimal) -> list[Decimal]:
     """Split `extra` (freight + insurance) over the lines in proportion to their value."""
-    n = len(ctx.lines)
+    lines = ctx.lines
+    n = len(lines)
     if n == 1:
         return [extra]
     if not extra:
@@ -216,15 +217,19 @@ def allocate(ctx: Ctx, extra: Decimal) -> list[Decimal]:
     goods = ctx.goods
     if goods == 0:
         return [extra / n] * n
-    return [extra * ln.value / goods for ln in ctx.lines]
+    return [extra * ln.value / goods for ln in lines]
 
 
 def customs_values(ctx: Ctx, valuation: str | None = None) -> list[Decimal]:
     """Per-line customs value: goods + allocated freight and insurance for CIF, goods for FOB."""
+    lines = ctx.lines
     if (valuation or ctx.profile.valuation) == "FOB":
-        return [ln.value for ln in ctx.lines]
-    shares = allocate(ctx, ctx.freight + ctx.insurance)
-    return [ln.value + s for ln, s in zip(ctx.lines, shares, strict=True)]
+        return [ln.value for ln in lines]
+    extra = ctx.freight + ctx.insurance
+    if len(lines) == 1:  # the common single-line parcel: the whole of `extra` (allocate)
+        return [lines[0].value + extra]
+    shares = allocate(ctx, extra)
+    return [ln.value + s for ln, s in zip(lines, shares, strict=True)]
 
 
 def _missing(ctx: Ctx, ln: LineView):
@@ -320,17 +325,32 @@ def taxes_on(
 
     `factor` scales the statutory rate (China CBEC charges 70 % of it).
     """
+    q = ctx.quantum
     groups: dict[Decimal, Decimal] = {}
     out: list[TaxLine] = []
     for ln, base in zip(ctx.lines, bases, strict=True):
         row = tax_row(ctx, kind, ln, required=True)
         rate = row.rate if factor is None else row.rate * factor  # type: ignore[operator]
         if per_line:
-            out.append(TaxLine(kind, ctx.round(base), rate_text(rate), ctx.round(base * rate)))
+            out.append(
+                TaxLine(
+                    kind,
+                    base.quantize(q, ROUND_HALF_UP),
+                    rate_text(rate),  # type: ignore[arg-type]
+                    (base * rate).quantize(q, ROUND_HALF_UP),  # type: ignore[operator]
+                )
+            )
         else:
-            groups[rate] = groups.get(rate, ZERO) + base
+            groups[rate] = groups.get(rate, ZERO) + base  # type: ignore[index]
     for rate, base in groups.items():
-        out.append(TaxLine(kind, ctx.round(base), rate_text(rate), ctx.round(base * rate)))
+        out.append(
+            TaxLine(
+                kind,
+                base.quantize(q, ROUND_HALF_UP),
+                rate_text(rate),
+                (base * rate).quantize(q, ROUND_HALF_UP),
+            )
+        )
     return out
 
 

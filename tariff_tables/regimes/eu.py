@@ -20,7 +20,7 @@ def assess(ctx: Ctx) -> Assessment:
     cvs = customs_values(ctx)
     cv = sum(cvs, ZERO)
     low = ctx.within(ctx.threshold("eu_low_value"))
-    flat = ctx.tariff.flat_duty(ctx.dest, "eu_flat_duty", ctx.on) if low else None
+    flat = ctx.scope.flat_duty("eu_flat_duty") if low else None
     relief = ctx.threshold("eu_duty_relief") if low and flat is None else None
     a = Assessment(ctx.round(cv), "CIF", "eu_import", "border")
     per_line = [ZERO] * len(cvs)

@@ -20,7 +20,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from ..model import DutyMeasure, Profile, TaxRate, Threshold
+from ..model import DutyMeasure, FlatDuty, Profile, TaxRate, Threshold
 from ..money import exponent, fmt
 from ..result import Rule
 from ..tariff import Tariff
@@ -136,6 +136,7 @@ class Scope:
         "_params",
         "_duties",
         "_taxes",
+        "_flat",
     )
 
     def __init__(
@@ -162,6 +163,7 @@ class Scope:
         self._params: dict[str, tuple[Decimal, Rule]] = {}
         self._duties: dict[tuple[str, str], tuple[DutyPlan, tuple[DutyPlan, ...]]] = {}
         self._taxes: dict[tuple[str, str], tuple[tuple[TaxRate, Rule | None], ...]] = {}
+        self._flat: dict[str, FlatDuty | None] = {}
 
     # -- currency --------------------------------------------------------------------------
 
@@ -230,6 +232,11 @@ class Scope:
         return rule
 
     # -- parameters, duties, taxes ---------------------------------------------------------
+
+    def flat_duty(self, ident: str) -> FlatDuty | None:
+        if ident not in self._flat:
+            self._flat[ident] = self.tariff.flat_duty(self.dest, ident, self.on)
+        return self._flat[ident]
 
     def param(self, name: str) -> tuple[Decimal, Rule]:
         hit = self._params.get(name)
