@@ -99,10 +99,13 @@ class Ctx:
         self.dest = scope.dest
         self.cur = scope.cur
         self.quantum = scope.quantum
-        self.lines = lines = [LineView(ln, fx_in) for ln in req.lines]
+        lines = []
         goods = ZERO
-        for ln in lines:
-            goods += ln.value
+        for line in req.lines:
+            view = LineView(line, fx_in)
+            lines.append(view)
+            goods += view.value
+        self.lines = lines
         self.goods = goods  # intrinsic value, in the computation currency
         if fx_in is None:
             self.freight = req.shipping_cost
