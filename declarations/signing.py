@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
@@ -40,6 +41,8 @@ DS = "http://www.w3.org/2000/09/xmldsig#"
 C14N = "http://www.w3.org/TR/2001/REC-xml-c14n-20010315"
 ENVELOPED = "http://www.w3.org/2000/09/xmldsig#enveloped-signature"
 CEB_NS = "http://www.chinaport.gov.cn/ceb"
+
+_local = threading.local()  # one parser per thread
 
 
 def _ds(tag: str) -> str:
@@ -145,7 +148,17 @@ class Signer:
 
     def sign(self, xml: bytes) -> bytes:
         """Return ``xml`` with an enveloped ds:Signature added."""
-        parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+        return self.sign_with_tree(xml)[0]
+
+    def sign_with_tree(self, xml: bytes) -> tuple[bytes, etree._Element]:
+        """:meth:`sign`, also handing back the signed document as parsed and signed in
+        memory (the same infoset as the bytes), so a caller can validate it without parsing
+        the result again."""
+        parser = getattr(_local, "parser", None)
+        if parser is None:
+            parser = _local.parser = etree.XMLParser(
+                resolve_entities=False, no_network=True, load_dtd=False
+            )
         root = etree.fromstring(xml, parser)
         if root.find(_ds("Signature")) is not None:
             raise SignatureError("message is already signed")
@@ -173,7 +186,7 @@ class Signer:
         _insert(root, sig)
         # SignedInfo is canonicalised in place so inherited namespaces are included.
         value.text = _b64(self.algorithm.sign(self._key, _c14n(info)))
-        return etree.tostring(tree, xml_declaration=True, encoding="UTF-8")
+        return etree.tostring(tree, xml_declaration=True, encoding="UTF-8"), root
 
 
 @dataclass(frozen=True, slots=True)

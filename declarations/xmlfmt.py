@@ -19,10 +19,15 @@ def decimal_text(value: Decimal, places: int = 5, total_digits: int = 19) -> str
     schemas would reject (``totalDigits="19"``).
     """
     q = value.quantize(_QUANTS[places], rounding=ROUND_HALF_UP)
-    text = format(q.normalize(), "f") if q else "0"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    digits = sum(ch.isdigit() for ch in text.lstrip("-0").replace(".", "")) or 1
+    if q:
+        # ``q`` has exactly ``places`` fraction digits, so plain "f" formatting never uses an
+        # exponent; dropping the trailing zeros gives what ``normalize()`` would.
+        text = format(q, "f")
+        if "." in text:
+            text = text.rstrip("0").rstrip(".")
+    else:
+        text = "0"
+    digits = len(text.lstrip("-0").replace(".", "")) or 1
     if digits > total_digits:
         raise ValueError(f"{value} has more than {total_digits} digits")
     return text
@@ -34,9 +39,16 @@ def round_money(value: Decimal, places: int = 5) -> Decimal:
 
 def compact_datetime(value: datetime) -> str:
     """YYYYMMDDhhmmss, as CEB appTime/payTime."""
+    if value.year >= 1000:  # strftime does not pad years below 1000
+        return (
+            f"{value.year}{value.month:02d}{value.day:02d}"
+            f"{value.hour:02d}{value.minute:02d}{value.second:02d}"
+        )
     return value.strftime("%Y%m%d%H%M%S")
 
 
 def compact_date(value: date) -> str:
     """YYYYMMDD, as CEB declTime/ieDate."""
+    if value.year >= 1000:
+        return f"{value.year}{value.month:02d}{value.day:02d}"
     return value.strftime("%Y%m%d")

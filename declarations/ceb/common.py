@@ -8,6 +8,7 @@ output, so the two cannot drift apart. A test compares these tables with the off
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -22,9 +23,12 @@ from declarations import xsd
 from declarations.errors import IncompleteDataError, Problems
 from declarations.snapshot import DeclarationSnapshot
 from declarations.xmlfmt import decimal_text
+from declarations.xmlout import Writer, escape_text, is_xml_text, text_needs_care, validate_built
+from declarations.xmlout import parse as xmlout_parse
 
 NS = "http://www.chinaport.gov.cn/ceb"
-NSMAP = {"ceb": NS}
+PREFIX = "ceb"
+NSMAP = {PREFIX: NS}
 VERSION = "1.0"
 MAX_NODES = 100
 IMPORT_XSD = "ceb-import.xsd"
@@ -38,6 +42,7 @@ EXPORT_MESSAGES = frozenset(
 )
 
 _GUID_NS = uuid.UUID("0f3c2a9e-8d1b-4b6f-a3e4-2c7d5e9b1a00")
+_GUID_NS_BYTES = _GUID_NS.bytes
 
 
 def q(tag: str) -> str:
@@ -47,7 +52,8 @@ def q(tag: str) -> str:
 @dataclass(frozen=True, slots=True)
 class Field:
     """One element of a layout: name, kind (``s`` text, ``d`` decimal, ``i`` integer),
-    whether it may be left out, and the text length bounds."""
+    whether it may be left out, and the text length bounds; ``open``/``close`` are its
+    serialised tags."""
 
     name: str
     qname: str
@@ -55,9 +61,29 @@ class Field:
     optional: bool
     min_len: int
     max_len: int
+    open: str = ""
+    close: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.open:
+            object.__setattr__(self, "open", f"<{PREFIX}:{self.name}>")
+            object.__setattr__(self, "close", f"</{PREFIX}:{self.name}>")
 
 
-def layout(spec: str) -> tuple[Field, ...]:
+class Layout(tuple):
+    """The fields of a layout (a tuple of :class:`Field`), with ``rows``: the same as plain
+    tuples, which is what :func:`emit` walks."""
+
+    rows: tuple[tuple[str, str, bool, int, int, str, str], ...]
+
+
+def _rows(fields: Sequence[Field]) -> tuple[tuple[str, str, bool, int, int, str, str], ...]:
+    return tuple(
+        (f.name, f.kind, f.optional, f.min_len, f.max_len, f.open, f.close) for f in fields
+    )
+
+
+def layout(spec: str) -> Layout:
     """Parse a layout table. Each line is ``name rule`` where rule is ``=N`` (exactly N
     characters), ``A-B`` (A to B characters), ``dec`` or ``int``; a leading ``?`` marks an
     element the schema lets us omit."""
@@ -76,11 +102,13 @@ def layout(spec: str) -> tuple[Field, ...]:
         else:
             lo, hi = rule.split("-")
             fields.append(Field(name, q(name), "s", optional, int(lo), int(hi)))
-    return tuple(fields)
+    result = Layout(fields)
+    result.rows = _rows(result)
+    return result
 
 
 def emit(
-    parent: etree._Element,
+    out: Writer,
     fields: Sequence[Field],
     values: Mapping[str, Any],
     problems: Problems,
@@ -90,41 +118,52 @@ def emit(
 
     Problems are collected, not raised, so one pass reports everything wrong with a document.
     """
-    for f in fields:
-        value = values.get(f.name)
-        if f.kind == "d" and value is not None and value != "":
+    append = out.parts.append
+    get = values.get
+    rows = fields.rows if isinstance(fields, Layout) else _rows(fields)
+    for name, kind, optional, min_len, max_len, open_, close in rows:
+        value = get(name)
+        if value is None:
+            text = ""
+        elif kind == "s":
+            text = value if type(value) is str else str(value)
+        elif value == "":
+            text = ""
+        elif kind == "d":
             try:
                 text = decimal_text(value)
             except ValueError as exc:
-                problems.add(f"{where}: {f.name} {exc}")
+                problems.add(f"{where}: {name} {exc}")
                 continue
-        elif f.kind == "i" and value is not None and value != "":
-            text = str(int(value))
         else:
-            text = "" if value is None else str(value)
+            text = str(int(value))
         if not text:
-            if f.optional:
+            if optional:
                 continue
-            if f.min_len > 0 or f.kind != "s":
-                problems.add(f"{where}: {f.name} is required")
+            if min_len > 0 or kind != "s":
+                problems.add(f"{where}: {name} is required")
                 continue
-        elif f.kind == "s" and not f.min_len <= len(text) <= f.max_len:
-            rule = (
-                f"exactly {f.min_len}" if f.min_len == f.max_len else f"{f.min_len} to {f.max_len}"
-            )
-            problems.add(f"{where}: {f.name} {text!r} must be {rule} characters")
+        elif kind == "s" and not min_len <= len(text) <= max_len:
+            rule = f"exactly {min_len}" if min_len == max_len else f"{min_len} to {max_len}"
+            problems.add(f"{where}: {name} {text!r} must be {rule} characters")
             continue
-        el = etree.SubElement(parent, f.qname)
-        try:
-            el.text = text
-        except ValueError:
-            problems.add(f"{where}: {f.name} contains characters not allowed in XML")
+        if text_needs_care(text) is not None:
+            if not is_xml_text(text):
+                problems.add(f"{where}: {name} contains characters not allowed in XML")
+                continue
+            text = escape_text(text)
+        append(open_ + text + close)
 
 
 def guid(*parts: object) -> str:
     """Deterministic 36-character upper-case UUID from the business key of a node, so a
-    rebuilt message is identical to the stored one."""
-    return str(uuid.uuid5(_GUID_NS, "|".join(str(p) for p in parts))).upper()
+    rebuilt message is identical to the stored one (``uuid.uuid5``, computed directly)."""
+    name = "|".join([str(p) for p in parts]).encode("utf-8")
+    h = bytearray(hashlib.sha1(_GUID_NS_BYTES + name).digest()[:16])  # noqa: S324 - RFC 4122 v5
+    h[6] = (h[6] & 0x0F) | 0x50
+    h[8] = (h[8] & 0x3F) | 0x80
+    x = h.hex().upper()
+    return f"{x[:8]}-{x[8:12]}-{x[12:16]}-{x[16:20]}-{x[20:]}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,22 +225,25 @@ def default_subscriptions(
     return tuple(subs)
 
 
-def message_root(message: str, key: str) -> etree._Element:
-    root = etree.Element(q(f"{message}Message"), nsmap=NSMAP)
-    root.set("guid", guid(message, "message", key))
-    root.set("version", VERSION)
-    return root
+def message_root(message: str, key: str) -> Writer:
+    """A writer holding the open root element of ``message``."""
+    out = Writer(PREFIX + ":")
+    out.start(
+        f"{message}Message",
+        f' xmlns:{PREFIX}="{NS}" guid="{guid(message, "message", key)}" version="{VERSION}"',
+    )
+    return out
 
 
 def append_transport(
-    root: etree._Element,
+    out: Writer,
     sender: Transmitter,
     subscriptions: Iterable[Subscription],
     problems: Problems,
 ) -> None:
-    transfer = etree.SubElement(root, q("BaseTransfer"))
+    out.start("BaseTransfer")
     emit(
-        transfer,
+        out,
         BASE_TRANSFER,
         {
             "copCode": sender.cop_code,
@@ -213,13 +255,15 @@ def append_transport(
         problems,
         "BaseTransfer",
     )
+    out.end()
     subs = list(subscriptions)
     if len(subs) > 5:
         problems.add(f"at most 5 BaseSubscribe nodes, got {len(subs)}")
     for sub in subs[:5]:
-        node = etree.SubElement(root, q("BaseSubscribe"))
+        out.start("BaseSubscribe")
         values = {"status": sub.status, "dxpMode": "DXP", "dxpAddress": sub.dxp_address}
-        emit(node, BASE_SUBSCRIBE, {**values, "note": sub.note}, problems, "BaseSubscribe")
+        emit(out, BASE_SUBSCRIBE, {**values, "note": sub.note}, problems, "BaseSubscribe")
+        out.end()
 
 
 def check_node_count(items: Sequence[object], problems: Problems) -> None:
@@ -230,7 +274,7 @@ def check_node_count(items: Sequence[object], problems: Problems) -> None:
 
 
 def finish(
-    root: etree._Element,
+    out: Writer,
     problems: Problems,
     what: str,
     *,
@@ -239,15 +283,26 @@ def finish(
     schema_file: str,
 ) -> bytes:
     """Raise on collected problems, serialise, sign if asked, validate if a schema directory
-    is configured. Signing happens on the serialised bytes (after final serialisation)."""
+    is configured. Signing happens on the serialised bytes (after final serialisation), and
+    what is validated is the parsed form of exactly the bytes returned."""
     problems.raise_if_any(IncompleteDataError, f"{what} cannot be produced")
-    data = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
-    if signer is not None:
-        data = signer.sign(data)
+    data = out.to_bytes()
+    if signer is None:
+        if schema_dir is not None:
+            schema = xsd.load(Path(schema_dir) / schema_file)
+            validate_built(xmlout_parse(data), schema, what)
+        return data
+    sign_tree = getattr(signer, "sign_with_tree", None)
+    if sign_tree is None:
+        data, tree = signer.sign(data), None
+    else:
+        data, tree = sign_tree(data)
     if schema_dir is not None:
         schema = xsd.load(Path(schema_dir) / schema_file)
-        tree = root if signer is None else etree.fromstring(data)
-        xsd.validate(tree, schema, what)
+        # The signed tree in memory is the parse of ``data``; only a failure is reported from
+        # a fresh parse, so its line numbers are those of the bytes sent.
+        if tree is None or not schema.validate(tree):
+            xsd.validate(etree.fromstring(data), schema, what)
     return data
 
 

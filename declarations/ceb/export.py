@@ -15,8 +15,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from lxml import etree
-
 from declarations.ceb import codes
 from declarations.ceb.common import (
     EXPORT_XSD,
@@ -31,7 +29,6 @@ from declarations.ceb.common import (
     guid,
     layout,
     message_root,
-    q,
     ten_digit_hs,
 )
 from declarations.errors import ConsistencyError, Problems, WrongFlowError
@@ -412,12 +409,13 @@ def build_ceb303(
     problems, prepared, root = _start("CEB303", snaps, options)
     for pr in prepared:
         key = pr.snap.order.order_no
-        order = etree.SubElement(root, q("Order"))
-        head = etree.SubElement(order, q("OrderHead"))
+        root.start("Order")
+        root.start("OrderHead")
         values = {**_common("CEB303", key, options, pr.snap.created_at), **_order_values(pr)}
-        emit(head, ORDER_HEAD, values, problems, f"CEB303 {key}")
+        emit(root, ORDER_HEAD, values, problems, f"CEB303 {key}")
+        root.end()
         for ln in pr.lines:
-            node = etree.SubElement(order, q("OrderList"))
+            root.start("OrderList")
             line_values = {
                 "gnum": ln.gnum,
                 "itemNo": ln.sku,
@@ -430,7 +428,9 @@ def build_ceb303(
                 "price": ln.price,
                 "totalPrice": ln.total,
             }
-            emit(node, ORDER_LIST, line_values, problems, f"CEB303 {key} line {ln.gnum}")
+            emit(root, ORDER_LIST, line_values, problems, f"CEB303 {key} line {ln.gnum}")
+            root.end()
+        root.end()
     return _close(
         root, snaps[0] if snaps else None, options, problems, "CEB303", signer, schema_dir
     )
@@ -448,12 +448,13 @@ def build_ceb603(
     problems, prepared, root = _start("CEB603", snaps, options)
     for pr in prepared:
         key = pr.snap.order.order_no
-        inv = etree.SubElement(root, q("Inventory"))
-        head = etree.SubElement(inv, q("InventoryHead"))
+        root.start("Inventory")
+        root.start("InventoryHead")
         values = {**_common("CEB603", key, options, pr.snap.created_at), **_inventory_values(pr)}
-        emit(head, INVENTORY_HEAD, values, problems, f"CEB603 {key}")
+        emit(root, INVENTORY_HEAD, values, problems, f"CEB603 {key}")
+        root.end()
         for ln in pr.lines:
-            node = etree.SubElement(inv, q("InventoryList"))
+            root.start("InventoryList")
             line_values = {
                 "gnum": ln.gnum,
                 "itemNo": ln.sku,
@@ -474,7 +475,9 @@ def build_ceb603(
                 "price": ln.price,
                 "totalPrice": ln.total,
             }
-            emit(node, INVENTORY_LIST, line_values, problems, f"CEB603 {key} line {ln.gnum}")
+            emit(root, INVENTORY_LIST, line_values, problems, f"CEB603 {key} line {ln.gnum}")
+            root.end()
+        root.end()
     return _close(
         root, snaps[0] if snaps else None, options, problems, "CEB603", signer, schema_dir
     )
@@ -558,8 +561,8 @@ def build_ceb701(
     for seq, chunk in enumerate(chunks, 1):
         key = f"{seller.customs_code}|{group.customs_code}|{start:%Y%m%d%H%M%S}|{cop_no}|{seq}"
         root = message_root("CEB701", key)
-        apply = etree.SubElement(root, q("SummaryApply"))
-        head = etree.SubElement(apply, q("SummaryApplyHead"))
+        root.start("SummaryApply")
+        root.start("SummaryApplyHead")
         values = {
             **_common("CEB701", key, options, end),
             "customsCode": group.customs_code,
@@ -578,10 +581,13 @@ def build_ceb701(
             "msgCount": len(chunks),
             "msgSeqNo": seq,
         }
-        emit(head, SUMMARY_HEAD, values, problems, f"CEB701 {cop_no}")
+        emit(root, SUMMARY_HEAD, values, problems, f"CEB701 {cop_no}")
+        root.end()
         for invt_no in chunk:
-            node = etree.SubElement(apply, q("SummaryApplyList"))
-            emit(node, SUMMARY_LIST, {"invtNo": invt_no}, problems, f"CEB701 {invt_no}")
+            root.start("SummaryApplyList")
+            emit(root, SUMMARY_LIST, {"invtNo": invt_no}, problems, f"CEB701 {invt_no}")
+            root.end()
+        root.end()
         append_transport(root, sender, options.subscriptions or (), problems)
         messages.append(
             finish(

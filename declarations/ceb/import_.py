@@ -13,13 +13,11 @@ quote (zero without one).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
-
-from lxml import etree
 
 from declarations.ceb import codes
 from declarations.ceb.common import (
@@ -36,12 +34,12 @@ from declarations.ceb.common import (
     guid,
     layout,
     message_root,
-    q,
     ten_digit_hs,
 )
 from declarations.errors import ConsistencyError, Problems, WrongFlowError
 from declarations.snapshot import DeclarationSnapshot
 from declarations.xmlfmt import compact_date, compact_datetime, round_money
+from declarations.xmlout import Writer
 
 MAX_LINES = 99
 GOODS_INFO_MAX = 200
@@ -375,6 +373,23 @@ class _Prepared:
     snap: DeclarationSnapshot
     lines: list[_Line]
     fig: _Figures
+    #: The element values of each document, computed once (by the three-document check) and
+    #: reused when the document is built; builders never modify them.
+    values: dict[Any, dict[str, Any]] = field(default_factory=dict)
+
+
+def _memo(fn):
+    """Compute ``fn(pr)`` once per prepared snapshot."""
+
+    def cached(pr: _Prepared) -> dict[str, Any]:
+        got = pr.values.get(fn)
+        if got is None:
+            got = pr.values[fn] = fn(pr)
+        return got
+
+    cached.__name__ = fn.__name__
+    cached.__doc__ = fn.__doc__
+    return cached
 
 
 def _consignee(s: DeclarationSnapshot) -> tuple[str, str, str]:
@@ -449,6 +464,7 @@ def _three_documents(pr: _Prepared, problems: Problems) -> None:
         problems.add(f"{where}: line numbers must run 1..n to map onto inventory lines")
 
 
+@_memo
 def _order_values(pr: _Prepared) -> dict[str, Any]:
     s, fig = pr.snap, pr.fig
     buyer = s.buyer_party
@@ -481,6 +497,7 @@ def _order_values(pr: _Prepared) -> dict[str, Any]:
     }
 
 
+@_memo
 def _payment_values(pr: _Prepared) -> dict[str, Any]:
     s = pr.snap
     pay = s.payment
@@ -509,6 +526,7 @@ def _goods_info(pr: _Prepared) -> str:
     return text if len(text) <= GOODS_INFO_MAX else text[: GOODS_INFO_MAX - 1] + "…"
 
 
+@_memo
 def _waybill_values(pr: _Prepared) -> dict[str, Any]:
     s = pr.snap
     lg = s.logistics
@@ -538,6 +556,7 @@ def _agent(s: DeclarationSnapshot) -> tuple[str, str]:
     return s.seller.customs_code, s.seller.name
 
 
+@_memo
 def _inventory_values(pr: _Prepared) -> dict[str, Any]:
     s = pr.snap
     f = s.filing
@@ -592,7 +611,7 @@ def _inventory_values(pr: _Prepared) -> dict[str, Any]:
 
 
 def _head(
-    parent: etree._Element,
+    parent: Writer,
     tag: str,
     fields,
     message: str,
@@ -601,16 +620,16 @@ def _head(
     snap: DeclarationSnapshot,
     values: Mapping[str, Any],
     problems: Problems,
-) -> etree._Element:
-    node = etree.SubElement(parent, q(tag))
+) -> None:
+    parent.start(tag)
     common = {
         "guid": guid(message, key, opts.app_type),
         "appType": opts.app_type,
         "appTime": compact_datetime(app_time(opts.app_time, snap)),
         "appStatus": opts.app_status,
     }
-    emit(node, fields, {**common, **values}, problems, f"{message} {key}")
-    return node
+    emit(parent, fields, {**common, **values}, problems, f"{message} {key}")
+    parent.end()
 
 
 # --------------------------------------------------------------------------------------------
@@ -663,12 +682,12 @@ def build_ceb311(
     snaps = _as_list(snapshots)
     problems, prepared, root = _start("CEB311", snaps, options)
     for pr in prepared:
-        order = etree.SubElement(root, q("Order"))
+        root.start("Order")
         key = pr.snap.order.order_no
         if not pr.lines:
             problems.add(f"{key}: an order needs at least one line")
         _head(
-            order,
+            root,
             "OrderHead",
             ORDER_HEAD,
             "CEB311",
@@ -679,7 +698,7 @@ def build_ceb311(
             problems,
         )
         for ln in pr.lines:
-            node = etree.SubElement(order, q("OrderList"))
+            root.start("OrderList")
             values = {
                 "gnum": ln.gnum,
                 "itemNo": ln.sku,
@@ -694,7 +713,9 @@ def build_ceb311(
                 "currency": codes.CNY,
                 "country": ln.country,
             }
-            emit(node, ORDER_LIST, values, problems, f"CEB311 {key} line {ln.gnum}")
+            emit(root, ORDER_LIST, values, problems, f"CEB311 {key} line {ln.gnum}")
+            root.end()
+        root.end()
     return _close(root, snaps, options, problems, "CEB311", signer, schema_dir)
 
 
@@ -712,9 +733,9 @@ def build_ceb411(
         if pr.snap.payment is None:
             problems.add(f"{pr.snap.order.order_no}: no payment record for CEB411")
             continue
-        node = etree.SubElement(root, q("Payment"))
+        root.start("Payment")
         _head(
-            node,
+            root,
             "PaymentHead",
             PAYMENT_HEAD,
             "CEB411",
@@ -724,6 +745,7 @@ def build_ceb411(
             _payment_values(pr),
             problems,
         )
+        root.end()
     return _close(root, snaps, options, problems, "CEB411", signer, schema_dir)
 
 
@@ -741,9 +763,9 @@ def build_ceb511(
         if pr.snap.logistics is None:
             problems.add(f"{pr.snap.order.order_no}: no logistics operator for CEB511")
             continue
-        node = etree.SubElement(root, q("Logistics"))
+        root.start("Logistics")
         _head(
-            node,
+            root,
             "LogisticsHead",
             LOGISTICS_HEAD,
             "CEB511",
@@ -753,6 +775,7 @@ def build_ceb511(
             _waybill_values(pr),
             problems,
         )
+        root.end()
     return _close(root, snaps, options, problems, "CEB511", signer, schema_dir)
 
 
@@ -768,13 +791,13 @@ def build_ceb621(
     snaps = _as_list(snapshots)
     problems, prepared, root = _start("CEB621", snaps, options)
     for pr in prepared:
-        inv = etree.SubElement(root, q("Inventory"))
+        root.start("Inventory")
         key = pr.snap.order.order_no
         if not pr.lines:
             problems.add(f"{key}: an inventory needs at least one line")
         _check_gcodes(pr, problems)
         _head(
-            inv,
+            root,
             "InventoryHead",
             INVENTORY_HEAD,
             "CEB621",
@@ -786,7 +809,7 @@ def build_ceb621(
         )
         trade_country = codes.tables().country_by_iso.get(pr.snap.sender.country, "")
         for ln in pr.lines:
-            node = etree.SubElement(inv, q("InventoryList"))
+            root.start("InventoryList")
             values = {
                 "gnum": ln.gnum,
                 "itemRecordNo": ln.record_no,
@@ -808,7 +831,9 @@ def build_ceb621(
                 "price": ln.price,
                 "totalPrice": ln.total,
             }
-            emit(node, INVENTORY_LIST, values, problems, f"CEB621 {key} line {ln.gnum}")
+            emit(root, INVENTORY_LIST, values, problems, f"CEB621 {key} line {ln.gnum}")
+            root.end()
+        root.end()
     return _close(root, snaps, options, problems, "CEB621", signer, schema_dir)
 
 
@@ -895,9 +920,9 @@ def build_ceb625(
         if not s.filing.invt_no:
             problems.add(f"{key}: return needs the inventory number (invtNo)")
         _check_gcodes(pr, problems)
-        refund = etree.SubElement(root, q("InvtRefund"))
+        root.start("InvtRefund")
         _head(
-            refund,
+            root,
             "InvtRefundHead",
             REFUND_HEAD,
             "CEB625",
@@ -917,9 +942,11 @@ def build_ceb625(
             qty = round_money(wanted[gnum])
             if not 0 < qty <= ln.qty:
                 problems.add(f"{key}: line {gnum} return quantity {qty} not in (0, {ln.qty}]")
-            node = etree.SubElement(refund, q("InvtRefundList"))
+            root.start("InvtRefundList")
             values = {"gnum": gnum, "gcode": ln.gcode, "gname": ln.name, "qty": qty}
-            emit(node, REFUND_LIST, {**values, "unit": ln.unit}, problems, f"CEB625 {key}")
+            emit(root, REFUND_LIST, {**values, "unit": ln.unit}, problems, f"CEB625 {key}")
+            root.end()
+        root.end()
         if not wanted:
             problems.add(f"{key}: a return needs at least one line")
     return _close(root, snaps, options, problems, "CEB625", signer, schema_dir)
