@@ -288,7 +288,7 @@ class OrderQuery(Schema):
     status = fields.String(
         validate=validate.OneOf(("received", "declared", "released", "cancelled"))
     )
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=1_000_000))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
 
 

@@ -69,6 +69,8 @@ def test_list_filters_and_pages(client, make_user, order_payload):
     assert none["total"] == 0
     bad = client.get("/api/v1/orders?status=lost&per_page=0", headers=headers(seller))
     assert bad.status_code == 422 and set(bad.json["errors"]) == {"status", "per_page"}
+    huge = client.get(f"/api/v1/orders?page={10**20}", headers=headers(seller))
+    assert huge.status_code == 422 and set(huge.json["errors"]) == {"page"}
 
 
 def test_auth_required_and_roles(client, make_user, order_payload):
