@@ -24,7 +24,9 @@ def assess(ctx: Ctx) -> Assessment:
     ctx.note(
         cap,
         lambda _r: (
-            f"threshold:{cap.id}:{cap.origins}",
+            # sorted: a frozenset prints in a hash-seed dependent order, and rule ids must
+            # be the same in every process
+            f"threshold:{cap.id}:{','.join(sorted(cap.origins or ()))}",
             f"parcel value cap {fmt(cap.amount)} {cap.currency} unless a single indivisible item",
         ),
     )
