@@ -1,6 +1,5 @@
 """A quote is the same in every process: nothing may depend on the hash seed."""
 
-import json
 import os
 import subprocess
 import sys
