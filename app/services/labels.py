@@ -7,7 +7,7 @@ same parcels; progress is committed as the worker goes so a client can show it.
 from __future__ import annotations
 
 import logging
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from flask import current_app
@@ -64,9 +64,7 @@ def _select_parcels(user: User, parcel_ids: list[str] | None, filters: dict) -> 
     return found
 
 
-def _day_after(d: date):
-    from datetime import datetime, timedelta
-
+def _day_after(d: date) -> datetime:
     return datetime(d.year, d.month, d.day) + timedelta(days=1)
 
 
