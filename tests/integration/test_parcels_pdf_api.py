@@ -71,6 +71,13 @@ def test_batch_request_validation(client, make_user, parcel):
     assert r.status_code == 422 and "parcel_ids" in r.json["errors"]
     r = client.post("/api/v1/labels/batches", json={"filter": {"flow": "import"}}, headers=h)
     assert r.status_code == 422
+    past = {"created_from": "2020-01-01", "created_to": "2020-12-31"}
+    r = client.post("/api/v1/labels/batches", json={"filter": past}, headers=h)
+    assert r.status_code == 422 and r.json["errors"]["filter"] == ["no parcels match"]
+    r = client.post(
+        "/api/v1/labels/batches", json={"filter": {"created_from": "2020-01-01"}}, headers=h
+    )
+    assert r.status_code == 202 and r.json["total"] == 1
 
 
 @pytest.mark.slow
