@@ -20,10 +20,11 @@ from pathlib import Path
 
 from lxml import etree
 
-from declarations import s10, xsd
+from declarations import s10, xmlout, xsd
 from declarations.errors import IncompleteDataError, Problems
 from declarations.snapshot import DeclarationSnapshot, Party
 from declarations.xmlfmt import decimal_text
+from declarations.xmlout import Writer, escape_attr, escape_text
 
 NS = "urn:silkpost:itmatt:1"
 SCHEMA_FILE = "itmatt.xsd"
@@ -56,7 +57,7 @@ GENERIC_DESCRIPTIONS = frozenset(
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 _HS = re.compile(r"^\d{6,10}$")
 
-_T = {
+_T = {  # Clark names of the elements, for readers of the messages
     name: f"{{{NS}}}{name}"
     for name in (
         "ITMATT Item ItemId Form Posting Office Date OriginCountry DestinationCountry MailClass "
@@ -157,14 +158,14 @@ def message_id(snapshots: Sequence[DeclarationSnapshot], created: datetime) -> s
     return str(uuid.uuid5(_ID_NAMESPACE, key))
 
 
-def build_tree(
+def _write(
     snapshots: DeclarationSnapshot | Iterable[DeclarationSnapshot],
     *,
-    created: datetime | None = None,
-    sender_operator: str = "",
-    recipient_operator: str = "",
-) -> etree._Element:
-    """The ITMATT element for one snapshot or a batch, after the project checks."""
+    created: datetime | None,
+    sender_operator: str,
+    recipient_operator: str,
+) -> bytes:
+    """The serialised message for one snapshot or a batch, after the project checks."""
     items = [snapshots] if isinstance(snapshots, DeclarationSnapshot) else list(snapshots)
     if not items:
         raise IncompleteDataError("an ITMATT message needs at least one item")
@@ -173,17 +174,38 @@ def build_tree(
         check(snap, problems)
     problems.raise_if_any(IncompleteDataError, "ITMATT cannot be produced")
     created = created or max(s.created_at for s in items)
-    root = etree.Element(_T["ITMATT"], nsmap={None: NS})
-    root.set("version", "1")
-    root.set("messageId", message_id(items, created))
-    root.set("created", created.isoformat(timespec="seconds"))
+    attrs = (
+        f' xmlns="{NS}" version="1" messageId="{escape_attr(message_id(items, created))}"'
+        f' created="{escape_attr(created.isoformat(timespec="seconds"))}"'
+    )
     if sender_operator:
-        root.set("sender", sender_operator)
+        attrs += f' sender="{escape_attr(sender_operator)}"'
     if recipient_operator:
-        root.set("recipient", recipient_operator)
+        attrs += f' recipient="{escape_attr(recipient_operator)}"'
+    out = Writer()
+    out.start("ITMATT", attrs)
     for snap in items:
-        _item(root, snap)
-    return root
+        _item(out, snap)
+    return out.to_bytes()
+
+
+def build_tree(
+    snapshots: DeclarationSnapshot | Iterable[DeclarationSnapshot],
+    *,
+    created: datetime | None = None,
+    sender_operator: str = "",
+    recipient_operator: str = "",
+) -> etree._Element:
+    """The ITMATT element for one snapshot or a batch, after the project checks (parsed from
+    the serialised message)."""
+    return xmlout.parse(
+        _write(
+            snapshots,
+            created=created,
+            sender_operator=sender_operator,
+            recipient_operator=recipient_operator,
+        )
+    )
 
 
 def build(
@@ -195,58 +217,56 @@ def build(
     validate: bool = True,
     schema_dir: str | Path | None = None,
 ) -> bytes:
-    """Serialised ITMATT (UTF-8, with XML declaration), validated against the project XSD."""
-    root = build_tree(
+    """Serialised ITMATT (UTF-8, with XML declaration), validated against the project XSD.
+
+    What is validated is the parse of exactly the bytes returned."""
+    data = _write(
         snapshots,
         created=created,
         sender_operator=sender_operator,
         recipient_operator=recipient_operator,
     )
     if validate:
-        xsd.validate(root, schema(schema_dir), "ITMATT")
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+        xmlout.validate_built(xmlout.parse(data), schema(schema_dir), "ITMATT")
+    return data
 
 
 def schema(schema_dir: str | Path | None = None) -> etree.XMLSchema:
-    return xsd.load(Path(schema_dir or xsd.PROJECT_SCHEMA_DIR) / SCHEMA_FILE)
+    return xsd.load_in(schema_dir or xsd.PROJECT_SCHEMA_DIR, SCHEMA_FILE)
 
 
-def _text(parent: etree._Element, tag: str, text: str) -> etree._Element:
-    el = etree.SubElement(parent, _T[tag])
-    el.text = text
-    return el
+def _money(out: Writer, tag: str, amount, currency: str) -> None:
+    text = escape_text(decimal_text(amount))
+    out.parts.append(f'<{tag} currency="{escape_attr(currency)}">{text}</{tag}>')
 
 
-def _money(parent: etree._Element, tag: str, amount, currency: str) -> None:
-    el = _text(parent, tag, decimal_text(amount))
-    el.set("currency", currency)
-
-
-def _item(root: etree._Element, snap: DeclarationSnapshot) -> None:
+def _item(out: Writer, snap: DeclarationSnapshot) -> None:
     o = snap.order
     cur = o.currency
-    item = etree.SubElement(root, _T["Item"])
-    _text(item, "ItemId", o.item_id)
-    _text(item, "Form", snap.form.form if snap.form else "CN23")
-    posting = etree.SubElement(item, _T["Posting"])
+    leaf = out.leaf
+    out.start("Item")
+    leaf("ItemId", o.item_id)
+    leaf("Form", snap.form.form if snap.form else "CN23")
+    out.start("Posting")
     if o.posting_office:
-        _text(posting, "Office", o.posting_office)
-    _text(posting, "Date", snap.created_at.date().isoformat())
-    _text(item, "OriginCountry", snap.sender.country)
-    _text(item, "DestinationCountry", snap.recipient.country)
+        leaf("Office", o.posting_office)
+    leaf("Date", snap.created_at.date().isoformat())
+    out.end()
+    leaf("OriginCountry", snap.sender.country)
+    leaf("DestinationCountry", snap.recipient.country)
     if o.mail_class:
-        _text(item, "MailClass", o.mail_class)
-    cat = etree.SubElement(item, _T["Category"])
-    cat.set("code", o.category)
+        leaf("MailClass", o.mail_class)
+    out.start("Category", f' code="{escape_attr(o.category)}"')
     if o.category_explanation:
-        _text(cat, "Explanation", o.category_explanation)
-    _text(item, "GrossWeightKg", decimal_text(o.gross_weight_kg, 3, 12))
-    _money(item, "TotalValue", snap.goods_value, cur)
-    _money(item, "PostalCharges", o.shipping_cost, cur)
+        leaf("Explanation", o.category_explanation)
+    out.end()
+    leaf("GrossWeightKg", decimal_text(o.gross_weight_kg, 3, 12))
+    _money(out, "TotalValue", snap.goods_value, cur)
+    _money(out, "PostalCharges", o.shipping_cost, cur)
     if o.insurance_cost:
-        _money(item, "Insurance", o.insurance_cost, cur)
+        _money(out, "Insurance", o.insurance_cost, cur)
     if o.incoterm:
-        _text(item, "Incoterm", o.incoterm)
+        leaf("Incoterm", o.incoterm)
     for tag, value in (
         ("LicenceNumber", o.licence_no),
         ("CertificateNumber", o.certificate_no),
@@ -254,35 +274,42 @@ def _item(root: etree._Element, snap: DeclarationSnapshot) -> None:
         ("Comments", o.comments),
     ):
         if value:
-            _text(item, tag, value)
-    _party(etree.SubElement(item, _T["Sender"]), snap.sender)
-    _party(etree.SubElement(item, _T["Addressee"]), snap.recipient)
-    contents = etree.SubElement(item, _T["Contents"])
+            leaf(tag, value)
+    out.start("Sender")
+    _party(out, snap.sender)
+    out.end()
+    out.start("Addressee")
+    _party(out, snap.recipient)
+    out.end()
+    out.start("Contents")
     goods = o.category != "documents"
     for seq, line in enumerate(snap.lines, 1):
-        piece = etree.SubElement(contents, _T["Piece"])
-        piece.set("seq", str(seq))
-        _text(piece, "Description", line.description.strip())
-        _text(piece, "Quantity", decimal_text(line.quantity))
-        _text(piece, "NetWeightKg", decimal_text(line.net_weight_kg, 3, 12))
-        _money(piece, "Value", line.total_value, cur)
+        out.start("Piece", f' seq="{seq}"')
+        leaf("Description", line.description.strip())
+        leaf("Quantity", decimal_text(line.quantity))
+        leaf("NetWeightKg", decimal_text(line.net_weight_kg, 3, 12))
+        _money(out, "Value", line.total_value, cur)
         if goods or _HS.match(line.hs_code or ""):
-            _text(piece, "HsCode", line.hs_code)
-        _text(piece, "OriginCountry", line.origin_country)
+            leaf("HsCode", line.hs_code)
+        leaf("OriginCountry", line.origin_country)
+        out.end()
+    out.end()
+    out.end()
 
 
-def _party(el: etree._Element, party: Party) -> None:
-    _text(el, "Name", party.name)
+def _party(out: Writer, party: Party) -> None:
+    leaf = out.leaf
+    leaf("Name", party.name)
     if party.company:
-        _text(el, "Company", party.company)
+        leaf("Company", party.company)
     for line in _address_lines(party.street):
-        _text(el, "AddressLine", line)
+        leaf("AddressLine", line)
     if party.postcode:
-        _text(el, "Postcode", party.postcode)
-    _text(el, "City", party.city)
+        leaf("Postcode", party.postcode)
+    leaf("City", party.city)
     if party.state:
-        _text(el, "State", party.state)
-    _text(el, "Country", party.country)
+        leaf("State", party.state)
+    leaf("Country", party.country)
     for tag, value in (("Phone", party.phone), ("Email", party.email), ("TaxId", party.tax_id)):
         if value:
-            _text(el, tag, value)
+            leaf(tag, value)

@@ -20,6 +20,7 @@ SM2/SM3 (``#sm2-sm3`` / ``#sm3``) is an extension point: implement :class:`Algor
 from __future__ import annotations
 
 import base64
+import copy
 import hashlib
 import threading
 from dataclasses import dataclass
@@ -145,6 +146,31 @@ class Signer:
             key_name if key_name is not None else format(self.certificate.serial_number, "x")
         )
         self._cert_b64 = _b64(self.certificate.public_bytes(serialization.Encoding.DER))
+        self._template_for: tuple[str, str, str] | None = None
+        self._signature_template: etree._Element | None = None
+
+    def _template(self) -> etree._Element:
+        """The ds:Signature element without DigestValue and SignatureValue text, made once
+        per algorithm, key name and certificate and copied for each message."""
+        key = (self.algorithm.signature_uri, self.algorithm.digest_uri, self.key_name)
+        if self._template_for != key:
+            sig = etree.Element(_ds("Signature"), nsmap={"ds": DS})
+            info = etree.SubElement(sig, _ds("SignedInfo"))
+            etree.SubElement(info, _ds("CanonicalizationMethod")).set("Algorithm", C14N)
+            etree.SubElement(info, _ds("SignatureMethod")).set("Algorithm", key[0])
+            ref = etree.SubElement(info, _ds("Reference"))
+            ref.set("URI", "")
+            transforms = etree.SubElement(ref, _ds("Transforms"))
+            etree.SubElement(transforms, _ds("Transform")).set("Algorithm", ENVELOPED)
+            etree.SubElement(ref, _ds("DigestMethod")).set("Algorithm", key[1])
+            etree.SubElement(ref, _ds("DigestValue"))
+            etree.SubElement(sig, _ds("SignatureValue"))
+            key_info = etree.SubElement(sig, _ds("KeyInfo"))
+            etree.SubElement(key_info, _ds("KeyName")).text = key[2]
+            x509_data = etree.SubElement(key_info, _ds("X509Data"))
+            etree.SubElement(x509_data, _ds("X509Certificate")).text = self._cert_b64
+            self._signature_template, self._template_for = sig, key
+        return self._signature_template
 
     def sign(self, xml: bytes) -> bytes:
         """Return ``xml`` with an enveloped ds:Signature added."""
@@ -165,23 +191,9 @@ class Signer:
         tree = root.getroottree()
         digest = self.algorithm.digest(_c14n(tree))
 
-        sig = etree.Element(_ds("Signature"), nsmap={"ds": DS})
-        info = etree.SubElement(sig, _ds("SignedInfo"))
-        etree.SubElement(info, _ds("CanonicalizationMethod")).set("Algorithm", C14N)
-        etree.SubElement(info, _ds("SignatureMethod")).set(
-            "Algorithm", self.algorithm.signature_uri
-        )
-        ref = etree.SubElement(info, _ds("Reference"))
-        ref.set("URI", "")
-        transforms = etree.SubElement(ref, _ds("Transforms"))
-        etree.SubElement(transforms, _ds("Transform")).set("Algorithm", ENVELOPED)
-        etree.SubElement(ref, _ds("DigestMethod")).set("Algorithm", self.algorithm.digest_uri)
-        etree.SubElement(ref, _ds("DigestValue")).text = _b64(digest)
-        value = etree.SubElement(sig, _ds("SignatureValue"))
-        key_info = etree.SubElement(sig, _ds("KeyInfo"))
-        etree.SubElement(key_info, _ds("KeyName")).text = self.key_name
-        x509_data = etree.SubElement(key_info, _ds("X509Data"))
-        etree.SubElement(x509_data, _ds("X509Certificate")).text = self._cert_b64
+        sig = copy.deepcopy(self._template())
+        info, value = sig[0], sig[1]  # SignedInfo, SignatureValue
+        info[2][2].text = _b64(digest)  # Reference/DigestValue
 
         _insert(root, sig)
         # SignedInfo is canonicalised in place so inherited namespaces are included.

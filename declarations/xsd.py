@@ -17,11 +17,17 @@ from declarations.errors import SchemaValidationError
 PROJECT_SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"
 
 _cache: dict[Path, etree.XMLSchema] = {}
+#: The same schemas by the path exactly as callers pass it, which saves resolving the path on
+#: every message (resolving is a few system calls; compiling is done once per resolved file).
+_by_argument: dict[object, etree.XMLSchema] = {}
 _lock = threading.Lock()
 
 
 def load(path: str | Path) -> etree.XMLSchema:
     """The compiled schema at ``path`` (cached). Imports resolve relative to the file."""
+    schema = _by_argument.get(path)
+    if schema is not None:
+        return schema
     key = Path(path).resolve()
     schema = _cache.get(key)
     if schema is None:
@@ -31,6 +37,19 @@ def load(path: str | Path) -> etree.XMLSchema:
                 parser = etree.XMLParser(no_network=True, resolve_entities=False)
                 schema = etree.XMLSchema(etree.parse(str(key), parser))
                 _cache[key] = schema
+    if len(_by_argument) < 1000:
+        _by_argument[path] = schema
+    return schema
+
+
+def load_in(directory: str | Path, name: str) -> etree.XMLSchema:
+    """``load(Path(directory) / name)``, remembered per (directory, name) as given."""
+    key = (directory, name)
+    schema = _by_argument.get(key)
+    if schema is None:
+        schema = load(Path(directory) / name)
+        if len(_by_argument) < 1000:
+            _by_argument[key] = schema
     return schema
 
 

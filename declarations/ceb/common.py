@@ -147,7 +147,7 @@ def emit(
             rule = f"exactly {min_len}" if min_len == max_len else f"{min_len} to {max_len}"
             problems.add(f"{where}: {name} {text!r} must be {rule} characters")
             continue
-        if text_needs_care(text) is not None:
+        if kind == "s" and text_needs_care(text) is not None:  # numbers need no escaping
             if not is_xml_text(text):
                 problems.add(f"{where}: {name} contains characters not allowed in XML")
                 continue
@@ -289,7 +289,7 @@ def finish(
     data = out.to_bytes()
     if signer is None:
         if schema_dir is not None:
-            schema = xsd.load(Path(schema_dir) / schema_file)
+            schema = xsd.load_in(schema_dir, schema_file)
             validate_built(xmlout_parse(data), schema, what)
         return data
     sign_tree = getattr(signer, "sign_with_tree", None)
@@ -298,7 +298,7 @@ def finish(
     else:
         data, tree = sign_tree(data)
     if schema_dir is not None:
-        schema = xsd.load(Path(schema_dir) / schema_file)
+        schema = xsd.load_in(schema_dir, schema_file)
         # The signed tree in memory is the parse of ``data``; only a failure is reported from
         # a fresh parse, so its line numbers are those of the bytes sent.
         if tree is None or not schema.validate(tree):
