@@ -14,12 +14,16 @@ from .errors import NotCovered
 from .loader import load_tariff
 from .model import Profile
 from .money import ZERO, exponent, round_money
-from .regimes import REGIMES
+from .regimes import PLANS, REGIMES
 from .regimes.common import Assessment, Ctx
+from .regimes.plan import Plan, compile_plan, shape_of
 from .regimes.scope import fx_text, rule_for, scope_for
 from .request import QuoteRequest
 from .result import DutyLine, FeeLine, Quote, Rule, TaxLine
 from .tariff import Tariff
+
+_UNSEEN = object()
+MAX_PLANS = 4096  # compiled shapes kept per route
 
 
 def payer_of(req: QuoteRequest) -> str:
@@ -83,7 +87,7 @@ class _Route:
     Tariff; a failed lookup raises before anything is stored, so errors stay as they were.
     """
 
-    __slots__ = ("assess", "dest_cur", "fx_in", "lead", "scope", "_out")
+    __slots__ = ("assess", "dest_cur", "fx_in", "lead", "scope", "_out", "plan_class", "plans")
 
     def __init__(self, request: QuoteRequest, as_of: date, tariff: Tariff):
         profile = tariff.profile(request.destination_country, as_of)
@@ -110,6 +114,9 @@ class _Route:
             tariff, as_of, profile, cur, request.destination_region, request.channel
         )
         self._out: tuple[Decimal, Rule | None] | None = None
+        # Compiled fast paths per order shape (None: this shape takes the generic path).
+        self.plan_class = None if national else PLANS.get(profile.regime)
+        self.plans: dict[tuple, Plan | None] = {}
 
     def to_destination(self, tariff: Tariff, cur: str, as_of: date) -> tuple[Decimal, Rule | None]:
         """(rate, rule) from the order currency to the destination currency."""
@@ -137,6 +144,16 @@ def quote(request: QuoteRequest, as_of: date, tariff: Tariff | None = None) -> Q
     route = tariff.routes.get(key)
     if route is None:
         route = tariff.routes[key] = _Route(request, as_of, tariff)
+    if route.plan_class is not None:
+        shape = shape_of(request)
+        plans = route.plans
+        plan = plans.get(shape, _UNSEEN)
+        if plan is _UNSEEN:
+            if len(plans) >= MAX_PLANS:  # bound the memo for long-running processes
+                plans.clear()
+            plan = plans[shape] = compile_plan(route.plan_class, route, shape, tariff, as_of)
+        if plan is not None:
+            return plan.run(request, payer_of(request))
     ctx = Ctx(request, route.scope, route.fx_in, route.lead)
     a = route.assess(ctx)
 

@@ -10,6 +10,9 @@ from collections.abc import Callable
 
 from . import au, br, cn_cbec, cn_postal, eaeu, eu, gb, jp, mx, my, sg, standard
 from .common import Assessment, Ctx
+from .plan import Plan
+from .plan_eu import EuPlan
+from .plan_import import AuPlan, GbPlan, SgPlan, StandardPlan
 
 
 def _cn(ctx: Ctx) -> Assessment:
@@ -30,4 +33,15 @@ REGIMES: dict[str, tuple[Callable[[Ctx], Assessment], bool]] = {
     "br": (br.assess, False),
     "mx": (mx.assess, False),
     "cn": (_cn, True),
+}
+
+
+# Regimes with a compiled per-order-shape fast path (see `plan`); the others always run
+# their `assess` function. Only order-currency regimes: a plan never converts.
+PLANS: dict[str, type[Plan]] = {
+    "eu": EuPlan,
+    "standard": StandardPlan,
+    "gb": GbPlan,
+    "au": AuPlan,
+    "sg": SgPlan,
 }

@@ -11,9 +11,29 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from ..model import FlatDuty
 from ..money import ZERO, fmt
-from ..result import DutyLine
-from .common import Assessment, Ctx, add, allocate, customs_values, line_duties, taxes_on
+from ..result import DutyLine, Rule
+from .common import Assessment, Ctx, add, allocate, customs_values, line_duties, rule_for, taxes_on
+
+
+def flat_rule(flat: FlatDuty, n: int) -> Rule:
+    """The rule naming the flat duty and the parcel's count of subheadings (one per n)."""
+    return rule_for(
+        flat,
+        lambda r: (
+            f"flat:{r.id}",
+            f"flat duty {fmt(r.amount)} {r.currency} per "
+            f"distinct HS6 subheading ({n} in this parcel)",
+        ),
+        n,
+    )
+
+
+def flat_line(flat: FlatDuty, n: int, amount: Decimal) -> DutyLine:
+    return DutyLine(
+        "eu_flat_duty_per_hs6", Decimal(n), f"{fmt(flat.amount)} {flat.currency}/{flat.per}", amount
+    )
 
 
 def assess(ctx: Ctx) -> Assessment:
@@ -27,23 +47,8 @@ def assess(ctx: Ctx) -> Assessment:
     if flat is not None:
         n = len({ln.hs[:6] for ln in ctx.lines})
         amount = ctx.round(ctx.convert(flat.amount, flat.currency) * n)
-        ctx.note(
-            flat,
-            lambda _r: (
-                f"flat:{flat.id}",
-                f"flat duty {fmt(flat.amount)} {flat.currency} per "
-                f"distinct HS6 subheading ({n} in this parcel)",
-            ),
-            n,
-        )
-        a.duties = [
-            DutyLine(
-                "eu_flat_duty_per_hs6",
-                Decimal(n),
-                f"{fmt(flat.amount)} {flat.currency}/{flat.per}",
-                amount,
-            )
-        ]
+        ctx.add_rule(flat_rule(flat, n))
+        a.duties = [flat_line(flat, n, amount)]
         per_line = allocate(ctx, amount)
         a.regime = "eu_low_value_flat_duty"
     elif relief is not None and ctx.within(relief):

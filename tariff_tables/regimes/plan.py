@@ -1,0 +1,324 @@
+"""Compiled per-order-shape plans: the fast path of the common import regimes.
+
+Why: a quote through the generic regime code makes some 80 Python calls (thresholds,
+`within`, `tax_row`, `taxes_on`, `line_duties`, a `LineView` per line, an `Assessment`)
+around a few dozen Decimal operations, so the bookkeeping cost several times the arithmetic.
+Yet everything except the arithmetic depends only on the order's *shape* — its HS codes,
+goods origins, dispatch country and a few flags — and a batch has few shapes. A plan
+resolves that part once per (route, shape): which threshold applies and what it excludes,
+each line's duty measures and tax rows, their rules, how taxes group by rate. Running the
+plan is then one tight function per regime that does only the per-order arithmetic.
+
+Equivalence contract: a plan must give exactly the `Quote` the generic path gives — same
+Decimal operations on the same operands in the same order (including additions of zero
+and the order of sums, since Decimal addition is not associative), same rules in the same
+order, same objects' values. Plans never raise: compiling raises `NoPlan` (or a
+TariffError) whenever the shape needs something value-dependent or missing (a
+conditional tax row, a specific duty, a gap, a missing rate), and such shapes take the
+generic path, which raises exactly as before. `tests/unit/tariff/test_tariff_plan_
+equivalence.py` checks the contract against digests recorded from the generic engine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from decimal import ROUND_HALF_UP, Decimal
+
+from ..errors import TariffError
+from ..model import Threshold
+from ..money import ZERO, exponent
+from ..request import QuoteRequest
+from ..result import DutyLine, Quote, Rule, TaxLine
+from .scope import Scope, rate_text
+
+# (hs codes, goods origins, dispatch country, seller collects VAT, category): what a plan
+# may treat as constant. Everything else about an order is read when the plan runs.
+Shape = tuple[tuple[str, ...], tuple[str, ...], str, bool, str]
+
+
+def shape_of(req: QuoteRequest) -> Shape:
+    lines = req.lines
+    return (
+        tuple([ln.hs_code for ln in lines]),
+        tuple([ln.origin_country for ln in lines]),
+        req.origin_country,
+        req.seller_collects_vat,
+        req.category,
+    )
+
+
+class NoPlan(Exception):
+    """This shape cannot be compiled; quote it through the generic regime code."""
+
+
+class Gate:
+    """`Ctx.within(ctx.threshold(ident))` for one shape: the outcome is either fixed
+    (no threshold, suspended, an excluded HS code: never within) or a value comparison."""
+
+    __slots__ = ("fixed", "base", "limit", "ok", "over")
+
+    def __init__(self, scope: Scope, th: Threshold | None, hs_codes: Sequence[str]):
+        self.fixed: tuple[Rule, ...] | None = None
+        self.base = ""
+        self.limit = ZERO
+        self.ok: tuple[Rule, ...] = ()
+        self.over: tuple[Rule, ...] = ()
+        if th is None:
+            self.fixed = ()
+            return
+        if th.amount is None:
+            self.fixed = (scope.suspended_rule(th),)
+            return
+        if th.excludes:
+            for hs in hs_codes:
+                rule = scope.excluded(th, hs)
+                if rule is not None:
+                    self.fixed = (rule,)
+                    return
+        plan = scope.within_plan(th)
+        lead = (plan.fx_rule,) if plan.fx_rule is not None else ()
+        self.base = th.base
+        self.limit = plan.limit
+        self.ok = (*lead, plan.ok_rule)
+        self.over = (*lead, plan.over_rule)
+
+    def passes(self, goods: Decimal, freight: Decimal, insurance: Decimal) -> bool:
+        """Same comparison as `Ctx.within` (value from `Ctx.value_for`)."""
+        if self.fixed is not None:
+            return False
+        base = self.base
+        if base in ("intrinsic", "fob"):
+            return goods <= self.limit
+        if base == "goods_and_shipping":
+            return goods + freight <= self.limit
+        return goods + freight + insurance <= self.limit
+
+    def rules(self, ok: bool) -> tuple[Rule, ...]:
+        if self.fixed is not None:
+            return self.fixed
+        return self.ok if ok else self.over
+
+
+# One duty measure on one line: (line label, ad valorem rate, rate text).
+Measure = tuple[str, Decimal, str]
+
+
+class Lines:
+    """The shape's per-line table answers: duty measures, tax groups, and their rules."""
+
+    def __init__(self, scope: Scope, shape: Shape):
+        self.scope = scope
+        self.hs = shape[0]
+        self.origins = shape[1]
+        self.n = len(self.hs)
+
+    def duties(self, additional: bool = True) -> tuple[tuple[tuple[Measure, ...], ...], tuple]:
+        """Per line, the measures `line_duties` applies, and their rules in use order."""
+        per_line = []
+        rules: list[Rule] = []
+        for hs, origin in zip(self.hs, self.origins, strict=True):
+            mfn, extra = self.scope.duty_plans(hs, origin)
+            measures = []
+            for _m, label, rate, text, rule in (mfn, *extra) if additional else (mfn,):
+                if rate is None:  # a specific or compound duty: evaluated generically
+                    raise NoPlan
+                measures.append((label, rate, text))
+                rules.append(rule)
+            per_line.append(tuple(measures))
+        return tuple(per_line), tuple(rules)
+
+    def taxes(self, kind: str) -> tuple[tuple[tuple[Decimal, str, tuple[int, ...]], ...], tuple]:
+        """`taxes_on` grouping for `kind`: (rate, rate text, line indexes) per group, in
+        first-use order, and the tax rules in use order."""
+        groups: dict[Decimal, list[int]] = {}
+        rules: list[Rule] = []
+        for i, hs in enumerate(self.hs):
+            for row, rule in self.scope.tax_rows(kind, hs):
+                if row.condition is not None or rule is None:
+                    raise NoPlan  # depends on the line's unit value, or a gap (raises)
+                groups.setdefault(row.rate, []).append(i)  # type: ignore[arg-type]
+                rules.append(rule)
+                break
+            else:
+                raise NoPlan  # no row: the generic path raises NotCovered
+        return tuple((r, rate_text(r), tuple(ix)) for r, ix in groups.items()), tuple(rules)
+
+
+def dedupe(*chunks: Sequence[Rule]) -> tuple[Rule, ...]:
+    """Rules in order of first use, de-duplicated by identity (as `Ctx` does)."""
+    seen: dict[int, Rule] = {}
+    for chunk in chunks:
+        for rule in chunk:
+            seen.setdefault(id(rule), rule)
+    return tuple(seen.values())
+
+
+def allocate(extra: Decimal, values: list[Decimal], goods: Decimal) -> list[Decimal]:
+    """`common.allocate`, on plain values."""
+    n = len(values)
+    if n == 1:
+        return [extra]
+    if not extra:
+        return [ZERO] * n
+    if goods == 0:
+        return [extra / n] * n
+    return [extra * v / goods for v in values]
+
+
+def customs_values(
+    fob: bool, values: list[Decimal], goods: Decimal, freight: Decimal, insurance: Decimal
+) -> list[Decimal]:
+    """`common.customs_values`, on plain values."""
+    if fob:
+        return values
+    extra = freight + insurance
+    if len(values) == 1:
+        return [values[0] + extra]
+    return [v + s for v, s in zip(values, allocate(extra, values, goods), strict=True)]
+
+
+def line_duties(
+    measures: tuple[tuple[Measure, ...], ...], cvs: list[Decimal], q: Decimal
+) -> tuple[list[DutyLine], list[Decimal]]:
+    """`common.line_duties` for ad valorem measures (rules are the plan's business)."""
+    out = []
+    per_line = []
+    for line_measures, cv in zip(measures, cvs, strict=True):
+        shown = cv.quantize(q, ROUND_HALF_UP)
+        total = None
+        for label, rate, text in line_measures:
+            amount = (cv * rate).quantize(q, ROUND_HALF_UP)
+            out.append(DutyLine(label, shown, text, amount))
+            total = amount if total is None else total + amount
+        per_line.append(total)
+    return out, per_line  # type: ignore[return-value]
+
+
+def taxes_on(
+    kind: str,
+    groups: tuple[tuple[Decimal, str, tuple[int, ...]], ...],
+    bases: list[Decimal],
+    q: Decimal,
+) -> list[TaxLine]:
+    """`common.taxes_on` (declaration level, no factor) with the grouping precomputed."""
+    out = []
+    for rate, text, idx in groups:
+        base = ZERO
+        for i in idx:
+            base = base + bases[i]
+        out.append(
+            TaxLine(
+                kind,
+                base.quantize(q, ROUND_HALF_UP),
+                text,
+                (base * rate).quantize(q, ROUND_HALF_UP),
+            )
+        )
+    return out
+
+
+class Plan:
+    """Shared constants of a compiled plan and the packaging `quote()` does after a regime.
+
+    Subclasses set `run(req, payer) -> Quote` and, per outcome path, their rule chunks.
+    """
+
+    def __init__(self, route, scope: Scope, shape: Shape, table_version: str, out):
+        self.currency = scope.cur
+        self.q = scope.quantum
+        self.dest_cur = route.dest_cur
+        self.dest_q = exponent(route.dest_cur)
+        self.lead = tuple(route.lead.values())
+        # (rate, rule) to the destination currency, or None when it is the order currency
+        self.out: tuple[Decimal, Rule | None] | None = out
+        self.table_version = table_version
+        self.fob = scope.profile.valuation == "FOB"
+        self.lines = Lines(scope, shape)
+        self.scope = scope
+        self._rules: dict[object, tuple[Rule, ...]] = {}
+
+    def rules(self, path: object) -> tuple[Rule, ...]:
+        hit = self._rules.get(path)
+        if hit is None:
+            chunks = [self.lead, *self.rule_chunks(path)]
+            if self.out is not None and self.out[1] is not None:
+                chunks.append((self.out[1],))
+            hit = self._rules[path] = dedupe(*chunks)
+        return hit
+
+    def rule_chunks(self, path) -> list[Sequence[Rule]]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def finish(
+        self,
+        req: QuoteRequest,
+        payer: str,
+        customs_value: Decimal,
+        valuation: str,
+        duties: list[DutyLine],
+        taxes: list[TaxLine],
+        collected_at: str,
+        regime: str,
+        path: object,
+    ) -> Quote:
+        """`quote()`'s packaging for an order-currency assessment without fees."""
+        q = self.q
+        duty = tax = fee = ZERO
+        for d in duties:
+            duty += d.amount
+        for t in taxes:
+            tax += t.amount
+        duty = duty.quantize(q)
+        tax = tax.quantize(q)
+        fee = fee.quantize(q)
+        if self.out is None:
+            dest_amounts = {
+                "customs_value": customs_value,
+                "duty_total": duty,
+                "tax_total": tax,
+                "fee_total": fee,
+                "total": duty + tax + fee,
+            }
+        else:
+            rate = self.out[0]
+            dq = self.dest_q
+            d_duty = (duty * rate).quantize(dq, ROUND_HALF_UP)
+            d_tax = (tax * rate).quantize(dq, ROUND_HALF_UP)
+            d_fee = (fee * rate).quantize(dq, ROUND_HALF_UP)
+            dest_amounts = {
+                "customs_value": (customs_value * rate).quantize(dq, ROUND_HALF_UP),
+                "duty_total": d_duty,
+                "tax_total": d_tax,
+                "fee_total": d_fee,
+                "total": d_duty + d_tax + d_fee,
+            }
+        return Quote(
+            self.currency,
+            customs_value,
+            valuation,
+            tuple(duties),
+            tuple(taxes),
+            (),
+            collected_at,
+            payer,
+            regime,
+            self.rules(path),
+            self.table_version,
+            self.dest_cur,
+            dest_amounts,
+        )
+
+
+Compiler = Callable[..., Plan]
+
+
+def compile_plan(compiler: Compiler, route, shape: Shape, tariff, as_of) -> Plan | None:
+    """A plan for this shape, or None when the shape must take the generic path (which
+    then raises whatever the tables lack, where it always did)."""
+    try:
+        out = None
+        if route.dest_cur != route.scope.cur:
+            out = route.to_destination(tariff, route.scope.cur, as_of)
+        return compiler(route, route.scope, shape, tariff.table_version, out)
+    except (NoPlan, TariffError):
+        return None

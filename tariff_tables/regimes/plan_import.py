@@ -1,0 +1,223 @@
+"""Compiled plans of the plain import regimes: `standard`, `gb`, `au`, `sg`.
+
+Each mirrors its regime module step by step (see `plan` for the equivalence contract);
+`path` names the branch a quote took, which fixes the rules it shows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import ROUND_HALF_UP
+
+from ..money import ZERO
+from ..request import QuoteRequest
+from ..result import Quote, Rule
+from .plan import Gate, Plan, allocate, customs_values, line_duties, taxes_on
+
+
+def _gate(plan: Plan, scope, shape, ident: str) -> Gate:
+    return Gate(scope, scope.threshold(ident, (shape[2], *shape[1])), shape[0])
+
+
+class StandardPlan(Plan):
+    """`standard.assess`: duty and tax de minimis, then MFN (+ additional) duty and the
+    destination's value-added taxes on value + duty."""
+
+    def __init__(self, route, scope, shape, table_version, out):
+        super().__init__(route, scope, shape, table_version, out)
+        self.duty_gate = _gate(self, scope, shape, "duty_de_minimis")
+        self.tax_gate = _gate(self, scope, shape, "tax_de_minimis")
+        self.valuation = scope.profile.valuation
+        dest = scope.dest.lower()
+        self.regimes = {True: f"{dest}_de_minimis", False: f"{dest}_import"}
+        self.measures, self.duty_rules = self.lines.duties()
+        self.kinds = []
+        tax_rules: list[Rule] = []
+        for kind in scope.tariff.tax_kinds(scope.dest):
+            groups, rules = self.lines.taxes(kind)
+            self.kinds.append((kind, groups))
+            tax_rules.extend(rules)
+        self.tax_rules = tuple(tax_rules)
+
+    def run(self, req: QuoteRequest, payer: str) -> Quote:
+        q = self.q
+        values = [ln.quantity * ln.unit_value for ln in req.lines]
+        goods = sum(values, ZERO)
+        freight = req.shipping_cost
+        insurance = req.insurance_cost
+        cvs = customs_values(self.fob, values, goods, freight, insurance)
+        duty_free = self.duty_gate.passes(goods, freight, insurance)
+        tax_free = self.tax_gate.passes(goods, freight, insurance)
+        customs_value = sum(cvs, ZERO).quantize(q, ROUND_HALF_UP)
+        if duty_free:
+            duties = []
+            per_line = [ZERO] * len(cvs)
+        else:
+            duties, per_line = line_duties(self.measures, cvs, q)
+        taxes = []
+        if not tax_free:
+            bases = [c + p for c, p in zip(cvs, per_line, strict=True)]
+            for kind, groups in self.kinds:
+                taxes.extend(taxes_on(kind, groups, bases, q))
+        return self.finish(
+            req,
+            payer,
+            customs_value,
+            self.valuation,
+            duties,
+            taxes,
+            "border",
+            self.regimes[duty_free and tax_free],
+            (duty_free, tax_free),
+        )
+
+    def rule_chunks(self, path) -> list[Sequence[Rule]]:
+        duty_free, tax_free = path
+        chunks = [self.duty_gate.rules(duty_free), self.tax_gate.rules(tax_free)]
+        if not duty_free:
+            chunks.append(self.duty_rules)
+        if not tax_free:
+            chunks.append(self.tax_rules)
+        return chunks
+
+
+class _LowValuePlan(Plan):
+    """Shared by GB, AU and SG: one low-value threshold, above it duty + tax at the border."""
+
+    threshold = ""
+    kind = ""
+
+    def __init__(self, route, scope, shape, table_version, out):
+        super().__init__(route, scope, shape, table_version, out)
+        self.low = _gate(self, scope, shape, self.threshold)
+        self.seller_collects = shape[3]
+        self.measures, self.duty_rules = self.lines.duties()
+        self.tax, self.tax_rules = self.lines.taxes(self.kind)
+
+    def values(self, req: QuoteRequest):
+        values = [ln.quantity * ln.unit_value for ln in req.lines]
+        goods = sum(values, ZERO)
+        return values, goods, req.shipping_cost, req.insurance_cost
+
+
+class GbPlan(_LowValuePlan):
+    """`gb.assess`. Paths: "over", "low" (VAT at sale or border), "gift" (gift relief)."""
+
+    threshold = "gb_low_value"
+    kind = "vat"
+
+    def __init__(self, route, scope, shape, table_version, out):
+        super().__init__(route, scope, shape, table_version, out)
+        self.gift = shape[4] == "gift"
+        self.gift_gate = _gate(self, scope, shape, "gb_gift") if self.gift else None
+
+    def run(self, req: QuoteRequest, payer: str) -> Quote:
+        q = self.q
+        values, goods, freight, insurance = self.values(req)
+        cvs = customs_values(self.fob, values, goods, freight, insurance)
+        customs_value = sum(cvs, ZERO).quantize(q, ROUND_HALF_UP)
+        if self.low.passes(goods, freight, insurance):
+            if self.gift:
+                if self.gift_gate.passes(goods, freight, insurance):  # type: ignore[union-attr]
+                    return self.finish(
+                        req, payer, customs_value, "CIF", [], [], "border", "gb_gift_relief",
+                        "gift",
+                    )  # fmt: skip
+                path = "gift_over"
+            else:
+                path = "low"
+            collected = "border" if self.gift else "checkout"
+            taxes = taxes_on("vat", self.tax, cvs, q)
+            return self.finish(
+                req, payer, customs_value, "CIF", [], taxes, collected, "gb_low_value", path
+            )
+        duties, per_line = line_duties(self.measures, cvs, q)
+        bases = [c + p for c, p in zip(cvs, per_line, strict=True)]
+        taxes = taxes_on("vat", self.tax, bases, q)
+        return self.finish(
+            req, payer, customs_value, "CIF", duties, taxes, "border", "gb_import", "over"
+        )
+
+    def rule_chunks(self, path) -> list[Sequence[Rule]]:
+        if path == "over":
+            return [self.low.rules(False), self.duty_rules, self.tax_rules]
+        chunks: list[Sequence[Rule]] = [self.low.rules(True)]
+        if path != "low":
+            chunks.append(self.gift_gate.rules(path == "gift"))  # type: ignore[union-attr]
+        if path != "gift":
+            chunks.append(self.tax_rules)
+        return chunks
+
+
+class AuPlan(_LowValuePlan):
+    """`au.assess`: FOB value; GST at sale at or under AUD 1,000 (registered vendors);
+    above, duty and GST on value + duty + transport at the border."""
+
+    threshold = "au_lvg"
+    kind = "gst"
+
+    def run(self, req: QuoteRequest, payer: str) -> Quote:
+        q = self.q
+        values, goods, freight, insurance = self.values(req)
+        cvs = values  # customs_values(ctx, "FOB")
+        transport = allocate(freight + insurance, values, goods)
+        customs_value = sum(cvs, ZERO).quantize(q, ROUND_HALF_UP)
+        if self.low.passes(goods, freight, insurance):
+            if not self.seller_collects:
+                return self.finish(
+                    req, payer, customs_value, "FOB", [], [], "border", "au_low_value_goods",
+                    "low",
+                )  # fmt: skip
+            bases = [c + t for c, t in zip(cvs, transport, strict=True)]
+            taxes = taxes_on("gst", self.tax, bases, q)
+            return self.finish(
+                req, payer, customs_value, "FOB", [], taxes, "checkout", "au_low_value_goods",
+                "low_gst",
+            )  # fmt: skip
+        duties, per_line = line_duties(self.measures, cvs, q)
+        with_duty = [c + p for c, p in zip(cvs, per_line, strict=True)]
+        bases = [c + t for c, t in zip(with_duty, transport, strict=True)]
+        taxes = taxes_on("gst", self.tax, bases, q)
+        return self.finish(
+            req, payer, customs_value, "FOB", duties, taxes, "border", "au_import", "over"
+        )
+
+    def rule_chunks(self, path) -> list[Sequence[Rule]]:
+        if path == "over":
+            return [self.low.rules(False), self.duty_rules, self.tax_rules]
+        if path == "low":
+            return [self.low.rules(True)]
+        return [self.low.rules(True), self.tax_rules]
+
+
+class SgPlan(_LowValuePlan):
+    """`sg.assess`: GST at sale at or under S$400 (registered vendors), else duty and GST
+    on CIF + duty at the border."""
+
+    threshold = "sg_low_value"
+    kind = "gst"
+
+    def run(self, req: QuoteRequest, payer: str) -> Quote:
+        q = self.q
+        values, goods, freight, insurance = self.values(req)
+        cvs = customs_values(self.fob, values, goods, freight, insurance)
+        customs_value = sum(cvs, ZERO).quantize(q, ROUND_HALF_UP)
+        if self.low.passes(goods, freight, insurance):
+            if not self.seller_collects:
+                return self.finish(
+                    req, payer, customs_value, "CIF", [], [], "border", "sg_low_value_goods",
+                    "low",
+                )  # fmt: skip
+            taxes = taxes_on("gst", self.tax, cvs, q)
+            return self.finish(
+                req, payer, customs_value, "CIF", [], taxes, "checkout", "sg_low_value_goods",
+                "low_gst",
+            )  # fmt: skip
+        duties, per_line = line_duties(self.measures, cvs, q)
+        bases = [c + p for c, p in zip(cvs, per_line, strict=True)]
+        taxes = taxes_on("gst", self.tax, bases, q)
+        return self.finish(
+            req, payer, customs_value, "CIF", duties, taxes, "border", "sg_import", "over"
+        )
+
+    rule_chunks = AuPlan.rule_chunks
