@@ -44,6 +44,7 @@ ENVELOPED = "http://www.w3.org/2000/09/xmldsig#enveloped-signature"
 CEB_NS = "http://www.chinaport.gov.cn/ceb"
 
 _local = threading.local()  # one parser per thread
+_DECLARATION = b"<?xml version='1.0' encoding='UTF-8'?>\n"
 
 
 def _ds(tag: str) -> str:
@@ -148,6 +149,7 @@ class Signer:
         self._cert_b64 = _b64(self.certificate.public_bytes(serialization.Encoding.DER))
         self._template_for: tuple[str, str, str] | None = None
         self._signature_template: etree._Element | None = None
+        self._template_bytes: tuple[bytes, bytes, bytes] = (b"", b"", b"")
 
     def _template(self) -> etree._Element:
         """The ds:Signature element without DigestValue and SignatureValue text, made once
@@ -169,6 +171,13 @@ class Signer:
             etree.SubElement(key_info, _ds("KeyName")).text = key[2]
             x509_data = etree.SubElement(key_info, _ds("X509Data"))
             etree.SubElement(x509_data, _ds("X509Certificate")).text = self._cert_b64
+            # The template as it is written inside a document (it declares its only
+            # namespace itself), cut where the two base64 values go.
+            marked = copy.deepcopy(sig)
+            marked[0][2][2].text, marked[1].text = "@DIGEST@", "@VALUE@"
+            head, rest = etree.tostring(marked).split(b"@DIGEST@")
+            middle, tail = rest.split(b"@VALUE@")
+            self._template_bytes = (head, middle, tail)
             self._signature_template, self._template_for = sig, key
         return self._signature_template
 
@@ -176,10 +185,17 @@ class Signer:
         """Return ``xml`` with an enveloped ds:Signature added."""
         return self.sign_with_tree(xml)[0]
 
-    def sign_with_tree(self, xml: bytes) -> tuple[bytes, etree._Element]:
+    def sign_with_tree(
+        self, xml: bytes, *, as_lxml_writes: bool = False
+    ) -> tuple[bytes, etree._Element]:
         """:meth:`sign`, also handing back the signed document as parsed and signed in
         memory (the same infoset as the bytes), so a caller can validate it without parsing
-        the result again."""
+        the result again.
+
+        ``as_lxml_writes`` is the caller's word that ``xml`` is byte for byte what lxml
+        writes for its own parse (declaration included), as this package's writers produce:
+        the result is then ``xml`` with the signature spliced in before the closing root tag
+        instead of the whole document being serialised again (the same bytes)."""
         parser = getattr(_local, "parser", None)
         if parser is None:
             parser = _local.parser = etree.XMLParser(
@@ -198,6 +214,15 @@ class Signer:
         _insert(root, sig)
         # SignedInfo is canonicalised in place so inherited namespaces are included.
         value.text = _b64(self.algorithm.sign(self._key, _c14n(info)))
+        if as_lxml_writes and sig.getnext() is None and sig.getparent() is root:
+            name = etree.QName(root).localname
+            closing = (f"</{root.prefix}:{name}>" if root.prefix else f"</{name}>").encode()
+            if xml.endswith(closing) and xml.startswith(_DECLARATION):
+                head, middle, tail = self._template_bytes
+                signature = b"".join(
+                    (head, info[2][2].text.encode(), middle, value.text.encode(), tail)
+                )
+                return xml[: -len(closing)] + signature + closing, root
         return etree.tostring(tree, xml_declaration=True, encoding="UTF-8"), root
 
 

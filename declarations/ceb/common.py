@@ -296,7 +296,7 @@ def finish(
     if sign_tree is None:
         data, tree = signer.sign(data), None
     else:
-        data, tree = sign_tree(data)
+        data, tree = sign_tree(data, as_lxml_writes=True)
     if schema_dir is not None:
         schema = xsd.load_in(schema_dir, schema_file)
         # The signed tree in memory is the parse of ``data``; only a failure is reported from
