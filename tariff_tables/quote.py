@@ -87,7 +87,17 @@ class _Route:
     Tariff; a failed lookup raises before anything is stored, so errors stay as they were.
     """
 
-    __slots__ = ("assess", "dest_cur", "fx_in", "lead", "scope", "_out", "plan_class", "plans")
+    __slots__ = (
+        "assess",
+        "currency",
+        "dest_cur",
+        "fx_in",
+        "lead",
+        "scope",
+        "_out",
+        "plan_class",
+        "plans",
+    )
 
     def __init__(self, request: QuoteRequest, as_of: date, tariff: Tariff):
         profile = tariff.profile(request.destination_country, as_of)
@@ -115,7 +125,8 @@ class _Route:
         )
         self._out: tuple[Decimal, Rule | None] | None = None
         # Compiled fast paths per order shape (None: this shape takes the generic path).
-        self.plan_class = None if national else PLANS.get(profile.regime)
+        self.currency = request.currency
+        self.plan_class = PLANS.get(profile.regime)
         self.plans: dict[tuple, Plan | None] = {}
 
     def to_destination(self, tariff: Tariff, cur: str, as_of: date) -> tuple[Decimal, Rule | None]:
@@ -153,7 +164,9 @@ def quote(request: QuoteRequest, as_of: date, tariff: Tariff | None = None) -> Q
                 plans.clear()
             plan = plans[shape] = compile_plan(route.plan_class, route, shape, tariff, as_of)
         if plan is not None:
-            return plan.run(request, payer_of(request))
+            done = plan.run(request, payer_of(request))
+            if done is not None:  # None: a rare case the plan leaves to the generic path
+                return done
     ctx = Ctx(request, route.scope, route.fx_in, route.lead)
     a = route.assess(ctx)
 

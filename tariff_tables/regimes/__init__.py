@@ -13,6 +13,7 @@ from .common import Assessment, Ctx
 from .plan import Plan
 from .plan_eu import EuPlan
 from .plan_import import AuPlan, GbPlan, SgPlan, StandardPlan
+from .plan_jp import JpPlan
 
 
 def _cn(ctx: Ctx) -> Assessment:
@@ -37,11 +38,12 @@ REGIMES: dict[str, tuple[Callable[[Ctx], Assessment], bool]] = {
 
 
 # Regimes with a compiled per-order-shape fast path (see `plan`); the others always run
-# their `assess` function. Only order-currency regimes: a plan never converts.
+# their `assess` function.
 PLANS: dict[str, type[Plan]] = {
     "eu": EuPlan,
     "standard": StandardPlan,
     "gb": GbPlan,
     "au": AuPlan,
     "sg": SgPlan,
+    "jp": JpPlan,
 }

@@ -13,12 +13,25 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ..expressions import evaluate
+from ..model import DutyMeasure
 from ..money import ZERO, truncate_to
-from ..result import DutyLine, TaxLine
-from .common import Assessment, Ctx, allocate, rate_text, tax_row
+from ..result import DutyLine, Rule, TaxLine
+from .common import Assessment, Ctx, allocate, rate_text, rule_for, tax_row
 
 THOUSAND = Decimal(1000)
 HUNDRED = Decimal(100)
+
+
+def _duty_text(r: DutyMeasure) -> tuple[str, str]:
+    return (
+        f"duty:JP:{r.measure}:{r.hs}:{r.valid_from}",
+        f"{r.measure} {r.expression.text} on HS {r.hs}",  # type: ignore[union-attr]
+    )
+
+
+def duty_rule(m: DutyMeasure) -> Rule:
+    """Japan names its duty measures by the tabulated prefix (one shared Rule per row)."""
+    return rule_for(m, _duty_text)
 
 
 def assess(ctx: Ctx) -> Assessment:
@@ -41,13 +54,7 @@ def assess(ctx: Ctx) -> Assessment:
             amount = truncate_to(
                 evaluate(expr, base, ln.quantities(), ctx.convert, _missing), HUNDRED
             )
-            ctx.note(
-                m,
-                lambda r: (
-                    f"duty:JP:{r.measure}:{r.hs}:{r.valid_from}",
-                    f"{r.measure} {r.expression.text} on HS {r.hs}",
-                ),
-            )
+            ctx.add_rule(duty_rule(m))
             rate = expr.simple_ad_valorem
             a.duties.append(
                 DutyLine(

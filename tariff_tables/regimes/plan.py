@@ -220,7 +220,8 @@ def taxes_on(
 class Plan:
     """Shared constants of a compiled plan and the packaging `quote()` does after a regime.
 
-    Subclasses set `run(req, payer) -> Quote` and, per outcome path, their rule chunks.
+    Subclasses set `run(req, payer) -> Quote | None` (None: leave this order to the
+    generic path) and, per outcome path, their rule chunks.
     """
 
     def __init__(self, route, scope: Scope, shape: Shape, table_version: str, out):
@@ -236,6 +237,15 @@ class Plan:
         self.lines = Lines(scope, shape)
         self.scope = scope
         self._rules: dict[object, tuple[Rule, ...]] = {}
+
+    @staticmethod
+    def optional(resolve: Callable[[], tuple]) -> tuple:
+        """Resolve table answers only some paths need; (None, ()) when they are missing or
+        not plannable, and a run that needs them leaves the order to the generic path."""
+        try:
+            return resolve()
+        except (NoPlan, TariffError):
+            return None, ()
 
     def rules(self, path: object) -> tuple[Rule, ...]:
         hit = self._rules.get(path)

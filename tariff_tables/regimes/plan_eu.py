@@ -42,10 +42,10 @@ class EuPlan(Plan):
                 self.flat_rules = (*fx, flat_rule(flat, n))
             else:
                 self.relief = Gate(scope, scope.threshold("eu_duty_relief", origins), hs)
-        self.measures, self.duty_rules = self.lines.duties()
+        self.measures, self.duty_rules = self.optional(self.lines.duties)
         self.vat, self.vat_rules = self.lines.taxes("vat")
 
-    def run(self, req: QuoteRequest, payer: str) -> Quote:
+    def run(self, req: QuoteRequest, payer: str) -> Quote | None:
         q = self.q
         values = [ln.quantity * ln.unit_value for ln in req.lines]
         goods = sum(values, ZERO)
@@ -64,6 +64,8 @@ class EuPlan(Plan):
             per_line = [ZERO] * len(cvs)
             regime, path = "eu_low_value_relief", RELIEF
         else:
+            if self.measures is None:
+                return None  # duties missing or not ad valorem: the generic path
             duties, per_line = line_duties(self.measures, cvs, q)
             regime, path = "eu_import", DUTY if low else OVER
         collected = "border"

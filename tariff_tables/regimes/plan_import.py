@@ -30,16 +30,19 @@ class StandardPlan(Plan):
         self.valuation = scope.profile.valuation
         dest = scope.dest.lower()
         self.regimes = {True: f"{dest}_de_minimis", False: f"{dest}_import"}
-        self.measures, self.duty_rules = self.lines.duties()
-        self.kinds = []
-        tax_rules: list[Rule] = []
-        for kind in scope.tariff.tax_kinds(scope.dest):
-            groups, rules = self.lines.taxes(kind)
-            self.kinds.append((kind, groups))
-            tax_rules.extend(rules)
-        self.tax_rules = tuple(tax_rules)
+        self.measures, self.duty_rules = self.optional(self.lines.duties)
+        self.kinds, self.tax_rules = self.optional(self._taxes)
 
-    def run(self, req: QuoteRequest, payer: str) -> Quote:
+    def _taxes(self) -> tuple[list, tuple[Rule, ...]]:
+        kinds = []
+        tax_rules: list[Rule] = []
+        for kind in self.scope.tariff.tax_kinds(self.scope.dest):
+            groups, rules = self.lines.taxes(kind)
+            kinds.append((kind, groups))
+            tax_rules.extend(rules)
+        return kinds, tuple(tax_rules)
+
+    def run(self, req: QuoteRequest, payer: str) -> Quote | None:
         q = self.q
         values = [ln.quantity * ln.unit_value for ln in req.lines]
         goods = sum(values, ZERO)
@@ -49,6 +52,8 @@ class StandardPlan(Plan):
         duty_free = self.duty_gate.passes(goods, freight, insurance)
         tax_free = self.tax_gate.passes(goods, freight, insurance)
         customs_value = sum(cvs, ZERO).quantize(q, ROUND_HALF_UP)
+        if (not duty_free and self.measures is None) or (not tax_free and self.kinds is None):
+            return None  # a table answer this path needs is missing: the generic path
         if duty_free:
             duties = []
             per_line = [ZERO] * len(cvs)
@@ -91,7 +96,7 @@ class _LowValuePlan(Plan):
         super().__init__(route, scope, shape, table_version, out)
         self.low = _gate(self, scope, shape, self.threshold)
         self.seller_collects = shape[3]
-        self.measures, self.duty_rules = self.lines.duties()
+        self.measures, self.duty_rules = self.optional(self.lines.duties)
         self.tax, self.tax_rules = self.lines.taxes(self.kind)
 
     def values(self, req: QuoteRequest):
@@ -111,7 +116,7 @@ class GbPlan(_LowValuePlan):
         self.gift = shape[4] == "gift"
         self.gift_gate = _gate(self, scope, shape, "gb_gift") if self.gift else None
 
-    def run(self, req: QuoteRequest, payer: str) -> Quote:
+    def run(self, req: QuoteRequest, payer: str) -> Quote | None:
         q = self.q
         values, goods, freight, insurance = self.values(req)
         cvs = customs_values(self.fob, values, goods, freight, insurance)
@@ -131,6 +136,8 @@ class GbPlan(_LowValuePlan):
             return self.finish(
                 req, payer, customs_value, "CIF", [], taxes, collected, "gb_low_value", path
             )
+        if self.measures is None:
+            return None
         duties, per_line = line_duties(self.measures, cvs, q)
         bases = [c + p for c, p in zip(cvs, per_line, strict=True)]
         taxes = taxes_on("vat", self.tax, bases, q)
@@ -156,7 +163,7 @@ class AuPlan(_LowValuePlan):
     threshold = "au_lvg"
     kind = "gst"
 
-    def run(self, req: QuoteRequest, payer: str) -> Quote:
+    def run(self, req: QuoteRequest, payer: str) -> Quote | None:
         q = self.q
         values, goods, freight, insurance = self.values(req)
         cvs = values  # customs_values(ctx, "FOB")
@@ -174,6 +181,8 @@ class AuPlan(_LowValuePlan):
                 req, payer, customs_value, "FOB", [], taxes, "checkout", "au_low_value_goods",
                 "low_gst",
             )  # fmt: skip
+        if self.measures is None:
+            return None
         duties, per_line = line_duties(self.measures, cvs, q)
         with_duty = [c + p for c, p in zip(cvs, per_line, strict=True)]
         bases = [c + t for c, t in zip(with_duty, transport, strict=True)]
@@ -197,7 +206,7 @@ class SgPlan(_LowValuePlan):
     threshold = "sg_low_value"
     kind = "gst"
 
-    def run(self, req: QuoteRequest, payer: str) -> Quote:
+    def run(self, req: QuoteRequest, payer: str) -> Quote | None:
         q = self.q
         values, goods, freight, insurance = self.values(req)
         cvs = customs_values(self.fob, values, goods, freight, insurance)
@@ -213,6 +222,8 @@ class SgPlan(_LowValuePlan):
                 req, payer, customs_value, "CIF", [], taxes, "checkout", "sg_low_value_goods",
                 "low_gst",
             )  # fmt: skip
+        if self.measures is None:
+            return None
         duties, per_line = line_duties(self.measures, cvs, q)
         bases = [c + p for c, p in zip(cvs, per_line, strict=True)]
         taxes = taxes_on("gst", self.tax, bases, q)
