@@ -250,5 +250,21 @@ def test_cases_exercise_results_and_every_kind_of_error():
     assert load_tariff() is not None
 
 
+def test_compiled_plans_take_most_quotable_shapes():
+    """The digests prove plans change nothing; this proves they are actually used, so a
+    change that silently sends every order down the generic path is noticed."""
+    tariff = h.tariff_with(*PAIRS)
+    for req, on in cases(tariff):
+        outcome(tariff, req, on)
+    compiled: dict[str, int] = {}
+    for route in tariff.routes.values():
+        for plan in route.plans.values():
+            if plan is not None:
+                name = type(plan).__name__
+                compiled[name] = compiled.get(name, 0) + 1
+    assert compiled.keys() == {"EuPlan", "StandardPlan", "GbPlan", "AuPlan", "SgPlan", "JpPlan"}
+    assert min(compiled.values()) > 50
+
+
 if __name__ == "__main__" and "--record" in sys.argv:
     record()
