@@ -20,6 +20,7 @@ from typing import Any
 from lxml import etree
 
 from declarations import xsd
+from declarations.ceb import codes
 from declarations.errors import IncompleteDataError, Problems
 from declarations.snapshot import DeclarationSnapshot
 from declarations.xmlfmt import decimal_text
@@ -202,6 +203,27 @@ BASE_SUBSCRIBE = layout(
     note ?0-1000
     """
 )
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    """Per-message settings shared by the builders (appType 1 add / 2 change / 3 delete,
+    appStatus 1 staged / 2 declare, the sending time, who transmits, who gets copies)."""
+
+    app_type: str = "1"
+    app_status: str = "2"
+    app_time: datetime | None = None
+    transmitter: Transmitter | None = None
+    subscriptions: Sequence[Subscription] | None = None
+
+
+def code_or_problem(problems: Problems, where: str, fn, value: str) -> str:
+    """A China customs code for ``value``, or "" with the reason added to ``problems``."""
+    try:
+        return fn(value)
+    except codes.UnknownCodeError as exc:
+        problems.add(f"{where}: {exc.summary}")
+        return ""
 
 
 def declarer(snapshot: DeclarationSnapshot) -> Transmitter:

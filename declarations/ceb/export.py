@@ -8,7 +8,7 @@ can turn them into the monthly declaration that backs the VAT rebate and FX sett
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -18,10 +18,11 @@ from typing import Any
 from declarations.ceb import codes
 from declarations.ceb.common import (
     EXPORT_XSD,
-    Subscription,
+    Options,
     Transmitter,
     append_transport,
     check_node_count,
+    code_or_problem,
     declarer,
     default_subscriptions,
     emit,
@@ -179,18 +180,6 @@ SUMMARY_LIST = layout(
 
 
 @dataclass(frozen=True, slots=True)
-class Options:
-    """Per-message settings (appType 1 add / 2 change / 3 delete; appStatus 1 staged /
-    2 declare; sending time; who transmits; who gets copies)."""
-
-    app_type: str = "1"
-    app_status: str = "2"
-    app_time: datetime | None = None
-    transmitter: Transmitter | None = None
-    subscriptions: Sequence[Subscription] | None = None
-
-
-@dataclass(frozen=True, slots=True)
 class _Line:
     gnum: int
     sku: str
@@ -219,14 +208,6 @@ class _Prepared:
     goods: Decimal
 
 
-def _code(p: Problems, where: str, fn, value: str) -> str:
-    try:
-        return fn(value)
-    except codes.UnknownCodeError as exc:
-        p.add(f"{where}: {exc.summary}")
-        return ""
-
-
 def prepare(s: DeclarationSnapshot, problems: Problems) -> _Prepared:
     """Export checks on one snapshot; problems are collected in ``problems``."""
     o = s.order
@@ -239,13 +220,13 @@ def prepare(s: DeclarationSnapshot, problems: Problems) -> _Prepared:
         problems.add(f"{where}: no lines")
     if len(s.lines) > MAX_LINES:
         problems.add(f"{where}: {len(s.lines)} lines, at most {MAX_LINES} per export order")
-    currency = _code(problems, where, codes.currency_code, o.currency)
-    destination = _code(problems, where, codes.country_code, s.recipient.country)
+    currency = code_or_problem(problems, where, codes.currency_code, o.currency)
+    destination = code_or_problem(problems, where, codes.country_code, s.recipient.country)
     lines = []
     for gnum, ln in enumerate(s.lines, 1):
         at = f"{where} line {gnum}"
         qty, price = round_money(ln.quantity), round_money(ln.unit_value)
-        unit = _code(problems, at, codes.unit_code, ln.unit)
+        unit = code_or_problem(problems, at, codes.unit_code, ln.unit)
         gcode = ten_digit_hs(ln.hs_code)
         if gcode is None:
             problems.add(f"{at}: HS code {ln.hs_code!r} must be an 8- or 10-digit China code")
@@ -263,11 +244,11 @@ def prepare(s: DeclarationSnapshot, problems: Problems) -> _Prepared:
                 price=price,
                 total=round_money(qty * price),
                 gcode=gcode or "",
-                legal_unit=_code(problems, at, codes.unit_code, ln.legal_unit)
+                legal_unit=code_or_problem(problems, at, codes.unit_code, ln.legal_unit)
                 if ln.legal_unit
                 else unit,
                 legal_qty=round_money(ln.legal_quantity) if ln.legal_quantity is not None else qty,
-                second_unit=_code(problems, at, codes.unit_code, ln.second_unit)
+                second_unit=code_or_problem(problems, at, codes.unit_code, ln.second_unit)
                 if ln.second_unit
                 else "",
                 second_qty=round_money(ln.second_quantity)

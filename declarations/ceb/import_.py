@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -22,11 +21,11 @@ from typing import Any
 from declarations.ceb import codes
 from declarations.ceb.common import (
     IMPORT_XSD,
-    Subscription,
-    Transmitter,
+    Options,
     app_time,
     append_transport,
     check_node_count,
+    code_or_problem,
     declarer,
     default_subscriptions,
     emit,
@@ -256,18 +255,6 @@ REFUND_LIST = layout(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Options:
-    """Per-message settings shared by the builders (appType 1 add / 2 change / 3 delete,
-    appStatus 1 staged / 2 declare, the sending time, who transmits, who gets copies)."""
-
-    app_type: str = "1"
-    app_status: str = "2"
-    app_time: datetime | None = None
-    transmitter: Transmitter | None = None
-    subscriptions: Sequence[Subscription] | None = None
-
-
 # --------------------------------------------------------------------------------------------
 # Values of each document, computed once from the snapshot.
 # --------------------------------------------------------------------------------------------
@@ -304,23 +291,19 @@ class _Figures:
     paid: Decimal
 
 
-def _code(problems: Problems, where: str, fn, value: str) -> str:
-    try:
-        return fn(value)
-    except codes.UnknownCodeError as exc:
-        problems.add(f"{where}: {exc.summary}")
-        return ""
-
-
 def _lines(s: DeclarationSnapshot, p: Problems) -> list[_Line]:
     out = []
     for gnum, ln in enumerate(s.lines, 1):
         where = f"{s.order.order_no} line {gnum}"
         qty = round_money(ln.quantity)
         price = round_money(ln.unit_value)
-        unit = _code(p, where, codes.unit_code, ln.unit)
-        legal_unit = _code(p, where, codes.unit_code, ln.legal_unit) if ln.legal_unit else unit
-        second = _code(p, where, codes.unit_code, ln.second_unit) if ln.second_unit else ""
+        unit = code_or_problem(p, where, codes.unit_code, ln.unit)
+        legal_unit = (
+            code_or_problem(p, where, codes.unit_code, ln.legal_unit) if ln.legal_unit else unit
+        )
+        second = (
+            code_or_problem(p, where, codes.unit_code, ln.second_unit) if ln.second_unit else ""
+        )
         gcode = ten_digit_hs(ln.hs_code)
         name = ln.description_local or ln.description
         out.append(
@@ -335,7 +318,7 @@ def _lines(s: DeclarationSnapshot, p: Problems) -> list[_Line]:
                 qty=qty,
                 price=price,
                 total=round_money(qty * price),
-                country=_code(p, where, codes.country_code, ln.origin_country)
+                country=code_or_problem(p, where, codes.country_code, ln.origin_country)
                 if ln.origin_country
                 else "",
                 gcode=gcode or "",
