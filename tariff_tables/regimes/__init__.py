@@ -11,8 +11,11 @@ from collections.abc import Callable
 from . import au, br, cn_cbec, cn_postal, eaeu, eu, gb, jp, mx, my, sg, standard
 from .common import Assessment, Ctx
 from .plan import Plan
+from .plan_band import BrPlan, MxPlan
+from .plan_cn import CnPlan
+from .plan_eaeu import EaeuPlan
 from .plan_eu import EuPlan
-from .plan_import import AuPlan, GbPlan, SgPlan, StandardPlan
+from .plan_import import AuPlan, GbPlan, MyPlan, SgPlan, StandardPlan
 from .plan_jp import JpPlan
 
 
@@ -39,11 +42,16 @@ REGIMES: dict[str, tuple[Callable[[Ctx], Assessment], bool]] = {
 
 # Regimes with a compiled per-order-shape fast path (see `plan`); the others always run
 # their `assess` function.
-PLANS: dict[str, type[Plan]] = {
+PLANS: dict[str, type[Plan] | type[CnPlan]] = {
     "eu": EuPlan,
     "standard": StandardPlan,
     "gb": GbPlan,
     "au": AuPlan,
     "sg": SgPlan,
     "jp": JpPlan,
+    "my": MyPlan,
+    "eaeu": EaeuPlan,
+    "br": BrPlan,
+    "mx": MxPlan,
+    "cn": CnPlan,
 }

@@ -9,9 +9,22 @@ ICMS is calculated "por dentro": base = (value + II) / (1 − icms), ICMS = base
 from __future__ import annotations
 
 from ..errors import NotCovered
+from ..model import Band
 from ..money import ZERO, fmt
-from ..result import DutyLine, TaxLine
-from .common import Assessment, Ctx, customs_values, rate_text, tax_row
+from ..result import DutyLine, Rule, TaxLine
+from .common import Assessment, Ctx, customs_values, rate_text, rule_for, tax_row
+
+
+def band_rule(band: Band, scheme: str) -> Rule:
+    """The rule naming the value band applied (one shared Rule per row)."""
+    return rule_for(
+        band,
+        lambda b: (
+            f"band:BR:{scheme}:{b.upper}:{b.valid_from}",
+            f"II {rate_text(b.rate * 100)}% − {fmt(b.deduction)} {b.currency} up to "
+            f"{fmt(b.upper)} {b.currency}",
+        ),
+    )
 
 
 def assess(ctx: Ctx) -> Assessment:
@@ -30,14 +43,7 @@ def assess(ctx: Ctx) -> Assessment:
             destination="BR",
             on=ctx.on,
         )
-    ctx.note(
-        band,
-        lambda _r: (
-            f"band:BR:{scheme}:{band.upper}:{band.valid_from}",
-            f"II {rate_text(band.rate * 100)}% − {fmt(band.deduction)} {band.currency} up to "
-            f"{fmt(band.upper)} {band.currency}",
-        ),
-    )
+    ctx.add_rule(band_rule(band, scheme))
     ii = ctx.round(max(value * band.rate - ctx.convert(band.deduction, band.currency), ZERO))
     rate = rate_text(band.rate)
     if band.deduction:

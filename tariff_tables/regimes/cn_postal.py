@@ -9,9 +9,23 @@ and Taiwan) unless the parcel is a single indivisible item.
 from __future__ import annotations
 
 from ..errors import NotCovered, QuoteRefused
+from ..model import Threshold
 from ..money import ZERO, fmt
-from ..result import TaxLine
-from .common import Assessment, Ctx, rate_text, tax_row
+from ..result import Rule, TaxLine
+from .common import Assessment, Ctx, rate_text, rule_for, tax_row
+
+
+def cap_rule(cap: Threshold) -> Rule:
+    """The rule naming the parcel value cap (one shared Rule per row)."""
+    return rule_for(
+        cap,
+        lambda r: (
+            # sorted: a frozenset prints in a hash-seed dependent order, and rule ids must
+            # be the same in every process
+            f"threshold:{r.id}:{','.join(sorted(r.origins or ()))}",
+            f"parcel value cap {fmt(r.amount)} {r.currency} unless a single indivisible item",
+        ),
+    )
 
 
 def assess(ctx: Ctx) -> Assessment:
@@ -21,15 +35,7 @@ def assess(ctx: Ctx) -> Assessment:
         raise NotCovered("CN postal parcel value cap", destination="CN", on=ctx.on)
     single = len(ctx.lines) == 1 and ctx.lines[0].quantity == 1
     limit = ctx.convert(cap.amount, cap.currency)
-    ctx.note(
-        cap,
-        lambda _r: (
-            # sorted: a frozenset prints in a hash-seed dependent order, and rule ids must
-            # be the same in every process
-            f"threshold:{cap.id}:{','.join(sorted(cap.origins or ()))}",
-            f"parcel value cap {fmt(cap.amount)} {cap.currency} unless a single indivisible item",
-        ),
-    )
+    ctx.add_rule(cap_rule(cap))
     if value > limit and not single:
         raise QuoteRefused(
             "cn_postal_value_cap",

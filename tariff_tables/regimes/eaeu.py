@@ -10,13 +10,19 @@ from __future__ import annotations
 
 from ..errors import NotCovered
 from ..expressions import Quantities, evaluate
+from ..model import DutyMeasure
 from ..money import ZERO
-from ..result import DutyLine
-from .common import Assessment, Ctx, add, allocate, customs_values, rate_text, taxes_on
+from ..result import DutyLine, Rule
+from .common import Assessment, Ctx, add, allocate, customs_values, rate_text, rule_for, taxes_on
 
 
 def _no_quantity(unit: str) -> None:  # pragma: no cover - only kg terms are tabulated
     raise NotCovered(f"EAEU personal-use duty per {unit}")
+
+
+def measure_rule(dest: str, m: DutyMeasure) -> Rule:
+    """The rule naming the personal-use measure (one shared Rule per row)."""
+    return rule_for(m, lambda r: (f"duty:{dest}:{r.measure}", f"{r.measure}: {r.expression.text}"))
 
 
 def assess(ctx: Ctx) -> Assessment:
@@ -31,7 +37,7 @@ def assess(ctx: Ctx) -> Assessment:
     assert expr is not None
     weight = ctx.weight()
     limit = ctx.convert(th.amount, th.currency)
-    ctx.note(m, lambda _r: (f"duty:{ctx.dest}:{m.measure}", f"{m.measure}: {expr.text}"))
+    ctx.add_rule(measure_rule(ctx.dest, m))
     if m.measure == "eaeu_personal_excess":
         weight_limit = ctx.param("eaeu_weight_limit_kg")
         over_value = max(value - limit, ZERO)

@@ -3,9 +3,22 @@
 from __future__ import annotations
 
 from ..errors import NotCovered
+from ..model import Band
 from ..money import ZERO, fmt
-from ..result import DutyLine
-from .common import Assessment, Ctx, customs_values, rate_text
+from ..result import DutyLine, Rule
+from .common import Assessment, Ctx, customs_values, rate_text, rule_for
+
+
+def band_rule(band: Band) -> Rule:
+    """The rule naming the value band applied (one shared Rule per row)."""
+    return rule_for(
+        band,
+        lambda b: (
+            f"band:MX:{b.upper}:{b.valid_from}",
+            f"courier global rate {rate_text(b.rate * 100)}% up to "
+            f"{fmt(b.upper)} {b.currency} (duty and VAT included)",
+        ),
+    )
 
 
 def assess(ctx: Ctx) -> Assessment:
@@ -36,14 +49,7 @@ def assess(ctx: Ctx) -> Assessment:
             )
         chosen = band
     assert chosen is not None
-    ctx.note(
-        chosen,
-        lambda _r: (
-            f"band:MX:{chosen.upper}:{chosen.valid_from}",
-            f"courier global rate {rate_text(chosen.rate * 100)}% up to "
-            f"{fmt(chosen.upper)} {chosen.currency} (duty and VAT included)",
-        ),
-    )
+    ctx.add_rule(band_rule(chosen))
     a = Assessment(ctx.round(value), "CIF", "mx_courier_global_rate", "border")
     a.duties = [
         DutyLine(

@@ -319,6 +319,87 @@ class Plan:
         )
 
 
+class NationalPlan(Plan):
+    """A plan of a regime that assesses in the national currency (`REGIMES[...][1]`):
+    the order is converted in as `Ctx` does, and packaged as `quote()`'s national branch
+    does (totals in the national currency, lines back at 1 / rate)."""
+
+    def __init__(self, route, scope: Scope, shape: Shape, table_version: str, out):
+        super().__init__(route, scope, shape, table_version, out)
+        self.order_cur = route.currency
+        self.order_q = exponent(route.currency)
+        self.fx_in = route.fx_in
+        self.back = None if route.fx_in is None else Decimal(1) / route.fx_in
+
+    def national_values(self, req: QuoteRequest) -> tuple[list[Decimal], Decimal, Decimal]:
+        """Line values, freight and insurance in the national currency (`LineView`, `Ctx`)."""
+        fx_in = self.fx_in
+        if fx_in is None:
+            values = [ln.quantity * ln.unit_value for ln in req.lines]
+            return values, req.shipping_cost, req.insurance_cost
+        values = [ln.quantity * (ln.unit_value * fx_in) for ln in req.lines]
+        return values, req.shipping_cost * fx_in, req.insurance_cost * fx_in
+
+    def package(
+        self, req, payer, customs_value, duties, taxes, regime, path, collected_at="border"
+    ) -> Quote:
+        """`quote()`'s national-currency branch: totals in the national currency, lines
+        back in the order currency (`_back`), rounded half-up to its minor unit."""
+        q = self.q
+        duty = tax = fee = ZERO
+        for d in duties:
+            duty += d.amount
+        for t in taxes:
+            tax += t.amount
+        duty = duty.quantize(q)
+        tax = tax.quantize(q)
+        fee = fee.quantize(q)
+        dest_amounts = {
+            "customs_value": customs_value,
+            "duty_total": duty,
+            "tax_total": tax,
+            "fee_total": fee,
+            "total": duty + tax + fee,
+        }
+        back = self.back
+        if back is not None:
+            oq = self.order_q
+            customs_value = (customs_value * back).quantize(oq, ROUND_HALF_UP)
+            duties = [
+                DutyLine(
+                    d.measure,
+                    (d.base * back).quantize(oq, ROUND_HALF_UP),
+                    d.rate,
+                    (d.amount * back).quantize(oq, ROUND_HALF_UP),
+                )
+                for d in duties
+            ]
+            taxes = [
+                TaxLine(
+                    t.kind,
+                    (t.base * back).quantize(oq, ROUND_HALF_UP),
+                    t.rate,
+                    (t.amount * back).quantize(oq, ROUND_HALF_UP),
+                )
+                for t in taxes
+            ]
+        return Quote(
+            self.order_cur,
+            customs_value,
+            "CIF",
+            tuple(duties),
+            tuple(taxes),
+            (),
+            collected_at,
+            payer,
+            regime,
+            self.rules(path),
+            self.table_version,
+            self.dest_cur,
+            dest_amounts,
+        )
+
+
 Compiler = Callable[..., Plan]
 
 

@@ -1,4 +1,4 @@
-"""Compiled plans of the plain import regimes: `standard`, `gb`, `au`, `sg`.
+"""Compiled plans of the plain import regimes: `standard`, `gb`, `au`, `sg`, `my`.
 
 Each mirrors its regime module step by step (see `plan` for the equivalence contract);
 `path` names the branch a quote took, which fixes the rules it shows.
@@ -7,12 +7,13 @@ Each mirrors its regime module step by step (see `plan` for the equivalence cont
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import ROUND_HALF_UP
+from decimal import ROUND_HALF_UP, Decimal
 
 from ..money import ZERO
 from ..request import QuoteRequest
-from ..result import Quote, Rule
+from ..result import Quote, Rule, TaxLine
 from .plan import Gate, Plan, allocate, customs_values, line_duties, taxes_on
+from .scope import rate_text
 
 
 def _gate(plan: Plan, scope, shape, ident: str) -> Gate:
@@ -232,3 +233,48 @@ class SgPlan(_LowValuePlan):
         )
 
     rule_chunks = AuPlan.rule_chunks
+
+
+class MyPlan(StandardPlan):
+    """`my.assess`: at or under RM 500 (intrinsic), sales tax on the goods at checkout by
+    registered sellers (others: the generic path raises NotCovered); above, `standard`."""
+
+    def __init__(self, route, scope, shape, table_version, out):
+        super().__init__(route, scope, shape, table_version, out)
+        self.lvg = _gate(self, scope, shape, "my_lvg")
+        self.seller_collects = shape[3]
+        self.lvg_rate, self.lvg_rules = self.optional(self._rate)
+
+    def _rate(self) -> tuple[tuple[Decimal, str], tuple[Rule, ...]]:
+        rate, rule = self.scope.param("my_lvg_sales_tax_rate")
+        return (rate, rate_text(rate)), (rule,)
+
+    def run(self, req: QuoteRequest, payer: str) -> Quote | None:
+        values = [ln.quantity * ln.unit_value for ln in req.lines]
+        goods = sum(values, ZERO)
+        freight = req.shipping_cost
+        insurance = req.insurance_cost
+        if not self.lvg.passes(goods, freight, insurance):
+            return StandardPlan.run(self, req, payer)  # its paths are (duty_free, tax_free)
+        if not self.seller_collects or self.lvg_rate is None:
+            return None  # the generic path raises NotCovered
+        q = self.q
+        rate, text = self.lvg_rate
+        cvs = customs_values(self.fob, values, goods, freight, insurance)
+        taxes = [
+            TaxLine(
+                "sales_tax",
+                goods.quantize(q, ROUND_HALF_UP),
+                text,
+                (goods * rate).quantize(q, ROUND_HALF_UP),
+            )
+        ]
+        return self.finish(
+            req, payer, sum(cvs, ZERO).quantize(q, ROUND_HALF_UP), self.valuation, [], taxes,
+            "checkout", "my_low_value_goods", "lvg",
+        )  # fmt: skip
+
+    def rule_chunks(self, path) -> list[Sequence[Rule]]:
+        if path == "lvg":
+            return [self.lvg.rules(True), self.lvg_rules]
+        return [self.lvg.rules(False), *StandardPlan.rule_chunks(self, path)]

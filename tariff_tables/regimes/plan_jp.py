@@ -12,24 +12,20 @@ from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
 from ..errors import TariffError
-from ..money import ZERO, exponent, truncate_to
+from ..money import ZERO, truncate_to
 from ..request import QuoteRequest
 from ..result import DutyLine, Quote, Rule, TaxLine
 from .jp import HUNDRED, THOUSAND, duty_rule
-from .plan import Gate, NoPlan, Plan, allocate
+from .plan import Gate, NationalPlan, NoPlan, allocate
 from .scope import rate_text
 
 ONE = Decimal(1)
 
 
-class JpPlan(Plan):
+class JpPlan(NationalPlan):
     def __init__(self, route, scope, shape, table_version, out):
         super().__init__(route, scope, shape, table_version, out)
         hs, origins = shape[0], shape[1]
-        self.order_cur = route.currency
-        self.order_q = exponent(route.currency)
-        self.fx_in = route.fx_in
-        self.back = None if route.fx_in is None else Decimal(1) / route.fx_in
         try:  # only personal-use orders need it; the others must not fail without it
             self.factor: tuple[Decimal, Rule] | None = scope.param("jp_personal_use_factor")
         except TariffError:
@@ -56,15 +52,7 @@ class JpPlan(Plan):
         self.local_text = f"{self.num}/{self.den}"
 
     def run(self, req: QuoteRequest, payer: str) -> Quote | None:
-        fx_in = self.fx_in
-        if fx_in is None:
-            values = [ln.quantity * ln.unit_value for ln in req.lines]
-            freight = req.shipping_cost
-            insurance = req.insurance_cost
-        else:
-            values = [ln.quantity * (ln.unit_value * fx_in) for ln in req.lines]
-            freight = req.shipping_cost * fx_in
-            insurance = req.insurance_cost * fx_in
+        values, freight, insurance = self.national_values(req)
         goods = sum(values, ZERO)
         personal = req.personal_use
         if personal:
@@ -105,64 +93,7 @@ class JpPlan(Plan):
                 local = truncate_to(national * num / den, HUNDRED)
                 taxes.append(TaxLine("consumption_tax", base, text, national))
                 taxes.append(TaxLine("consumption_tax", national, self.local_text, local))
-        return self._package(req, payer, customs_value, duties, taxes, regime, (personal, small))
-
-    def _package(self, req, payer, customs_value, duties, taxes, regime, path) -> Quote:
-        """`quote()`'s national-currency branch: totals in yen, lines back in the order
-        currency (`_back`), rounded half-up to its minor unit."""
-        q = self.q
-        duty = tax = fee = ZERO
-        for d in duties:
-            duty += d.amount
-        for t in taxes:
-            tax += t.amount
-        duty = duty.quantize(q)
-        tax = tax.quantize(q)
-        fee = fee.quantize(q)
-        dest_amounts = {
-            "customs_value": customs_value,
-            "duty_total": duty,
-            "tax_total": tax,
-            "fee_total": fee,
-            "total": duty + tax + fee,
-        }
-        back = self.back
-        if back is not None:
-            oq = self.order_q
-            customs_value = (customs_value * back).quantize(oq, ROUND_HALF_UP)
-            duties = [
-                DutyLine(
-                    d.measure,
-                    (d.base * back).quantize(oq, ROUND_HALF_UP),
-                    d.rate,
-                    (d.amount * back).quantize(oq, ROUND_HALF_UP),
-                )
-                for d in duties
-            ]
-            taxes = [
-                TaxLine(
-                    t.kind,
-                    (t.base * back).quantize(oq, ROUND_HALF_UP),
-                    t.rate,
-                    (t.amount * back).quantize(oq, ROUND_HALF_UP),
-                )
-                for t in taxes
-            ]
-        return Quote(
-            self.order_cur,
-            customs_value,
-            "CIF",
-            tuple(duties),
-            tuple(taxes),
-            (),
-            "border",
-            payer,
-            regime,
-            self.rules(path),
-            self.table_version,
-            self.dest_cur,
-            dest_amounts,
-        )
+        return self.package(req, payer, customs_value, duties, taxes, regime, (personal, small))
 
     def rule_chunks(self, path) -> list[Sequence[Rule]]:
         personal, small = path
