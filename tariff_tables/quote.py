@@ -16,7 +16,7 @@ from .model import Profile
 from .money import ZERO, exponent, round_money
 from .regimes import PLANS, REGIMES
 from .regimes.common import Assessment, Ctx
-from .regimes.plan import Plan, compile_plan, shape_of
+from .regimes.plan import Plan, compile_plan
 from .regimes.scope import fx_text, rule_for, scope_for
 from .request import QuoteRequest
 from .result import DutyLine, FeeLine, Quote, Rule, TaxLine
@@ -24,6 +24,7 @@ from .tariff import Tariff
 
 _UNSEEN = object()
 MAX_PLANS = 4096  # compiled shapes kept per route
+MAX_FAST = 65536  # (route, shape) → plan entries kept per Tariff
 
 
 def payer_of(req: QuoteRequest) -> str:
@@ -138,13 +139,7 @@ class _Route:
         return out
 
 
-def quote(request: QuoteRequest, as_of: date, tariff: Tariff | None = None) -> Quote:
-    """Landed-cost quote for `request` under the tables in force on `as_of`.
-
-    Raises NotCovered when the tables lack a figure the quote needs, QuoteRefused when the
-    order cannot use the channel, InvalidRequest when the request is malformed.
-    """
-    tariff = tariff or load_tariff()
+def _route_for(request: QuoteRequest, as_of: date, tariff: Tariff) -> _Route:
     key = (
         request.destination_country,
         as_of,
@@ -155,17 +150,58 @@ def quote(request: QuoteRequest, as_of: date, tariff: Tariff | None = None) -> Q
     route = tariff.routes.get(key)
     if route is None:
         route = tariff.routes[key] = _Route(request, as_of, tariff)
-    if route.plan_class is not None:
-        shape = shape_of(request)
-        plans = route.plans
-        plan = plans.get(shape, _UNSEEN)
-        if plan is _UNSEEN:
-            if len(plans) >= MAX_PLANS:  # bound the memo for long-running processes
-                plans.clear()
-            plan = plans[shape] = compile_plan(route.plan_class, route, shape, tariff, as_of)
+    return route
+
+
+def quote(request: QuoteRequest, as_of: date, tariff: Tariff | None = None) -> Quote:
+    """Landed-cost quote for `request` under the tables in force on `as_of`.
+
+    Raises NotCovered when the tables lack a figure the quote needs, QuoteRefused when the
+    order cannot use the channel, InvalidRequest when the request is malformed.
+    """
+    tariff = tariff or load_tariff()
+    lines = request.lines
+    # One lookup for the common case: route key + order shape → the compiled plan, or None
+    # when that shape takes the generic path. `fast_key[5:]` must equal `shape_of(request)`
+    # (tests/unit/tariff/test_tariff_plan_equivalence.py checks it).
+    fast_key = (
+        request.destination_country,
+        as_of,
+        request.currency,
+        request.destination_region,
+        request.channel,
+        tuple([ln.hs_code for ln in lines]),
+        tuple([ln.origin_country for ln in lines]),
+        request.origin_country,
+        request.seller_collects_vat,
+        request.category,
+    )
+    fast = tariff.plans
+    plan = fast.get(fast_key, _UNSEEN)
+    if plan is not _UNSEEN:
         if plan is not None:
             done = plan.run(request, payer_of(request))
             if done is not None:  # None: a rare case the plan leaves to the generic path
+                return done
+        route = tariff.routes[fast_key[:5]]
+    else:
+        route = _route_for(request, as_of, tariff)
+        if route.plan_class is not None:
+            shape = fast_key[5:]
+            plans = route.plans
+            plan = plans.get(shape, _UNSEEN)
+            if plan is _UNSEEN:
+                if len(plans) >= MAX_PLANS:  # bound the memo for long-running processes
+                    plans.clear()
+                plan = plans[shape] = compile_plan(route.plan_class, route, shape, tariff, as_of)
+        else:
+            plan = None
+        if len(fast) >= MAX_FAST:
+            fast.clear()
+        fast[fast_key] = plan
+        if plan is not None:
+            done = plan.run(request, payer_of(request))
+            if done is not None:
                 return done
     ctx = Ctx(request, route.scope, route.fx_in, route.lead)
     a = route.assess(ctx)

@@ -237,6 +237,12 @@ class Plan:
         self.lines = Lines(scope, shape)
         self.scope = scope
         self._rules: dict[object, tuple[Rule, ...]] = {}
+        # `finish` packages assessments without fees: their total, and in the destination
+        # currency, are constants (same Decimal operations, done once)
+        self.no_fees = ZERO.quantize(self.q)
+        self.no_fees_out = None
+        if out is not None:
+            self.no_fees_out = (self.no_fees * out[0]).quantize(self.dest_q, ROUND_HALF_UP)
 
     @staticmethod
     def optional(resolve: Callable[[], tuple]) -> tuple:
@@ -273,14 +279,14 @@ class Plan:
     ) -> Quote:
         """`quote()`'s packaging for an order-currency assessment without fees."""
         q = self.q
-        duty = tax = fee = ZERO
+        duty = tax = ZERO
         for d in duties:
             duty += d.amount
         for t in taxes:
             tax += t.amount
         duty = duty.quantize(q)
         tax = tax.quantize(q)
-        fee = fee.quantize(q)
+        fee = self.no_fees  # no fee lines: ZERO.quantize(q)
         if self.out is None:
             dest_amounts = {
                 "customs_value": customs_value,
@@ -294,7 +300,7 @@ class Plan:
             dq = self.dest_q
             d_duty = (duty * rate).quantize(dq, ROUND_HALF_UP)
             d_tax = (tax * rate).quantize(dq, ROUND_HALF_UP)
-            d_fee = (fee * rate).quantize(dq, ROUND_HALF_UP)
+            d_fee = self.no_fees_out  # (fee * rate).quantize(dq, ROUND_HALF_UP)
             dest_amounts = {
                 "customs_value": (customs_value * rate).quantize(dq, ROUND_HALF_UP),
                 "duty_total": d_duty,
@@ -312,7 +318,7 @@ class Plan:
             collected_at,
             payer,
             regime,
-            self.rules(path),
+            self._rules.get(path) or self.rules(path),
             self.table_version,
             self.dest_cur,
             dest_amounts,
@@ -346,14 +352,14 @@ class NationalPlan(Plan):
         """`quote()`'s national-currency branch: totals in the national currency, lines
         back in the order currency (`_back`), rounded half-up to its minor unit."""
         q = self.q
-        duty = tax = fee = ZERO
+        duty = tax = ZERO
         for d in duties:
             duty += d.amount
         for t in taxes:
             tax += t.amount
         duty = duty.quantize(q)
         tax = tax.quantize(q)
-        fee = fee.quantize(q)
+        fee = self.no_fees
         dest_amounts = {
             "customs_value": customs_value,
             "duty_total": duty,
@@ -393,7 +399,7 @@ class NationalPlan(Plan):
             collected_at,
             payer,
             regime,
-            self.rules(path),
+            self._rules.get(path) or self.rules(path),
             self.table_version,
             self.dest_cur,
             dest_amounts,

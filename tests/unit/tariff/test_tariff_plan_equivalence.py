@@ -274,5 +274,22 @@ def test_compiled_plans_take_most_quotable_shapes():
     assert min(compiled.values()) > 50
 
 
+def test_one_lookup_key_ends_with_the_order_shape():
+    """`quote()` finds plans by route key + shape in one lookup; its key must end with
+    exactly what `plan.shape_of` calls the shape, or plans would be shared wrongly."""
+    from tariff_tables.regimes.plan import shape_of
+
+    tariff = h.tariff_with(*PAIRS)
+    seen = {}
+    for req, on in cases(tariff)[:600]:
+        before = set(tariff.plans)
+        outcome(tariff, req, on)
+        for key in set(tariff.plans) - before:
+            seen[key] = req
+    assert len(seen) > 100
+    for key, req in seen.items():
+        assert key[5:] == shape_of(req)
+
+
 if __name__ == "__main__" and "--record" in sys.argv:
     record()
