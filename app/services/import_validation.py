@@ -7,9 +7,11 @@ writes the previous chunk. The pool workers import no app and touch no database.
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
 from marshmallow import ValidationError
@@ -17,6 +19,8 @@ from marshmallow import ValidationError
 from ..errors import flatten_errors
 from ..schemas import orders as order_schemas
 from . import order_files
+
+log = logging.getLogger(__name__)
 
 Problem = tuple[int, str | None, str]  # (row, column, message)
 
@@ -76,4 +80,13 @@ def validated_chunks(
         initializer=_init_worker,
         initargs=(tuple(phone_required),),
     ) as pool:
-        yield from pool.map(validate_groups, chunks)
+        done = 0
+        try:
+            for checked in pool.map(validate_groups, chunks):
+                yield checked
+                done += 1
+        except BrokenProcessPool:
+            # A helper died (killed, out of memory): finish inline rather than fail the import.
+            log.warning("validation helper process died; validating the rest inline")
+            for chunk in chunks[done:]:
+                yield validate_groups(chunk)

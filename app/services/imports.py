@@ -141,20 +141,29 @@ def process_batch(batch_id: str, progress: Progress | None = None) -> ImportBatc
         tuple(current_app.config["PHONE_REQUIRED_DESTINATIONS"]),
         int(current_app.config["IMPORT_PROCESSES"]),
     )
-    for index, checked in enumerate(checked_chunks, start=batch.next_chunk):
-        _store_chunk(batch, seller, checked)
-        batch.next_chunk = index + 1
+    try:
+        for index, checked in enumerate(checked_chunks, start=batch.next_chunk):
+            _store_chunk(batch, seller, checked)
+            batch.next_chunk = index + 1
+            db.session.commit()
+            if progress:
+                progress(batch)
+            log.info(
+                "import chunk batch=%s chunk=%d/%d rows=%d/%d",
+                batch.id,
+                index + 1,
+                len(chunks),
+                batch.processed_rows,
+                batch.total_rows,
+            )
+    except Exception as exc:
+        # Record why the run stopped where a client polling the batch can see it; the job is
+        # retried and resumes after the last committed chunk.
+        db.session.rollback()
+        batch.message = f"interrupted after {batch.processed_rows} rows: {exc}; will retry"
         db.session.commit()
-        if progress:
-            progress(batch)
-        log.info(
-            "import chunk batch=%s chunk=%d/%d rows=%d/%d",
-            batch.id,
-            index + 1,
-            len(chunks),
-            batch.processed_rows,
-            batch.total_rows,
-        )
+        raise
+    batch.message = None
     batch.status = "done"
     batch.finished_at = utcnow()
     db.session.commit()
