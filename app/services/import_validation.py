@@ -13,12 +13,16 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from datetime import date
 
 from marshmallow import ValidationError
 
+from tariff_tables import Tariff
+
 from ..errors import flatten_errors
 from ..schemas import orders as order_schemas
-from . import order_files
+from . import order_files, quoting
+from .orders import Precomputed, body_hash
 
 log = logging.getLogger(__name__)
 
@@ -27,14 +31,22 @@ Problem = tuple[int, str | None, str]  # (row, column, message)
 
 @dataclass
 class Checked:
-    """One order group after validation: the loaded data, or its row problems."""
+    """One order group after validation: the loaded data (with its body digest and, where
+    it needs no database, its quote), or its row problems."""
 
     group: order_files.OrderGroup
     data: dict | None
     problems: list[Problem]
+    precomputed: Precomputed | None = None
 
 
-def validate_groups(groups: Sequence[order_files.OrderGroup]) -> list[Checked]:
+def validate_groups(
+    groups: Sequence[order_files.OrderGroup],
+    as_of: date | None = None,
+    table: Tariff | None = None,
+) -> list[Checked]:
+    """Validate, digest and (with a table, and unless the buyer's quota ledger is needed)
+    quote each group: all pure work, safe to run in a helper process."""
     schema = order_schemas.OrderIn()
     out = []
     for group in groups:
@@ -47,20 +59,38 @@ def validate_groups(groups: Sequence[order_files.OrderGroup]) -> list[Checked]:
                 row, column = order_files.locate_error(group, path)
                 problems.extend((row, column, m) for m in messages)
         if problems:
-            data = None
             problems.sort(key=lambda p: (p[0], p[1] or ""))
-        out.append(Checked(group, data, problems))
+            out.append(Checked(group, None, problems))
+            continue
+        pre = Precomputed(body_hash(data))
+        if table is not None and as_of is not None and quoting.buyer_of(data) is None:
+            quote, error = quoting.frozen_quote(data, as_of, table)
+            pre = Precomputed(pre.digest, quote, error, quoted=True)
+        out.append(Checked(group, data, problems, pre))
     return out
 
 
-def _init_worker(phone_required: tuple[str, ...]) -> None:
+_HELPER: dict = {}
+
+
+def _init_worker(phone_required: tuple[str, ...], fx_rates_file: str | None, as_of: date) -> None:
     order_schemas.DEFAULT_PHONE_REQUIRED = phone_required
+    _HELPER["table"] = quoting.build_tariff(fx_rates_file)
+    _HELPER["as_of"] = as_of
+
+
+def _validate_in_helper(groups: Sequence[order_files.OrderGroup]) -> list[Checked]:
+    return validate_groups(groups, _HELPER["as_of"], _HELPER["table"])
 
 
 def validated_chunks(
     chunks: Sequence[Sequence[order_files.OrderGroup]],
     phone_required: tuple[str, ...],
     processes: int,
+    *,
+    as_of: date | None = None,
+    table: Tariff | None = None,
+    fx_rates_file: str | None = None,
 ) -> Iterator[list[Checked]]:
     """Validated chunks in input order.
 
@@ -70,7 +100,7 @@ def validated_chunks(
     """
     if processes < 1 or len(chunks) < 3:
         for chunk in chunks:
-            yield validate_groups(chunk)
+            yield validate_groups(chunk, as_of, table)
         return
     # "spawn": the caller may be a forked RQ work horse with open sockets and threads.
     context = multiprocessing.get_context("spawn")
@@ -78,15 +108,15 @@ def validated_chunks(
         max_workers=processes,
         mp_context=context,
         initializer=_init_worker,
-        initargs=(tuple(phone_required),),
+        initargs=(tuple(phone_required), fx_rates_file, as_of),
     ) as pool:
         done = 0
         try:
-            for checked in pool.map(validate_groups, chunks):
+            for checked in pool.map(_validate_in_helper, chunks):
                 yield checked
                 done += 1
         except BrokenProcessPool:
             # A helper died (killed, out of memory): finish inline rather than fail the import.
             log.warning("validation helper process died; validating the rest inline")
             for chunk in chunks[done:]:
-                yield validate_groups(chunk)
+                yield validate_groups(chunk, as_of, table)

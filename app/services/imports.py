@@ -18,7 +18,7 @@ from ..errors import NotFound, PayloadTooLarge, ValidationFailed
 from ..extensions import db
 from ..models import ImportBatch, ImportRowError, Seller, User
 from ..models.base import new_id, utcnow
-from . import audit, import_validation, order_files
+from . import audit, import_validation, order_files, quoting
 from .orders import store_orders
 
 log = logging.getLogger(__name__)
@@ -140,6 +140,9 @@ def process_batch(batch_id: str, progress: Progress | None = None) -> ImportBatc
         chunks[batch.next_chunk :],
         tuple(current_app.config["PHONE_REQUIRED_DESTINATIONS"]),
         int(current_app.config["IMPORT_PROCESSES"]),
+        as_of=utcnow().date(),
+        table=quoting.tariff(),
+        fx_rates_file=current_app.config.get("FX_RATES_FILE"),
     )
     try:
         for index, checked in enumerate(checked_chunks, start=batch.next_chunk):
@@ -192,7 +195,11 @@ def _store_chunk(batch: ImportBatch, seller: Seller, checked: list) -> None:
         if c.data is None:
             add_errors(c.group, c.problems)
     result = store_orders(
-        seller.id, [c.data for c in valid], actor_id=seller.user_id, import_batch_id=batch.id
+        seller.id,
+        [c.data for c in valid],
+        actor_id=seller.user_id,
+        import_batch_id=batch.id,
+        precomputed=[c.precomputed for c in valid],
     )
     for c in valid:
         if c.group.order_no in result.conflicts:

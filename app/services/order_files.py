@@ -170,6 +170,8 @@ def read_groups(path: Path, file_format: str) -> tuple[list[OrderGroup], int, li
     rows = iter_rows(path, file_format)
     next(rows)
     clean = _clean_text if file_format == "csv" else _cell
+    order_columns = [c for c in ORDER_COLUMNS if c in header]
+    first_rows: dict[str, dict] = {}
     for rownum, raw in enumerate(rows, start=2):
         values = {col: clean(v) for col, v in zip(header, raw, strict=False) if col}
         if not any(values.values()):
@@ -183,8 +185,9 @@ def read_groups(path: Path, file_format: str) -> tuple[list[OrderGroup], int, li
         if group is None:
             group = groups[order_no] = OrderGroup(order_no=order_no)
             group.payload = _order_payload(values)
+            first_rows[order_no] = values
         else:
-            _check_repeated(group, values, rownum)
+            _check_repeated(group, first_rows[order_no], values, order_columns, rownum)
         group.rows.append(rownum)
         if len(raw) > len(header) and any(_cell(v) for v in raw[len(header) :]):
             group.errors.append((rownum, None, "the row has more cells than the header"))
@@ -204,21 +207,15 @@ def _order_payload(values: dict) -> dict:
     return payload
 
 
-def _check_repeated(group: OrderGroup, values: dict, rownum: int) -> None:
-    """A later row of an order may leave order fields blank, but must not contradict."""
-    first = _order_payload(values)
-    for key, value in first.items():
-        if key == "items":
-            continue
-        stored = group.payload.get(key)
-        if isinstance(value, dict):
-            for sub, v in value.items():
-                if (stored or {}).get(sub) not in (None, v):
-                    group.errors.append(
-                        (rownum, f"{key}_{sub}", "differs from the order's first row")
-                    )
-        elif stored is not None and stored != value:
-            group.errors.append((rownum, key, "differs from the order's first row"))
+def _check_repeated(
+    group: OrderGroup, first: dict, values: dict, columns: list[str], rownum: int
+) -> None:
+    """A later row of an order may leave order fields blank, but must not contradict the
+    order's first row (a value the first row left blank is ignored)."""
+    for col in columns:
+        value = values.get(col)
+        if value is not None and first.get(col) not in (None, value):
+            group.errors.append((rownum, col, "differs from the order's first row"))
 
 
 def locate_error(group: OrderGroup, path: str) -> tuple[int, str | None]:

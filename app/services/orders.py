@@ -68,11 +68,22 @@ def _party(p: dict) -> dict:
     return {k: v for k, v in p.items() if v is not None}
 
 
+@dataclass(frozen=True)
+class Precomputed:
+    """What an import helper process already worked out for one order (pure results)."""
+
+    digest: str
+    quote: dict | None = None
+    quote_error: str | None = None
+    quoted: bool = False  # False: quote here (it depends on the buyer's quota ledger)
+
+
 def store_orders(
     seller_id: str,
     orders: list[dict],
     actor_id: str | None,
     import_batch_id: str | None = None,
+    precomputed: list[Precomputed] | None = None,
 ) -> StoreResult:
     """Insert validated orders that are new; classify the rest as duplicates or conflicts.
 
@@ -81,7 +92,9 @@ def store_orders(
     result = StoreResult()
     if not orders:
         return result
-    hashes = [body_hash(o) for o in orders]
+    pre = precomputed or [Precomputed(body_hash(o)) for o in orders]
+    hashes = [p.digest for p in pre]
+    pre_by_no = {o["order_no"]: p for o, p in zip(orders, pre, strict=True)}
     existing = {
         row.order_no: (row.id, row.body_hash)
         for row in db.session.execute(
@@ -127,7 +140,11 @@ def store_orders(
     order_rows, line_rows, parcel_rows, audit_rows = [], [], [], []
     for data, digest in fresh:
         order_id = new_id()
-        quote, quote_error = quoting.frozen_quote(data, today)
+        known = pre_by_no[data["order_no"]]
+        if known.quoted:
+            quote, quote_error = known.quote, known.quote_error
+        else:
+            quote, quote_error = quoting.frozen_quote(data, today)
         goods = Decimal(0)
         net = Decimal(0)
         for n, item in enumerate(data["items"], start=1):
@@ -210,10 +227,11 @@ def store_orders(
         )
         result.created.append(order_id)
     # Core inserts on the tables (not the ORM bulk path): one executemany per table.
-    db.session.execute(insert(Order.__table__), order_rows)
-    db.session.execute(insert(OrderLine.__table__), line_rows)
-    db.session.execute(insert(Parcel.__table__), parcel_rows)
-    db.session.execute(insert(AuditEntry.__table__), audit_rows)
+    connection = db.session.connection()  # the session's transaction, without ORM overhead
+    connection.execute(insert(Order.__table__), order_rows)
+    connection.execute(insert(OrderLine.__table__), line_rows)
+    connection.execute(insert(Parcel.__table__), parcel_rows)
+    connection.execute(insert(AuditEntry.__table__), audit_rows)
     return result
 
 

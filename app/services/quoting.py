@@ -29,10 +29,14 @@ COUNTED_STATES = ("declared", "released")
 def tariff() -> tariff_tables.Tariff:
     cache = current_app.extensions.setdefault("silkpost.tariff", {})
     if "tariff" not in cache:
-        base = tariff_tables.load_tariff()
-        extra = current_app.config.get("FX_RATES_FILE")
-        cache["tariff"] = base.with_fx_rates(read_fx_file(Path(extra))) if extra else base
+        cache["tariff"] = build_tariff(current_app.config.get("FX_RATES_FILE"))
     return cache["tariff"]
+
+
+def build_tariff(fx_rates_file: str | None) -> tariff_tables.Tariff:
+    """The shipped tables plus the operator's FX file (no app needed: import helpers use it)."""
+    base = tariff_tables.load_tariff()
+    return base.with_fx_rates(read_fx_file(Path(fx_rates_file))) if fx_rates_file else base
 
 
 def read_fx_file(path: Path) -> list[FxRate]:
@@ -52,17 +56,25 @@ def buyer_year_used(buyer_id: str, year: int, exclude_order: str | None = None) 
     return sum(db.session.execute(stmt).scalars(), Decimal(0))
 
 
-def request_for(data: dict, as_of: date) -> QuoteRequest:
-    """The engine's view of a validated order body."""
-    sender, recipient = data["sender"], data["recipient"]
+def buyer_of(data: dict) -> str | None:
+    """The buyer whose CBEC quota a quote depends on (imports into China only)."""
+    return data["recipient"].get("id_number") if data["flow"] == "import" else None
+
+
+def request_for(data: dict, as_of: date, used: Decimal | None = None) -> QuoteRequest:
+    """The engine's view of a validated order body; ``used`` is the buyer's quota usage
+    (looked up in the ledger when not given)."""
+    sender = data["sender"]
     tax_id = (sender.get("tax_id") or "").replace(" ", "").upper()
     ioss = tax_id if tax_id.startswith("IM") and len(tax_id) == 12 else None
-    buyer = recipient.get("id_number") if data["flow"] == "import" else None
+    buyer = buyer_of(data)
+    if buyer and used is None:
+        used = buyer_year_used(buyer, as_of.year)
     return QuoteRequest(
         flow=data["flow"],
         currency=data["currency"],
         origin_country=sender["country"],
-        destination_country=recipient["country"],
+        destination_country=data["recipient"]["country"],
         regime=data.get("regime"),
         incoterm=data.get("incoterm"),
         duty_payer=data.get("duty_payer"),
@@ -71,7 +83,7 @@ def request_for(data: dict, as_of: date) -> QuoteRequest:
         category=data.get("category") or "sale_of_goods",
         gross_weight_kg=data.get("gross_weight_kg"),
         buyer_id=buyer,
-        buyer_year_used=buyer_year_used(buyer, as_of.year) if buyer else Decimal(0),
+        buyer_year_used=used or Decimal(0),
         seller_collects_vat=bool(data.get("seller_collects_vat")) or ioss is not None,
         ioss_number=ioss,
         channel="post",
@@ -91,10 +103,13 @@ def request_for(data: dict, as_of: date) -> QuoteRequest:
     )
 
 
-def quote_json(data: dict, as_of: date) -> dict:
+def quote_json(
+    data: dict, as_of: date, table: tariff_tables.Tariff | None = None, used: Decimal | None = None
+) -> dict:
     """The quote for a validated order; engine refusals become a 422 naming the reason."""
     try:
-        return tariff_tables.quote(request_for(data, as_of), as_of, tariff()).to_json()
+        request = request_for(data, as_of, used)
+        return tariff_tables.quote(request, as_of, table or tariff()).to_json()
     except NotCovered as exc:
         raise ValidationFailed(_sentence(exc), {"quote": [str(exc)]}) from exc
     except QuoteRefused as exc:
@@ -108,12 +123,14 @@ def _sentence(exc: Exception) -> str:
     return text[:1].upper() + text[1:]
 
 
-def frozen_quote(data: dict, as_of: date) -> tuple[dict | None, str | None]:
+def frozen_quote(
+    data: dict, as_of: date, table: tariff_tables.Tariff | None = None, used: Decimal | None = None
+) -> tuple[dict | None, str | None]:
     """For storing with a new order: the quote, or why there is none (never a silent zero)."""
     try:
-        return quote_json(data, as_of), None
+        return quote_json(data, as_of, table, used), None
     except ValidationFailed as exc:
         return None, exc.message
 
 
-__all__ = ["frozen_quote", "quote_json", "request_for", "tariff"]
+__all__ = ["build_tariff", "buyer_of", "frozen_quote", "quote_json", "request_for", "tariff"]

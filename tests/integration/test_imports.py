@@ -82,7 +82,14 @@ def test_mixed_file_stores_good_orders_and_reports_bad_rows(app, client, make_us
     listing = client.get("/api/v1/orders?per_page=50", headers=headers(seller)).json
     numbers = sorted(o["order_no"] for o in listing["items"])
     assert numbers == ["ALREADY", "GOOD-1", "GOOD-2"]
-    good2 = next(o for o in listing["items"] if o["order_no"] == "GOOD-2")
+    by_no = {o["order_no"]: o for o in listing["items"]}
+    # the frozen quote made during the import equals the one the JSON API made
+    assert (by_no["GOOD-1"]["quote"], by_no["GOOD-1"]["quote_error"]) == (
+        by_no["ALREADY"]["quote"],
+        by_no["ALREADY"]["quote_error"],
+    )
+    assert by_no["GOOD-1"]["quote_error"]
+    good2 = by_no["GOOD-2"]
     assert good2["item_id"] == "RR473124829GB"
     assert [i["description_local"] for i in good2["items"]] == ["男士纯棉针织T恤", None]
 
@@ -167,3 +174,29 @@ def test_import_isolation(app, client, make_user, tmp_path):
     bid = upload(client, a, path).json["id"]
     assert client.get(f"/api/v1/imports/{bid}", headers=headers(b)).status_code == 404
     assert client.get(f"/api/v1/imports/{bid}", headers=headers(broker)).status_code == 200
+
+
+def test_imported_quotes_match_api_quotes_on_the_pool_path(app, client, make_user, tmp_path):
+    """Quotes worked out in the validation helper equal those of the JSON API."""
+    from support import cbec_import_order
+
+    app.config["IMPORT_CHUNK_ORDERS"] = 1  # enough chunks for the helper process to run
+    app.config["IMPORT_PROCESSES"] = 1
+    seller = make_user("seller")
+    eur = _order("EU-0", currency="EUR")
+    rows = []
+    for n in range(4):
+        rows += order_rows(dict(eur, order_no=f"EU-{n + 1}"))
+    rows += order_rows(cbec_import_order(order_no="CB-1"))
+    path = tmp_path / "o.csv"
+    write_csv(path, rows)
+    api_eu = client.post("/api/v1/orders", json=eur, headers=headers(seller)).json
+    upload(client, seller, path)
+    run_worker(app)
+    listing = client.get("/api/v1/orders?per_page=50", headers=headers(seller)).json["items"]
+    by_no = {o["order_no"]: o for o in listing}
+    assert api_eu["quote"]["regime"].startswith("eu_")
+    for n in range(1, 5):
+        got = dict(by_no[f"EU-{n}"]["quote"])
+        assert got == api_eu["quote"]
+    assert by_no["CB-1"]["quote"]["regime"] == "cn_cbec"
