@@ -105,11 +105,6 @@ def _cell(value: Any) -> str | None:
     return text or None
 
 
-def _clean_text(value: str) -> str | None:
-    """CSV cells are already text: strip them, and treat blanks as absent."""
-    return value.strip() or None
-
-
 def _rows_csv(path: Path) -> Iterator[list[Any]]:
     with path.open("r", encoding="utf-8-sig", newline="") as fh:
         yield from csv.reader(fh)
@@ -169,12 +164,22 @@ def read_groups(path: Path, file_format: str) -> tuple[list[OrderGroup], int, li
     total = 0
     rows = iter_rows(path, file_format)
     next(rows)
-    clean = _clean_text if file_format == "csv" else _cell
+    csv_file = file_format == "csv"
     order_columns = [c for c in ORDER_COLUMNS if c in header]
     first_rows: dict[str, dict] = {}
     for rownum, raw in enumerate(rows, start=2):
-        values = {col: clean(v) for col, v in zip(header, raw, strict=False) if col}
-        if not any(values.values()):
+        # Only the non-blank cells: every lookup below treats a missing key as blank.
+        if csv_file:  # cells are text already; this loop runs for every cell of the file
+            values = {
+                col: t for col, v in zip(header, raw, strict=False) if col and (t := v.strip())
+            }
+        else:
+            values = {
+                col: c
+                for col, v in zip(header, raw, strict=False)
+                if col and (c := _cell(v)) is not None
+            }
+        if not values:
             continue  # blank line
         total += 1
         order_no = values.get("order_no")
