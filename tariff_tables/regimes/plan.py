@@ -179,19 +179,24 @@ def customs_values(
 
 def line_duties(
     measures: tuple[tuple[Measure, ...], ...], cvs: list[Decimal], q: Decimal
-) -> tuple[list[DutyLine], list[Decimal]]:
-    """`common.line_duties` for ad valorem measures (rules are the plan's business)."""
+) -> tuple[list[DutyLine], list[Decimal], Decimal]:
+    """`common.line_duties` for ad valorem measures (rules are the plan's business).
+
+    Also returns the running sum `finish` needs: ZERO plus each amount in line order, the
+    same additions `quote()`'s `_totals` makes over the duty lines."""
     out = []
     per_line = []
+    duty = ZERO
     for line_measures, cv in zip(measures, cvs, strict=True):
         shown = cv.quantize(q, ROUND_HALF_UP)
         total = None
         for label, rate, text in line_measures:
             amount = (cv * rate).quantize(q, ROUND_HALF_UP)
             out.append(DutyLine(label, shown, text, amount))
+            duty = duty + amount
             total = amount if total is None else total + amount
         per_line.append(total)
-    return out, per_line  # type: ignore[return-value]
+    return out, per_line, duty  # type: ignore[return-value]
 
 
 def taxes_on(
@@ -199,22 +204,21 @@ def taxes_on(
     groups: tuple[tuple[Decimal, str, tuple[int, ...]], ...],
     bases: list[Decimal],
     q: Decimal,
-) -> list[TaxLine]:
-    """`common.taxes_on` (declaration level, no factor) with the grouping precomputed."""
-    out = []
+    out: list[TaxLine],
+    tax: Decimal = ZERO,
+) -> Decimal:
+    """`common.taxes_on` (declaration level, no factor) with the grouping precomputed.
+
+    Appends the tax lines to `out` and returns `tax` plus each amount in order: starting
+    from ZERO and chaining the kinds, the same additions `_totals` makes over `out`."""
     for rate, text, idx in groups:
         base = ZERO
         for i in idx:
             base = base + bases[i]
-        out.append(
-            TaxLine(
-                kind,
-                base.quantize(q, ROUND_HALF_UP),
-                text,
-                (base * rate).quantize(q, ROUND_HALF_UP),
-            )
-        )
-    return out
+        amount = (base * rate).quantize(q, ROUND_HALF_UP)
+        out.append(TaxLine(kind, base.quantize(q, ROUND_HALF_UP), text, amount))
+        tax = tax + amount
+    return tax
 
 
 class Plan:
@@ -276,14 +280,22 @@ class Plan:
         collected_at: str,
         regime: str,
         path: object,
+        duty: Decimal | None = None,
+        tax: Decimal | None = None,
     ) -> Quote:
-        """`quote()`'s packaging for an order-currency assessment without fees."""
+        """`quote()`'s packaging for an order-currency assessment without fees.
+
+        `duty`/`tax`, when given, are the running sums `line_duties`/`taxes_on` returned:
+        ZERO plus each line's amount in order, exactly what `_totals` adds up."""
         q = self.q
-        duty = tax = ZERO
-        for d in duties:
-            duty += d.amount
-        for t in taxes:
-            tax += t.amount
+        if duty is None:
+            duty = ZERO
+            for d in duties:
+                duty += d.amount
+        if tax is None:
+            tax = ZERO
+            for t in taxes:
+                tax += t.amount
         duty = duty.quantize(q)
         tax = tax.quantize(q)
         fee = self.no_fees  # no fee lines: ZERO.quantize(q)

@@ -118,7 +118,7 @@ class EaeuPlan(Plan):
                 return None
             shares = allocate(amount, values, goods)
             bases = [c + s for c, s in zip(cvs, shares, strict=True)]
-            taxes = taxes_on("vat", self.vat, bases, q)
+            taxes_on("vat", self.vat, bases, q, taxes)
         return self.finish(
             req, payer, customs_value, "CIF", duties, taxes, "border", self.measure,
             (ok, True, bool(self.vat_applies)),

@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_UP
 
 from ..money import ZERO
 from ..request import QuoteRequest
-from ..result import Quote, Rule
+from ..result import Quote, Rule, TaxLine
 from .eu import flat_line, flat_rule
 from .plan import Gate, Plan, allocate, customs_values, line_duties, taxes_on
 
@@ -57,25 +57,30 @@ class EuPlan(Plan):
         if low and self.flat_duty is not None:
             line, amount = self.flat_duty
             duties = [line]
+            duty = ZERO + amount
             per_line = allocate(amount, values, goods)
             regime, path = "eu_low_value_flat_duty", FLAT
         elif low and self.relief.passes(goods, freight, insurance):  # type: ignore[union-attr]
             duties = []
+            duty = ZERO
             per_line = [ZERO] * len(cvs)
             regime, path = "eu_low_value_relief", RELIEF
         else:
             if self.measures is None:
                 return None  # duties missing or not ad valorem: the generic path
-            duties, per_line = line_duties(self.measures, cvs, q)
+            duties, per_line, duty = line_duties(self.measures, cvs, q)
             regime, path = "eu_import", DUTY if low else OVER
         collected = "border"
         if low and self.ioss:
             collected = "checkout"
             regime += "_ioss"
         bases = [c + p for c, p in zip(cvs, per_line, strict=True)]
-        taxes = taxes_on("vat", self.vat, bases, q)
+        taxes: list[TaxLine] = []
+        tax = taxes_on("vat", self.vat, bases, q, taxes)
         customs_value = cv.quantize(q, ROUND_HALF_UP)
-        return self.finish(req, payer, customs_value, "CIF", duties, taxes, collected, regime, path)
+        return self.finish(
+            req, payer, customs_value, "CIF", duties, taxes, collected, regime, path, duty, tax
+        )
 
     def rule_chunks(self, path) -> list[Sequence[Rule]]:
         if path == OVER:

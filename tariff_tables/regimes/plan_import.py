@@ -57,14 +57,16 @@ class StandardPlan(Plan):
             return None  # a table answer this path needs is missing: the generic path
         if duty_free:
             duties = []
+            duty = ZERO
             per_line = [ZERO] * len(cvs)
         else:
-            duties, per_line = line_duties(self.measures, cvs, q)
-        taxes = []
+            duties, per_line, duty = line_duties(self.measures, cvs, q)
+        taxes: list[TaxLine] = []
+        tax = ZERO
         if not tax_free:
             bases = [c + p for c, p in zip(cvs, per_line, strict=True)]
             for kind, groups in self.kinds:
-                taxes.extend(taxes_on(kind, groups, bases, q))
+                tax = taxes_on(kind, groups, bases, q, taxes, tax)
         return self.finish(
             req,
             payer,
@@ -75,6 +77,8 @@ class StandardPlan(Plan):
             "border",
             self.regimes[duty_free and tax_free],
             (duty_free, tax_free),
+            duty,
+            tax,
         )
 
     def rule_chunks(self, path) -> list[Sequence[Rule]]:
@@ -133,18 +137,22 @@ class GbPlan(_LowValuePlan):
             else:
                 path = "low"
             collected = "border" if self.gift else "checkout"
-            taxes = taxes_on("vat", self.tax, cvs, q)
+            taxes: list[TaxLine] = []
+            tax = taxes_on("vat", self.tax, cvs, q, taxes)
             return self.finish(
-                req, payer, customs_value, "CIF", [], taxes, collected, "gb_low_value", path
-            )
+                req, payer, customs_value, "CIF", [], taxes, collected, "gb_low_value", path,
+                ZERO, tax,
+            )  # fmt: skip
         if self.measures is None:
             return None
-        duties, per_line = line_duties(self.measures, cvs, q)
+        duties, per_line, duty = line_duties(self.measures, cvs, q)
         bases = [c + p for c, p in zip(cvs, per_line, strict=True)]
-        taxes = taxes_on("vat", self.tax, bases, q)
+        taxes = []
+        tax = taxes_on("vat", self.tax, bases, q, taxes)
         return self.finish(
-            req, payer, customs_value, "CIF", duties, taxes, "border", "gb_import", "over"
-        )
+            req, payer, customs_value, "CIF", duties, taxes, "border", "gb_import", "over",
+            duty, tax,
+        )  # fmt: skip
 
     def rule_chunks(self, path) -> list[Sequence[Rule]]:
         if path == "over":
@@ -177,20 +185,23 @@ class AuPlan(_LowValuePlan):
                     "low",
                 )  # fmt: skip
             bases = [c + t for c, t in zip(cvs, transport, strict=True)]
-            taxes = taxes_on("gst", self.tax, bases, q)
+            taxes: list[TaxLine] = []
+            tax = taxes_on("gst", self.tax, bases, q, taxes)
             return self.finish(
                 req, payer, customs_value, "FOB", [], taxes, "checkout", "au_low_value_goods",
-                "low_gst",
+                "low_gst", ZERO, tax,
             )  # fmt: skip
         if self.measures is None:
             return None
-        duties, per_line = line_duties(self.measures, cvs, q)
+        duties, per_line, duty = line_duties(self.measures, cvs, q)
         with_duty = [c + p for c, p in zip(cvs, per_line, strict=True)]
         bases = [c + t for c, t in zip(with_duty, transport, strict=True)]
-        taxes = taxes_on("gst", self.tax, bases, q)
+        taxes = []
+        tax = taxes_on("gst", self.tax, bases, q, taxes)
         return self.finish(
-            req, payer, customs_value, "FOB", duties, taxes, "border", "au_import", "over"
-        )
+            req, payer, customs_value, "FOB", duties, taxes, "border", "au_import", "over",
+            duty, tax,
+        )  # fmt: skip
 
     def rule_chunks(self, path) -> list[Sequence[Rule]]:
         if path == "over":
@@ -218,19 +229,22 @@ class SgPlan(_LowValuePlan):
                     req, payer, customs_value, "CIF", [], [], "border", "sg_low_value_goods",
                     "low",
                 )  # fmt: skip
-            taxes = taxes_on("gst", self.tax, cvs, q)
+            taxes: list[TaxLine] = []
+            tax = taxes_on("gst", self.tax, cvs, q, taxes)
             return self.finish(
                 req, payer, customs_value, "CIF", [], taxes, "checkout", "sg_low_value_goods",
-                "low_gst",
+                "low_gst", ZERO, tax,
             )  # fmt: skip
         if self.measures is None:
             return None
-        duties, per_line = line_duties(self.measures, cvs, q)
+        duties, per_line, duty = line_duties(self.measures, cvs, q)
         bases = [c + p for c, p in zip(cvs, per_line, strict=True)]
-        taxes = taxes_on("gst", self.tax, bases, q)
+        taxes = []
+        tax = taxes_on("gst", self.tax, bases, q, taxes)
         return self.finish(
-            req, payer, customs_value, "CIF", duties, taxes, "border", "sg_import", "over"
-        )
+            req, payer, customs_value, "CIF", duties, taxes, "border", "sg_import", "over",
+            duty, tax,
+        )  # fmt: skip
 
     rule_chunks = AuPlan.rule_chunks
 
