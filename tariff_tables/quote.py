@@ -164,14 +164,21 @@ def quote(request: QuoteRequest, as_of: date, tariff: Tariff | None = None) -> Q
     # One lookup for the common case: route key + order shape → the compiled plan, or None
     # when that shape takes the generic path. `fast_key[5:]` must equal `shape_of(request)`
     # (tests/unit/tariff/test_tariff_plan_equivalence.py checks it).
+    if len(lines) == 1:  # the commonest order: no comprehensions for its shape
+        line = lines[0]
+        hs_codes: tuple[str, ...] = (line.hs_code,)
+        origins: tuple[str, ...] = (line.origin_country,)
+    else:
+        hs_codes = tuple([ln.hs_code for ln in lines])
+        origins = tuple([ln.origin_country for ln in lines])
     fast_key = (
         request.destination_country,
         as_of,
         request.currency,
         request.destination_region,
         request.channel,
-        tuple([ln.hs_code for ln in lines]),
-        tuple([ln.origin_country for ln in lines]),
+        hs_codes,
+        origins,
         request.origin_country,
         request.seller_collects_vat,
         request.category,

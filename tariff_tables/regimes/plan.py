@@ -28,7 +28,7 @@ from ..errors import TariffError
 from ..model import Threshold
 from ..money import ZERO, exponent
 from ..request import QuoteRequest
-from ..result import DutyLine, Quote, Rule, TaxLine
+from ..result import DutyLine, Quote, Rule, TaxLine, new_duty_line, new_quote, new_tax_line
 from .scope import Scope, rate_text
 
 # (hs codes, goods origins, dispatch country, seller collects VAT, category): what a plan
@@ -53,9 +53,12 @@ class NoPlan(Exception):
 
 class Gate:
     """`Ctx.within(ctx.threshold(ident))` for one shape: the outcome is either fixed
-    (no threshold, suspended, an excluded HS code: never within) or a value comparison."""
+    (no threshold, suspended, an excluded HS code: never within) or a value comparison.
 
-    __slots__ = ("fixed", "base", "limit", "ok", "over")
+    `passes(goods, freight, insurance) -> bool` is that outcome, chosen once per shape:
+    always False when fixed, else `Ctx.within`'s comparison (value from `Ctx.value_for`)."""
+
+    __slots__ = ("fixed", "base", "limit", "ok", "over", "passes")
 
     def __init__(self, scope: Scope, th: Threshold | None, hs_codes: Sequence[str]):
         self.fixed: tuple[Rule, ...] | None = None
@@ -63,6 +66,7 @@ class Gate:
         self.limit = ZERO
         self.ok: tuple[Rule, ...] = ()
         self.over: tuple[Rule, ...] = ()
+        self.passes: Callable[[Decimal, Decimal, Decimal], bool] = _never
         if th is None:
             self.fixed = ()
             return
@@ -81,22 +85,25 @@ class Gate:
         self.limit = plan.limit
         self.ok = (*lead, plan.ok_rule)
         self.over = (*lead, plan.over_rule)
-
-    def passes(self, goods: Decimal, freight: Decimal, insurance: Decimal) -> bool:
-        """Same comparison as `Ctx.within` (value from `Ctx.value_for`)."""
-        if self.fixed is not None:
-            return False
-        base = self.base
-        if base in ("intrinsic", "fob"):
-            return goods <= self.limit
-        if base == "goods_and_shipping":
-            return goods + freight <= self.limit
-        return goods + freight + insurance <= self.limit
+        self.passes = _comparison(th.base, plan.limit)
 
     def rules(self, ok: bool) -> tuple[Rule, ...]:
         if self.fixed is not None:
             return self.fixed
         return self.ok if ok else self.over
+
+
+def _never(goods: Decimal, freight: Decimal, insurance: Decimal) -> bool:
+    return False
+
+
+def _comparison(base: str, limit: Decimal) -> Callable[[Decimal, Decimal, Decimal], bool]:
+    """`Ctx.within`'s comparison of the value `Ctx.value_for` gives for `base`."""
+    if base in ("intrinsic", "fob"):
+        return lambda goods, freight, insurance: goods <= limit
+    if base == "goods_and_shipping":
+        return lambda goods, freight, insurance: goods + freight <= limit
+    return lambda goods, freight, insurance: goods + freight + insurance <= limit
 
 
 # One duty measure on one line: (line label, ad valorem rate, rate text).
@@ -168,13 +175,21 @@ def allocate(extra: Decimal, values: list[Decimal], goods: Decimal) -> list[Deci
 def customs_values(
     fob: bool, values: list[Decimal], goods: Decimal, freight: Decimal, insurance: Decimal
 ) -> list[Decimal]:
-    """`common.customs_values`, on plain values."""
+    """`common.customs_values`, on plain values: each value plus its `allocate` share of
+    freight + insurance, the share's operations inlined (`extra * v / goods`, `extra / n`,
+    or ZERO)."""
     if fob:
         return values
     extra = freight + insurance
-    if len(values) == 1:
+    n = len(values)
+    if n == 1:
         return [values[0] + extra]
-    return [v + s for v, s in zip(values, allocate(extra, values, goods), strict=True)]
+    if not extra:
+        return [v + ZERO for v in values]
+    if goods == 0:
+        share = extra / n
+        return [v + share for v in values]
+    return [v + extra * v / goods for v in values]
 
 
 def line_duties(
@@ -192,7 +207,7 @@ def line_duties(
         total = None
         for label, rate, text in line_measures:
             amount = (cv * rate).quantize(q, ROUND_HALF_UP)
-            out.append(DutyLine(label, shown, text, amount))
+            out.append(new_duty_line(label, shown, text, amount))
             duty = duty + amount
             total = amount if total is None else total + amount
         per_line.append(total)
@@ -216,7 +231,7 @@ def taxes_on(
         for i in idx:
             base = base + bases[i]
         amount = (base * rate).quantize(q, ROUND_HALF_UP)
-        out.append(TaxLine(kind, base.quantize(q, ROUND_HALF_UP), text, amount))
+        out.append(new_tax_line(kind, base.quantize(q, ROUND_HALF_UP), text, amount))
         tax = tax + amount
     return tax
 
@@ -320,7 +335,7 @@ class Plan:
                 "fee_total": d_fee,
                 "total": d_duty + d_tax + d_fee,
             }
-        return Quote(
+        return new_quote(
             self.currency,
             customs_value,
             valuation,
@@ -384,7 +399,7 @@ class NationalPlan(Plan):
             oq = self.order_q
             customs_value = (customs_value * back).quantize(oq, ROUND_HALF_UP)
             duties = [
-                DutyLine(
+                new_duty_line(
                     d.measure,
                     (d.base * back).quantize(oq, ROUND_HALF_UP),
                     d.rate,
@@ -393,7 +408,7 @@ class NationalPlan(Plan):
                 for d in duties
             ]
             taxes = [
-                TaxLine(
+                new_tax_line(
                     t.kind,
                     (t.base * back).quantize(oq, ROUND_HALF_UP),
                     t.rate,
@@ -401,7 +416,7 @@ class NationalPlan(Plan):
                 )
                 for t in taxes
             ]
-        return Quote(
+        return new_quote(
             self.order_cur,
             customs_value,
             "CIF",

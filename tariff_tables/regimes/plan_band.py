@@ -16,7 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from ..model import Band
 from ..money import ZERO, fmt
 from ..request import QuoteRequest
-from ..result import DutyLine, Quote, Rule, TaxLine
+from ..result import Quote, Rule, new_duty_line, new_tax_line
 from .br import band_rule as br_band_rule
 from .mx import band_rule as mx_band_rule
 from .plan import NoPlan, Plan, customs_values
@@ -94,14 +94,14 @@ class BrPlan(Plan):
         base = (value + ii) / self.gross
         icms = self.icms
         taxes = [
-            TaxLine(
+            new_tax_line(
                 "icms",
                 base.quantize(q, ROUND_HALF_UP),
                 self.icms_text,
                 (base * icms).quantize(q, ROUND_HALF_UP),  # type: ignore[operator]
             )
         ]
-        duties = [DutyLine(self.label, shown, text, ii)]
+        duties = [new_duty_line(self.label, shown, text, ii)]
         return self.finish(req, payer, shown, "CIF", duties, taxes, self.collected, self.regime, i)
 
     def rule_chunks(self, path) -> list[Sequence[Rule]]:
@@ -145,7 +145,7 @@ class MxPlan(Plan):
         assert chosen is not None  # the last origin's band `i` is the one noted
         shown = value.quantize(q, ROUND_HALF_UP)
         duties = [
-            DutyLine(
+            new_duty_line(
                 "mx_courier_global_rate",
                 shown,
                 rate_text(chosen.rate),

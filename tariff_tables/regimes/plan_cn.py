@@ -16,7 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from ..errors import TariffError
 from ..money import ZERO
 from ..request import QuoteLine, QuoteRequest
-from ..result import Quote, Rule, TaxLine
+from ..result import Quote, Rule, new_tax_line
 from .cn_postal import cap_rule
 from .plan import NationalPlan, NoPlan, customs_values
 from .scope import Scope, rate_text
@@ -88,7 +88,7 @@ class PostalPlan(NationalPlan):
             rate = cand[1]
             amount = (v * rate).quantize(q, ROUND_HALF_UP)  # type: ignore[operator]
             taxes.append(
-                TaxLine(
+                new_tax_line(
                     "postal_articles_tax",
                     v.quantize(q, ROUND_HALF_UP),
                     rate_text(rate),  # type: ignore[arg-type]
@@ -101,7 +101,7 @@ class PostalPlan(NationalPlan):
         if total <= self.waiver:
             regime = "cn_postal_articles_waived"
             zero = self.zero
-            taxes = [TaxLine(t.kind, t.base, t.rate, zero) for t in taxes]
+            taxes = [new_tax_line(t.kind, t.base, t.rate, zero) for t in taxes]
         customs_value = value.quantize(q, ROUND_HALF_UP)
         return self.package(req, payer, customs_value, [], taxes, regime, tuple(picked))
 
@@ -155,7 +155,7 @@ class CbecPlan(NationalPlan):
             if c:
                 rate = c * factor
                 taxes.append(
-                    TaxLine(
+                    new_tax_line(
                         "consumption_tax",
                         shown,
                         rate_text(rate),
@@ -164,7 +164,7 @@ class CbecPlan(NationalPlan):
                 )
             rate = vat_row[1] * factor  # type: ignore[operator]
             amount = (base * rate).quantize(q, ROUND_HALF_UP)
-            taxes.append(TaxLine("vat", shown, rate_text(rate), amount))
+            taxes.append(new_tax_line("vat", shown, rate_text(rate), amount))
         customs_value = value.quantize(q, ROUND_HALF_UP)
         return self.package(
             req, payer, customs_value, [], taxes, "cn_cbec", tuple(picked), "checkout"

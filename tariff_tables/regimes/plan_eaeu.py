@@ -14,7 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from ..money import ZERO
 from ..request import QuoteRequest
-from ..result import DutyLine, Quote, Rule
+from ..result import Quote, Rule, new_duty_line
 from .eaeu import measure_rule
 from .plan import Gate, NoPlan, Plan, allocate, customs_values, taxes_on
 from .scope import rate_text
@@ -109,7 +109,9 @@ class EaeuPlan(Plan):
             duty = self._duty(value, weight)
             base = value
         amount = duty.quantize(q, ROUND_HALF_UP)
-        duties = [DutyLine(self.measure, base.quantize(q, ROUND_HALF_UP), self.rate_text, amount)]
+        duties = [
+            new_duty_line(self.measure, base.quantize(q, ROUND_HALF_UP), self.rate_text, amount)
+        ]
         if self.vat_applies is None:
             return None  # the generic path raises NotCovered
         taxes = []

@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from ..money import ZERO
 from ..request import QuoteRequest
-from ..result import Quote, Rule, TaxLine
+from ..result import Quote, Rule, TaxLine, new_tax_line
 from .plan import Gate, Plan, allocate, customs_values, line_duties, taxes_on
 from .scope import rate_text
 
@@ -276,7 +276,7 @@ class MyPlan(StandardPlan):
         rate, text = self.lvg_rate
         cvs = customs_values(self.fob, values, goods, freight, insurance)
         taxes = [
-            TaxLine(
+            new_tax_line(
                 "sales_tax",
                 goods.quantize(q, ROUND_HALF_UP),
                 text,

@@ -14,7 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from ..errors import TariffError
 from ..money import ZERO, truncate_to
 from ..request import QuoteRequest
-from ..result import DutyLine, Quote, Rule, TaxLine
+from ..result import DutyLine, Quote, Rule, TaxLine, new_duty_line, new_tax_line
 from .jp import HUNDRED, THOUSAND, duty_rule
 from .plan import Gate, NationalPlan, NoPlan, allocate
 from .scope import rate_text
@@ -81,7 +81,7 @@ class JpPlan(NationalPlan):
                 base = truncate_to(v, THOUSAND)
                 for label, rate, text in measures:
                     amount = truncate_to(base * rate, HUNDRED)
-                    duties.append(DutyLine(label, base, text, amount))
+                    duties.append(new_duty_line(label, base, text, amount))
                     duty_total += amount
             num, den = self.num, self.den
             for rate, text, idx in self.ct:
@@ -91,8 +91,8 @@ class JpPlan(NationalPlan):
                 base = truncate_to(g + duty_total * g / cv, THOUSAND)
                 national = truncate_to(base * rate, HUNDRED)
                 local = truncate_to(national * num / den, HUNDRED)
-                taxes.append(TaxLine("consumption_tax", base, text, national))
-                taxes.append(TaxLine("consumption_tax", national, self.local_text, local))
+                taxes.append(new_tax_line("consumption_tax", base, text, national))
+                taxes.append(new_tax_line("consumption_tax", national, self.local_text, local))
         return self.package(req, payer, customs_value, duties, taxes, regime, (personal, small))
 
     def rule_chunks(self, path) -> list[Sequence[Rule]]:
