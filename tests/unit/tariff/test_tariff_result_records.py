@@ -9,7 +9,16 @@ from decimal import Decimal
 
 import pytest
 
-from tariff_tables.result import DutyLine, FeeLine, Quote, Rule, TaxLine
+from tariff_tables.result import (
+    DutyLine,
+    FeeLine,
+    Quote,
+    Rule,
+    TaxLine,
+    new_duty_line,
+    new_quote,
+    new_tax_line,
+)
 
 
 def _quote() -> Quote:
@@ -41,3 +50,17 @@ def test_records_copy_pickle_and_replace():
     assert pickle.loads(pickle.dumps(q)) == q
     assert copy.copy(q) == q and copy.deepcopy(q) == q
     assert dataclasses.replace(q.duties[0], rate="0.1").rate == "0.1"
+
+
+def test_hot_path_constructors_give_the_same_records():
+    q = _quote()
+    d, t = q.duties[0], q.taxes[0]
+    d2 = new_duty_line(d.measure, d.base, d.rate, d.amount)
+    t2 = new_tax_line(t.kind, t.base, t.rate, t.amount)
+    fields = [getattr(q, f.name) for f in dataclasses.fields(Quote)]
+    fields[3], fields[4] = (d2,), (t2,)
+    q2 = new_quote(*fields)
+    assert type(d2) is DutyLine and type(t2) is TaxLine and type(q2) is Quote
+    assert (d2, t2, q2) == (d, t, q) and repr(q2) == repr(q)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        q2.payer = "sender"  # type: ignore[misc]
