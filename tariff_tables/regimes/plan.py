@@ -204,12 +204,18 @@ def line_duties(
     duty = ZERO
     for line_measures, cv in zip(measures, cvs, strict=True):
         shown = cv.quantize(q, ROUND_HALF_UP)
-        total = None
-        for label, rate, text in line_measures:
-            amount = (cv * rate).quantize(q, ROUND_HALF_UP)
-            out.append(new_duty_line(label, shown, text, amount))
-            duty = duty + amount
-            total = amount if total is None else total + amount
+        if len(line_measures) == 1:  # the usual line, MFN only: the loop below, unrolled
+            ((label, rate, text),) = line_measures
+            total = (cv * rate).quantize(q, ROUND_HALF_UP)
+            out.append(new_duty_line(label, shown, text, total))
+            duty = duty + total
+        else:
+            total = None
+            for label, rate, text in line_measures:
+                amount = (cv * rate).quantize(q, ROUND_HALF_UP)
+                out.append(new_duty_line(label, shown, text, amount))
+                duty = duty + amount
+                total = amount if total is None else total + amount
         per_line.append(total)
     return out, per_line, duty  # type: ignore[return-value]
 
