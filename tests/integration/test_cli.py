@@ -213,3 +213,12 @@ def test_up_serves_the_api_runs_jobs_and_stops_cleanly(cli_env, tmp_path):
         again.send_signal(signal.SIGINT)
         again.communicate(timeout=30)
     assert again.returncode == 0
+
+
+def test_worker_health_reports_queues_and_no_workers(cli_env, redis_server):
+    env = dict(cli_env, REDIS_URL=f"unix://{redis_server.socket_file}?db=5")
+    silkpost("db", "upgrade", env=env)
+    r = silkpost("worker", "--health", env=env, check=False)
+    report = json.loads(r.stdout)
+    assert r.returncode == 1 and report["workers"] == []
+    assert set(report["queues"]) == {"imports", "documents", "default"}
