@@ -12,7 +12,7 @@ quote (zero without one).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -702,6 +702,35 @@ def build_ceb311(
     return _close(root, snaps, options, problems, "CEB311", signer, schema_dir)
 
 
+def _head_only(
+    snapshots: DeclarationSnapshot | Iterable[DeclarationSnapshot],
+    message: str,
+    node: str,
+    head: str,
+    layout: Any,
+    *,
+    part: Callable[[DeclarationSnapshot], Any],
+    missing: str,
+    key: Callable[[DeclarationSnapshot], str],
+    values: Callable[[_Prepared], dict[str, Any]],
+    options: Options,
+    signer: Any,
+    schema_dir: str | Path | None,
+) -> bytes:
+    """A message of one head per snapshot and no lists (CEB411, CEB511); a snapshot without
+    the ``part`` the head describes is a problem named by ``missing``."""
+    snaps = _as_list(snapshots)
+    problems, prepared, root = _start(message, snaps, options)
+    for pr in prepared:
+        if part(pr.snap) is None:
+            problems.add(f"{pr.snap.order.order_no}: {missing}")
+            continue
+        root.start(node)
+        _head(root, head, layout, message, key(pr.snap), options, pr.snap, values(pr), problems)
+        root.end()
+    return _close(root, snaps, options, problems, message, signer, schema_dir)
+
+
 def build_ceb411(
     snapshots: DeclarationSnapshot | Iterable[DeclarationSnapshot],
     *,
@@ -710,26 +739,12 @@ def build_ceb411(
     schema_dir: str | Path | None = None,
 ) -> bytes:
     """CEB411 payment record, as a commissioned operator files it for the payment company."""
-    snaps = _as_list(snapshots)
-    problems, prepared, root = _start("CEB411", snaps, options)
-    for pr in prepared:
-        if pr.snap.payment is None:
-            problems.add(f"{pr.snap.order.order_no}: no payment record for CEB411")
-            continue
-        root.start("Payment")
-        _head(
-            root,
-            "PaymentHead",
-            PAYMENT_HEAD,
-            "CEB411",
-            pr.snap.payment.transaction_id,
-            options,
-            pr.snap,
-            _payment_values(pr),
-            problems,
-        )
-        root.end()
-    return _close(root, snaps, options, problems, "CEB411", signer, schema_dir)
+    return _head_only(
+        snapshots, "CEB411", "Payment", "PaymentHead", PAYMENT_HEAD,
+        part=lambda s: s.payment, missing="no payment record for CEB411",
+        key=lambda s: s.payment.transaction_id, values=_payment_values,
+        options=options, signer=signer, schema_dir=schema_dir,
+    )  # fmt: skip
 
 
 def build_ceb511(
@@ -740,26 +755,12 @@ def build_ceb511(
     schema_dir: str | Path | None = None,
 ) -> bytes:
     """CEB511 waybill, filed by the logistics operator (or the service acting for it)."""
-    snaps = _as_list(snapshots)
-    problems, prepared, root = _start("CEB511", snaps, options)
-    for pr in prepared:
-        if pr.snap.logistics is None:
-            problems.add(f"{pr.snap.order.order_no}: no logistics operator for CEB511")
-            continue
-        root.start("Logistics")
-        _head(
-            root,
-            "LogisticsHead",
-            LOGISTICS_HEAD,
-            "CEB511",
-            pr.snap.order.waybill_no,
-            options,
-            pr.snap,
-            _waybill_values(pr),
-            problems,
-        )
-        root.end()
-    return _close(root, snaps, options, problems, "CEB511", signer, schema_dir)
+    return _head_only(
+        snapshots, "CEB511", "Logistics", "LogisticsHead", LOGISTICS_HEAD,
+        part=lambda s: s.logistics, missing="no logistics operator for CEB511",
+        key=lambda s: s.order.waybill_no, values=_waybill_values,
+        options=options, signer=signer, schema_dir=schema_dir,
+    )  # fmt: skip
 
 
 def build_ceb621(
