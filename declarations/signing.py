@@ -108,7 +108,12 @@ ALGORITHMS: dict[tuple[str, str], Algorithm] = {
 def _c14n(node: etree._Element | etree._ElementTree) -> bytes:
     # lxml copies the in-scope namespace declarations of ancestors onto a subtree, which is
     # what inclusive C14N 1.0 requires for SignedInfo.
-    return etree.tostring(node, method="c14n", exclusive=False, with_comments=False)
+    try:
+        return etree.tostring(node, method="c14n", exclusive=False, with_comments=False)
+    except etree.C14NError as exc:
+        # e.g. a relative namespace URI, which C14N 1.0 refuses: such a document cannot be
+        # signed or verified, and must say so rather than fail with a library error
+        raise SignatureError(f"the document cannot be canonicalised (C14N 1.0): {exc}") from exc
 
 
 def _b64(data: bytes) -> str:

@@ -134,3 +134,14 @@ def test_signing_twice_is_refused():
     key, cert = keypair()
     with pytest.raises(SignatureError, match="already signed"):
         signing.Signer(key, cert).sign(signed_621())
+
+
+def test_namespace_tampering_that_breaks_c14n_is_a_signature_error():
+    """A tampered namespace URI that C14N 1.0 refuses (relative) is refused as a
+    signature problem, not as a library error."""
+    signed = signed_621()
+    uri = b'xmlns:ceb="http://www.chinaport.gov.cn/ceb"'
+    assert uri in signed
+    tampered = signed.replace(uri, b'xmlns:ceb="httpZ//www.chinaport.gov.cn/ceb"', 1)
+    with pytest.raises(SignatureError):
+        signing.verify(tampered)
