@@ -19,12 +19,11 @@ def create_app(config: dict | None = None) -> Flask:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
-    from worker.queues import queues
-
     from . import models  # noqa: F401  (register the tables)
     from .api import make_api
     from .errors import register_error_handlers
     from .extensions import db, migrate
+    from .jobs.queues import queues
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).with_name("migrations")))

@@ -78,14 +78,14 @@ def users_create(role: str, name: str) -> None:
 @click.option("--health", is_flag=True, help="Print the registered workers and queue sizes.")
 def worker_command(burst: bool, with_scheduler: bool, health: bool) -> None:
     """Run an RQ worker on the imports, documents and default queues."""
-    from worker import main as worker_main
+    from .jobs import runner
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     if health:
-        report = worker_main.health(app)
+        report = runner.health(app)
         click.echo(json.dumps(report, indent=2))
         sys.exit(0 if report["workers"] else 1)
-    worker_main.run(app, burst=burst, with_scheduler=with_scheduler)
+    runner.run(app, burst=burst, with_scheduler=with_scheduler)
 
 
 # -- orders --------------------------------------------------------------------------------

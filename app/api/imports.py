@@ -8,6 +8,7 @@ from marshmallow import Schema, fields
 
 from ..auth import current_user, roles_required
 from ..errors import Forbidden, PayloadTooLarge, ValidationFailed
+from ..jobs.intake import enqueue_import
 from ..services import imports as import_service
 
 blp = Blueprint("imports", __name__, url_prefix="/imports", description="Order file imports")
@@ -49,7 +50,7 @@ class ImportFileIn(Schema):
 )
 @blp.response(202, ImportOut)
 def upload():
-    """Queue an order file (CSV or XLSX); rows are processed on a worker."""
+    """Queue an order file (CSV or XLSX); a worker process reads the rows."""
     user = current_user()
     if user.seller is None:
         raise Forbidden("Only sellers import orders.")
@@ -66,8 +67,6 @@ def upload():
         raise ValidationFailed("No file was sent.", {"file": ["missing"]})
     data = upload.stream.read(limit + 1)
     batch = import_service.create_batch(user.seller, upload.filename, data, user)
-    from worker.jobs.intake import enqueue_import
-
     enqueue_import(batch.id)
     return import_service.batch_view(batch), 202
 

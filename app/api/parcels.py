@@ -7,6 +7,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from ..auth import current_user, roles_required
+from ..jobs.documents import enqueue_label_batch
 from ..services import declaring, labels
 
 blp = Blueprint("parcels", __name__, url_prefix="", description="Customs forms and labels")
@@ -104,8 +105,6 @@ def create_batch(body):
     batch = labels.create_batch(
         current_user(), body["kind"], body.get("parcel_ids"), body.get("filter") or {}
     )
-    from worker.jobs.documents import enqueue_label_batch
-
     enqueue_label_batch(batch.id)
     return labels.batch_view(batch)
 

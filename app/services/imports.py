@@ -1,7 +1,7 @@
 """Import batches: accept an order file, then turn it into orders chunk by chunk.
 
-The upload is stored and checked (format, header) synchronously; the rows are read and
-validated on a worker. Each chunk of orders is written in its own transaction together
+The upload is stored and checked (format, header) synchronously; a worker process reads
+and validates the rows. Each chunk of orders is written in its own transaction together
 with the batch counters, so progress is visible and a re-run resumes after the last
 committed chunk instead of counting anything twice.
 """

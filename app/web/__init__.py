@@ -6,6 +6,7 @@ from flask import Blueprint, jsonify, redirect
 from sqlalchemy import text
 
 from ..extensions import db
+from ..jobs.queues import queues
 
 web = Blueprint("web", __name__)
 
@@ -21,8 +22,6 @@ def healthz():
     db.session.execute(text("SELECT 1"))
     status = {"status": "ok", "database": "ok"}
     try:
-        from worker.queues import queues
-
         queues.connection.ping()
         status["redis"] = "ok"
     except Exception as exc:  # report, don't fail readiness on a Redis hiccup

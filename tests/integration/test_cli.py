@@ -103,27 +103,37 @@ def _request(url, token, body=None, method=None, content_type="application/json"
         return exc.code, json.loads(exc.read())
 
 
-def test_up_serves_the_api_runs_jobs_and_stops_cleanly(cli_env, tmp_path):
-    port = _free_port()
-    proc = subprocess.Popen(
+def _start_up(env: dict, port: int, **popen) -> subprocess.Popen:
+    """``silkpost up --demo`` in a child process, its output readable line by line."""
+    return subprocess.Popen(
         [sys.executable, "-m", "app.cli", "up", "--demo", "--port", str(port)],
-        env=cli_env,
+        env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
-        start_new_session=True,
+        **popen,
     )
+
+
+def _output_until_ready(proc: subprocess.Popen, timeout: float = 90) -> str:
+    """What ``up`` printed up to its "Press Ctrl+C" line (or until it stopped printing)."""
     lines = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        if not line:
+            break
+        lines.append(line)
+        if "Press Ctrl+C" in line:
+            break
+    return "".join(lines)
+
+
+def test_up_serves_the_api_runs_jobs_and_stops_cleanly(cli_env, tmp_path):
+    port = _free_port()
+    proc = _start_up(cli_env, port, start_new_session=True)
     try:
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            line = proc.stdout.readline()
-            if not line:
-                break
-            lines.append(line)
-            if "Press Ctrl+C" in line:
-                break
-        text = "".join(lines)
+        text = _output_until_ready(proc)
         assert f"Silkpost is up at http://127.0.0.1:{port}" in text, text
         tokens = dict(re.findall(r"^\s+(\w+)\s+demo-\w+\s+(sp_\S+)$", text, re.M))
         assert set(tokens) == {"seller", "broker", "carrier", "admin"}
@@ -194,31 +204,45 @@ def test_up_serves_the_api_runs_jobs_and_stops_cleanly(cli_env, tmp_path):
     assert _processes_in_group(proc.pid) == []
 
     # a second start reuses the data dir and the demo tokens
-    again = subprocess.Popen(
-        [sys.executable, "-m", "app.cli", "up", "--demo", "--port", str(port)],
-        env=cli_env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    again = _start_up(cli_env, port)
     try:
-        out = ""
-        while "Press Ctrl+C" not in out:
-            line = again.stdout.readline()
-            if not line:
-                break
-            out += line
-        assert tokens["seller"] in out
+        assert tokens["seller"] in _output_until_ready(again)
     finally:
         again.send_signal(signal.SIGINT)
         again.communicate(timeout=30)
     assert again.returncode == 0
 
 
-def test_worker_health_reports_queues_and_no_workers(cli_env, redis_server):
+WORKER_ENTRIES = {
+    "silkpost worker": [sys.executable, "-m", "app.cli", "worker"],
+    "python -m worker": [sys.executable, "-m", "worker"],
+}
+
+
+@pytest.mark.parametrize("entry", WORKER_ENTRIES)
+def test_worker_health_reports_queues_and_no_workers(cli_env, redis_server, entry):
     env = dict(cli_env, REDIS_URL=f"unix://{redis_server.socket_file}?db=5")
     silkpost("db", "upgrade", env=env)
-    r = silkpost("worker", "--health", env=env, check=False)
+    r = subprocess.run(
+        [*WORKER_ENTRIES[entry], "--health"], env=env, capture_output=True, text=True, timeout=60
+    )
     report = json.loads(r.stdout)
     assert r.returncode == 1 and report["workers"] == []
     assert set(report["queues"]) == {"imports", "documents", "default"}
+
+
+def test_the_app_imports_nothing_from_the_worker_entry_point(cli_env):
+    """Every module of ``app`` loads, and the app builds, without the ``worker`` package."""
+    code = (
+        "import importlib, pkgutil, sys, app\n"
+        "for m in pkgutil.walk_packages(app.__path__, 'app.'):\n"
+        "    if '.migrations' not in m.name:\n"
+        "        importlib.import_module(m.name)\n"
+        "app.create_app()\n"
+        "print(sorted(n for n in sys.modules if n == 'worker' or n.startswith('worker.')))\n"
+    )
+    r = subprocess.run(
+        [sys.executable, "-c", code], env=cli_env, capture_output=True, text=True, timeout=60
+    )
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == "[]"

@@ -41,7 +41,7 @@ EXPECTED_ERRORS = [
 
 
 def run_worker(app):
-    from worker.main import make_worker
+    from app.jobs.runner import make_worker
 
     make_worker(app, simple=True).work(burst=True)
 

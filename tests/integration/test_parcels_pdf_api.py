@@ -85,8 +85,8 @@ def test_thousand_parcel_batch_on_a_real_worker(app, client, make_user, order_pa
     import copy
 
     from app.extensions import db
+    from app.jobs.runner import make_worker
     from app.services.orders import store_orders, validate_order
-    from worker.main import make_worker
 
     seller = make_user("seller")
     from app.models import User

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from app.services import labels
-
-from ..queues import job
+from ..services import labels
+from .queues import job
 
 
 @job("documents", retries=2, interval=10, timeout=3 * 3600)

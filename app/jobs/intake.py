@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from app.services import imports
-
-from ..queues import job
+from ..services import imports
+from .queues import job
 
 
 @job("imports", retries=3, interval=5)

@@ -1,0 +1,5 @@
+"""``python -m worker [--burst] [--with-scheduler/--without-scheduler] [--health]``."""
+
+from .main import main
+
+main()
