@@ -22,7 +22,7 @@ from ..extensions import db
 from ..models import AuditEntry, Order, OrderLine, Parcel, Seller, User
 from ..models.base import new_id, utcnow
 from ..schemas.orders import OrderIn
-from . import quoting, s10_numbers
+from . import audit, quoting, s10_numbers
 
 _order_schema = OrderIn()
 
@@ -58,16 +58,6 @@ class StoreResult:
     conflicts: dict[str, str] = field(default_factory=dict)  # order_no -> reason
 
 
-def _payment(p: dict | None) -> dict | None:
-    if not p:
-        return None
-    return {**p, "paid_at": p["paid_at"].isoformat()}
-
-
-def _party(p: dict) -> dict:
-    return {k: v for k, v in p.items() if v is not None}
-
-
 @dataclass(frozen=True)
 class Precomputed:
     """What an import helper process already worked out for one order (pure results)."""
@@ -93,146 +83,168 @@ def store_orders(
     if not orders:
         return result
     pre = precomputed or [Precomputed(body_hash(o)) for o in orders]
-    hashes = [p.digest for p in pre]
-    pre_by_no = {o["order_no"]: p for o, p in zip(orders, pre, strict=True)}
-    existing = {
-        row.order_no: (row.id, row.body_hash)
-        for row in db.session.execute(
-            select(Order.order_no, Order.id, Order.body_hash).where(
-                Order.seller_id == seller_id,
-                Order.order_no.in_([o["order_no"] for o in orders]),
+    fresh = _new_orders(seller_id, list(zip(orders, pre, strict=True)), result)
+    if fresh:
+        rows = _Rows(seller_id, actor_id, import_batch_id, fresh)
+        rows.insert()
+        result.created.extend(rows.order_ids)
+    return result
+
+
+def _new_orders(
+    seller_id: str, candidates: list[tuple[dict, Precomputed]], result: StoreResult
+) -> list[tuple[dict, Precomputed]]:
+    """The orders to insert; a stored order number is a duplicate (same body) or a
+    conflict (different body), and so is an item id already in use."""
+    existing = _stored_orders(seller_id, [data["order_no"] for data, _ in candidates])
+    taken_ids = _used_item_ids([data["item_id"] for data, _ in candidates if data.get("item_id")])
+    fresh = []
+    for data, known in candidates:
+        order_no, item_id = data["order_no"], data.get("item_id")
+        found = existing.get(order_no)
+        if found:
+            if found[1] == known.digest:
+                result.duplicates[order_no] = found[0]
+            else:
+                result.conflicts[order_no] = (
+                    f"order {order_no} already exists with different content"
+                )
+        elif item_id and item_id in taken_ids:
+            result.conflicts[order_no] = f"item_id {item_id} is already in use"
+        else:
+            if item_id:
+                taken_ids.add(item_id)
+            fresh.append((data, known))
+    return fresh
+
+
+def _stored_orders(seller_id: str, order_nos: list[str]) -> dict[str, tuple[str, str]]:
+    """``order_no -> (id, body_hash)`` of the seller's stored orders among ``order_nos``."""
+    stmt = select(Order.order_no, Order.id, Order.body_hash).where(
+        Order.seller_id == seller_id, Order.order_no.in_(order_nos)
+    )
+    return {row.order_no: (row.id, row.body_hash) for row in db.session.execute(stmt)}
+
+
+def _used_item_ids(item_ids: list[str]) -> set[str]:
+    if not item_ids:
+        return set()
+    stmt = select(Parcel.item_id).where(Parcel.item_id.in_(item_ids))
+    return set(db.session.execute(stmt).scalars())
+
+
+def _columns(model: type[db.Model]) -> tuple[str, ...]:
+    """The columns a bulk insert fills: all but a key the database numbers itself."""
+    return tuple(
+        c.name for c in model.__table__.columns if not (c.primary_key and c.autoincrement is True)
+    )
+
+
+_INSERTED = {model: _columns(model) for model in (Order, OrderLine, Parcel, AuditEntry)}
+
+
+def _row(model: type[db.Model], source: dict, **values: Any) -> dict:
+    """One row of ``model`` for a bulk insert: each column from ``values``, else the field
+    of the same name in ``source`` (None where it has none)."""
+    return {c: values[c] if c in values else source.get(c) for c in _INSERTED[model]}
+
+
+def _payment(p: dict | None) -> dict | None:
+    if not p:
+        return None
+    return {**p, "paid_at": p["paid_at"].isoformat()}
+
+
+def _party(p: dict) -> dict:
+    return {k: v for k, v in p.items() if v is not None}
+
+
+class _Rows:
+    """The rows of new orders for one insert per table: order, lines, parcel, audit entry."""
+
+    def __init__(
+        self,
+        seller_id: str,
+        actor_id: str | None,
+        import_batch_id: str | None,
+        fresh: list[tuple[dict, Precomputed]],
+    ):
+        self.seller_id, self.actor_id, self.import_batch_id = seller_id, actor_id, import_batch_id
+        self.now = utcnow()
+        self.tables: dict[type[db.Model], list[dict]] = {model: [] for model in _INSERTED}
+        self.order_ids: list[str] = []
+        issued = iter(s10_numbers.allocate(sum(1 for d, _ in fresh if not d.get("item_id"))))
+        for data, known in fresh:
+            self._add(data, known, item_id=data.get("item_id") or next(issued))
+
+    def _add(self, data: dict, known: Precomputed, item_id: str) -> None:
+        order_id = new_id()
+        lines = [
+            _row(
+                OrderLine,
+                item,
+                id=new_id(),
+                order_id=order_id,
+                line_no=n,
+                unit=item.get("unit") or "piece",
+                line_value=item["quantity"] * item["unit_value"],
+            )
+            for n, item in enumerate(data["items"], start=1)
+        ]
+        self.tables[OrderLine].extend(lines)
+        self.tables[Order].append(self._order(order_id, data, known, lines))
+        self.tables[Parcel].append(
+            _row(
+                Parcel,
+                {},
+                id=new_id(),
+                order_id=order_id,
+                seq=1,
+                item_id=item_id,
+                gross_weight_kg=data["gross_weight_kg"],
+                created_at=self.now,
             )
         )
-    }
-    given_ids = [o["item_id"] for o in orders if o.get("item_id")]
-    taken_ids = set()
-    if given_ids:
-        taken_ids = set(
-            db.session.execute(select(Parcel.item_id).where(Parcel.item_id.in_(given_ids)))
-            .scalars()
-            .all()
+        after = {
+            "order_no": data["order_no"],
+            "status": "received",
+            "import_batch_id": self.import_batch_id,
+        }
+        self.tables[AuditEntry].append(
+            audit.entry(self.actor_id, "order.created", "order", order_id, after=after, at=self.now)
         )
-    fresh: list[tuple[dict, str]] = []
-    seen_item_ids: set[str] = set()
-    for data, digest in zip(orders, hashes, strict=True):
-        found = existing.get(data["order_no"])
-        if found:
-            if found[1] == digest:
-                result.duplicates[data["order_no"]] = found[0]
-            else:
-                result.conflicts[data["order_no"]] = (
-                    f"order {data['order_no']} already exists with different content"
-                )
-            continue
-        item_id = data.get("item_id")
-        if item_id and (item_id in taken_ids or item_id in seen_item_ids):
-            result.conflicts[data["order_no"]] = f"item_id {item_id} is already in use"
-            continue
-        if item_id:
-            seen_item_ids.add(item_id)
-        fresh.append((data, digest))
-    if not fresh:
-        return result
+        self.order_ids.append(order_id)
 
-    issued = iter(s10_numbers.allocate(sum(1 for d, _ in fresh if not d.get("item_id"))))
-    now = utcnow()
-    today = now.date()
-    order_rows, line_rows, parcel_rows, audit_rows = [], [], [], []
-    for data, digest in fresh:
-        order_id = new_id()
-        known = pre_by_no[data["order_no"]]
+    def _order(self, order_id: str, data: dict, known: Precomputed, lines: list[dict]) -> dict:
         if known.quoted:
             quote, quote_error = known.quote, known.quote_error
         else:
-            quote, quote_error = quoting.frozen_quote(data, today)
-        goods = Decimal(0)
-        net = Decimal(0)
-        for n, item in enumerate(data["items"], start=1):
-            line_value = item["quantity"] * item["unit_value"]
-            goods += line_value
-            net += item["net_weight_kg"]
-            line_rows.append(
-                {
-                    "id": new_id(),
-                    "order_id": order_id,
-                    "line_no": n,
-                    "sku": item.get("sku"),
-                    "description": item["description"],
-                    "description_local": item.get("description_local"),
-                    "hs_code": item["hs_code"],
-                    "quantity": item["quantity"],
-                    "unit": item.get("unit") or "piece",
-                    "net_weight_kg": item["net_weight_kg"],
-                    "unit_value": item["unit_value"],
-                    "line_value": line_value,
-                    "origin_country": item["origin_country"],
-                }
-            )
-        order_rows.append(
-            {
-                "id": order_id,
-                "seller_id": seller_id,
-                "order_no": data["order_no"],
-                "body_hash": digest,
-                "status": "received",
-                "flow": data["flow"],
-                "regime": data.get("regime"),
-                "incoterm": data["incoterm"],
-                "freight_payer": data["freight_payer"],
-                "duty_payer": data["duty_payer"],
-                "currency": data["currency"],
-                "shipping_cost": data["shipping_cost"],
-                "insurance_cost": data["insurance_cost"],
-                "category": data["category"],
-                "category_explanation": data.get("category_explanation"),
-                "gross_weight_kg": data["gross_weight_kg"],
-                "ordered_at": data.get("ordered_at"),
-                "seller_collects_vat": bool(data.get("seller_collects_vat")),
-                "sender": _party(data["sender"]),
-                "recipient": _party(data["recipient"]),
-                "goods_value": goods,
-                "net_weight_kg": net,
-                "payment": _payment(data.get("payment")),
-                "quote": quote,
-                "quote_error": quote_error,
-                "import_batch_id": import_batch_id,
-                "created_at": now,
-            }
+            quote, quote_error = quoting.frozen_quote(data, self.now.date())
+        return _row(
+            Order,
+            data,
+            id=order_id,
+            seller_id=self.seller_id,
+            body_hash=known.digest,
+            status="received",
+            seller_collects_vat=bool(data.get("seller_collects_vat")),
+            sender=_party(data["sender"]),
+            recipient=_party(data["recipient"]),
+            goods_value=sum((line["line_value"] for line in lines), Decimal(0)),
+            net_weight_kg=sum((line["net_weight_kg"] for line in lines), Decimal(0)),
+            payment=_payment(data.get("payment")),
+            quote=quote,
+            quote_error=quote_error,
+            import_batch_id=self.import_batch_id,
+            created_at=self.now,
         )
-        parcel_rows.append(
-            {
-                "id": new_id(),
-                "order_id": order_id,
-                "seq": 1,
-                "item_id": data.get("item_id") or next(issued),
-                "gross_weight_kg": data["gross_weight_kg"],
-                "note": None,
-                "created_at": now,
-            }
-        )
-        audit_rows.append(
-            {
-                "at": now,
-                "actor_id": actor_id,
-                "action": "order.created",
-                "entity_type": "order",
-                "entity_id": order_id,
-                "before": None,
-                "after": {
-                    "order_no": data["order_no"],
-                    "status": "received",
-                    "import_batch_id": import_batch_id,
-                },
-            }
-        )
-        result.created.append(order_id)
-    # Core inserts on the tables (not the ORM bulk path): one executemany per table.
-    connection = db.session.connection()  # the session's transaction, without ORM overhead
-    connection.execute(insert(Order.__table__), order_rows)
-    connection.execute(insert(OrderLine.__table__), line_rows)
-    connection.execute(insert(Parcel.__table__), parcel_rows)
-    connection.execute(insert(AuditEntry.__table__), audit_rows)
-    return result
+
+    def insert(self) -> None:
+        """Core inserts (not the ORM bulk path): one executemany per table, in the
+        session's transaction."""
+        connection = db.session.connection()
+        for model, rows in self.tables.items():
+            connection.execute(insert(model.__table__), rows)
 
 
 def create_order(seller: Seller, payload: Any, actor: User) -> tuple[Order, bool]:
