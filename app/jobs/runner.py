@@ -60,8 +60,9 @@ def make_worker(app: Flask, simple: bool = False) -> AppWorker | AppSimpleWorker
     return cls(qs, connection=connection, app=app)
 
 
-def run(app: Flask, burst: bool = False, with_scheduler: bool = True, simple: bool = False) -> bool:
-    worker = make_worker(app, simple=simple)
+def run(app: Flask, burst: bool = False, with_scheduler: bool = True) -> bool:
+    """Work the queues in forking mode until stopped (or, with ``burst``, until empty)."""
+    worker = make_worker(app)
     log.info("worker starting queues=%s burst=%s", [q.name for q in worker.queues], burst)
     return worker.work(burst=burst, with_scheduler=with_scheduler, logging_level="INFO")
 

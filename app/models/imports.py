@@ -10,8 +10,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..extensions import db
 from .base import created_column, id_column
 
-BATCH_STATUSES = ("queued", "running", "done", "failed")
-
 
 class ImportBatch(db.Model):
     __tablename__ = "import_batches"
@@ -21,6 +19,7 @@ class ImportBatch(db.Model):
     filename: Mapped[str] = mapped_column(String(255), nullable=False)
     file_format: Mapped[str] = mapped_column(String(8), nullable=False)
     stored_path: Mapped[str] = mapped_column(Text, nullable=False)
+    # queued → running → done | failed
     status: Mapped[str] = mapped_column(String(10), nullable=False, default="queued")
     total_rows: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     processed_rows: Mapped[int] = mapped_column(Integer, nullable=False, default=0)

@@ -8,6 +8,7 @@ from decimal import Decimal
 from flask import current_app, has_app_context
 from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
+from ..models.orders import ORDER_STATUSES
 from .fields import Country, Currency, ExactDecimal, HsCode, MemoNested, S10Field, Text
 
 FLOWS = ("export", "import")
@@ -218,10 +219,6 @@ class OrderIn(Schema):
             raise ValidationError(errors)
 
 
-class PartyOut(PartySchema):
-    pass
-
-
 class LineOut(Schema):
     line_no = fields.Integer()
     sku = fields.String(allow_none=True)
@@ -285,9 +282,7 @@ class OrderOut(Schema):
 
 
 class OrderQuery(Schema):
-    status = fields.String(
-        validate=validate.OneOf(("received", "declared", "released", "cancelled"))
-    )
+    status = fields.String(validate=validate.OneOf(ORDER_STATUSES))
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=1_000_000))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
 

@@ -121,10 +121,24 @@ def process_batch(batch_id: str, progress: Progress | None = None) -> ImportBatc
         batch.status, batch.message, batch.finished_at = "failed", str(exc), utcnow()
         db.session.commit()
         return batch
-    first_run = batch.next_chunk == 0
+    _start(batch, total_rows, loose)
+    size = max(1, int(current_app.config["IMPORT_CHUNK_ORDERS"]))
+    chunks = [groups[i : i + size] for i in range(0, len(groups), size)]
+    _store_chunks(batch, chunks, progress)
+    batch.message = None
+    batch.status = "done"
+    batch.finished_at = utcnow()
+    db.session.commit()
+    if progress:
+        progress(batch)
+    return batch
+
+
+def _start(batch: ImportBatch, total_rows: int, loose: list) -> None:
+    """Mark the batch running; on the first run, count the rows no order can own."""
     batch.status = "running"
     batch.total_rows = total_rows
-    if first_run and loose:
+    if batch.next_chunk == 0 and loose:
         db.session.add_all(
             ImportRowError(batch_id=batch.id, row=r, order_no=o, field=f, message=m)
             for r, o, f, m in loose
@@ -133,19 +147,27 @@ def process_batch(batch_id: str, progress: Progress | None = None) -> ImportBatc
         batch.processed_rows += len(loose)
     db.session.commit()
 
-    size = max(1, int(current_app.config["IMPORT_CHUNK_ORDERS"]))
-    chunks = [groups[i : i + size] for i in range(0, len(groups), size)]
-    seller = db.session.get(Seller, batch.seller_id)
-    checked_chunks = import_validation.validated_chunks(
-        chunks[batch.next_chunk :],
-        tuple(current_app.config["PHONE_REQUIRED_DESTINATIONS"]),
-        int(current_app.config["IMPORT_PROCESSES"]),
+
+def _validated(chunks: list[list[order_files.OrderGroup]]):
+    """The chunks, validated and quoted ahead of the writer (see ``import_validation``)."""
+    config = current_app.config
+    return import_validation.validated_chunks(
+        chunks,
+        tuple(config["PHONE_REQUIRED_DESTINATIONS"]),
+        int(config["IMPORT_PROCESSES"]),
         as_of=utcnow().date(),
         table=quoting.tariff(),
-        fx_rates_file=current_app.config.get("FX_RATES_FILE"),
+        fx_rates_file=config.get("FX_RATES_FILE"),
     )
+
+
+def _store_chunks(
+    batch: ImportBatch, chunks: list[list[order_files.OrderGroup]], progress: Progress | None
+) -> None:
+    """Store the chunks not yet committed, one transaction each, with the batch counters."""
+    seller = db.session.get(Seller, batch.seller_id)
     try:
-        for index, checked in enumerate(checked_chunks, start=batch.next_chunk):
+        for index, checked in enumerate(_validated(chunks[batch.next_chunk :]), batch.next_chunk):
             _store_chunk(batch, seller, checked)
             batch.next_chunk = index + 1
             db.session.commit()
@@ -166,13 +188,6 @@ def process_batch(batch_id: str, progress: Progress | None = None) -> ImportBatc
         batch.message = f"interrupted after {batch.processed_rows} rows: {exc}; will retry"
         db.session.commit()
         raise
-    batch.message = None
-    batch.status = "done"
-    batch.finished_at = utcnow()
-    db.session.commit()
-    if progress:
-        progress(batch)
-    return batch
 
 
 def _store_chunk(batch: ImportBatch, seller: Seller, checked: list) -> None:

@@ -8,7 +8,6 @@ into orders by ``order_no``. Row numbers are those a spreadsheet shows (header =
 from __future__ import annotations
 
 import csv
-import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -164,21 +163,11 @@ def read_groups(path: Path, file_format: str) -> tuple[list[OrderGroup], int, li
     total = 0
     rows = iter_rows(path, file_format)
     next(rows)
-    csv_file = file_format == "csv"
+    cells = _csv_cells if file_format == "csv" else _typed_cells
     order_columns = [c for c in ORDER_COLUMNS if c in header]
     first_rows: dict[str, dict] = {}
     for rownum, raw in enumerate(rows, start=2):
-        # Only the non-blank cells: every lookup below treats a missing key as blank.
-        if csv_file:  # cells are text already; this loop runs for every cell of the file
-            values = {
-                col: t for col, v in zip(header, raw, strict=False) if col and (t := v.strip())
-            }
-        else:
-            values = {
-                col: c
-                for col, v in zip(header, raw, strict=False)
-                if col and (c := _cell(v)) is not None
-            }
+        values = cells(header, raw)
         if not values:
             continue  # blank line
         total += 1
@@ -200,6 +189,22 @@ def read_groups(path: Path, file_format: str) -> tuple[list[OrderGroup], int, li
             {f: values[f] for f in ITEM_FIELDS if values.get(f) is not None}
         )
     return list(groups.values()), total, loose_errors
+
+
+# A row's non-blank cells by column: every lookup treats a missing key as blank. These run
+# for every cell of a file.
+
+
+def _csv_cells(header: list[str], raw: list[Any]) -> dict[str, Any]:
+    """CSV cells are text already."""
+    return {col: t for col, v in zip(header, raw, strict=False) if col and (t := v.strip())}
+
+
+def _typed_cells(header: list[str], raw: list[Any]) -> dict[str, Any]:
+    """Spreadsheet cells, as the text the user wrote (see :func:`_cell`)."""
+    return {
+        col: c for col, v in zip(header, raw, strict=False) if col and (c := _cell(v)) is not None
+    }
 
 
 def _order_payload(values: dict) -> dict:
@@ -235,11 +240,3 @@ def locate_error(group: OrderGroup, path: str) -> tuple[int, str | None]:
     if path in ("_schema", ""):
         return group.rows[0], None
     return group.rows[0], path
-
-
-def read_upload_bytes(stream: io.BufferedIOBase, limit: int) -> bytes:
-    """Read at most ``limit`` bytes; raise OverflowError if the stream is longer."""
-    data = stream.read(limit + 1)
-    if len(data) > limit:
-        raise OverflowError
-    return data

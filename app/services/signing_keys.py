@@ -25,6 +25,8 @@ def _paths() -> tuple[Path, Path, bool]:
 
 
 def signer() -> Signer:
+    """The operator's signer, loaded once per app; without configured files, the demo pair
+    is made on first use."""
     cache = current_app.extensions.setdefault("silkpost.signer", {})
     if "signer" not in cache:
         key_path, cert_path, demo = _paths()
@@ -35,10 +37,4 @@ def signer() -> Signer:
             key_path.write_bytes(key_pem)
             key_path.chmod(0o600)
         cache["signer"] = Signer(key_path.read_bytes(), cert_path.read_bytes())
-        cache["demo"] = demo
     return cache["signer"]
-
-
-def is_demo() -> bool:
-    signer()
-    return current_app.extensions["silkpost.signer"]["demo"]
