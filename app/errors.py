@@ -13,13 +13,25 @@ from typing import Any
 
 from flask import Flask, jsonify
 from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.http import HTTP_STATUS_CODES
 
 log = logging.getLogger(__name__)
 
 
 class DomainError(Exception):
+    """A refusal the client can act on: a message, and ``errors`` by field path.
+
+    A subclass names its HTTP status in its header:
+    ``class NotFound(DomainError, code=404, status="Not Found")``.
+    """
+
     code = 400
     status = "Bad Request"
+
+    def __init_subclass__(cls, code: int | None = None, status: str | None = None, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if code is not None:
+            cls.code, cls.status = code, status or HTTP_STATUS_CODES[code]
 
     def __init__(self, message: str, errors: Mapping[str, list[str]] | None = None):
         super().__init__(message)
@@ -27,39 +39,25 @@ class DomainError(Exception):
         self.errors = dict(errors or {})
 
 
-class ValidationFailed(DomainError):
-    code = 422
-    status = "Unprocessable Entity"
+class ValidationFailed(DomainError, code=422, status="Unprocessable Entity"): ...
 
 
-class NotFound(DomainError):
-    code = 404
-    status = "Not Found"
+class NotFound(DomainError, code=404, status="Not Found"): ...
 
 
-class Conflict(DomainError):
-    code = 409
-    status = "Conflict"
+class Conflict(DomainError, code=409, status="Conflict"): ...
 
 
-class Unauthorized(DomainError):
-    code = 401
-    status = "Unauthorized"
+class Unauthorized(DomainError, code=401, status="Unauthorized"): ...
 
 
-class Forbidden(DomainError):
-    code = 403
-    status = "Forbidden"
+class Forbidden(DomainError, code=403, status="Forbidden"): ...
 
 
-class PayloadTooLarge(DomainError):
-    code = 413
-    status = "Payload Too Large"
+class PayloadTooLarge(DomainError, code=413, status="Payload Too Large"): ...
 
 
-class UnsupportedMediaType(DomainError):
-    code = 415
-    status = "Unsupported Media Type"
+class UnsupportedMediaType(DomainError, code=415, status="Unsupported Media Type"): ...
 
 
 def flatten_errors(messages: Any, prefix: str = "") -> dict[str, list[str]]:

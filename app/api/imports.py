@@ -9,6 +9,7 @@ from marshmallow import Schema, fields
 from ..auth import current_user, roles_required
 from ..errors import Forbidden, PayloadTooLarge, ValidationFailed
 from ..jobs.intake import enqueue_import
+from ..schemas.batches import BatchProgressOut
 from ..services import imports as import_service
 
 blp = Blueprint("imports", __name__, url_prefix="/imports", description="Order file imports")
@@ -21,19 +22,14 @@ class ImportErrorOut(Schema):
     message = fields.String()
 
 
-class ImportOut(Schema):
-    id = fields.String()
-    status = fields.String()
+class ImportOut(BatchProgressOut):
     filename = fields.String()
     total_rows = fields.Integer()
     processed_rows = fields.Integer()
     created = fields.Integer()
     duplicates = fields.Integer()
     failed = fields.Integer()
-    message = fields.String(allow_none=True)
     errors = fields.List(fields.Nested(ImportErrorOut))
-    created_at = fields.DateTime()
-    finished_at = fields.DateTime(allow_none=True)
 
 
 class ImportFileIn(Schema):

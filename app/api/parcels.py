@@ -8,6 +8,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from ..auth import current_user, roles_required
 from ..jobs.documents import enqueue_label_batch
+from ..schemas.batches import BatchProgressOut
 from ..services import declaring, labels
 
 blp = Blueprint("parcels", __name__, url_prefix="", description="Customs forms and labels")
@@ -83,17 +84,14 @@ class BatchIn(Schema):
             raise ValidationError("give either parcel_ids or filter", "parcel_ids")
 
 
-class BatchOut(Schema):
-    id = fields.String()
+class BatchOut(BatchProgressOut):
     kind = fields.String()
-    status = fields.String()
     total = fields.Integer()
     done = fields.Integer()
     pages = fields.Integer()
-    message = fields.String(allow_none=True)
-    download_url = fields.String(allow_none=True)
-    created_at = fields.DateTime()
-    finished_at = fields.DateTime(allow_none=True)
+    download_url = fields.String(
+        allow_none=True, metadata={"description": "Where the PDF is, once the batch is done"}
+    )
 
 
 @blp.route("/labels/batches", methods=["POST"])

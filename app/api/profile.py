@@ -6,24 +6,17 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from ..auth import current_user, roles_required
+from ..schemas.fields import CustomsCode
 from ..services import users
 
 blp = Blueprint("profile", __name__, url_prefix="/profile", description="Customs registrations")
 
 
 class ProfileIn(Schema):
-    customs_code = fields.String(
-        allow_none=True,
-        validate=validate.Regexp(
-            r"^[0-9A-Z]{10}$|^[0-9A-Z]{18}$",
-            error="a 10-character customs code or 18-character credit code",
-        ),
-    )
+    customs_code = CustomsCode(allow_none=True)
     customs_name = fields.String(allow_none=True, validate=validate.Length(max=200))
     dxp_id = fields.String(allow_none=True, validate=validate.Regexp(r"^[0-9A-Za-z]{1,30}$"))
-    platform_code = fields.String(
-        allow_none=True, validate=validate.Regexp(r"^[0-9A-Z]{10}$|^[0-9A-Z]{18}$")
-    )
+    platform_code = CustomsCode(allow_none=True)
     platform_name = fields.String(allow_none=True, validate=validate.Length(max=200))
 
 

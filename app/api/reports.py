@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Response, request
 from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
@@ -50,11 +52,22 @@ _CSV_DOC = {
 }
 
 
-@blp.route("/export-rebates", methods=["GET"])
-@roles_required("seller", "broker")
-@blp.arguments(ReportQuery, location="query")
-@blp.response(200)
-@blp.doc(**_CSV_DOC)
+def report(path: str) -> Callable:
+    """A GET report for sellers and brokers: the period in the query, JSON or CSV out."""
+
+    def decorator(view: Callable) -> Callable:
+        view = blp.doc(**_CSV_DOC)(blp.response(200)(view))
+        view = blp.arguments(ReportQuery, location="query")(view)
+        return blp.route(path, methods=["GET"])(roles_required("seller", "broker")(view))
+
+    return decorator
+
+
+def _period_args(query: dict) -> tuple:
+    return current_user(), query["date_from"], query["date_to"], query["seller_id"]
+
+
+@report("/export-rebates")
 def export_rebates(query):
     """Per export line in the period: value, dated rebate rate and the 免抵退 ceiling in CNY.
 
@@ -62,27 +75,19 @@ def export_rebates(query):
     Send `Accept: text/csv` for the rows as CSV. The 免退 refund needs purchase invoices,
     which orders do not carry: the report says so in `notes`.
     """
-    data = reports.export_rebates(
-        current_user(), query["date_from"], query["date_to"], query["seller_id"]
-    )
+    data = reports.export_rebates(*_period_args(query))
     if _wants_csv():
         return _csv(reports.to_csv(data["rows"], reports.REBATE_COLUMNS), "export-rebates", query)
     return data
 
 
-@blp.route("/fx-settlement", methods=["GET"])
-@roles_required("seller", "broker")
-@blp.arguments(ReportQuery, location="query")
-@blp.response(200)
-@blp.doc(**_CSV_DOC)
+@report("/fx-settlement")
 def fx_settlement(query):
     """Per currency: declared export value, receipts, CNY equivalent, rebate claimable.
 
     Receipts are not recorded yet (0, said in `notes`). Send `Accept: text/csv` for CSV.
     """
-    data = reports.fx_settlement(
-        current_user(), query["date_from"], query["date_to"], query["seller_id"]
-    )
+    data = reports.fx_settlement(*_period_args(query))
     if _wants_csv():
         text = reports.to_csv(data["currencies"], reports.SETTLEMENT_COLUMNS)
         return _csv(text, "fx-settlement", query)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import decimal
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
 import pycountry
-from marshmallow import ValidationError, fields
+from marshmallow import ValidationError, fields, validate
 
 from declarations import s10
 from tariff_tables import nomenclature
@@ -23,24 +24,42 @@ def _is_currency(code: str) -> bool:
     return len(code) == 3 and pycountry.currencies.get(alpha_3=code) is not None
 
 
-class Country(fields.String):
+class _IsoCode(fields.String):
+    """An ISO code, stripped and upper-cased, that ``known`` accepts."""
+
+    standard: str  # named in the error message
+    known: Callable[[str], bool]
+
+    def _deserialize(self, value: Any, attr, data, **kwargs) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs).strip().upper()
+        if not self.known(text):
+            raise ValidationError(f"{value!r} is not an {self.standard}")
+        return text
+
+
+class Country(_IsoCode):
     """ISO 3166-1 alpha-2 country code, normalised to upper case."""
 
-    def _deserialize(self, value: Any, attr, data, **kwargs) -> str:
-        text = super()._deserialize(value, attr, data, **kwargs).strip().upper()
-        if not _is_country(text):
-            raise ValidationError(f"{value!r} is not an ISO 3166-1 alpha-2 country code")
-        return text
+    standard = "ISO 3166-1 alpha-2 country code"
+    known = staticmethod(_is_country)
 
 
-class Currency(fields.String):
+class Currency(_IsoCode):
     """ISO 4217 alphabetic currency code."""
 
-    def _deserialize(self, value: Any, attr, data, **kwargs) -> str:
-        text = super()._deserialize(value, attr, data, **kwargs).strip().upper()
-        if not _is_currency(text):
-            raise ValidationError(f"{value!r} is not an ISO 4217 currency code")
-        return text
+    standard = "ISO 4217 currency code"
+    known = staticmethod(_is_currency)
+
+
+class CustomsCode(fields.String):
+    """A China customs registration: the 10-character customs code or the 18-character
+    unified social credit code (the pattern is stated in the OpenAPI document)."""
+
+    PATTERN = r"^[0-9A-Z]{10}$|^[0-9A-Z]{18}$"
+
+    def __init__(self, **kwargs: Any):
+        error = "a 10-character customs code or 18-character credit code"
+        super().__init__(validate=validate.Regexp(self.PATTERN, error=error), **kwargs)
 
 
 class HsCode(fields.String):

@@ -9,7 +9,16 @@ from flask import current_app, has_app_context
 from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
 from ..models.orders import ORDER_STATUSES
-from .fields import Country, Currency, ExactDecimal, HsCode, MemoNested, S10Field, Text
+from .fields import (
+    Country,
+    Currency,
+    CustomsCode,
+    ExactDecimal,
+    HsCode,
+    MemoNested,
+    S10Field,
+    Text,
+)
 
 FLOWS = ("export", "import")
 REGIMES = ("cbec", "postal")
@@ -124,13 +133,7 @@ class LineSchema(Schema):
 class PaymentSchema(Schema):
     """How the buyer paid (CBEC imports: the payment company's record, for CEB411)."""
 
-    pay_code = fields.String(
-        required=True,
-        validate=validate.Regexp(
-            r"^[0-9A-Z]{10}$|^[0-9A-Z]{18}$",
-            error="a 10-character customs code or 18-character credit code",
-        ),
-    )
+    pay_code = CustomsCode(required=True)
     pay_name = _text(100, required=True)
     transaction_id = _text(60, required=True)
     paid_at = fields.DateTime(required=True)
@@ -219,18 +222,11 @@ class OrderIn(Schema):
             raise ValidationError(errors)
 
 
-class LineOut(Schema):
+class LineOut(LineSchema):
+    """An order line as stored: the fields sent, its number and value."""
+
     line_no = fields.Integer()
-    sku = fields.String(allow_none=True)
-    description = fields.String()
-    description_local = fields.String(allow_none=True)
-    hs_code = fields.String()
-    quantity = ExactDecimal(places=3)
-    unit = fields.String()
-    net_weight_kg = ExactDecimal(places=3)
-    unit_value = ExactDecimal(places=5)
     line_value = ExactDecimal(places=5)
-    origin_country = fields.String()
 
 
 class ParcelOut(Schema):
@@ -251,31 +247,16 @@ class TotalsOut(Schema):
     line_count = fields.Integer()
 
 
-class OrderOut(Schema):
+class OrderOut(OrderIn):
+    """An order as stored: the fields sent, plus what the service added."""
+
     id = fields.String()
-    order_no = fields.String()
     seller_id = fields.String()
     status = fields.String()
-    flow = fields.String()
-    regime = fields.String(allow_none=True)
-    incoterm = fields.String()
-    freight_payer = fields.String()
-    duty_payer = fields.String()
-    currency = fields.String()
-    shipping_cost = ExactDecimal(places=5)
-    insurance_cost = ExactDecimal(places=5)
-    category = fields.String()
-    category_explanation = fields.String(allow_none=True)
-    item_id = fields.String(allow_none=True)
-    gross_weight_kg = ExactDecimal(places=3)
-    ordered_at = fields.Date(allow_none=True)
-    sender = fields.Dict()
-    recipient = fields.Dict()
     items = fields.List(fields.Nested(LineOut), attribute="lines")
     parcels = fields.List(fields.Nested(ParcelOut))
     totals = fields.Nested(TotalsOut)
-    seller_collects_vat = fields.Boolean()
-    payment = fields.Dict(allow_none=True)
+    payment = fields.Dict(allow_none=True)  # as stored: paid_at is already ISO 8601 text
     quote = fields.Dict(allow_none=True, metadata={"description": "Frozen landed-cost quote"})
     quote_error = fields.String(allow_none=True, metadata={"description": "Why no quote"})
     created_at = fields.DateTime()

@@ -20,15 +20,15 @@ def entry(
     at: datetime | None = None,
 ) -> dict[str, Any]:
     """The columns of one audit entry: who did what to which record, before and after."""
-    return dict(
-        at=at or utcnow(),
-        actor_id=actor_id,
-        action=action,
-        entity_type=entity_type,
-        entity_id=entity_id,
-        before=before,
-        after=after,
-    )
+    return {
+        "at": at or utcnow(),
+        "actor_id": actor_id,
+        "action": action,
+        "entity_type": entity_type,
+        "entity_id": entity_id,
+        "before": before,
+        "after": after,
+    }
 
 
 def record(

@@ -64,18 +64,23 @@ def test_s10_item_id(client, seller, order_payload, item_id, reason):
     assert list(errs) == ["item_id"] and reason in errs["item_id"][0]
 
 
+# Bad values of each decimal field of an item, and a word of the error each gets.
+BAD_DECIMALS = {
+    "unit_value": [
+        ("-1", "greater than zero"),
+        ("0", "greater than zero"),
+        ("1.123456", "5 decimal places"),
+        ("NaN", "finite"),
+        (True, "must be a number"),
+    ],
+    "quantity": [("1.0001", "3 decimal places"), ("1e13", "less than")],
+    "net_weight_kg": [("abc", "not a number")],
+}
+
+
 @pytest.mark.parametrize(
     "field, value, reason",
-    [
-        ("unit_value", "-1", "greater than zero"),
-        ("unit_value", "0", "greater than zero"),
-        ("unit_value", "1.123456", "5 decimal places"),
-        ("quantity", "1.0001", "3 decimal places"),
-        ("net_weight_kg", "abc", "not a number"),
-        ("unit_value", "NaN", "finite"),
-        ("unit_value", True, "must be a number"),
-        ("quantity", "1e13", "less than"),
-    ],
+    [(field, value, reason) for field, cases in BAD_DECIMALS.items() for value, reason in cases],
 )
 def test_positive_decimals_with_sane_precision(client, seller, order_payload, field, value, reason):
     errs = errors_for(client, seller, with_item(order_payload, **{field: value}))
