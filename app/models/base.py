@@ -6,7 +6,7 @@ import uuid
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from sqlalchemy import DateTime, Numeric, String
+from sqlalchemy import DateTime, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -57,7 +57,18 @@ def created_column() -> Mapped[datetime]:
     return mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)
 
 
+class BatchProgress:
+    """Columns of every batch a worker processes: its state, why it stopped, and when."""
+
+    # queued → running → done | failed
+    status: Mapped[str] = mapped_column(String(10), nullable=False, default="queued")
+    message: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = created_column()
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
 __all__ = [
+    "BatchProgress",
     "Decimal",
     "MONEY",
     "WEIGHT",

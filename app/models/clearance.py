@@ -9,7 +9,7 @@ from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, Unique
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
-from .base import MONEY, created_column, id_column
+from .base import MONEY, BatchProgress, created_column, id_column
 
 
 class StatusEvent(db.Model):
@@ -50,7 +50,7 @@ class QuotaLedgerEntry(db.Model):
     updated_at: Mapped[datetime] = created_column()
 
 
-class LabelBatch(db.Model):
+class LabelBatch(BatchProgress, db.Model):
     """A batch of CN22/CN23/label PDFs rendered on a worker into one file."""
 
     __tablename__ = "label_batches"
@@ -58,12 +58,8 @@ class LabelBatch(db.Model):
     id: Mapped[str] = id_column()
     requested_by: Mapped[str] = mapped_column(ForeignKey("users.id"), nullable=False)
     kind: Mapped[str] = mapped_column(String(10), nullable=False)
-    status: Mapped[str] = mapped_column(String(10), nullable=False, default="queued")
     parcel_ids: Mapped[list] = mapped_column(JSON, nullable=False)
     total: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     done: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     pages: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     file_path: Mapped[str | None] = mapped_column(Text)
-    message: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = created_column()
-    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

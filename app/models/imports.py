@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from sqlalchemy import DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .base import created_column, id_column
+from .base import BatchProgress, id_column
 
 
-class ImportBatch(db.Model):
+class ImportBatch(BatchProgress, db.Model):
     __tablename__ = "import_batches"
 
     id: Mapped[str] = id_column()
@@ -19,17 +17,12 @@ class ImportBatch(db.Model):
     filename: Mapped[str] = mapped_column(String(255), nullable=False)
     file_format: Mapped[str] = mapped_column(String(8), nullable=False)
     stored_path: Mapped[str] = mapped_column(Text, nullable=False)
-    # queued → running → done | failed
-    status: Mapped[str] = mapped_column(String(10), nullable=False, default="queued")
     total_rows: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     processed_rows: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     created: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     duplicates: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     failed: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     next_chunk: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
-    message: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = created_column()
-    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     errors: Mapped[list[ImportRowError]] = relationship(
         order_by="ImportRowError.id", cascade="all, delete-orphan"
     )
