@@ -43,12 +43,18 @@ def ref(table: str, column: str, target: str, nullable: bool = False, **kwargs) 
     return sa.Column(column, ID, fk, nullable=nullable, **kwargs)
 
 
+def entity(table: str, *items: sa.schema.SchemaItem) -> None:
+    """A table keyed by a uuid ``id`` and stamped ``created_at`` (the models' ``id_column``
+    and ``created_column``), with ``items`` between them."""
+    key = sa.PrimaryKeyConstraint("id", name=f"pk_{table}")
+    op.create_table(table, required("id", ID), *items, required("created_at", STAMP), key)
+
+
 def progress() -> list[sa.Column]:
-    """The columns of ``BatchProgress``: import and label batches."""
+    """The columns of ``BatchProgress`` besides ``created_at``: import and label batches."""
     return [
         required("status", sa.String(10)),
         optional("message", sa.Text()),
-        required("created_at", STAMP),
         optional("finished_at", STAMP),
     ]
 
@@ -63,24 +69,18 @@ def upgrade():
 
 def _accounts():
     """Users, their tokens and customs profiles, sellers (the tenants), the audit log."""
-    op.create_table(
+    entity(
         "users",
-        required("id", ID),
         required("name", sa.String(200)),
         required("role", sa.String(16)),
-        required("created_at", STAMP),
-        sa.PrimaryKeyConstraint("id", name="pk_users"),
         sa.UniqueConstraint("name", name="uq_users_name"),
     )
-    op.create_table(
+    entity(
         "api_tokens",
-        required("id", ID),
         ref("api_tokens", "user_id", "users", index=True),
         required("token_hash", sa.String(64)),
         optional("label", sa.String(100)),
         required("revoked", sa.Boolean()),
-        required("created_at", STAMP),
-        sa.PrimaryKeyConstraint("id", name="pk_api_tokens"),
         sa.UniqueConstraint("token_hash", name="uq_api_tokens_token_hash"),
     )
     op.create_table(
@@ -94,13 +94,10 @@ def _accounts():
         optional("updated_at", STAMP),
         sa.PrimaryKeyConstraint("user_id", name="pk_profiles"),
     )
-    op.create_table(
+    entity(
         "sellers",
-        required("id", ID),
         ref("sellers", "user_id", "users"),
         required("name", sa.String(200)),
-        required("created_at", STAMP),
-        sa.PrimaryKeyConstraint("id", name="pk_sellers"),
         sa.UniqueConstraint("name", name="uq_sellers_name"),
         sa.UniqueConstraint("user_id", name="uq_sellers_user_id"),
     )
@@ -119,10 +116,17 @@ def _accounts():
 
 
 def _imports():
-    """Uploaded order files and their row errors; the S10 number counters."""
+    """The S10 number counters; uploaded order files and their row errors."""
     op.create_table(
+        "s10_counters",
+        required("service", sa.String(2)),
+        required("country", sa.String(2)),
+        required("next_serial", sa.Integer()),
+        required("last_serial", sa.Integer()),
+        sa.PrimaryKeyConstraint("service", "country", name="pk_s10_counters"),
+    )
+    entity(
         "import_batches",
-        required("id", ID),
         ref("import_batches", "seller_id", "sellers", index=True),
         required("filename", sa.String(255)),
         required("file_format", sa.String(8)),
@@ -134,7 +138,6 @@ def _imports():
         required("failed", sa.Integer()),
         required("next_chunk", sa.Integer()),
         *progress(),
-        sa.PrimaryKeyConstraint("id", name="pk_import_batches"),
     )
     op.create_table(
         "import_row_errors",
@@ -146,21 +149,12 @@ def _imports():
         required("message", sa.Text()),
         sa.PrimaryKeyConstraint("id", name="pk_import_row_errors"),
     )
-    op.create_table(
-        "s10_counters",
-        required("service", sa.String(2)),
-        required("country", sa.String(2)),
-        required("next_serial", sa.Integer()),
-        required("last_serial", sa.Integer()),
-        sa.PrimaryKeyConstraint("service", "country", name="pk_s10_counters"),
-    )
 
 
 def _orders():
     """Orders with their lines and the parcels they ship in."""
-    op.create_table(
+    entity(
         "orders",
-        required("id", ID),
         ref("orders", "seller_id", "sellers", index=True),
         required("order_no", sa.String(60)),
         required("body_hash", sa.String(64)),
@@ -186,8 +180,6 @@ def _orders():
         optional("quote", sa.JSON()),
         optional("quote_error", sa.Text()),
         ref("orders", "import_batch_id", "import_batches", nullable=True),
-        required("created_at", STAMP),
-        sa.PrimaryKeyConstraint("id", name="pk_orders"),
         sa.UniqueConstraint("seller_id", "order_no", name="uq_orders_seller_order_no"),
     )
     op.create_table(
@@ -207,45 +199,36 @@ def _orders():
         required("origin_country", sa.String(2)),
         sa.PrimaryKeyConstraint("id", name="pk_order_lines"),
     )
-    op.create_table(
+    entity(
         "parcels",
-        required("id", ID),
         ref("parcels", "order_id", "orders", index=True),
         required("seq", sa.Integer()),
         required("item_id", sa.String(13)),
         required("gross_weight_kg", WEIGHT),
         optional("note", sa.Text()),
-        required("created_at", STAMP),
-        sa.PrimaryKeyConstraint("id", name="pk_parcels"),
         sa.UniqueConstraint("item_id", name="uq_parcels_item_id"),
     )
 
 
 def _declarations():
     """Frozen declaration snapshots and the documents made from them."""
-    op.create_table(
+    entity(
         "declarations",
-        required("id", ID),
         ref("declarations", "order_id", "orders", index=True),
         required("version", sa.Integer()),
         required("schema_version", sa.Integer()),
         required("snapshot", sa.JSON()),
         ref("declarations", "created_by", "users", nullable=True),
-        required("created_at", STAMP),
-        sa.PrimaryKeyConstraint("id", name="pk_declarations"),
         sa.UniqueConstraint("order_id", "version", name="uq_declarations_order_version"),
     )
-    op.create_table(
+    entity(
         "declaration_documents",
-        required("id", ID),
         ref("declaration_documents", "declaration_id", "declarations", index=True),
         required("kind", sa.String(16)),
         required("media_type", sa.String(40)),
         required("sha256", sa.String(64)),
         required("size", sa.Integer()),
         required("content", sa.LargeBinary()),
-        required("created_at", STAMP),
-        sa.PrimaryKeyConstraint("id", name="pk_declaration_documents"),
         sa.UniqueConstraint("declaration_id", "kind", name="uq_declaration_documents_kind"),
     )
 
@@ -278,9 +261,8 @@ def _clearance():
         required("updated_at", STAMP),
         sa.PrimaryKeyConstraint("order_id", name="pk_quota_ledger"),
     )
-    op.create_table(
+    entity(
         "label_batches",
-        required("id", ID),
         ref("label_batches", "requested_by", "users"),
         required("kind", sa.String(10)),
         required("parcel_ids", sa.JSON()),
@@ -289,7 +271,6 @@ def _clearance():
         required("pages", sa.Integer()),
         optional("file_path", sa.Text()),
         *progress(),
-        sa.PrimaryKeyConstraint("id", name="pk_label_batches"),
     )
 
 
