@@ -1,7 +1,8 @@
 """Extension objects, created unbound and bound to an app in ``init_app``.
 
-Nothing here connects at import time: the database engine and the Redis connection are
-made when an app is configured.
+Nothing here connects at import time: the database engine is made when an app is
+configured. The job queues (``app.jobs.queues.queues``) follow the same pattern and
+connect to Redis on first use.
 """
 
 from __future__ import annotations

@@ -49,7 +49,7 @@ class Seller(db.Model):
 
 
 class Profile(db.Model):
-    """Customs registrations a seller or broker declares under (put on declarations later)."""
+    """Customs registrations a seller or broker declares under (copied into each snapshot)."""
 
     __tablename__ = "profiles"
 
