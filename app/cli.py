@@ -51,14 +51,22 @@ def users() -> None:
 @users.command("create")
 @click.option("--role", type=click.Choice(["seller", "broker", "carrier", "admin"]), required=True)
 @click.option("--name", required=True)
+@click.option(
+    "--password-stdin",
+    is_flag=True,
+    help="Read a password for the web pages from standard input (first line).",
+)
 @with_appcontext
-def users_create(role: str, name: str) -> None:
+def users_create(role: str, name: str, password_stdin: bool) -> None:
     """Create a user; the API token is printed as the last line (it is stored hashed)."""
     from .errors import DomainError
     from .services import users as user_service
 
+    password = None
+    if password_stdin:
+        password = click.get_text_stream("stdin").readline().rstrip("\r\n")
     try:
-        user, token = user_service.create_user(name, role)
+        user, token = user_service.create_user(name, role, password=password)
     except DomainError as exc:
         raise click.ClickException(exc.message) from exc
     click.echo(f"created {user.role} {user.name} ({user.id})")

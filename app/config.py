@@ -82,6 +82,17 @@ def load_config(overrides: dict | None = None) -> dict:
         "OPENAPI_SWAGGER_UI_URL": "https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
         "OPENAPI_REDOC_PATH": None,
         "JSON_SORT_KEYS": False,
+        # Web pages: signed session cookies, CSRF on every form, English and Chinese.
+        "SESSION_COOKIE_NAME": "silkpost_session",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": env != "development",
+        "PERMANENT_SESSION_LIFETIME": int(os.environ.get("SILKPOST_SESSION_SECONDS", 12 * 3600)),
+        "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
+        "BABEL_DEFAULT_LOCALE": "en",
+        "BABEL_DEFAULT_TIMEZONE": os.environ.get("SILKPOST_TIMEZONE", "Asia/Shanghai"),
+        # How often progress bars ask the server (import and label batches).
+        "WEB_POLL_MS": int(os.environ.get("SILKPOST_WEB_POLL_MS", 1000)),
     }
     cfg.update(overrides)
     if cfg["SILKPOST_ENV"] == "production" and (
