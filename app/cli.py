@@ -64,7 +64,7 @@ def users_create(role: str, name: str, password_stdin: bool) -> None:
 
     password = None
     if password_stdin:
-        password = click.get_text_stream("stdin").readline().rstrip("\r\n")
+        password = sys.stdin.readline().rstrip("\r\n")
     try:
         user, token = user_service.create_user(name, role, password=password)
     except DomainError as exc:

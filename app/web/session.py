@@ -34,6 +34,11 @@ def sign_out() -> None:
     session.clear()
 
 
+def forget_user() -> None:
+    """Before each request: the user is read from this request's cookie, not a previous one."""
+    g.pop("page_user", None)
+
+
 def signed_in_user() -> User | None:
     """The session's user, loaded once per request; None when signed out or stale."""
     if "page_user" not in g:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import Flask, current_app, request
 from flask_babel import get_locale
 
 from . import errors, i18n, nav, texts, web
 from .extensions import babel, csrf
-from .session import signed_in_user
+from .session import forget_user, signed_in_user
 
+TRANSLATIONS = Path(__file__).with_name("translations")
 UNSAFE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 API_PREFIX = "/api/"
 SECURITY_HEADERS = {
@@ -52,8 +55,10 @@ def _template_context() -> dict:
 def init_app(app: Flask) -> None:
     """Bind the pages' extensions and register the ``web`` blueprint with every page."""
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False  # checked by _csrf_for_forms instead
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
     babel.init_app(app, locale_selector=i18n.select_locale)
     csrf.init_app(app)
+    app.before_request(forget_user)
     app.before_request(_csrf_for_forms)
     app.jinja_env.filters.update(i18n.FILTERS)
     app.jinja_env.globals.update(texts.GLOBALS)

@@ -25,6 +25,7 @@ ROLE = {
     "carrier": _l("Carrier / counter"),
     "admin": _l("Administrator"),
 }
+COLLECTED_AT = {"border": _l("At the border"), "checkout": _l("At checkout")}
 PAYER = {"sender": _l("Sender"), "recipient": _l("Recipient"), "third_party": _l("Third party")}
 
 
@@ -41,5 +42,6 @@ GLOBALS = {
     "FLOW": FLOW,
     "ROLE": ROLE,
     "PAYER": PAYER,
+    "COLLECTED_AT": COLLECTED_AT,
     "name_of": name_of,
 }
