@@ -160,6 +160,19 @@ def _wait_ready(url: str, procs: list[subprocess.Popen], timeout: float = 60) ->
     raise click.ClickException(f"the web server did not become ready at {url}")
 
 
+DEMO_PASSWORD = "silkpost-demo"
+
+
+def _demo_passwords(names) -> None:
+    """Demo users sign in to the pages with one published password (demo data only)."""
+    from .services import users as user_service
+
+    for name in names:
+        user = user_service.find_user(name)
+        if not user.password_hash:
+            user_service.set_password(user, DEMO_PASSWORD)
+
+
 @click.command("up")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
@@ -198,6 +211,7 @@ def up(host: str, port: int, workers: int, web_workers: int, demo: bool) -> None
         from .services import demo as demo_service
 
         tokens = demo_service.seed()
+        _demo_passwords(name for name, _role, _token in tokens)
         for key, value in demo_service.DEMO_SETTINGS.items():
             env.setdefault(key, value)
         click.echo("demo: placeholder customs registrations and a demo signing certificate")
@@ -241,6 +255,7 @@ def up(host: str, port: int, workers: int, web_workers: int, demo: bool) -> None
         for name, role, token in tokens:
             click.echo(f"  {role:8} {name:14} {token}")
         if tokens:
+            click.echo(f"Pages: {base}/sign-in as any demo user, password {DEMO_PASSWORD!r}")
             click.echo(f"Try: curl -H 'Authorization: Bearer {tokens[0][2]}' {base}/api/v1/orders")
         click.echo("Press Ctrl+C to stop.", err=False)
         while not stopping["flag"]:

@@ -6,8 +6,11 @@ Amounts stay ``Decimal`` all the way into Babel's formatter (never float).
 
 from __future__ import annotations
 
+import os
+import tempfile
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 
 from flask import current_app, request
 from flask_babel import format_currency, format_date, format_datetime, format_decimal
@@ -16,6 +19,45 @@ from flask_babel import format_currency, format_date, format_datetime, format_de
 LANGUAGES = {"en": "English", "zh_Hans": "中文"}
 LANG_COOKIE = "silkpost_lang"
 LANG_COOKIE_SECONDS = 365 * 24 * 3600
+
+
+SHIPPED_CATALOGUES = Path(__file__).with_name("translations")
+
+
+def _stale(po: Path) -> bool:
+    mo = po.with_suffix(".mo")
+    return not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime
+
+
+def _compile(po: Path, mo: Path) -> None:
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    with po.open("rb") as fh:
+        catalog = read_po(fh)
+    mo.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=mo.parent, suffix=".part")
+    with os.fdopen(fd, "wb") as out:
+        write_mo(out, catalog)
+    os.replace(tmp, mo)  # atomic: several web workers may start at once
+
+
+def catalogue_dir(data_dir: Path) -> Path:
+    """Where Babel finds the compiled catalogues.
+
+    ``make install`` compiles them beside the ``.po`` files. An install that skipped it
+    (a wheel, a container image) gets them compiled once under the data dir instead of
+    silently showing English.
+    """
+    pos = sorted(SHIPPED_CATALOGUES.glob("*/LC_MESSAGES/messages.po"))
+    if not any(_stale(po) for po in pos):
+        return SHIPPED_CATALOGUES
+    target = data_dir / "translations"
+    for po in pos:
+        mo = target / po.relative_to(SHIPPED_CATALOGUES).with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            _compile(po, mo)
+    return target
 
 
 def html_lang(locale: str) -> str:

@@ -11,7 +11,6 @@ from . import errors, i18n, nav, texts, web
 from .extensions import babel, csrf
 from .session import forget_user, signed_in_user
 
-TRANSLATIONS = Path(__file__).with_name("translations")
 UNSAFE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 API_PREFIX = "/api/"
 SECURITY_HEADERS = {
@@ -55,7 +54,8 @@ def _template_context() -> dict:
 def init_app(app: Flask) -> None:
     """Bind the pages' extensions and register the ``web`` blueprint with every page."""
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False  # checked by _csrf_for_forms instead
-    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
+    catalogues = i18n.catalogue_dir(Path(app.config["SILKPOST_DATA_DIR"]))
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(catalogues))
     babel.init_app(app, locale_selector=i18n.select_locale)
     csrf.init_app(app)
     app.before_request(forget_user)

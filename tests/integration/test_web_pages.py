@@ -542,3 +542,25 @@ def test_printing_a_batch_from_the_counter_page(app, sign_in):
     pdf = counter.get(batch_path + "/download")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
     assert sign_in("seller").get(batch_path).status_code == 404
+
+
+def test_catalogues_are_compiled_under_the_data_dir_when_an_install_skipped_it(
+    tmp_path, monkeypatch
+):
+    import shutil
+
+    from app.web import i18n
+
+    shipped = tmp_path / "shipped"
+    shutil.copytree(i18n.SHIPPED_CATALOGUES, shipped, ignore=shutil.ignore_patterns("*.mo"))
+    monkeypatch.setattr(i18n, "SHIPPED_CATALOGUES", shipped)
+    found = i18n.catalogue_dir(tmp_path / "data")
+    assert found == tmp_path / "data" / "translations"
+    from babel.support import Translations
+
+    zh = Translations.load(str(found), ["zh_Hans"])
+    assert zh.gettext("Sign in") == "登录"
+    (shipped / "zh_Hans/LC_MESSAGES/messages.mo").write_bytes(
+        (found / "zh_Hans/LC_MESSAGES/messages.mo").read_bytes()
+    )
+    assert i18n.catalogue_dir(tmp_path / "data") == shipped  # compiled by the install step
