@@ -16,17 +16,18 @@ class NavItem:
     endpoint: str
     label: object  # a lazy gettext string
     roles: tuple[str, ...]  # empty: every role
+    admin: bool = True  # admins see every page unless it acts as one of the roles only
 
     def visible_to(self, user: User) -> bool:
-        return not self.roles or user.role in self.roles or user.role == "admin"
+        return not self.roles or user.role in self.roles or (self.admin and user.role == "admin")
 
 
 ITEMS: list[NavItem] = []
 
 
-def add(endpoint: str, label: object, *roles: str) -> None:
+def add(endpoint: str, label: object, *roles: str, admin: bool = True) -> None:
     if all(item.endpoint != endpoint for item in ITEMS):
-        ITEMS.append(NavItem(endpoint, label, roles))
+        ITEMS.append(NavItem(endpoint, label, roles, admin))
 
 
 def items_for(user: User | None) -> list[NavItem]:

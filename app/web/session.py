@@ -11,7 +11,7 @@ import hashlib
 from collections.abc import Callable
 from typing import Any
 
-from flask import g, redirect, request, session, url_for
+from flask import g, make_response, redirect, request, session, url_for
 
 from ..auth import require_role
 from ..extensions import db
@@ -61,6 +61,15 @@ def safe_next(target: str | None) -> str | None:
     return None
 
 
+def _to_sign_in():
+    """Back to the sign-in page; a fragment polled by htmx sends the whole page there."""
+    if request.headers.get("HX-Request"):
+        response = make_response("", 200)
+        response.headers["HX-Redirect"] = url_for("web.sign_in")
+        return response
+    return redirect(url_for("web.sign_in", next=request.full_path.rstrip("?")))
+
+
 def page(*roles: str) -> Callable:
     """A page for signed-in users with one of ``roles`` (admin always; none = any role).
 
@@ -72,7 +81,7 @@ def page(*roles: str) -> Callable:
         def wrapper(*args: Any, **kwargs: Any):
             user = signed_in_user()
             if user is None:
-                return redirect(url_for("web.sign_in", next=request.full_path.rstrip("?")))
+                return _to_sign_in()
             require_role(user, roles)
             return view(*args, **kwargs)
 

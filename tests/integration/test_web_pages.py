@@ -465,7 +465,7 @@ def test_upload_reports_row_errors_and_downloads_them(app, sign_in):
     r = _upload(client, "mixed.csv", out.getvalue().encode())
     batch_path = r.headers["Location"]
     queued = client.get(batch_path).text
-    assert 'data-status="queued"' in queued and "hx-trigger=" in queued
+    assert 'data-status="queued"' in queued and 'hx-trigger="every 1000ms"' in queued
     _run_worker(app)
     progress = client.get(batch_path + "/progress").text
     assert 'data-status="done"' in progress and "hx-trigger=" not in progress
@@ -564,3 +564,16 @@ def test_catalogues_are_compiled_under_the_data_dir_when_an_install_skipped_it(
         (found / "zh_Hans/LC_MESSAGES/messages.mo").read_bytes()
     )
     assert i18n.catalogue_dir(tmp_path / "data") == shipped  # compiled by the install step
+
+
+def test_only_sellers_upload_and_admins_are_not_offered_it(app, sign_in):
+    admin = sign_in("admin")
+    assert ">Upload orders<" not in admin.get("/home").text
+    r = _upload(admin, "orders.csv", b"order_no\nA\n")
+    assert r.status_code == 403 and "Only sellers import orders." in r.text
+    assert ">Upload orders<" in sign_in("seller").get("/home").text
+
+
+def test_a_poll_after_the_session_ended_sends_the_page_to_sign_in(pages):
+    r = pages.test_client().get("/imports/x/progress", headers={"HX-Request": "true"})
+    assert r.status_code == 200 and r.headers["HX-Redirect"] == "/sign-in"

@@ -8,13 +8,13 @@ import io
 from flask import Response, current_app, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
-from ...errors import DomainError, PayloadTooLarge, ValidationFailed
+from ...errors import DomainError, Forbidden, PayloadTooLarge, ValidationFailed
 from ...services import imports as import_service
 from .. import jobs, nav, order_template
 from .. import web as web_bp
 from ..session import page, signed_in_user
 
-nav.add("web.upload", _l("Upload orders"), "seller")
+nav.add("web.upload", _l("Upload orders"), "seller", admin=False)  # orders belong to a seller
 
 ERROR_COLUMNS = ("row", "order_no", "field", "message")
 MAX_ERRORS_SHOWN = 1000
@@ -32,6 +32,8 @@ def upload():
 def upload_post():
     """Store the file as a batch (the same service as ``POST /api/v1/imports``), queue it."""
     user = signed_in_user()
+    if user.seller is None:
+        raise Forbidden("Only sellers import orders.")
     try:
         batch = import_service.create_batch(user.seller, *_uploaded_file(), user)
     except DomainError as exc:
