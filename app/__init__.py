@@ -33,11 +33,11 @@ def create_app(config: dict | None = None) -> Flask:
     register_error_handlers(app)
 
     from .api import register_blueprints, require_json
-    from .web import web
+    from .web import init_app as init_web
 
     app.before_request(require_json)
     register_blueprints(api)
-    app.register_blueprint(web)
+    init_web(app)
 
     from .cli import register_commands
 

@@ -49,15 +49,19 @@ def authenticate() -> User:
     return user
 
 
+def require_role(user: User, roles: tuple[str, ...]) -> None:
+    """The role rule of the API and the pages: one of ``roles``, or admin (always allowed)."""
+    if roles and user.role not in roles and user.role != "admin":
+        raise Forbidden(f"This needs one of the roles: {', '.join(roles)}.")
+
+
 def roles_required(*roles: str) -> Callable:
     """Authenticate the caller and require one of ``roles`` (admin is always allowed)."""
 
     def decorator(view: Callable) -> Callable:
         @functools.wraps(view)
         def wrapper(*args: Any, **kwargs: Any):
-            user = authenticate()
-            if roles and user.role not in roles and user.role != "admin":
-                raise Forbidden(f"This needs one of the roles: {', '.join(roles)}.")
+            require_role(authenticate(), roles)
             return view(*args, **kwargs)
 
         return wrapper

@@ -51,14 +51,22 @@ def users() -> None:
 @users.command("create")
 @click.option("--role", type=click.Choice(["seller", "broker", "carrier", "admin"]), required=True)
 @click.option("--name", required=True)
+@click.option(
+    "--password-stdin",
+    is_flag=True,
+    help="Read a password for the web pages from standard input (first line).",
+)
 @with_appcontext
-def users_create(role: str, name: str) -> None:
+def users_create(role: str, name: str, password_stdin: bool) -> None:
     """Create a user; the API token is printed as the last line (it is stored hashed)."""
     from .errors import DomainError
     from .services import users as user_service
 
+    password = None
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
     try:
-        user, token = user_service.create_user(name, role)
+        user, token = user_service.create_user(name, role, password=password)
     except DomainError as exc:
         raise click.ClickException(exc.message) from exc
     click.echo(f"created {user.role} {user.name} ({user.id})")
@@ -152,6 +160,19 @@ def _wait_ready(url: str, procs: list[subprocess.Popen], timeout: float = 60) ->
     raise click.ClickException(f"the web server did not become ready at {url}")
 
 
+DEMO_PASSWORD = "silkpost-demo"
+
+
+def _demo_passwords(names) -> None:
+    """Demo users sign in to the pages with one published password (demo data only)."""
+    from .services import users as user_service
+
+    for name in names:
+        user = user_service.find_user(name)
+        if not user.password_hash:
+            user_service.set_password(user, DEMO_PASSWORD)
+
+
 @click.command("up")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
@@ -213,6 +234,7 @@ def _seed_demo(env: dict) -> list[tuple[str, str, str]]:
     from .services import demo as demo_service
 
     tokens = demo_service.seed()
+    _demo_passwords(name for name, _role, _token in tokens)
     for key, value in demo_service.DEMO_SETTINGS.items():
         env.setdefault(key, value)
     click.echo("demo: placeholder customs registrations and a demo signing certificate")
@@ -237,6 +259,7 @@ def _announce(base: str, tokens: list[tuple[str, str, str]]) -> None:
     for name, role, token in tokens:
         click.echo(f"  {role:8} {name:14} {token}")
     if tokens:
+        click.echo(f"Pages: {base}/sign-in as any demo user, password {DEMO_PASSWORD!r}")
         click.echo(f"Try: curl -H 'Authorization: Bearer {tokens[0][2]}' {base}/api/v1/orders")
     click.echo("Press Ctrl+C to stop.", err=False)
 

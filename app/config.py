@@ -73,6 +73,7 @@ def load_config(overrides: dict | None = None) -> dict:
         **{k: os.environ.get(f"SILKPOST_{k}") or None for k in OPTIONAL_FILES},
         "CEB_XSD_DIR": os.environ.get("CEB_XSD_DIR") or None,
         **API_DOCS,
+        **_web(env),
         "JSON_SORT_KEYS": False,
     }
     cfg.update(overrides)
@@ -114,4 +115,20 @@ def _intake() -> dict:
         "PHONE_REQUIRED_DESTINATIONS": _env_list(
             "SILKPOST_PHONE_REQUIRED_DESTINATIONS", "CN,BR,KR,RU,KZ,BY,SA,AE"
         ),
+    }
+
+
+def _web(env: str) -> dict:
+    """Web pages: signed session cookies, CSRF on every form, English and Chinese."""
+    return {
+        "SESSION_COOKIE_NAME": "silkpost_session",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": env != "development",
+        "PERMANENT_SESSION_LIFETIME": int(os.environ.get("SILKPOST_SESSION_SECONDS", 12 * 3600)),
+        "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
+        "BABEL_DEFAULT_LOCALE": "en",
+        "BABEL_DEFAULT_TIMEZONE": os.environ.get("SILKPOST_TIMEZONE", "Asia/Shanghai"),
+        # How often progress bars ask the server (import and label batches).
+        "WEB_POLL_MS": int(os.environ.get("SILKPOST_WEB_POLL_MS", 1000)),
     }

@@ -19,6 +19,8 @@ class User(db.Model):
     id: Mapped[str] = id_column()
     name: Mapped[str] = mapped_column(String(200), unique=True, nullable=False)
     role: Mapped[str] = mapped_column(String(16), nullable=False)
+    # argon2id hash for signing in to the pages; None: the user signs in with tokens only.
+    password_hash: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = created_column()
     seller: Mapped[Seller | None] = relationship(back_populates="user", uselist=False)
     profile: Mapped[Profile | None] = relationship(back_populates="user", uselist=False)

@@ -1,6 +1,9 @@
-"""Creating users and their API tokens; profiles with customs registrations."""
+"""Creating users and their API tokens and passwords; profiles with customs registrations."""
 
 from __future__ import annotations
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
 
 from ..auth import hash_token, new_token
 from ..errors import Conflict, NotFound, ValidationFailed
@@ -10,10 +13,21 @@ from ..models.base import utcnow
 from . import audit
 
 PROFILE_FIELDS = ("customs_code", "customs_name", "dxp_id", "platform_code", "platform_name")
+MIN_PASSWORD_LENGTH = 10
+MAX_PASSWORD_LENGTH = 1024
+#: argon2id with the library's defaults (RFC 9106 "second recommended" profile).
+_hasher = PasswordHasher()
+# Verified against when the name is unknown, so a wrong name costs as long as a wrong password.
+_DUMMY_HASH = _hasher.hash("silkpost-no-such-user")
 
 
-def create_user(name: str, role: str, actor_id: str | None = None) -> tuple[User, str]:
-    """Create a user (and its seller record for sellers); return it with a fresh token."""
+def create_user(
+    name: str, role: str, actor_id: str | None = None, password: str | None = None
+) -> tuple[User, str]:
+    """Create a user (and its seller record for sellers); return it with a fresh token.
+
+    With ``password`` the user can also sign in to the web pages.
+    """
     name = name.strip()
     if role not in ROLES:
         raise ValidationFailed("Unknown role.", {"role": [f"one of {', '.join(ROLES)}"]})
@@ -22,6 +36,8 @@ def create_user(name: str, role: str, actor_id: str | None = None) -> tuple[User
     if db.session.execute(db.select(User).where(User.name == name)).scalar_one_or_none():
         raise Conflict(f"A user named {name!r} already exists.")
     user = User(name=name, role=role)
+    if password is not None:
+        user.password_hash = _password_hash(password)
     db.session.add(user)
     db.session.flush()
     if role == "seller":
@@ -30,6 +46,38 @@ def create_user(name: str, role: str, actor_id: str | None = None) -> tuple[User
     audit.record(actor_id, "user.created", "user", user.id, after={"name": name, "role": role})
     db.session.commit()
     return user, token
+
+
+def _password_hash(password: str) -> str:
+    if not MIN_PASSWORD_LENGTH <= len(password) <= MAX_PASSWORD_LENGTH:
+        raise ValidationFailed(
+            f"The password must have {MIN_PASSWORD_LENGTH} to {MAX_PASSWORD_LENGTH} characters.",
+            {"password": [f"{MIN_PASSWORD_LENGTH} to {MAX_PASSWORD_LENGTH} characters"]},
+        )
+    return _hasher.hash(password)
+
+
+def set_password(user: User, password: str, actor_id: str | None = None) -> None:
+    """Store an argon2id hash of ``password``; the plain text is never stored."""
+    user.password_hash = _password_hash(password)
+    audit.record(actor_id, "user.password_set", "user", user.id)
+    db.session.commit()
+
+
+def check_password(name: str, password: str) -> User | None:
+    """The user whose name and password match, else None (the same work either way)."""
+    user = db.session.execute(db.select(User).where(User.name == name.strip())).scalar_one_or_none()
+    stored = user.password_hash if user is not None and user.password_hash else _DUMMY_HASH
+    try:
+        _hasher.verify(stored, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    if user is None or stored is _DUMMY_HASH:
+        return None
+    if _hasher.check_needs_rehash(stored):
+        user.password_hash = _hasher.hash(password)
+        db.session.commit()
+    return user
 
 
 def issue_token(user: User, label: str | None = None) -> str:

@@ -1,0 +1,89 @@
+"""Orders: the list with the API's filters, one order's page, its XML and PDF documents.
+
+Staff (brokers, carriers, admins) see every seller's orders; a seller only its own, and
+another seller's order is "not found" (the services decide, as for the API).
+"""
+
+from __future__ import annotations
+
+from flask import Response, render_template, request
+from flask_babel import lazy_gettext as _l
+from marshmallow import ValidationError
+
+from ...errors import ValidationFailed, flatten_errors
+from ...models.orders import ORDER_STATUSES
+from ...schemas.orders import OrderQuery
+from ...services import clearance, declaring
+from ...services import orders as order_service
+from .. import nav
+from .. import web as web_bp
+from ..session import page, signed_in_user
+
+# The same roles as the API's order, declaration and parcel-form endpoints.
+ORDER_ROLES = ("seller", "broker", "carrier")
+PDF_KINDS = ("cn23", "cn23_thermal", "cn22", "label")
+PER_PAGE = 50
+
+nav.add("web.orders", _l("Orders"), *ORDER_ROLES)
+
+
+def _query() -> dict:
+    args = {k: v for k, v in request.args.items() if v != ""}
+    args.setdefault("per_page", str(PER_PAGE))
+    try:
+        return OrderQuery().load(args)
+    except ValidationError as exc:
+        raise ValidationFailed("The filters are not valid.", flatten_errors(exc.messages)) from exc
+
+
+@web_bp.get("/orders")
+@page(*ORDER_ROLES)
+def orders():
+    query = _query()
+    result = order_service.list_orders(
+        signed_in_user(), query.get("status"), query["page"], query["per_page"]
+    )
+    pages = max(1, -(-result["total"] // result["per_page"]))
+    return render_template(
+        "orders/list.html",
+        result=result,
+        query=query,
+        statuses=ORDER_STATUSES,
+        pages=pages,
+    )
+
+
+@web_bp.get("/orders/<string:order_id>")
+@page(*ORDER_ROLES)
+def order(order_id):
+    user = signed_in_user()
+    found = order_service.get_order(user, order_id)
+    return render_template(
+        "orders/detail.html",
+        order=order_service.order_view(found),
+        declarations=declaring.overview(user, order_id),
+        timeline=clearance.timeline(found),
+        pdf_kinds=PDF_KINDS,
+    )
+
+
+@web_bp.get("/orders/<string:order_id>/documents/<string:kind>.xml")
+@page(*ORDER_ROLES)
+def order_document(order_id, kind):
+    doc = declaring.document(signed_in_user(), order_id, kind)
+    return Response(
+        doc.content,
+        mimetype=doc.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{kind}-{order_id}.xml"'},
+    )
+
+
+@web_bp.get("/parcels/<string:parcel_id>/<any(cn23, cn23_thermal, cn22, label):kind>.pdf")
+@page(*ORDER_ROLES)
+def parcel_pdf(parcel_id, kind):
+    doc = declaring.parcel_document(signed_in_user(), parcel_id, kind)
+    return Response(
+        doc.content,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="{kind}-{parcel_id}.pdf"'},
+    )
