@@ -347,6 +347,10 @@ REFUSAL_CASES: dict[str, Refusal] = {
             for k in range(101)
         ],
     ),
+    "ceb311 of no orders": lambda sd: import_.build_ceb311([]),
+    "ceb603 of no orders, transmitter given": lambda sd: export.build_ceb603(
+        [], options=TRANSMITTER
+    ),
     "ceb701 without inventories, period reversed": lambda sd: export.build_ceb701(
         export.SummaryGroup("5304", "", ()),
         seller=exp().seller,
