@@ -128,7 +128,7 @@ def emit(
             text = ""
         elif kind == "s":
             text = value if type(value) is str else str(value)
-        elif value == "":
+        elif type(value) is str and not value:  # (a Decimal compared with "" is slow)
             text = ""
         elif kind == "d":
             try:
