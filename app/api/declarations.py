@@ -65,11 +65,12 @@ def snapshot(order_id):
 @roles_required("seller", "broker", "carrier")
 @blp.response(200, description="The XML document", content_type="application/xml")
 @blp.alt_response(409, description="The kind does not fit the order, or data is missing")
+@blp.doc(
+    description=f"Kinds: {', '.join(declaring.ORDER_KINDS)}. ``?envelope=dxp`` wraps a CEB "
+    "message in the DxpMsg transport envelope."
+)
 def get_document(order_id, kind):
-    """One XML document (itmatt, ceb311, ceb411, ceb511, ceb621, ceb303, ceb603).
-
-    ``?envelope=dxp`` wraps a CEB message in the DxpMsg transport envelope.
-    """
+    """One XML document of the order."""
     if request.args.get("envelope") == "dxp":
         body = declaring.dxp_envelope(current_user(), order_id, kind)
         return Response(

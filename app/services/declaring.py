@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import hashlib
 from datetime import UTC, datetime
-from typing import Any
 
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
-from declarations import dxp, forms, itmatt, pdf
-from declarations.ceb import export as ceb_export
-from declarations.ceb import import_ as ceb_import
+from declarations import dxp, forms
+from declarations.ceb.common import declarer
 from declarations.errors import DeclarationError
+from declarations.kinds import KINDS, DocumentKind, Supplied
 from declarations.snapshot import (
     BrokerRegistration,
     CustomsFiling,
@@ -40,41 +39,10 @@ from ..models.base import new_id
 from . import audit, clearance, quoting, signing_keys
 from .orders import get_order
 
-__all__ = ["KIND_FLOWS", "declare", "document", "get_order", "overview", "snapshot_json"]
+__all__ = ["ORDER_KINDS", "declare", "document", "get_order", "overview", "snapshot_json"]
 
-KIND_FLOWS: dict[str, tuple[str, ...]] = {
-    "itmatt": ("export", "import"),
-    "ceb311": ("import",),
-    "ceb411": ("import",),
-    "ceb511": ("import",),
-    "ceb621": ("import",),
-    "ceb303": ("export",),
-    "ceb603": ("export",),
-}
-KIND_TITLES = {
-    "itmatt": "UPU ITMATT electronic advance data",
-    "ceb311": "CEB311 import order",
-    "ceb411": "CEB411 import payment",
-    "ceb511": "CEB511 import waybill",
-    "ceb621": "CEB621 import inventory (signed)",
-    "ceb303": "CEB303 export order",
-    "ceb603": "CEB603 export inventory",
-}
-MEDIA_TYPE = "application/xml"
-PDF_MEDIA_TYPE = "application/pdf"
-#: PDF forms per parcel, and the rendering options of each.
-PDF_KINDS: dict[str, dict[str, Any]] = {
-    "cn23": {"page": "a4", "copies": 2},
-    "cn23_thermal": {"page": "thermal", "copies": 1},
-    "cn22": {},
-    "label": {},
-}
-KIND_TITLES.update(
-    cn23="CN23 customs declaration (A4)",
-    cn23_thermal="CN23 customs declaration (100x150 mm)",
-    cn22="CN22 customs declaration",
-    label="4x6 in address label",
-)
+#: The kinds served per order (XML), in the order the listing shows them.
+ORDER_KINDS = tuple(name for name, kind in KINDS.items() if not kind.per_parcel)
 
 
 # -- snapshot --------------------------------------------------------------------------------
@@ -259,45 +227,34 @@ def declare(order: Order, actor: User | None, new_version: bool = False) -> Decl
 # -- documents -------------------------------------------------------------------------------
 
 
-def _render(kind: str, snapshot: DeclarationSnapshot) -> bytes:
-    if kind in PDF_KINDS:
-        return pdf.render(snapshot, "cn23" if kind.startswith("cn23") else kind, **PDF_KINDS[kind])
-    schema_dir = current_app.config.get("CEB_XSD_DIR")
-    if kind == "itmatt":
-        return itmatt.build(
-            snapshot,
-            created=snapshot.created_at,
-            sender_operator=current_app.config.get("OPERATOR_CODE", ""),
-        )
-    builders: dict[str, Any] = {
-        "ceb311": lambda: ceb_import.build_ceb311(snapshot, schema_dir=schema_dir),
-        "ceb411": lambda: ceb_import.build_ceb411(snapshot, schema_dir=schema_dir),
-        "ceb511": lambda: ceb_import.build_ceb511(snapshot, schema_dir=schema_dir),
-        "ceb621": lambda: ceb_import.build_ceb621(
-            snapshot, signer=signing_keys.signer(), schema_dir=schema_dir
-        ),
-        "ceb303": lambda: ceb_export.build_ceb303(snapshot, schema_dir=schema_dir),
-        "ceb603": lambda: ceb_export.build_ceb603(snapshot, schema_dir=schema_dir),
-    }
-    return builders[kind]()
+def _render(kind: DocumentKind, snapshot: DeclarationSnapshot) -> bytes:
+    cfg = current_app.config
+    supplied = Supplied(
+        schema_dir=cfg.get("CEB_XSD_DIR"),
+        operator=cfg.get("OPERATOR_CODE", ""),
+        signer=signing_keys.signer() if kind.signed else None,
+    )
+    return kind.build(snapshot, supplied)
 
 
-def _check_kind(order: Order, kind: str) -> None:
-    if kind not in KIND_FLOWS:
-        raise NotFound(f"No document kind {kind!r}; kinds are {', '.join(KIND_FLOWS)}.")
-    if order.flow not in KIND_FLOWS[kind]:
+def _order_kind(order: Order, kind: str) -> DocumentKind:
+    """The order document ``kind`` (404 if there is none), if it fits the order's flow."""
+    found = KINDS.get(kind)
+    if found is None or found.per_parcel:
+        raise NotFound(f"No document kind {kind!r}; kinds are {', '.join(ORDER_KINDS)}.")
+    if order.flow not in found.flows:
         raise Conflict(
-            f"{kind} is for {' and '.join(KIND_FLOWS[kind])} orders; "
+            f"{kind} is for {' and '.join(found.flows)} orders; "
             f"order {order.order_no} is an {order.flow}.",
             {"kind": [f"not available for {order.flow} orders"]},
         )
+    return found
 
 
 def document(user: User, order_id: str, kind: str) -> DeclarationDocument:
     """The stored XML document of ``kind`` for the order's declaration, made on first ask."""
     order = get_order(user, order_id)
-    _check_kind(order, kind)
-    return stored_document(order, kind, user)
+    return stored_document(order, _order_kind(order, kind), user)
 
 
 def parcel_document(user: User, parcel_id: str, kind: str) -> DeclarationDocument:
@@ -306,13 +263,16 @@ def parcel_document(user: User, parcel_id: str, kind: str) -> DeclarationDocumen
     if parcel is None:
         raise NotFound("No such parcel.")
     order = get_order(user, parcel.order_id)  # tenant walls: another seller's parcel is 404
-    return stored_document(order, kind, user)
+    form = KINDS.get(kind)
+    if form is None or not form.per_parcel:
+        raise NotFound(f"No parcel form {kind!r}.")
+    return stored_document(order, form, user)
 
 
-def stored_document(order: Order, kind: str, actor: User | None) -> DeclarationDocument:
+def stored_document(order: Order, kind: DocumentKind, actor: User | None) -> DeclarationDocument:
     """The document of ``kind`` for the order's current snapshot: stored once, never redone."""
     decl = declare(order, actor)
-    existing = _stored(decl, kind)
+    existing = _stored(decl, kind.name)
     if existing is not None:
         return existing
     snapshot = DeclarationSnapshot.from_json(decl.snapshot)
@@ -320,13 +280,13 @@ def stored_document(order: Order, kind: str, actor: User | None) -> DeclarationD
         content = _render(kind, snapshot)
     except DeclarationError as exc:
         raise Conflict(
-            f"{KIND_TITLES[kind]} cannot be produced for order {order.order_no}: {exc.summary}",
+            f"{kind.title} cannot be produced for order {order.order_no}: {exc.summary}",
             {"problems": exc.problems or [exc.summary]},
         ) from exc
     doc = DeclarationDocument(
         declaration_id=decl.id,
-        kind=kind,
-        media_type=PDF_MEDIA_TYPE if kind in PDF_KINDS else MEDIA_TYPE,
+        kind=kind.name,
+        media_type=kind.media_type,
         sha256=hashlib.sha256(content).hexdigest(),
         size=len(content),
         content=content,
@@ -337,13 +297,13 @@ def stored_document(order: Order, kind: str, actor: User | None) -> DeclarationD
         "document.created",
         "order",
         order.id,
-        after={"kind": kind, "declaration_version": decl.version, "sha256": doc.sha256},
+        after={"kind": kind.name, "declaration_version": decl.version, "sha256": doc.sha256},
     )
     try:
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        return _stored(decl, kind)
+        return _stored(decl, kind.name)
     return doc
 
 
@@ -353,15 +313,16 @@ def dxp_envelope(user: User, order_id: str, kind: str) -> bytes:
     The sender is the declarer's DXP id (the broker's when one files, else the seller's);
     the envelope time is the snapshot's, so the same document always wraps the same way.
     """
-    if not kind.startswith("ceb"):
+    known = KINDS.get(kind)
+    if known is not None and not known.dxp:
         raise Conflict(
             f"Only CEB messages travel in a DXP envelope, not {kind}.",
             {"envelope": ["dxp is for ceb* kinds"]},
         )
     doc = document(user, order_id, kind)
     snapshot = DeclarationSnapshot.from_json(doc.declaration.snapshot)
-    declarer = snapshot.broker or snapshot.seller
-    if not declarer.dxp_id:
+    sender_id = declarer(snapshot).dxp_id
+    if not sender_id:
         raise Conflict(
             "The declarer has no DXP id; set it in the profile.",
             {"problems": ["declarer dxp_id is empty"]},
@@ -369,7 +330,7 @@ def dxp_envelope(user: User, order_id: str, kind: str) -> bytes:
     try:
         return dxp.wrap(
             doc.content,
-            sender_id=declarer.dxp_id,
+            sender_id=sender_id,
             created=snapshot.created_at,
             schema_dir=current_app.config.get("CEB_XSD_DIR"),
         )
@@ -408,14 +369,14 @@ def overview(user: User, order_id: str) -> dict:
         "documents": [
             {
                 "kind": kind,
-                "title": KIND_TITLES[kind],
+                "title": KINDS[kind].title,
                 "url": f"{base}/{kind}",
                 "stored": kind in stored,
                 "sha256": stored[kind].sha256 if kind in stored else None,
                 "created_at": stored[kind].created_at if kind in stored else None,
             }
-            for kind, flows in KIND_FLOWS.items()
-            if order.flow in flows
+            for kind in ORDER_KINDS
+            if order.flow in KINDS[kind].flows
         ],
     }
 

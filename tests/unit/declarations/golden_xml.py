@@ -29,6 +29,7 @@ from declarations import dxp, examples, itmatt, s10, signing
 from declarations.ceb import export, import_
 from declarations.ceb.common import Options, Subscription, Transmitter
 from declarations.errors import DeclarationError
+from declarations.kinds import KINDS, Supplied
 from declarations.snapshot import DeclarationSnapshot, Party
 
 GOLDEN = Path(__file__).resolve().parents[2] / "golden" / "declarations"
@@ -204,21 +205,37 @@ def _ceb701(sd: Path) -> list[bytes]:
     )
 
 
+def _kind(name: str, snapshot: Callable[[], DeclarationSnapshot]) -> Case:
+    """The document kind ``name`` as the service builds it (declarations.kinds)."""
+
+    def build(schema_dir: Path) -> bytes:
+        supplied = Supplied(schema_dir=schema_dir, operator="CNPOST", signer=signer())
+        return KINDS[name].build(snapshot(), supplied)
+
+    return build
+
+
+#: One case per order document kind (named after it), then variants of builder options.
 CASES: dict[str, Case] = {
-    "itmatt": lambda sd: itmatt.build(exp(), sender_operator="CNPOST"),
+    "itmatt": _kind("itmatt", exp),
+    "ceb311": _kind("ceb311", imp),
+    "ceb411": _kind("ceb411", imp),
+    "ceb511": _kind("ceb511", imp),
+    "ceb621": _kind("ceb621", imp_units),
+    "ceb303": _kind("ceb303", exp),
+    "ceb603": _kind("ceb603", exp_units),
     "itmatt-batch": lambda sd: itmatt.build(
         [imp(), itmatt_other(), itmatt_documents()],
         created=WHEN,
         sender_operator="CNPOST",
         recipient_operator="DPAG",
     ),
-    "ceb311": lambda sd: import_.build_ceb311(imp(), schema_dir=sd),
     "ceb311-batch": lambda sd: import_.build_ceb311(
         [imp_units(), imp_second()], options=CHANGE, schema_dir=sd
     ),
-    "ceb411": lambda sd: import_.build_ceb411(imp(), options=TRANSMITTER, schema_dir=sd),
-    "ceb511": lambda sd: import_.build_ceb511(imp(), schema_dir=sd),
-    "ceb621": lambda sd: import_.build_ceb621(imp_units(), signer=signer(), schema_dir=sd),
+    "ceb411-transmitter": lambda sd: import_.build_ceb411(
+        imp(), options=TRANSMITTER, schema_dir=sd
+    ),
     "ceb623": lambda sd: import_.build_ceb623(
         imp_declared(), reason="买家取消订单", signer=signer(), schema_dir=sd
     ),
@@ -230,11 +247,10 @@ CASES: dict[str, Case] = {
         options=CHANGE,
         schema_dir=sd,
     ),
-    "ceb303": lambda sd: export.build_ceb303(exp(), schema_dir=sd),
     "ceb303-batch": lambda sd: export.build_ceb303(
         [exp_units(), exp_second()], options=TRANSMITTER, schema_dir=sd
     ),
-    "ceb603": lambda sd: export.build_ceb603(exp_units(), options=CHANGE, schema_dir=sd),
+    "ceb603-change": lambda sd: export.build_ceb603(exp_units(), options=CHANGE, schema_dir=sd),
     "ceb603-signed": lambda sd: export.build_ceb603(
         [exp(), exp_second()], signer=signer(), schema_dir=sd
     ),
