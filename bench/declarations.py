@@ -4,11 +4,11 @@ Prints messages per second on one core for the project's builders against a floo
 the same element tree with bare lxml ``SubElement`` calls and serialising it (for CEB621 the
 tree without its signature). Three groups of figures:
 
-(a) generation: the project checks, writing the message and XSD validation (the target of
-    issue 4). CEB621's schema requires ``ds:Signature``, so its figure runs the whole signing
-    path too (parse, C14N, SHA-1 digest, signature element, writing it into the message) with
-    the RSA private-key operation replaced by a constant; the signature is well-formed for the
-    XSD, which validates the signed tree.
+(a) generation: the project checks, writing the message and XSD validation (the figure
+    the targets below apply to). CEB621's schema requires ``ds:Signature``, so its figure runs
+    the whole signing path too (parse, C14N, SHA-1 digest, signature element, writing it into
+    the message) with the RSA private-key operation replaced by a constant; the signature is
+    well-formed for the XSD, which validates the signed tree.
 (b) signing: the RSA-2048 PKCS#1 v1.5 private-key operation on its own (a cryptographic cost
     no builder change removes), and the complete CEB621 path with real signing, as served.
 (c) the floors and the ratios.

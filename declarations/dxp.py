@@ -45,12 +45,6 @@ class Envelope:
     biz_keys: dict[str, str] = field(default_factory=dict)
 
 
-def message_type(message: bytes) -> str:
-    """``CEB621Message`` etc., from the root element of a CEB message."""
-    root = safexml.parse(message)
-    return etree.QName(root).localname
-
-
 def default_receiver(msg_type: str) -> str:
     return (
         EXPORT_RECEIVER

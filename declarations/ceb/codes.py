@@ -27,7 +27,6 @@ class Tables:
     country_by_iso: dict[str, str]
     iso_by_country: dict[str, str]
     currency_by_iso: dict[str, str]
-    iso_by_currency: dict[str, str]
     unit_by_name: dict[str, str]
     name_by_unit: dict[str, str]
 
@@ -52,7 +51,6 @@ def tables() -> Tables:
         country_by_iso={r["iso2"]: r["cn_code"] for r in countries},
         iso_by_country={r["cn_code"]: r["iso2"] for r in countries},
         currency_by_iso={r["iso3"]: r["cn_code"] for r in currencies},
-        iso_by_currency={r["cn_code"]: r["iso3"] for r in currencies},
         unit_by_name=unit_by_name,
         name_by_unit={r["cn_code"]: r["name"] for r in units},
     )
@@ -81,13 +79,6 @@ def currency_code(iso3: str) -> str:
     return code
 
 
-def iso_currency(cn_code: str) -> str:
-    iso = tables().iso_by_currency.get(cn_code)
-    if iso is None:
-        raise UnknownCodeError(f"unknown China customs currency code {cn_code!r}")
-    return iso
-
-
 def unit_code(unit: str) -> str:
     """Customs unit code for a unit name or alias (``pair`` -> ``025``); a three-digit code
     from the table is accepted as is."""
@@ -99,10 +90,3 @@ def unit_code(unit: str) -> str:
     if code is None:
         raise UnknownCodeError(f"no China customs unit code for {unit!r}")
     return code
-
-
-def unit_name(cn_code: str) -> str:
-    name = tables().name_by_unit.get(cn_code)
-    if name is None:
-        raise UnknownCodeError(f"unknown China customs unit code {cn_code!r}")
-    return name

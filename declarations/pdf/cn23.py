@@ -226,10 +226,6 @@ def _lower(p: Painter, rest: Box, f: FormFields, g: Geometry, k: float) -> None:
     )
 
 
-def first_sheet_capacity(page: str) -> int:
-    return (NARROW if page == "thermal" else WIDE).first_rows
-
-
 def _continuation_rows(g: Geometry, content: Box) -> int:
     strip = 7 * mm
     available = content.h - g.header - strip - g.table_header - g.totals
