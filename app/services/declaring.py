@@ -52,55 +52,55 @@ def _party(data: dict) -> Party:
     return Party(**{k: (v or "") for k, v in data.items() if k in Party.__dataclass_fields__})
 
 
-def _registration(user: User | None) -> dict:
+def _profile_value(user: User | None, attr: str) -> str:
     profile = user.profile if user else None
-    return {
-        "customs_code": (profile.customs_code if profile else None) or "",
-        "name": (profile.customs_name if profile else None) or "",
-        "dxp_id": (profile.dxp_id if profile else None) or "",
-        "platform_code": (profile.platform_code if profile else None) or "",
-        "platform_name": (profile.platform_name if profile else None) or "",
-    }
+    return (getattr(profile, attr) if profile else None) or ""
 
 
-def build_snapshot(order: Order, now: datetime | None = None) -> DeclarationSnapshot:
-    """Freeze everything the documents need: order, parties, registrations, quote."""
-    cfg = current_app.config
-    now = now or datetime.now(UTC).replace(tzinfo=None, microsecond=0)
-    seller = db.session.get(Seller, order.seller_id)
-    reg = _registration(seller.user)
-    seller_reg = SellerRegistration(
-        customs_code=reg["customs_code"],
-        name=reg["name"],
-        dxp_id=reg["dxp_id"],
-        platform_code=reg["platform_code"] or reg["customs_code"],
-        platform_name=reg["platform_name"] or reg["name"],
+def _seller_registration(user: User | None) -> SellerRegistration:
+    """The seller's customs registration; a seller with no platform sells on its own."""
+    code, name = _profile_value(user, "customs_code"), _profile_value(user, "customs_name")
+    return SellerRegistration(
+        customs_code=code,
+        name=name,
+        dxp_id=_profile_value(user, "dxp_id"),
+        platform_code=_profile_value(user, "platform_code") or code,
+        platform_name=_profile_value(user, "platform_name") or name,
     )
-    broker = None
-    if cfg.get("BROKER_NAME"):
-        broker_user = db.session.execute(
-            db.select(User).where(User.name == cfg["BROKER_NAME"], User.role == "broker")
-        ).scalar_one_or_none()
-        if broker_user is not None:
-            b = _registration(broker_user)
-            broker = BrokerRegistration(
-                customs_code=b["customs_code"], name=b["name"], dxp_id=b["dxp_id"]
-            )
-    logistics = None
-    if cfg.get("OPERATOR_CODE"):
-        logistics = LogisticsOperator(code=cfg["OPERATOR_CODE"], name=cfg["OPERATOR_NAME"])
-    payment = None
-    if order.payment:
-        p = order.payment
-        payment = Payment(
-            pay_code=p["pay_code"],
-            pay_name=p["pay_name"],
-            transaction_id=p["transaction_id"],
-            paid_at=datetime.fromisoformat(p["paid_at"]).replace(tzinfo=None),
-        )
+
+
+def _broker_registration(broker_name: str | None) -> BrokerRegistration | None:
+    """The configured broker (agent clearance), if that broker has an account."""
+    if not broker_name:
+        return None
+    user = db.session.execute(
+        db.select(User).where(User.name == broker_name, User.role == "broker")
+    ).scalar_one_or_none()
+    if user is None:
+        return None
+    return BrokerRegistration(
+        customs_code=_profile_value(user, "customs_code"),
+        name=_profile_value(user, "customs_name"),
+        dxp_id=_profile_value(user, "dxp_id"),
+    )
+
+
+def _payment(stored: dict | None) -> Payment | None:
+    if not stored:
+        return None
+    return Payment(
+        pay_code=stored["pay_code"],
+        pay_name=stored["pay_name"],
+        transaction_id=stored["transaction_id"],
+        paid_at=datetime.fromisoformat(stored["paid_at"]).replace(tzinfo=None),
+    )
+
+
+def _snapshot_order(order: Order) -> SnapOrder:
+    """The order's commercial facts; the first parcel's S10 id is the item and waybill id."""
     item_id = order.parcels[0].item_id if order.parcels else ""
     ordered = order.ordered_at or order.created_at.date()
-    snap_order = SnapOrder(
+    return SnapOrder(
         order_no=order.order_no,
         flow=order.flow,
         regime=order.regime or "cbec",
@@ -116,39 +116,53 @@ def build_snapshot(order: Order, now: datetime | None = None) -> DeclarationSnap
         logistics_no=item_id,
         mail_class="E" if order.flow == "export" else "",
     )
-    lines = tuple(
-        Line(
-            sku=ln.sku or f"L{ln.line_no}",
-            description=ln.description,
-            description_local=ln.description_local or "",
-            hs_code=ln.hs_code,
-            quantity=ln.quantity,
-            unit=ln.unit,
-            net_weight_kg=ln.net_weight_kg,
-            unit_value=ln.unit_value,
-            origin_country=ln.origin_country,
-        )
-        for ln in order.lines
+
+
+def _line(ln) -> Line:
+    return Line(
+        sku=ln.sku or f"L{ln.line_no}",
+        description=ln.description,
+        description_local=ln.description_local or "",
+        hs_code=ln.hs_code,
+        quantity=ln.quantity,
+        unit=ln.unit,
+        net_weight_kg=ln.net_weight_kg,
+        unit_value=ln.unit_value,
+        origin_country=ln.origin_country,
     )
+
+
+def _filing(cfg, order: Order) -> CustomsFiling:
+    """The filing particulars the deployment configures (customs office, port, modes)."""
+    return CustomsFiling(
+        customs_code=cfg.get("CUSTOMS_CODE", ""),
+        port_code=cfg.get("PORT_CODE", ""),
+        trade_mode=cfg.get("TRADE_MODE", "9610"),
+        traf_mode=cfg.get("TRAF_MODE", "5"),
+        cop_no=order.order_no,
+        pod=cfg.get("EXPORT_POD", "") if order.flow == "export" else "",
+    )
+
+
+def build_snapshot(order: Order, now: datetime | None = None) -> DeclarationSnapshot:
+    """Freeze everything the documents need: order, parties, registrations, quote."""
+    cfg = current_app.config
+    seller = db.session.get(Seller, order.seller_id)
+    logistics = None
+    if cfg.get("OPERATOR_CODE"):
+        logistics = LogisticsOperator(code=cfg["OPERATOR_CODE"], name=cfg["OPERATOR_NAME"])
     snapshot = DeclarationSnapshot(
-        order=snap_order,
+        order=_snapshot_order(order),
         sender=_party(order.sender),
         recipient=_party(order.recipient),
-        lines=lines,
-        seller=seller_reg,
-        created_at=now,
+        lines=tuple(_line(ln) for ln in order.lines),
+        seller=_seller_registration(seller.user),
+        created_at=now or datetime.now(UTC).replace(tzinfo=None, microsecond=0),
         quote=order.quote,
-        broker=broker,
+        broker=_broker_registration(cfg.get("BROKER_NAME")),
         logistics=logistics,
-        payment=payment,
-        filing=CustomsFiling(
-            customs_code=cfg.get("CUSTOMS_CODE", ""),
-            port_code=cfg.get("PORT_CODE", ""),
-            trade_mode=cfg.get("TRADE_MODE", "9610"),
-            traf_mode=cfg.get("TRAF_MODE", "5"),
-            cop_no=order.order_no,
-            pod=cfg.get("EXPORT_POD", "") if order.flow == "export" else "",
-        ),
+        payment=_payment(order.payment),
+        filing=_filing(cfg, order),
     )
     return _with_form_choice(snapshot)
 
@@ -167,6 +181,10 @@ def _with_form_choice(snapshot: DeclarationSnapshot) -> DeclarationSnapshot:
         return snapshot
     rate = forms.SdrRate(currency, per_sdr, on, source=row.source if row else "")
     return forms.record(snapshot, rate)
+
+
+def _audit(actor: User | None, action: str, order: Order, **change: dict) -> None:
+    audit.record(actor.id if actor else None, action, "order", order.id, **change)
 
 
 def latest_declaration(order: Order) -> Declaration | None:
@@ -193,22 +211,11 @@ def declare(order: Order, actor: User | None, new_version: bool = False) -> Decl
         created_by=actor.id if actor else None,
     )
     db.session.add(decl)
-    audit.record(
-        actor.id if actor else None,
-        "declaration.created",
-        "order",
-        order.id,
-        after={"declaration_id": decl.id, "version": decl.version},
-    )
+    created = {"declaration_id": decl.id, "version": decl.version}
+    _audit(actor, "declaration.created", order, after=created)
     if order.status == "received":
-        audit.record(
-            actor.id if actor else None,
-            "order.status",
-            "order",
-            order.id,
-            before={"status": "received"},
-            after={"status": "declared"},
-        )
+        declared = {"status": "declared"}
+        _audit(actor, "order.status", order, before={"status": "received"}, after=declared)
         order.status = "declared"
     if order.status == "declared":
         try:
@@ -292,13 +299,8 @@ def stored_document(order: Order, kind: DocumentKind, actor: User | None) -> Dec
         content=content,
     )
     db.session.add(doc)
-    audit.record(
-        actor.id if actor else None,
-        "document.created",
-        "order",
-        order.id,
-        after={"kind": kind.name, "declaration_version": decl.version, "sha256": doc.sha256},
-    )
+    stored = {"kind": kind.name, "declaration_version": decl.version, "sha256": doc.sha256}
+    _audit(actor, "document.created", order, after=stored)
     try:
         db.session.commit()
     except IntegrityError:
