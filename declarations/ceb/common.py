@@ -564,6 +564,12 @@ class Settings(TypedDict, total=False):
     schema_dir: str | Path | None
 
 
+class Signable(Settings, total=False):
+    """The settings of a message that may be signed: it is when a signer is given."""
+
+    signer: Any
+
+
 P = TypeVar("P", bound=Prepared)
 
 
@@ -575,6 +581,7 @@ class Draft(Generic[P]):
     message: str
     options: Options
     schema_dir: str | Path | None
+    signer: Any
     snapshots: list[DeclarationSnapshot]
     prepared: list[P]
     problems: Problems
@@ -623,7 +630,7 @@ class Draft(Generic[P]):
             rows = [row(pr, ln) for ln in pr.lines]
             self.node(node, pr.snap.order.order_no, pr.snap, head(pr), rows)
 
-    def close(self, signer: Any) -> bytes:
+    def close(self) -> bytes:
         """Add the transport part (the declarer by default, copies to the other of seller and
         broker) and finish the message, validated against its flow's schema."""
         first = self.snapshots[0]
@@ -636,7 +643,7 @@ class Draft(Generic[P]):
             self.out,
             self.problems,
             self.message,
-            signer=signer,
+            signer=self.signer,
             schema_dir=self.schema_dir,
             schema_file=EXPORT_XSD if self.message in EXPORT_MESSAGES else IMPORT_XSD,
         )
@@ -650,6 +657,7 @@ def open_message(
     *,
     options: Options = Options(),
     schema_dir: str | Path | None = None,
+    signer: Any = None,
 ) -> Draft[P]:
     """Check and prepare every snapshot, then open the message.
 
@@ -669,4 +677,4 @@ def open_message(
         raise ConsistencyError(f"{message}: {mismatch}", consistency.items + problems.items)
     key = ",".join(s.order.order_no for s in snaps) + "|" + options.app_type
     root = message_root(message, key)
-    return Draft(message, options, schema_dir, snaps, prepared, problems, root)
+    return Draft(message, options, schema_dir, signer, snaps, prepared, problems, root)

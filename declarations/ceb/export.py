@@ -22,7 +22,7 @@ from declarations.ceb.common import (
     Node,
     Options,
     Prepared,
-    Settings,
+    Signable,
     Snapshots,
     Transmitter,
     app_fields,
@@ -292,26 +292,22 @@ def _inventory_row(pr: _Prepared, ln: GoodsLine) -> dict[str, Any]:
     return inventory_line(ln, pr.destination, pr.currency)
 
 
-def _open(message: str, snapshots: Snapshots, settings: Settings):
+def _open(message: str, snapshots: Snapshots, settings: Signable):
     return open_message(message, snapshots, prepare, "order and inventory would differ", **settings)
 
 
-def build_ceb303(
-    snapshots: Snapshots, *, signer: Any = None, **settings: Unpack[Settings]
-) -> bytes:
+def build_ceb303(snapshots: Snapshots, **settings: Unpack[Signable]) -> bytes:
     """CEB303 export order, filed by the platform or seller."""
     draft = _open("CEB303", snapshots, settings)
     draft.orders(ORDER, _order_values, _order_row)
-    return draft.close(signer)
+    return draft.close()
 
 
-def build_ceb603(
-    snapshots: Snapshots, *, signer: Any = None, **settings: Unpack[Settings]
-) -> bytes:
+def build_ceb603(snapshots: Snapshots, **settings: Unpack[Signable]) -> bytes:
     """CEB603 export inventory (清单), filed by the seller or its broker."""
     draft = _open("CEB603", snapshots, settings)
     draft.orders(INVENTORY, _inventory_values, _inventory_row)
-    return draft.close(signer)
+    return draft.close()
 
 
 # --------------------------------------------------------------------------------------------

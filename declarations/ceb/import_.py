@@ -25,6 +25,7 @@ from declarations.ceb.common import (
     Options,
     Prepared,
     Settings,
+    Signable,
     Snapshots,
     emit,
     goods_lines,
@@ -549,7 +550,7 @@ def _check_gcodes(pr: _Prepared, problems: Problems) -> None:
 # --------------------------------------------------------------------------------------------
 
 
-def _open(message: str, snapshots: Snapshots, settings: Settings) -> Draft[_Prepared]:
+def _open(message: str, snapshots: Snapshots, settings: Signable) -> Draft[_Prepared]:
     mismatch = "order, payment, waybill and inventory would not match"
     return open_message(message, snapshots, prepare, mismatch, **settings)
 
@@ -558,74 +559,68 @@ def _heads(
     draft: Draft[_Prepared],
     node: Node,
     values: Callable[[_Prepared], Mapping[str, Any]],
-    *,
-    part: Callable[[DeclarationSnapshot], Any],
-    key: Callable[[DeclarationSnapshot], str],
+    key: Callable[[DeclarationSnapshot], str | None],
     missing: str,
 ) -> None:
-    """One node of a single head per snapshot (CEB411, CEB511); a snapshot without the
-    ``part`` the head describes is a problem named by ``missing``."""
+    """A node of a single head per snapshot (CEB411, CEB511), under ``key(snapshot)``; a
+    snapshot without what the head describes has no key, and is a problem named by
+    ``missing``."""
     for pr in draft.prepared:
-        if part(pr.snap) is None:
+        found = key(pr.snap)
+        if found is None:
             draft.problems.add(f"{pr.snap.order.order_no}: {missing}")
             continue
-        draft.node(node, key(pr.snap), pr.snap, values(pr), ())
+        draft.node(node, found, pr.snap, values(pr), ())
 
 
-def build_ceb311(
-    snapshots: Snapshots, *, signer: Any = None, **settings: Unpack[Settings]
-) -> bytes:
+def _payment_key(s: DeclarationSnapshot) -> str | None:
+    return s.payment.transaction_id if s.payment is not None else None
+
+
+def _waybill_key(s: DeclarationSnapshot) -> str | None:
+    return s.order.waybill_no if s.logistics is not None else None
+
+
+def build_ceb311(snapshots: Snapshots, **settings: Unpack[Signable]) -> bytes:
     """CEB311 electronic order, filed by the seller/platform or a commissioned operator."""
     draft = _open("CEB311", snapshots, settings)
     draft.orders(ORDER, _order_values, _order_row, check=_check_order)
-    return draft.close(signer)
+    return draft.close()
 
 
-def build_ceb411(
-    snapshots: Snapshots, *, signer: Any = None, **settings: Unpack[Settings]
-) -> bytes:
+def build_ceb411(snapshots: Snapshots, **settings: Unpack[Signable]) -> bytes:
     """CEB411 payment record, as a commissioned operator files it for the payment company."""
     draft = _open("CEB411", snapshots, settings)
-    _heads(
-        draft, PAYMENT, _payment_values,
-        part=lambda s: s.payment, key=lambda s: s.payment.transaction_id,
-        missing="no payment record for CEB411",
-    )  # fmt: skip
-    return draft.close(signer)
+    _heads(draft, PAYMENT, _payment_values, _payment_key, "no payment record for CEB411")
+    return draft.close()
 
 
-def build_ceb511(
-    snapshots: Snapshots, *, signer: Any = None, **settings: Unpack[Settings]
-) -> bytes:
+def build_ceb511(snapshots: Snapshots, **settings: Unpack[Signable]) -> bytes:
     """CEB511 waybill, filed by the logistics operator (or the service acting for it)."""
     draft = _open("CEB511", snapshots, settings)
-    _heads(
-        draft, LOGISTICS, _waybill_values,
-        part=lambda s: s.logistics, key=lambda s: s.order.waybill_no,
-        missing="no logistics operator for CEB511",
-    )  # fmt: skip
-    return draft.close(signer)
+    _heads(draft, LOGISTICS, _waybill_values, _waybill_key, "no logistics operator for CEB511")
+    return draft.close()
 
 
 def build_ceb621(snapshots: Snapshots, *, signer: Any, **settings: Unpack[Settings]) -> bytes:
     """CEB621 import inventory (清单), the declaration itself; always signed by the declarer
     (the schema requires ds:Signature)."""
-    draft = _open("CEB621", snapshots, settings)
+    draft = _open("CEB621", snapshots, {**settings, "signer": signer})
     draft.orders(INVENTORY, _inventory_values, _inventory_row, check=_check_inventory)
-    return draft.close(signer)
+    return draft.close()
 
 
 def build_ceb623(
     snapshots: Snapshots, *, reason: str, signer: Any, **settings: Unpack[Settings]
 ) -> bytes:
     """CEB623 cancel of a declared inventory (needs the customs invtNo); always signed."""
-    draft = _open("CEB623", snapshots, settings)
+    draft = _open("CEB623", snapshots, {**settings, "signer": signer})
     for s in draft.snapshots:
         key = s.order.order_no
         if not s.filing.invt_no:
             draft.problems.add(f"{key}: cancel needs the inventory number (invtNo)")
         draft.head("InvtCancel", CANCEL, key, s, _cancel_values(s, reason))
-    return draft.close(signer)
+    return draft.close()
 
 
 def build_ceb625(
@@ -638,10 +633,10 @@ def build_ceb625(
 ) -> bytes:
     """CEB625 return of released goods. ``returned`` maps gnum to the quantity returned
     (every line in full when omitted); quantities may not exceed the declared ones."""
-    draft = _open("CEB625", snapshots, settings)
+    draft = _open("CEB625", snapshots, {**settings, "signer": signer})
     for pr in draft.prepared:
         _refund(draft, pr, reason, returned)
-    return draft.close(signer)
+    return draft.close()
 
 
 def _refund(
