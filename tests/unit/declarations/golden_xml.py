@@ -98,18 +98,24 @@ def imp() -> DeclarationSnapshot:
     return examples.import_snapshot(2)
 
 
-def imp_units() -> DeclarationSnapshot:
-    """An import whose second line has statutory and second units and a bonded item number."""
+def _with_units(snap: DeclarationSnapshot, index: int, kg: str, second: tuple, record: str):
+    """Line ``index`` with a statutory unit (kg), a second unit, a bonded-stock item number
+    and no barcode."""
+    unit, qty = second
     return _with_line(
-        imp(),
-        1,
+        snap,
+        index,
         legal_unit="kg",
-        legal_quantity=Decimal("0.75"),
-        second_unit="pair",
-        second_quantity=Decimal(3),
-        item_record_no="T0101W000123",
+        legal_quantity=Decimal(kg),
+        second_unit=unit,
+        second_quantity=Decimal(qty),
+        item_record_no=record,
         barcode="",
     )
+
+
+def imp_units() -> DeclarationSnapshot:
+    return _with_units(imp(), 1, "0.75", ("pair", 3), "T0101W000123")
 
 
 def imp_second() -> DeclarationSnapshot:
@@ -135,16 +141,7 @@ def exp() -> DeclarationSnapshot:
 
 
 def exp_units() -> DeclarationSnapshot:
-    return _with_line(
-        exp(),
-        0,
-        legal_unit="kg",
-        legal_quantity=Decimal("0.72"),
-        second_unit="piece",
-        second_quantity=Decimal(2),
-        item_record_no="E5304000001",
-        barcode="",
-    )
+    return _with_units(exp(), 0, "0.72", ("piece", 2), "E5304000001")
 
 
 def exp_second() -> DeclarationSnapshot:
