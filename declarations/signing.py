@@ -22,7 +22,6 @@ from __future__ import annotations
 import base64
 import copy
 import hashlib
-import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
@@ -43,7 +42,6 @@ C14N = "http://www.w3.org/TR/2001/REC-xml-c14n-20010315"
 ENVELOPED = "http://www.w3.org/2000/09/xmldsig#enveloped-signature"
 CEB_NS = "http://www.chinaport.gov.cn/ceb"
 
-_local = threading.local()  # one parser per thread
 _DECLARATION = b"<?xml version='1.0' encoding='UTF-8'?>\n"
 
 
@@ -201,12 +199,7 @@ class Signer:
         writes for its own parse (declaration included), as this package's writers produce:
         the result is then ``xml`` with the signature spliced in before the closing root tag
         instead of the whole document being serialised again (the same bytes)."""
-        parser = getattr(_local, "parser", None)
-        if parser is None:
-            parser = _local.parser = etree.XMLParser(
-                resolve_entities=False, no_network=True, load_dtd=False
-            )
-        root = etree.fromstring(xml, parser)
+        root = etree.fromstring(xml, safexml.parser())
         if root.find(_ds("Signature")) is not None:
             raise SignatureError("message is already signed")
         tree = root.getroottree()

@@ -43,14 +43,21 @@ class SnapshotError(ValueError):
 # --------------------------------------------------------------------------------------------
 
 
+def _present(hint: Any) -> Any:
+    """The type of an optional field's value when it is there (``X`` for ``X | None``)."""
+    if typing.get_origin(hint) in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(hint) if a is not type(None)]
+        if len(args) == 1:
+            return args[0]
+    return hint
+
+
 def _coerce(value: Any, hint: Any) -> Any:
     """Convert a constructor argument to the declared field type (lenient, never lossy)."""
     if value is None:
         return None
+    hint = _present(hint)
     origin = typing.get_origin(hint)
-    if origin in (typing.Union, types.UnionType):
-        args = [a for a in typing.get_args(hint) if a is not type(None)]
-        return _coerce(value, args[0]) if len(args) == 1 else value
     if hint is Decimal:
         if isinstance(value, Decimal):
             return value
@@ -88,10 +95,8 @@ def _to_json(value: Any) -> Any:
 def _from_json(value: Any, hint: Any) -> Any:
     if value is None:
         return None
+    hint = _present(hint)
     origin = typing.get_origin(hint)
-    if origin in (typing.Union, types.UnionType):
-        args = [a for a in typing.get_args(hint) if a is not type(None)]
-        return _from_json(value, args[0]) if len(args) == 1 else value
     if dataclasses.is_dataclass(hint):
         if not isinstance(value, dict):
             raise SnapshotError(f"{hint.__name__}: expected an object, got {type(value).__name__}")

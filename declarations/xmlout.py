@@ -16,11 +16,10 @@ surrogates, U+FFFE/U+FFFF) is refused the same way, with lxml's own exception.
 from __future__ import annotations
 
 import re
-import threading
 
 from lxml import etree
 
-from declarations import xsd
+from declarations import safexml, xsd
 
 #: What ``etree.tostring(..., xml_declaration=True, encoding="UTF-8")`` starts with.
 HEADER = "<?xml version='1.0' encoding='UTF-8'?>\n"
@@ -111,17 +110,9 @@ class Writer:
         return (HEADER + "".join(self.parts)).encode("utf-8")
 
 
-_local = threading.local()
-
-
 def parse(data: bytes) -> etree._Element:
     """Parse a message this package wrote (no DTD, entities or network, like the signer)."""
-    parser = getattr(_local, "parser", None)
-    if parser is None:
-        parser = _local.parser = etree.XMLParser(
-            resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True
-        )
-    return etree.fromstring(data, parser)
+    return etree.fromstring(data, safexml.parser(huge_tree=True))
 
 
 def validate_built(root: etree._Element, schema: etree.XMLSchema, what: str) -> None:
