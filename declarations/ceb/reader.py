@@ -11,12 +11,10 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from lxml import etree
-
 from declarations import safexml
 from declarations.ceb import codes
 from declarations.ceb.common import Transmitter
-from declarations.ceb.receipts import _fields, _local
+from declarations.ceb.receipts import _children, _fields, _local
 from declarations.errors import DeclarationError
 from declarations.snapshot import (
     BrokerRegistration,
@@ -48,10 +46,6 @@ def _iso(cn_code: str) -> str:
         return codes.iso_country(cn_code)
     except codes.UnknownCodeError:
         return ""
-
-
-def _children(node: etree._Element, name: str) -> list[etree._Element]:
-    return [c for c in node if isinstance(c.tag, str) and _local(c) == name]
 
 
 def read(xml: bytes) -> list[DeclarationSnapshot]:
