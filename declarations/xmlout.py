@@ -48,32 +48,31 @@ def _refuse(value: str, attribute: bool) -> None:
     raise AssertionError(f"lxml accepted {value!r}")  # pragma: no cover - _BAD is exact
 
 
+#: What lxml writes for the characters it escapes in text; attributes escape more.
+_TEXT_ENTITIES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("\r", "&#13;"))
+_ATTR_ENTITIES = (*_TEXT_ENTITIES, ('"', "&quot;"), ("\n", "&#10;"), ("\t", "&#9;"))
+
+
+def _escaped(value: str, entities: tuple[tuple[str, str], ...], attribute: bool) -> str:
+    if _BAD.search(value) is not None:
+        _refuse(value, attribute)
+    for char, entity in entities:  # "&" first, so no entity is escaped twice
+        value = value.replace(char, entity)
+    return value
+
+
 def escape_text(value: str) -> str:
     """``value`` as lxml writes it in element content; raises like lxml for invalid text."""
     if _TEXT_ATTN.search(value) is None:
         return value
-    if _BAD.search(value) is not None:
-        _refuse(value, attribute=False)
-    return (
-        value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
-    )
+    return _escaped(value, _TEXT_ENTITIES, attribute=False)
 
 
 def escape_attr(value: str) -> str:
     """``value`` as lxml writes it in a double-quoted attribute."""
     if _ATTR_ATTN.search(value) is None:
         return value
-    if _BAD.search(value) is not None:
-        _refuse(value, attribute=True)
-    return (
-        value.replace("&", "&amp;")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-        .replace('"', "&quot;")
-        .replace("\r", "&#13;")
-        .replace("\n", "&#10;")
-        .replace("\t", "&#9;")
-    )
+    return _escaped(value, _ATTR_ENTITIES, attribute=True)
 
 
 class Writer:
