@@ -33,7 +33,8 @@ def _q(tag: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Envelope:
-    """A DXP message: transport header and the payload bytes."""
+    """A DXP message: the transport header (message id, sender, receivers, time, the CEB
+    message type) and the payload bytes."""
 
     cop_msg_id: str
     sender_id: str

@@ -248,6 +248,7 @@ class Order(_Record):
 
     @property
     def waybill_no(self) -> str:
+        """The carrier's waybill number: its own when it has one, else the S10 item id."""
         return self.logistics_no or self.item_id
 
 

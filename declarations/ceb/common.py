@@ -169,7 +169,8 @@ def guid(*parts: object) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Transmitter:
-    """The company whose DXP client sends the message (BaseTransfer)."""
+    """The company whose DXP client sends the message (BaseTransfer): its customs code and
+    name, its DXP id, and a free-text note."""
 
     cop_code: str
     cop_name: str
@@ -537,7 +538,8 @@ def app_fields(message: str, key: str, options: Options, when: datetime) -> dict
 
 @dataclass(frozen=True, slots=True)
 class Node:
-    """A business node: its element, its head and, for a node with goods lines, the list."""
+    """A business node: its element (``Order``), its head element and layout and, for a
+    node with goods lines, the list element and layout."""
 
     tag: str
     head: str

@@ -319,8 +319,18 @@ RELEASED_STATUSES = frozenset({"800", "899"})
 
 
 @dataclass(frozen=True, slots=True)
+class SummaryGroup:
+    """The released inventories of one seller, customs office and site in a period."""
+
+    customs_code: str
+    loct_no: str
+    invt_nos: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class InventoryRecord:
-    """What the application knows of one filed export inventory, from its receipts."""
+    """What the application knows of one filed export inventory, from its receipts: the
+    customs inventory number, the seller, the customs office, the status and its time."""
 
     invt_no: str
     ebc_code: str
@@ -328,15 +338,6 @@ class InventoryRecord:
     status: str
     released_at: datetime
     loct_no: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class SummaryGroup:
-    """The released inventories of one seller, customs office and site in a period."""
-
-    customs_code: str
-    loct_no: str
-    invt_nos: tuple[str, ...]
 
 
 def group_released(
