@@ -12,18 +12,8 @@ from decimal import Decimal
 from hypothesis import strategies as st
 
 from declarations import s10
+from declarations import snapshot as records
 from declarations.itmatt import GENERIC_DESCRIPTIONS
-from declarations.snapshot import (
-    BrokerRegistration,
-    CustomsFiling,
-    DeclarationSnapshot,
-    Line,
-    LogisticsOperator,
-    Order,
-    Party,
-    Payment,
-    SellerRegistration,
-)
 
 CHINESE = (
     "电动牙刷男式棉制针织衫北京市海淀区中关村软件园上海深圳广州测试企业有限公司小米盒子纸尿裤李王张"
@@ -67,10 +57,10 @@ moments = st.datetimes(min_value=datetime(2024, 1, 1), max_value=datetime(2027, 
 
 
 @st.composite
-def lines(draw, origin: st.SearchStrategy[str], max_lines: int) -> tuple[Line, ...]:
+def lines(draw, origin: st.SearchStrategy[str], max_lines: int) -> tuple[records.Line, ...]:
     n = draw(st.integers(1, max_lines))
     proto = st.builds(
-        Line,
+        records.Line,
         sku=st.text(alphabet="ABCDEFGHJK0123456789-", min_size=1, max_size=20),
         description=text(3, 60, chinese=False).filter(
             lambda s: s.strip().lower() not in GENERIC_DESCRIPTIONS
@@ -91,9 +81,9 @@ def lines(draw, origin: st.SearchStrategy[str], max_lines: int) -> tuple[Line, .
     return tuple(pool[i % len(pool)] for i in range(n))
 
 
-def party(country: st.SearchStrategy[str], chinese: bool) -> st.SearchStrategy[Party]:
+def party(country: st.SearchStrategy[str], chinese: bool) -> st.SearchStrategy[records.Party]:
     return st.builds(
-        Party,
+        records.Party,
         name=text(1, 30, chinese),
         company=text(0, 40, chinese),
         street=text(1, 60, chinese),
@@ -109,7 +99,7 @@ def party(country: st.SearchStrategy[str], chinese: bool) -> st.SearchStrategy[P
 
 
 def _registrations(draw):
-    seller = SellerRegistration(
+    seller = records.SellerRegistration(
         customs_code=draw(codes),
         name=draw(text(1, 50)),
         dxp_id="DXPENT" + draw(st.text(alphabet="0123456789", min_size=10, max_size=10)),
@@ -120,18 +110,21 @@ def _registrations(draw):
         st.one_of(
             st.none(),
             st.builds(
-                BrokerRegistration, customs_code=codes, name=text(1, 50), dxp_id=st.just("DXPB1")
+                records.BrokerRegistration,
+                customs_code=codes,
+                name=text(1, 50),
+                dxp_id=st.just("DXPB1"),
             ),
         )
     )
-    logistics = LogisticsOperator(code=draw(codes), name=draw(text(1, 50)))
-    return seller, broker, logistics
+    logistics = records.LogisticsOperator(code=draw(codes), name=draw(text(1, 50)))
+    return {"seller": seller, "broker": broker, "logistics": logistics}
 
 
 @st.composite
-def import_snapshots(draw, max_lines: int = 99) -> DeclarationSnapshot:
+def import_snapshots(draw, max_lines: int = 99) -> records.DeclarationSnapshot:
     ls = draw(lines(import_origins, max_lines))
-    seller, broker, logistics = _registrations(draw)
+    registrations = _registrations(draw)
     goods = sum((ln.total_value for ln in ls), Decimal(0))
     freight = draw(money(200))
     tax = draw(st.one_of(st.none(), money(500, 2)))
@@ -139,8 +132,8 @@ def import_snapshots(draw, max_lines: int = 99) -> DeclarationSnapshot:
     discount = draw(st.one_of(st.just(Decimal(0)), money(10, 2)))
     created = draw(moments)
     item_id = draw(s10_ids)
-    return DeclarationSnapshot(
-        order=Order(
+    return records.DeclarationSnapshot(
+        order=records.Order(
             order_no="SP" + draw(st.text(alphabet="0123456789", min_size=6, max_size=20)),
             flow="import",
             regime="cbec",
@@ -157,16 +150,14 @@ def import_snapshots(draw, max_lines: int = 99) -> DeclarationSnapshot:
         recipient=draw(party(st.just("CN"), chinese=True)),
         lines=ls,
         quote=quote,
-        seller=seller,
-        broker=broker,
-        logistics=logistics,
-        payment=Payment(
+        **registrations,
+        payment=records.Payment(
             pay_code=draw(codes),
             pay_name=draw(text(1, 40)),
             transaction_id="PAY" + draw(st.text(alphabet="0123456789", min_size=5, max_size=20)),
             paid_at=created,
         ),
-        filing=CustomsFiling(
+        filing=records.CustomsFiling(
             customs_code=draw(st.sampled_from(["0101", "2244", "5141", "3700"])),
             port_code=draw(st.sampled_from(["0101", "2244", "5141"])),
             trade_mode=draw(st.sampled_from(["9610", "1210"])),
@@ -181,12 +172,12 @@ def import_snapshots(draw, max_lines: int = 99) -> DeclarationSnapshot:
 
 
 @st.composite
-def export_snapshots(draw, max_lines: int = 100) -> DeclarationSnapshot:
+def export_snapshots(draw, max_lines: int = 100) -> records.DeclarationSnapshot:
     ls = draw(lines(st.just("CN"), max_lines))
-    seller, broker, logistics = _registrations(draw)
+    registrations = _registrations(draw)
     created = draw(moments)
-    return DeclarationSnapshot(
-        order=Order(
+    return records.DeclarationSnapshot(
+        order=records.Order(
             order_no="SE" + draw(st.text(alphabet="0123456789", min_size=6, max_size=20)),
             flow="export",
             regime=draw(st.sampled_from(["cbec", "postal"])),
@@ -204,10 +195,8 @@ def export_snapshots(draw, max_lines: int = 100) -> DeclarationSnapshot:
         recipient=draw(party(export_dests, chinese=False)),
         lines=ls,
         quote=None,
-        seller=seller,
-        broker=broker,
-        logistics=logistics,
-        filing=CustomsFiling(
+        **registrations,
+        filing=records.CustomsFiling(
             customs_code=draw(st.sampled_from(["5304", "2244", "0101"])),
             port_code=draw(st.sampled_from(["5304", "2244", "0101"])),
             trade_mode=draw(st.sampled_from(["9610", "9710", "9810"])),
@@ -221,7 +210,7 @@ def export_snapshots(draw, max_lines: int = 100) -> DeclarationSnapshot:
     )
 
 
-def any_snapshot() -> st.SearchStrategy[DeclarationSnapshot]:
+def any_snapshot() -> st.SearchStrategy[records.DeclarationSnapshot]:
     return st.one_of(import_snapshots(max_lines=5), export_snapshots(max_lines=5))
 
 

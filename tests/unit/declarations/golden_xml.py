@@ -148,13 +148,18 @@ def exp_second() -> DeclarationSnapshot:
     return _replace(exp_units(), "order", order_no="SP-EXP-0002", item_id="LX806576739CN")
 
 
+def _export_item(service: str, serial: int, **order) -> DeclarationSnapshot:
+    """The one-line export example as another postal item, with ``order`` changes."""
+    item_id = str(s10.build(service, serial, "CN"))
+    return _replace(examples.export_snapshot(1), "order", item_id=item_id, **order)
+
+
 def itmatt_other() -> DeclarationSnapshot:
     """An item of category "other", insured, with every optional reference and a recipient
     with a company, a state and a two-line street."""
-    snap = _replace(
-        examples.export_snapshot(1),
-        "order",
-        item_id=str(s10.build("CP", 12345678, "CN")),
+    snap = _export_item(
+        "CP",
+        12345678,
         category="other",
         category_explanation="Handmade ceramic bowl, personal effect",
         insurance_cost=Decimal("2.50"),
@@ -168,14 +173,7 @@ def itmatt_other() -> DeclarationSnapshot:
 
 
 def itmatt_documents() -> DeclarationSnapshot:
-    snap = _replace(
-        examples.export_snapshot(1),
-        "order",
-        item_id=str(s10.build("RR", 87654321, "CN")),
-        category="documents",
-        incoterm="",
-        mail_class="",
-    )
+    snap = _export_item("RR", 87654321, category="documents", incoterm="", mail_class="")
     return _with_line(snap, 0, description="Signed contract, paper", hs_code="")
 
 

@@ -144,18 +144,22 @@ def test_chinese_text_round_trips(tmp_path):
     _row_with(data, "Electric toothbrush", "电动牙刷", "8509800000", "JP")
 
 
+#: A recipient whose address is all Cyrillic.
+MOSCOW = {
+    "name": "Иван Петров",
+    "street": "ул. Тверская, д. 7, кв. 12",
+    "city": "Москва",
+    "postcode": "125009",
+    "country": "RU",
+    "phone": "+7 495 123-45-67",
+}
+
+
 def test_cyrillic_and_accented_latin():
     if not fonts.source().covers_cyrillic:
         pytest.skip(f"main font {fonts.source().family} has no Cyrillic (install fontpkg-pt-sans)")
     snap = examples.export_snapshot(1)
-    recipient = Party(
-        name="Иван Петров",
-        street="ул. Тверская, д. 7, кв. 12",
-        city="Москва",
-        postcode="125009",
-        country="RU",
-        phone="+7 495 123-45-67",
-    )
+    recipient = Party(**MOSCOW)
     line = replace(snap.lines[0], description="Pâte à crêpes — Ærøskøbing Łódź çğş")
     data = forms.render_cn23(snap.with_changes(recipient=recipient, lines=(line,)), copies=1)
     text = squash(page_texts(data)[0])
