@@ -314,6 +314,12 @@ def make_demo_key_and_certificate(
         ]
     )
     now = datetime.now(UTC)
+    # A declarer's certificate signs (digital signature, non-repudiation) and nothing else.
+    signing_only = x509.KeyUsage(
+        digital_signature=True, content_commitment=True, key_encipherment=False,
+        data_encipherment=False, key_agreement=False, key_cert_sign=False,
+        crl_sign=False, encipher_only=False, decipher_only=False,
+    )  # fmt: skip
     cert = (
         x509.CertificateBuilder()
         .subject_name(name)
@@ -323,20 +329,7 @@ def make_demo_key_and_certificate(
         .not_valid_before(now - timedelta(minutes=5))
         .not_valid_after(now + timedelta(days=days))
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(
-            x509.KeyUsage(
-                digital_signature=True,
-                content_commitment=True,
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=False,
-                crl_sign=False,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
-        )
+        .add_extension(signing_only, critical=True)
         .sign(key, hashes.SHA256())
     )
     key_pem = key.private_bytes(

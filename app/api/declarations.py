@@ -13,11 +13,13 @@ blp = Blueprint("declarations", __name__, url_prefix="/orders", description="Cus
 
 
 class DocumentOut(Schema):
-    kind = fields.String()
+    """One document kind that fits the order, and whether it is stored yet."""
+
+    kind = fields.String(metadata={"description": "The document kind, as in its URL"})
     title = fields.String()
-    url = fields.String()
-    stored = fields.Boolean()
-    sha256 = fields.String(allow_none=True)
+    url = fields.String(metadata={"description": "Where it is made (on first ask) and served"})
+    stored = fields.Boolean(metadata={"description": "Whether the declaration holds it yet"})
+    sha256 = fields.String(allow_none=True, metadata={"description": "Of the stored bytes"})
     created_at = fields.DateTime(allow_none=True)
 
 

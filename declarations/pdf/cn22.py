@@ -18,7 +18,13 @@ from declarations.pdf.barcode import MIN_BAR_HEIGHT, draw_item_barcode
 from declarations.pdf.document import chunks
 from declarations.pdf.fields import Article, FormFields, form_fields
 from declarations.pdf.layout import Box, Painter
-from declarations.pdf.parts import Column, draw_articles, draw_categories, draw_signature
+from declarations.pdf.parts import (
+    Column,
+    draw_articles,
+    draw_categories,
+    draw_signature,
+    draw_strip,
+)
 from declarations.snapshot import DeclarationSnapshot
 
 PAGE = (100 * mm, 150 * mm)
@@ -110,8 +116,7 @@ def draw_customs_block(
     rest = box
     if title:
         strip, rest = rest.take_top(STRIP_H * 0.9)
-        p.rule(strip)
-        p.text(strip, title, max_size=7.5, bold=True, max_lines=1, valign="c")
+        draw_strip(p, strip, title, size=7.5, bold=True)
     cats, rest = rest.take_top(block.categories)
     draw_categories(
         p,
@@ -154,14 +159,7 @@ def draw_continuation(
     item, rest = rest.take_top(BARCODE_H)
     draw_item(p, item, f)
     strip, rest = rest.take_top(STRIP_H)
-    p.rule(strip)
-    p.text(
-        strip,
-        f"Continuation sheet {sheet} of {n} — item {f.item_id}",
-        max_size=7,
-        max_lines=1,
-        valign="c",
-    )
+    draw_strip(p, strip, f"Continuation sheet {sheet} of {n} — item {f.item_id}")
     totals, table = rest.take_bottom(CN22_BLOCK.totals)
     draw_totals(p, totals, f)
     rows = continuation_rows(content)

@@ -24,6 +24,7 @@ from declarations.pdf.parts import (
     draw_categories,
     draw_party,
     draw_signature,
+    draw_strip,
 )
 from declarations.snapshot import DeclarationSnapshot
 
@@ -300,16 +301,10 @@ def draw_continuation_sheet(
     header, rest = content.take_top(g.header)
     _header(p, header, f, g, sheet, n)
     strip, rest = rest.take_top(7 * mm)
-    p.rule(strip)
     sender = f.sender[0] if f.sender else ""
     recipient = f.recipient[0] if f.recipient else ""
-    p.text(
-        strip,
-        f"Continuation sheet {sheet} of {n} — item {f.item_id} — from {sender} to {recipient}",
-        max_size=7,
-        max_lines=1,
-        valign="c",
-    )
+    note = f"Continuation sheet {sheet} of {n} — item {f.item_id} — from {sender} to {recipient}"
+    draw_strip(p, strip, note)
     totals, table = rest.take_bottom(g.totals)
     rows = _continuation_rows(g, content)
     draw_articles(

@@ -65,6 +65,12 @@ def draw_articles(
             )
 
 
+def draw_strip(p: Painter, box: Box, text: str, *, size: float = 7.0, bold: bool = False) -> None:
+    """A ruled strip of one line of text, centred in height (titles, continuation notes)."""
+    p.rule(box)
+    p.text(box, text, max_size=size, bold=bold, max_lines=1, valign="c")
+
+
 def draw_categories(
     p: Painter,
     box: Box,

@@ -43,7 +43,13 @@ def positive(max_value: int = 50, places: int = 5) -> st.SearchStrategy[Decimal]
 
 
 codes = st.text(alphabet="0123456789ABCDEF", min_size=10, max_size=10)
-digits10 = st.text(alphabet="0123456789", min_size=10, max_size=10)
+
+
+def digits(min_size: int, max_size: int) -> st.SearchStrategy[str]:
+    return st.text(alphabet="0123456789", min_size=min_size, max_size=max_size)
+
+
+digits10 = digits(10, 10)
 import_origins = st.sampled_from(["JP", "KR", "US", "DE", "FR", "GB", "AU", "NZ", "HK"])
 export_dests = st.sampled_from(["US", "DE", "FR", "GB", "JP", "AU", "CA", "NL", "ES", "SG"])
 units = st.sampled_from(["piece", "set", "pair", "kg", "box", "bottle", "article", "007"])
@@ -88,10 +94,10 @@ def party(country: st.SearchStrategy[str], chinese: bool) -> st.SearchStrategy[r
         company=text(0, 40, chinese),
         street=text(1, 60, chinese),
         city=text(1, 30, chinese),
-        postcode=st.text(alphabet="0123456789", min_size=5, max_size=6),
+        postcode=digits(5, 6),
         state=text(0, 20, chinese),
         country=country,
-        phone=st.text(alphabet="0123456789", min_size=8, max_size=15),
+        phone=digits(8, 15),
         email=st.just("buyer@example.com"),
         tax_id=st.text(alphabet="ABCDEFGHJK0123456789", min_size=0, max_size=18),
         id_number=st.text(alphabet="0123456789X", min_size=18, max_size=18),
@@ -102,7 +108,7 @@ def _registrations(draw):
     seller = records.SellerRegistration(
         customs_code=draw(codes),
         name=draw(text(1, 50)),
-        dxp_id="DXPENT" + draw(st.text(alphabet="0123456789", min_size=10, max_size=10)),
+        dxp_id="DXPENT" + draw(digits(10, 10)),
         platform_code=draw(st.one_of(st.just(""), codes)),
         platform_name=draw(st.one_of(st.just(""), text(1, 50))),
     )
@@ -121,6 +127,18 @@ def _registrations(draw):
     return {"seller": seller, "broker": broker, "logistics": logistics}
 
 
+def _order_basics(draw, prefix: str, flow: str, ls, created: datetime, packing: str) -> dict:
+    """What every drawn order states alike: a numbered order of ``flow``, an S10 item, and
+    a gross weight of the lines' net weight plus ``packing`` kg."""
+    return {
+        "order_no": prefix + draw(digits(6, 20)),
+        "flow": flow,
+        "ordered_at": created,
+        "item_id": draw(s10_ids),
+        "gross_weight_kg": sum((ln.net_weight_kg for ln in ls), Decimal(0)) + Decimal(packing),
+    }
+
+
 @st.composite
 def import_snapshots(draw, max_lines: int = 99) -> records.DeclarationSnapshot:
     ls = draw(lines(import_origins, max_lines))
@@ -131,19 +149,14 @@ def import_snapshots(draw, max_lines: int = 99) -> records.DeclarationSnapshot:
     quote = None if tax is None else {"currency": "CNY", "tax_total": str(tax), "total": str(tax)}
     discount = draw(st.one_of(st.just(Decimal(0)), money(10, 2)))
     created = draw(moments)
-    item_id = draw(s10_ids)
     return records.DeclarationSnapshot(
         order=records.Order(
-            order_no="SP" + draw(st.text(alphabet="0123456789", min_size=6, max_size=20)),
-            flow="import",
+            **_order_basics(draw, "SP", "import", ls, created, "0.1"),
             regime="cbec",
             currency="CNY",
-            ordered_at=created,
-            item_id=item_id,
             shipping_cost=freight,
             insurance_cost=draw(money(20, 2)),
             discount=min(discount, goods),
-            gross_weight_kg=sum((ln.net_weight_kg for ln in ls), Decimal(0)) + Decimal("0.1"),
             buyer_reg_no=draw(st.one_of(st.just(""), text(1, 20, False))),
         ),
         sender=draw(party(import_origins, chinese=False)),
@@ -154,7 +167,7 @@ def import_snapshots(draw, max_lines: int = 99) -> records.DeclarationSnapshot:
         payment=records.Payment(
             pay_code=draw(codes),
             pay_name=draw(text(1, 40)),
-            transaction_id="PAY" + draw(st.text(alphabet="0123456789", min_size=5, max_size=20)),
+            transaction_id="PAY" + draw(digits(5, 20)),
             paid_at=created,
         ),
         filing=records.CustomsFiling(
@@ -163,8 +176,8 @@ def import_snapshots(draw, max_lines: int = 99) -> records.DeclarationSnapshot:
             trade_mode=draw(st.sampled_from(["9610", "1210"])),
             traf_mode="5",
             traf_name="CA926",
-            voyage_no="V" + draw(st.text(alphabet="0123456789", min_size=1, max_size=8)),
-            bill_no="B" + draw(st.text(alphabet="0123456789", min_size=5, max_size=12)),
+            voyage_no="V" + draw(digits(1, 8)),
+            bill_no="B" + draw(digits(5, 12)),
             declared_on=created.date(),
         ),
         created_at=created,
@@ -178,15 +191,11 @@ def export_snapshots(draw, max_lines: int = 100) -> records.DeclarationSnapshot:
     created = draw(moments)
     return records.DeclarationSnapshot(
         order=records.Order(
-            order_no="SE" + draw(st.text(alphabet="0123456789", min_size=6, max_size=20)),
-            flow="export",
+            **_order_basics(draw, "SE", "export", ls, created, "0.05"),
             regime=draw(st.sampled_from(["cbec", "postal"])),
             currency=draw(st.sampled_from(["USD", "EUR", "GBP", "JPY", "AUD", "CNY"])),
-            ordered_at=created,
-            item_id=draw(s10_ids),
             shipping_cost=draw(money(100)),
             insurance_cost=draw(money(10, 2)),
-            gross_weight_kg=sum((ln.net_weight_kg for ln in ls), Decimal(0)) + Decimal("0.05"),
             category=draw(st.sampled_from(["sale_of_goods", "gift", "commercial_sample"])),
             posting_office=draw(st.one_of(st.just(""), text(1, 30, False))),
             mail_class=draw(st.sampled_from(["", "U", "C", "E"])),
