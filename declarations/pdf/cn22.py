@@ -118,26 +118,10 @@ def draw_customs_block(
         strip, rest = rest.take_top(STRIP_H * 0.9)
         draw_strip(p, strip, title, size=7.5, bold=True)
     cats, rest = rest.take_top(block.categories)
-    draw_categories(
-        p,
-        cats,
-        "Category of item",
-        f.category,
-        f.category_explanation,
-        columns=block.category_columns,
-        label_size=5.5,
-    )
+    draw_categories(p, cats, "Category of item", f, columns=block.category_columns, label_size=5.5)
     if signature:
         sign, rest = rest.take_bottom(block.signature)
-        draw_signature(
-            p,
-            sign,
-            "(8) Date and sender's signature",
-            f.signature_date,
-            f.signatory,
-            statement_size=5,
-            value_size=7.5,
-        )
+        draw_signature(p, sign, "(8) Date and sender's signature", f, statement_size=5)
     totals, table = rest.take_bottom(block.totals)
     draw_totals(p, totals, f)
     rows = max(1, int((table.h - block.header) / block.row + 1e-6))
