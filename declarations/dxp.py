@@ -33,7 +33,8 @@ def _q(tag: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Envelope:
-    """A DXP message: transport header and the payload bytes."""
+    """A DXP message: the transport header (message id, sender, receivers, time, the CEB
+    message type) and the payload bytes."""
 
     cop_msg_id: str
     sender_id: str
@@ -43,12 +44,6 @@ class Envelope:
     data: bytes
     file_name: str = ""
     biz_keys: dict[str, str] = field(default_factory=dict)
-
-
-def message_type(message: bytes) -> str:
-    """``CEB621Message`` etc., from the root element of a CEB message."""
-    root = safexml.parse(message)
-    return etree.QName(root).localname
 
 
 def default_receiver(msg_type: str) -> str:

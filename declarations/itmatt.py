@@ -57,17 +57,6 @@ GENERIC_DESCRIPTIONS = frozenset(
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 _HS = re.compile(r"^\d{6,10}$")
 
-_T = {  # Clark names of the elements, for readers of the messages
-    name: f"{{{NS}}}{name}"
-    for name in (
-        "ITMATT Item ItemId Form Posting Office Date OriginCountry DestinationCountry MailClass "
-        "Category Explanation GrossWeightKg TotalValue PostalCharges Insurance Incoterm "
-        "LicenceNumber CertificateNumber InvoiceNumber Comments Sender Addressee Contents Piece "
-        "Description Quantity NetWeightKg Value HsCode Name Company AddressLine Postcode City "
-        "State Country Phone Email TaxId"
-    ).split()
-}
-
 _LIMITS = {"name": 70, "company": 70, "city": 70, "state": 70, "postcode": 35, "phone": 35}
 _LIMITS.update({"email": 256, "tax_id": 35})
 
@@ -187,25 +176,6 @@ def _write(
     for snap in items:
         _item(out, snap)
     return out.to_bytes()
-
-
-def build_tree(
-    snapshots: DeclarationSnapshot | Iterable[DeclarationSnapshot],
-    *,
-    created: datetime | None = None,
-    sender_operator: str = "",
-    recipient_operator: str = "",
-) -> etree._Element:
-    """The ITMATT element for one snapshot or a batch, after the project checks (parsed from
-    the serialised message)."""
-    return xmlout.parse(
-        _write(
-            snapshots,
-            created=created,
-            sender_operator=sender_operator,
-            recipient_operator=recipient_operator,
-        )
-    )
 
 
 def build(

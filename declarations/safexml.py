@@ -10,6 +10,7 @@ network access and DTD loading off, and without ``huge_tree``.
 from __future__ import annotations
 
 import re
+import threading
 
 from lxml import etree
 
@@ -24,16 +25,21 @@ class MalformedXmlError(DeclarationError):
     """The input is not well-formed XML."""
 
 
-def _parser() -> etree.XMLParser:
-    # A fresh parser per call: lxml parsers must not be shared between threads.
-    return etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        dtd_validation=False,
-        huge_tree=False,
-        remove_blank_text=False,
-    )
+_local = threading.local()
+
+
+def parser(*, huge_tree: bool = False) -> etree.XMLParser:
+    """This thread's parser that resolves no entities, loads no DTD and never touches the
+    network; every XML the project reads goes through one (lxml parsers must not be shared
+    between threads). ``huge_tree`` lifts libxml2's size limits, for what the project wrote."""
+    name = "huge" if huge_tree else "bounded"
+    found = getattr(_local, name, None)
+    if found is None:
+        found = etree.XMLParser(
+            resolve_entities=False, no_network=True, load_dtd=False, huge_tree=huge_tree
+        )
+        setattr(_local, name, found)
+    return found
 
 
 def parse(data: bytes | str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> etree._Element:
@@ -50,7 +56,7 @@ def parse(data: bytes | str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> etree._El
             "XML document declares a DTD or entities (possible XXE or entity-expansion attack)"
         )
     try:
-        root = etree.fromstring(raw, _parser())
+        root = etree.fromstring(raw, parser())
     except etree.XMLSyntaxError as exc:
         raise MalformedXmlError("input is not well-formed XML", [str(exc)]) from None
     if root is None:

@@ -22,7 +22,6 @@ from __future__ import annotations
 import base64
 import copy
 import hashlib
-import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
@@ -43,7 +42,6 @@ C14N = "http://www.w3.org/TR/2001/REC-xml-c14n-20010315"
 ENVELOPED = "http://www.w3.org/2000/09/xmldsig#enveloped-signature"
 CEB_NS = "http://www.chinaport.gov.cn/ceb"
 
-_local = threading.local()  # one parser per thread
 _DECLARATION = b"<?xml version='1.0' encoding='UTF-8'?>\n"
 
 
@@ -201,12 +199,7 @@ class Signer:
         writes for its own parse (declaration included), as this package's writers produce:
         the result is then ``xml`` with the signature spliced in before the closing root tag
         instead of the whole document being serialised again (the same bytes)."""
-        parser = getattr(_local, "parser", None)
-        if parser is None:
-            parser = _local.parser = etree.XMLParser(
-                resolve_entities=False, no_network=True, load_dtd=False
-            )
-        root = etree.fromstring(xml, parser)
+        root = etree.fromstring(xml, safexml.parser())
         if root.find(_ds("Signature")) is not None:
             raise SignatureError("message is already signed")
         tree = root.getroottree()
@@ -321,6 +314,12 @@ def make_demo_key_and_certificate(
         ]
     )
     now = datetime.now(UTC)
+    # A declarer's certificate signs (digital signature, non-repudiation) and nothing else.
+    signing_only = x509.KeyUsage(
+        digital_signature=True, content_commitment=True, key_encipherment=False,
+        data_encipherment=False, key_agreement=False, key_cert_sign=False,
+        crl_sign=False, encipher_only=False, decipher_only=False,
+    )  # fmt: skip
     cert = (
         x509.CertificateBuilder()
         .subject_name(name)
@@ -330,20 +329,7 @@ def make_demo_key_and_certificate(
         .not_valid_before(now - timedelta(minutes=5))
         .not_valid_after(now + timedelta(days=days))
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(
-            x509.KeyUsage(
-                digital_signature=True,
-                content_commitment=True,
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=False,
-                crl_sign=False,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
-        )
+        .add_extension(signing_only, critical=True)
         .sign(key, hashes.SHA256())
     )
     key_pem = key.private_bytes(

@@ -43,14 +43,21 @@ class SnapshotError(ValueError):
 # --------------------------------------------------------------------------------------------
 
 
+def _present(hint: Any) -> Any:
+    """The type of an optional field's value when it is there (``X`` for ``X | None``)."""
+    if typing.get_origin(hint) in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(hint) if a is not type(None)]
+        if len(args) == 1:
+            return args[0]
+    return hint
+
+
 def _coerce(value: Any, hint: Any) -> Any:
     """Convert a constructor argument to the declared field type (lenient, never lossy)."""
     if value is None:
         return None
+    hint = _present(hint)
     origin = typing.get_origin(hint)
-    if origin in (typing.Union, types.UnionType):
-        args = [a for a in typing.get_args(hint) if a is not type(None)]
-        return _coerce(value, args[0]) if len(args) == 1 else value
     if hint is Decimal:
         if isinstance(value, Decimal):
             return value
@@ -86,27 +93,27 @@ def _to_json(value: Any) -> Any:
 
 
 def _from_json(value: Any, hint: Any) -> Any:
-    if value is None:
-        return None
-    origin = typing.get_origin(hint)
-    if origin in (typing.Union, types.UnionType):
-        args = [a for a in typing.get_args(hint) if a is not type(None)]
-        return _from_json(value, args[0]) if len(args) == 1 else value
-    if dataclasses.is_dataclass(hint):
-        if not isinstance(value, dict):
-            raise SnapshotError(f"{hint.__name__}: expected an object, got {type(value).__name__}")
-        hints = typing.get_type_hints(hint)
-        known = {f.name for f in dataclasses.fields(hint)}
-        unknown = set(value) - known
-        if unknown:
-            raise SnapshotError(f"{hint.__name__}: unknown keys {sorted(unknown)}")
-        return hint(**{k: _from_json(v, hints[k]) for k, v in value.items()})
-    if origin is tuple:
+    """The typed value of a JSON value: records and tuples field by field, plain dicts
+    copied, anything else as the constructors coerce it."""
+    hint = _present(hint)
+    if value is not None and dataclasses.is_dataclass(hint):
+        return _record_from_json(value, hint)
+    if value is not None and typing.get_origin(hint) is tuple:
         (item_hint, _ellipsis) = typing.get_args(hint)
         return tuple(_from_json(v, item_hint) for v in value)
-    if origin is dict or hint is dict:
+    if typing.get_origin(hint) is dict or hint is dict:
         return copy.deepcopy(value)
     return _coerce(value, hint)
+
+
+def _record_from_json(value: Any, cls: type) -> Any:
+    if not isinstance(value, dict):
+        raise SnapshotError(f"{cls.__name__}: expected an object, got {type(value).__name__}")
+    hints = typing.get_type_hints(cls)
+    unknown = set(value) - {f.name for f in dataclasses.fields(cls)}
+    if unknown:
+        raise SnapshotError(f"{cls.__name__}: unknown keys {sorted(unknown)}")
+    return cls(**{k: _from_json(v, hints[k]) for k, v in value.items()})
 
 
 class _Record:
@@ -241,6 +248,7 @@ class Order(_Record):
 
     @property
     def waybill_no(self) -> str:
+        """The carrier's waybill number: its own when it has one, else the S10 item id."""
         return self.logistics_no or self.item_id
 
 

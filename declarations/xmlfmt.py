@@ -8,15 +8,19 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 _QUANTS = {n: Decimal(1).scaleb(-n) for n in range(0, 9)}
 
 
+@lru_cache(maxsize=8192)
 def decimal_text(value: Decimal, places: int = 5, total_digits: int = 19) -> str:
     """``value`` rounded half-up to ``places`` decimals, without trailing zeros or exponent.
 
     Raises ``ValueError`` when the result has more than ``total_digits`` digits, which the
-    schemas would reject (``totalDigits="19"``).
+    schemas would reject (``totalDigits="19"``). The text depends on the value alone (equal
+    decimals such as ``1.0`` and ``1.00`` give the same text), so it is remembered: messages
+    repeat the same few amounts, and formatting costs more than the lookup.
     """
     q = value.quantize(_QUANTS[places], rounding=ROUND_HALF_UP)
     if q:

@@ -16,11 +16,10 @@ surrogates, U+FFFE/U+FFFF) is refused the same way, with lxml's own exception.
 from __future__ import annotations
 
 import re
-import threading
 
 from lxml import etree
 
-from declarations import xsd
+from declarations import safexml, xsd
 
 #: What ``etree.tostring(..., xml_declaration=True, encoding="UTF-8")`` starts with.
 HEADER = "<?xml version='1.0' encoding='UTF-8'?>\n"
@@ -49,32 +48,31 @@ def _refuse(value: str, attribute: bool) -> None:
     raise AssertionError(f"lxml accepted {value!r}")  # pragma: no cover - _BAD is exact
 
 
+#: What lxml writes for the characters it escapes in text; attributes escape more.
+_TEXT_ENTITIES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("\r", "&#13;"))
+_ATTR_ENTITIES = (*_TEXT_ENTITIES, ('"', "&quot;"), ("\n", "&#10;"), ("\t", "&#9;"))
+
+
+def _escaped(value: str, entities: tuple[tuple[str, str], ...], attribute: bool) -> str:
+    if _BAD.search(value) is not None:
+        _refuse(value, attribute)
+    for char, entity in entities:  # "&" first, so no entity is escaped twice
+        value = value.replace(char, entity)
+    return value
+
+
 def escape_text(value: str) -> str:
     """``value`` as lxml writes it in element content; raises like lxml for invalid text."""
     if _TEXT_ATTN.search(value) is None:
         return value
-    if _BAD.search(value) is not None:
-        _refuse(value, attribute=False)
-    return (
-        value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
-    )
+    return _escaped(value, _TEXT_ENTITIES, attribute=False)
 
 
 def escape_attr(value: str) -> str:
     """``value`` as lxml writes it in a double-quoted attribute."""
     if _ATTR_ATTN.search(value) is None:
         return value
-    if _BAD.search(value) is not None:
-        _refuse(value, attribute=True)
-    return (
-        value.replace("&", "&amp;")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-        .replace('"', "&quot;")
-        .replace("\r", "&#13;")
-        .replace("\n", "&#10;")
-        .replace("\t", "&#9;")
-    )
+    return _escaped(value, _ATTR_ENTITIES, attribute=True)
 
 
 class Writer:
@@ -111,17 +109,9 @@ class Writer:
         return (HEADER + "".join(self.parts)).encode("utf-8")
 
 
-_local = threading.local()
-
-
 def parse(data: bytes) -> etree._Element:
     """Parse a message this package wrote (no DTD, entities or network, like the signer)."""
-    parser = getattr(_local, "parser", None)
-    if parser is None:
-        parser = _local.parser = etree.XMLParser(
-            resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True
-        )
-    return etree.fromstring(data, parser)
+    return etree.fromstring(data, safexml.parser(huge_tree=True))
 
 
 def validate_built(root: etree._Element, schema: etree.XMLSchema, what: str) -> None:

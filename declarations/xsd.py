@@ -12,6 +12,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from declarations import safexml
 from declarations.errors import SchemaValidationError
 
 PROJECT_SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"
@@ -34,8 +35,7 @@ def load(path: str | Path) -> etree.XMLSchema:
         with _lock:
             schema = _cache.get(key)
             if schema is None:
-                parser = etree.XMLParser(no_network=True, resolve_entities=False)
-                schema = etree.XMLSchema(etree.parse(str(key), parser))
+                schema = etree.XMLSchema(etree.parse(str(key), safexml.parser()))
                 _cache[key] = schema
     if len(_by_argument) < 1000:
         _by_argument[path] = schema

@@ -13,11 +13,13 @@ blp = Blueprint("declarations", __name__, url_prefix="/orders", description="Cus
 
 
 class DocumentOut(Schema):
-    kind = fields.String()
+    """One document kind that fits the order, and whether it is stored yet."""
+
+    kind = fields.String(metadata={"description": "The document kind, as in its URL"})
     title = fields.String()
-    url = fields.String()
-    stored = fields.Boolean()
-    sha256 = fields.String(allow_none=True)
+    url = fields.String(metadata={"description": "Where it is made (on first ask) and served"})
+    stored = fields.Boolean(metadata={"description": "Whether the declaration holds it yet"})
+    sha256 = fields.String(allow_none=True, metadata={"description": "Of the stored bytes"})
     created_at = fields.DateTime(allow_none=True)
 
 
@@ -65,11 +67,12 @@ def snapshot(order_id):
 @roles_required("seller", "broker", "carrier")
 @blp.response(200, description="The XML document", content_type="application/xml")
 @blp.alt_response(409, description="The kind does not fit the order, or data is missing")
+@blp.doc(
+    description=f"Kinds: {', '.join(declaring.ORDER_KINDS)}. ``?envelope=dxp`` wraps a CEB "
+    "message in the DxpMsg transport envelope."
+)
 def get_document(order_id, kind):
-    """One XML document (itmatt, ceb311, ceb411, ceb511, ceb621, ceb303, ceb603).
-
-    ``?envelope=dxp`` wraps a CEB message in the DxpMsg transport envelope.
-    """
+    """One XML document of the order."""
     if request.args.get("envelope") == "dxp":
         body = declaring.dxp_envelope(current_user(), order_id, kind)
         return Response(

@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import hashlib
 from datetime import UTC, datetime
-from typing import Any
 
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
-from declarations import dxp, forms, itmatt, pdf
-from declarations.ceb import export as ceb_export
-from declarations.ceb import import_ as ceb_import
+from declarations import dxp, forms
+from declarations.ceb.common import declarer
 from declarations.errors import DeclarationError
+from declarations.kinds import KINDS, DocumentKind, Supplied
 from declarations.snapshot import (
     BrokerRegistration,
     CustomsFiling,
@@ -40,41 +39,10 @@ from ..models.base import new_id
 from . import audit, clearance, quoting, signing_keys
 from .orders import get_order
 
-__all__ = ["KIND_FLOWS", "declare", "document", "get_order", "overview", "snapshot_json"]
+__all__ = ["ORDER_KINDS", "declare", "document", "get_order", "overview", "snapshot_json"]
 
-KIND_FLOWS: dict[str, tuple[str, ...]] = {
-    "itmatt": ("export", "import"),
-    "ceb311": ("import",),
-    "ceb411": ("import",),
-    "ceb511": ("import",),
-    "ceb621": ("import",),
-    "ceb303": ("export",),
-    "ceb603": ("export",),
-}
-KIND_TITLES = {
-    "itmatt": "UPU ITMATT electronic advance data",
-    "ceb311": "CEB311 import order",
-    "ceb411": "CEB411 import payment",
-    "ceb511": "CEB511 import waybill",
-    "ceb621": "CEB621 import inventory (signed)",
-    "ceb303": "CEB303 export order",
-    "ceb603": "CEB603 export inventory",
-}
-MEDIA_TYPE = "application/xml"
-PDF_MEDIA_TYPE = "application/pdf"
-#: PDF forms per parcel, and the rendering options of each.
-PDF_KINDS: dict[str, dict[str, Any]] = {
-    "cn23": {"page": "a4", "copies": 2},
-    "cn23_thermal": {"page": "thermal", "copies": 1},
-    "cn22": {},
-    "label": {},
-}
-KIND_TITLES.update(
-    cn23="CN23 customs declaration (A4)",
-    cn23_thermal="CN23 customs declaration (100x150 mm)",
-    cn22="CN22 customs declaration",
-    label="4x6 in address label",
-)
+#: The kinds served per order (XML), in the order the listing shows them.
+ORDER_KINDS = tuple(name for name, kind in KINDS.items() if not kind.per_parcel)
 
 
 # -- snapshot --------------------------------------------------------------------------------
@@ -84,55 +52,55 @@ def _party(data: dict) -> Party:
     return Party(**{k: (v or "") for k, v in data.items() if k in Party.__dataclass_fields__})
 
 
-def _registration(user: User | None) -> dict:
+def _profile_value(user: User | None, attr: str) -> str:
     profile = user.profile if user else None
-    return {
-        "customs_code": (profile.customs_code if profile else None) or "",
-        "name": (profile.customs_name if profile else None) or "",
-        "dxp_id": (profile.dxp_id if profile else None) or "",
-        "platform_code": (profile.platform_code if profile else None) or "",
-        "platform_name": (profile.platform_name if profile else None) or "",
-    }
+    return (getattr(profile, attr) if profile else None) or ""
 
 
-def build_snapshot(order: Order, now: datetime | None = None) -> DeclarationSnapshot:
-    """Freeze everything the documents need: order, parties, registrations, quote."""
-    cfg = current_app.config
-    now = now or datetime.now(UTC).replace(tzinfo=None, microsecond=0)
-    seller = db.session.get(Seller, order.seller_id)
-    reg = _registration(seller.user)
-    seller_reg = SellerRegistration(
-        customs_code=reg["customs_code"],
-        name=reg["name"],
-        dxp_id=reg["dxp_id"],
-        platform_code=reg["platform_code"] or reg["customs_code"],
-        platform_name=reg["platform_name"] or reg["name"],
+def _seller_registration(user: User | None) -> SellerRegistration:
+    """The seller's customs registration; a seller with no platform sells on its own."""
+    code, name = _profile_value(user, "customs_code"), _profile_value(user, "customs_name")
+    return SellerRegistration(
+        customs_code=code,
+        name=name,
+        dxp_id=_profile_value(user, "dxp_id"),
+        platform_code=_profile_value(user, "platform_code") or code,
+        platform_name=_profile_value(user, "platform_name") or name,
     )
-    broker = None
-    if cfg.get("BROKER_NAME"):
-        broker_user = db.session.execute(
-            db.select(User).where(User.name == cfg["BROKER_NAME"], User.role == "broker")
-        ).scalar_one_or_none()
-        if broker_user is not None:
-            b = _registration(broker_user)
-            broker = BrokerRegistration(
-                customs_code=b["customs_code"], name=b["name"], dxp_id=b["dxp_id"]
-            )
-    logistics = None
-    if cfg.get("OPERATOR_CODE"):
-        logistics = LogisticsOperator(code=cfg["OPERATOR_CODE"], name=cfg["OPERATOR_NAME"])
-    payment = None
-    if order.payment:
-        p = order.payment
-        payment = Payment(
-            pay_code=p["pay_code"],
-            pay_name=p["pay_name"],
-            transaction_id=p["transaction_id"],
-            paid_at=datetime.fromisoformat(p["paid_at"]).replace(tzinfo=None),
-        )
+
+
+def _broker_registration(broker_name: str | None) -> BrokerRegistration | None:
+    """The configured broker (agent clearance), if that broker has an account."""
+    if not broker_name:
+        return None
+    user = db.session.execute(
+        db.select(User).where(User.name == broker_name, User.role == "broker")
+    ).scalar_one_or_none()
+    if user is None:
+        return None
+    return BrokerRegistration(
+        customs_code=_profile_value(user, "customs_code"),
+        name=_profile_value(user, "customs_name"),
+        dxp_id=_profile_value(user, "dxp_id"),
+    )
+
+
+def _payment(stored: dict | None) -> Payment | None:
+    if not stored:
+        return None
+    return Payment(
+        pay_code=stored["pay_code"],
+        pay_name=stored["pay_name"],
+        transaction_id=stored["transaction_id"],
+        paid_at=datetime.fromisoformat(stored["paid_at"]).replace(tzinfo=None),
+    )
+
+
+def _snapshot_order(order: Order) -> SnapOrder:
+    """The order's commercial facts; the first parcel's S10 id is the item and waybill id."""
     item_id = order.parcels[0].item_id if order.parcels else ""
     ordered = order.ordered_at or order.created_at.date()
-    snap_order = SnapOrder(
+    return SnapOrder(
         order_no=order.order_no,
         flow=order.flow,
         regime=order.regime or "cbec",
@@ -148,39 +116,53 @@ def build_snapshot(order: Order, now: datetime | None = None) -> DeclarationSnap
         logistics_no=item_id,
         mail_class="E" if order.flow == "export" else "",
     )
-    lines = tuple(
-        Line(
-            sku=ln.sku or f"L{ln.line_no}",
-            description=ln.description,
-            description_local=ln.description_local or "",
-            hs_code=ln.hs_code,
-            quantity=ln.quantity,
-            unit=ln.unit,
-            net_weight_kg=ln.net_weight_kg,
-            unit_value=ln.unit_value,
-            origin_country=ln.origin_country,
-        )
-        for ln in order.lines
+
+
+def _line(ln) -> Line:
+    return Line(
+        sku=ln.sku or f"L{ln.line_no}",
+        description=ln.description,
+        description_local=ln.description_local or "",
+        hs_code=ln.hs_code,
+        quantity=ln.quantity,
+        unit=ln.unit,
+        net_weight_kg=ln.net_weight_kg,
+        unit_value=ln.unit_value,
+        origin_country=ln.origin_country,
     )
+
+
+def _filing(cfg, order: Order) -> CustomsFiling:
+    """The filing particulars the deployment configures (customs office, port, modes)."""
+    return CustomsFiling(
+        customs_code=cfg.get("CUSTOMS_CODE", ""),
+        port_code=cfg.get("PORT_CODE", ""),
+        trade_mode=cfg.get("TRADE_MODE", "9610"),
+        traf_mode=cfg.get("TRAF_MODE", "5"),
+        cop_no=order.order_no,
+        pod=cfg.get("EXPORT_POD", "") if order.flow == "export" else "",
+    )
+
+
+def build_snapshot(order: Order, now: datetime | None = None) -> DeclarationSnapshot:
+    """Freeze everything the documents need: order, parties, registrations, quote."""
+    cfg = current_app.config
+    seller = db.session.get(Seller, order.seller_id)
+    logistics = None
+    if cfg.get("OPERATOR_CODE"):
+        logistics = LogisticsOperator(code=cfg["OPERATOR_CODE"], name=cfg["OPERATOR_NAME"])
     snapshot = DeclarationSnapshot(
-        order=snap_order,
+        order=_snapshot_order(order),
         sender=_party(order.sender),
         recipient=_party(order.recipient),
-        lines=lines,
-        seller=seller_reg,
-        created_at=now,
+        lines=tuple(_line(ln) for ln in order.lines),
+        seller=_seller_registration(seller.user),
+        created_at=now or datetime.now(UTC).replace(tzinfo=None, microsecond=0),
         quote=order.quote,
-        broker=broker,
+        broker=_broker_registration(cfg.get("BROKER_NAME")),
         logistics=logistics,
-        payment=payment,
-        filing=CustomsFiling(
-            customs_code=cfg.get("CUSTOMS_CODE", ""),
-            port_code=cfg.get("PORT_CODE", ""),
-            trade_mode=cfg.get("TRADE_MODE", "9610"),
-            traf_mode=cfg.get("TRAF_MODE", "5"),
-            cop_no=order.order_no,
-            pod=cfg.get("EXPORT_POD", "") if order.flow == "export" else "",
-        ),
+        payment=_payment(order.payment),
+        filing=_filing(cfg, order),
     )
     return _with_form_choice(snapshot)
 
@@ -199,6 +181,10 @@ def _with_form_choice(snapshot: DeclarationSnapshot) -> DeclarationSnapshot:
         return snapshot
     rate = forms.SdrRate(currency, per_sdr, on, source=row.source if row else "")
     return forms.record(snapshot, rate)
+
+
+def _audit(actor: User | None, action: str, order: Order, **change: dict) -> None:
+    audit.record(actor.id if actor else None, action, "order", order.id, **change)
 
 
 def latest_declaration(order: Order) -> Declaration | None:
@@ -225,22 +211,11 @@ def declare(order: Order, actor: User | None, new_version: bool = False) -> Decl
         created_by=actor.id if actor else None,
     )
     db.session.add(decl)
-    audit.record(
-        actor.id if actor else None,
-        "declaration.created",
-        "order",
-        order.id,
-        after={"declaration_id": decl.id, "version": decl.version},
-    )
+    created = {"declaration_id": decl.id, "version": decl.version}
+    _audit(actor, "declaration.created", order, after=created)
     if order.status == "received":
-        audit.record(
-            actor.id if actor else None,
-            "order.status",
-            "order",
-            order.id,
-            before={"status": "received"},
-            after={"status": "declared"},
-        )
+        declared = {"status": "declared"}
+        _audit(actor, "order.status", order, before={"status": "received"}, after=declared)
         order.status = "declared"
     if order.status == "declared":
         try:
@@ -259,45 +234,34 @@ def declare(order: Order, actor: User | None, new_version: bool = False) -> Decl
 # -- documents -------------------------------------------------------------------------------
 
 
-def _render(kind: str, snapshot: DeclarationSnapshot) -> bytes:
-    if kind in PDF_KINDS:
-        return pdf.render(snapshot, "cn23" if kind.startswith("cn23") else kind, **PDF_KINDS[kind])
-    schema_dir = current_app.config.get("CEB_XSD_DIR")
-    if kind == "itmatt":
-        return itmatt.build(
-            snapshot,
-            created=snapshot.created_at,
-            sender_operator=current_app.config.get("OPERATOR_CODE", ""),
-        )
-    builders: dict[str, Any] = {
-        "ceb311": lambda: ceb_import.build_ceb311(snapshot, schema_dir=schema_dir),
-        "ceb411": lambda: ceb_import.build_ceb411(snapshot, schema_dir=schema_dir),
-        "ceb511": lambda: ceb_import.build_ceb511(snapshot, schema_dir=schema_dir),
-        "ceb621": lambda: ceb_import.build_ceb621(
-            snapshot, signer=signing_keys.signer(), schema_dir=schema_dir
-        ),
-        "ceb303": lambda: ceb_export.build_ceb303(snapshot, schema_dir=schema_dir),
-        "ceb603": lambda: ceb_export.build_ceb603(snapshot, schema_dir=schema_dir),
-    }
-    return builders[kind]()
+def _render(kind: DocumentKind, snapshot: DeclarationSnapshot) -> bytes:
+    cfg = current_app.config
+    supplied = Supplied(
+        schema_dir=cfg.get("CEB_XSD_DIR"),
+        operator=cfg.get("OPERATOR_CODE", ""),
+        signer=signing_keys.signer() if kind.signed else None,
+    )
+    return kind.build(snapshot, supplied)
 
 
-def _check_kind(order: Order, kind: str) -> None:
-    if kind not in KIND_FLOWS:
-        raise NotFound(f"No document kind {kind!r}; kinds are {', '.join(KIND_FLOWS)}.")
-    if order.flow not in KIND_FLOWS[kind]:
+def _order_kind(order: Order, kind: str) -> DocumentKind:
+    """The order document ``kind`` (404 if there is none), if it fits the order's flow."""
+    found = KINDS.get(kind)
+    if found is None or found.per_parcel:
+        raise NotFound(f"No document kind {kind!r}; kinds are {', '.join(ORDER_KINDS)}.")
+    if order.flow not in found.flows:
         raise Conflict(
-            f"{kind} is for {' and '.join(KIND_FLOWS[kind])} orders; "
+            f"{kind} is for {' and '.join(found.flows)} orders; "
             f"order {order.order_no} is an {order.flow}.",
             {"kind": [f"not available for {order.flow} orders"]},
         )
+    return found
 
 
 def document(user: User, order_id: str, kind: str) -> DeclarationDocument:
     """The stored XML document of ``kind`` for the order's declaration, made on first ask."""
     order = get_order(user, order_id)
-    _check_kind(order, kind)
-    return stored_document(order, kind, user)
+    return stored_document(order, _order_kind(order, kind), user)
 
 
 def parcel_document(user: User, parcel_id: str, kind: str) -> DeclarationDocument:
@@ -306,13 +270,16 @@ def parcel_document(user: User, parcel_id: str, kind: str) -> DeclarationDocumen
     if parcel is None:
         raise NotFound("No such parcel.")
     order = get_order(user, parcel.order_id)  # tenant walls: another seller's parcel is 404
-    return stored_document(order, kind, user)
+    form = KINDS.get(kind)
+    if form is None or not form.per_parcel:
+        raise NotFound(f"No parcel form {kind!r}.")
+    return stored_document(order, form, user)
 
 
-def stored_document(order: Order, kind: str, actor: User | None) -> DeclarationDocument:
+def stored_document(order: Order, kind: DocumentKind, actor: User | None) -> DeclarationDocument:
     """The document of ``kind`` for the order's current snapshot: stored once, never redone."""
     decl = declare(order, actor)
-    existing = _stored(decl, kind)
+    existing = _stored(decl, kind.name)
     if existing is not None:
         return existing
     snapshot = DeclarationSnapshot.from_json(decl.snapshot)
@@ -320,30 +287,25 @@ def stored_document(order: Order, kind: str, actor: User | None) -> DeclarationD
         content = _render(kind, snapshot)
     except DeclarationError as exc:
         raise Conflict(
-            f"{KIND_TITLES[kind]} cannot be produced for order {order.order_no}: {exc.summary}",
+            f"{kind.title} cannot be produced for order {order.order_no}: {exc.summary}",
             {"problems": exc.problems or [exc.summary]},
         ) from exc
     doc = DeclarationDocument(
         declaration_id=decl.id,
-        kind=kind,
-        media_type=PDF_MEDIA_TYPE if kind in PDF_KINDS else MEDIA_TYPE,
+        kind=kind.name,
+        media_type=kind.media_type,
         sha256=hashlib.sha256(content).hexdigest(),
         size=len(content),
         content=content,
     )
     db.session.add(doc)
-    audit.record(
-        actor.id if actor else None,
-        "document.created",
-        "order",
-        order.id,
-        after={"kind": kind, "declaration_version": decl.version, "sha256": doc.sha256},
-    )
+    stored = {"kind": kind.name, "declaration_version": decl.version, "sha256": doc.sha256}
+    _audit(actor, "document.created", order, after=stored)
     try:
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        return _stored(decl, kind)
+        return _stored(decl, kind.name)
     return doc
 
 
@@ -353,15 +315,16 @@ def dxp_envelope(user: User, order_id: str, kind: str) -> bytes:
     The sender is the declarer's DXP id (the broker's when one files, else the seller's);
     the envelope time is the snapshot's, so the same document always wraps the same way.
     """
-    if not kind.startswith("ceb"):
+    known = KINDS.get(kind)
+    if known is not None and not known.dxp:
         raise Conflict(
             f"Only CEB messages travel in a DXP envelope, not {kind}.",
             {"envelope": ["dxp is for ceb* kinds"]},
         )
     doc = document(user, order_id, kind)
     snapshot = DeclarationSnapshot.from_json(doc.declaration.snapshot)
-    declarer = snapshot.broker or snapshot.seller
-    if not declarer.dxp_id:
+    sender_id = declarer(snapshot).dxp_id
+    if not sender_id:
         raise Conflict(
             "The declarer has no DXP id; set it in the profile.",
             {"problems": ["declarer dxp_id is empty"]},
@@ -369,7 +332,7 @@ def dxp_envelope(user: User, order_id: str, kind: str) -> bytes:
     try:
         return dxp.wrap(
             doc.content,
-            sender_id=declarer.dxp_id,
+            sender_id=sender_id,
             created=snapshot.created_at,
             schema_dir=current_app.config.get("CEB_XSD_DIR"),
         )
@@ -408,14 +371,14 @@ def overview(user: User, order_id: str) -> dict:
         "documents": [
             {
                 "kind": kind,
-                "title": KIND_TITLES[kind],
+                "title": KINDS[kind].title,
                 "url": f"{base}/{kind}",
                 "stored": kind in stored,
                 "sha256": stored[kind].sha256 if kind in stored else None,
                 "created_at": stored[kind].created_at if kind in stored else None,
             }
-            for kind, flows in KIND_FLOWS.items()
-            if order.flow in flows
+            for kind in ORDER_KINDS
+            if order.flow in KINDS[kind].flows
         ],
     }
 

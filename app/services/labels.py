@@ -14,6 +14,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from declarations import pdf
+from declarations.kinds import KINDS
 from declarations.snapshot import DeclarationSnapshot
 
 from ..errors import DomainError, NotFound, ValidationFailed
@@ -25,13 +26,8 @@ from .orders import _visible
 
 log = logging.getLogger(__name__)
 
-#: Batch kinds → (renderer kind, options). ``customs_form`` picks CN22 or CN23 per parcel.
-BATCH_KINDS = {
-    "label": ("label", {}),
-    "cn23": ("cn23", {"page": "a4", "copies": 2}),
-    "cn23_thermal": ("cn23", {"page": "thermal", "copies": 1}),
-    "customs_form": ("customs_form", {"page": "thermal", "copies": 1}),
-}
+#: The printed forms a batch can hold (``customs_form`` picks CN22 or CN23 per parcel).
+BATCH_KINDS = tuple(name for name, kind in KINDS.items() if kind.batch)
 MAX_PARCELS = 5000
 PROGRESS_EVERY = 25
 
@@ -145,7 +141,7 @@ def process_batch(batch_id: str) -> LabelBatch:
     partial = target.with_suffix(".pdf.part")
     batch.status, batch.done = "running", 0
     db.session.commit()
-    kind, options = BATCH_KINDS[batch.kind]
+    form = KINDS[batch.kind].form
     skipped: list[str] = []
 
     def progress(done: int, total: int | None) -> None:
@@ -157,11 +153,11 @@ def process_batch(batch_id: str) -> LabelBatch:
         result = pdf.write_batch(
             _snapshots(batch, actor, skipped),
             out,
-            kind,
+            form.renderer,
             progress=progress,
             total=batch.total,
             title=f"Silkpost {batch.kind} batch {batch.id}",
-            **options,
+            **form.options,
         )
     partial.replace(target)
     batch.done, batch.pages = batch.total, result.pages

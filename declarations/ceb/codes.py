@@ -27,7 +27,6 @@ class Tables:
     country_by_iso: dict[str, str]
     iso_by_country: dict[str, str]
     currency_by_iso: dict[str, str]
-    iso_by_currency: dict[str, str]
     unit_by_name: dict[str, str]
     name_by_unit: dict[str, str]
 
@@ -52,40 +51,34 @@ def tables() -> Tables:
         country_by_iso={r["iso2"]: r["cn_code"] for r in countries},
         iso_by_country={r["cn_code"]: r["iso2"] for r in countries},
         currency_by_iso={r["iso3"]: r["cn_code"] for r in currencies},
-        iso_by_currency={r["cn_code"]: r["iso3"] for r in currencies},
         unit_by_name=unit_by_name,
         name_by_unit={r["cn_code"]: r["name"] for r in units},
     )
 
 
+def _look_up(table: dict[str, str], key: str, missing: str, value: str) -> str:
+    """``table[key]``; ``missing`` (formatted with ``value``) says what is not there."""
+    found = table.get(key)
+    if found is None:
+        raise UnknownCodeError(missing.format(value))
+    return found
+
+
 def country_code(iso2: str) -> str:
     """Customs country code for an ISO 3166-1 alpha-2 code (``JP`` -> ``116``)."""
-    code = tables().country_by_iso.get((iso2 or "").upper())
-    if code is None:
-        raise UnknownCodeError(f"no China customs country code for {iso2!r}")
-    return code
+    table = tables().country_by_iso
+    return _look_up(table, (iso2 or "").upper(), "no China customs country code for {!r}", iso2)
 
 
 def iso_country(cn_code: str) -> str:
-    iso = tables().iso_by_country.get(cn_code)
-    if iso is None:
-        raise UnknownCodeError(f"unknown China customs country code {cn_code!r}")
-    return iso
+    table = tables().iso_by_country
+    return _look_up(table, cn_code, "unknown China customs country code {!r}", cn_code)
 
 
 def currency_code(iso3: str) -> str:
     """Customs currency code for an ISO 4217 code (``CNY`` -> ``142``)."""
-    code = tables().currency_by_iso.get((iso3 or "").upper())
-    if code is None:
-        raise UnknownCodeError(f"no China customs currency code for {iso3!r}")
-    return code
-
-
-def iso_currency(cn_code: str) -> str:
-    iso = tables().iso_by_currency.get(cn_code)
-    if iso is None:
-        raise UnknownCodeError(f"unknown China customs currency code {cn_code!r}")
-    return iso
+    table = tables().currency_by_iso
+    return _look_up(table, (iso3 or "").upper(), "no China customs currency code for {!r}", iso3)
 
 
 def unit_code(unit: str) -> str:
@@ -95,14 +88,4 @@ def unit_code(unit: str) -> str:
     key = (unit or "").strip().lower()
     if key in t.name_by_unit:
         return key
-    code = t.unit_by_name.get(key)
-    if code is None:
-        raise UnknownCodeError(f"no China customs unit code for {unit!r}")
-    return code
-
-
-def unit_name(cn_code: str) -> str:
-    name = tables().name_by_unit.get(cn_code)
-    if name is None:
-        raise UnknownCodeError(f"unknown China customs unit code {cn_code!r}")
-    return name
+    return _look_up(t.unit_by_name, key, "no China customs unit code for {!r}", unit)

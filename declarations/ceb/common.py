@@ -1,5 +1,6 @@
-"""What every CEB message shares: namespace, field layouts, the message skeleton and the
-BaseTransfer/BaseSubscribe nodes.
+"""What every CEB message shares: namespace, field layouts, the message skeleton, the
+BaseTransfer/BaseSubscribe nodes, and the steps import and export messages are built in
+(goods lines with their customs codes, heads, business nodes, the closing transport part).
 
 Field layouts are written as small tables (one line per element, in schema order, with its
 length rule) and drive both the project's structural checks and the element order of the
@@ -10,26 +11,25 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypedDict, TypeVar
 
 from lxml import etree
 
 from declarations import xsd
 from declarations.ceb import codes
-from declarations.errors import IncompleteDataError, Problems
+from declarations.errors import ConsistencyError, IncompleteDataError, Problems
 from declarations.snapshot import DeclarationSnapshot
-from declarations.xmlfmt import decimal_text
+from declarations.xmlfmt import compact_datetime, decimal_text, round_money
 from declarations.xmlout import Writer, escape_text, is_xml_text, text_needs_care, validate_built
 from declarations.xmlout import parse as xmlout_parse
 
 NS = "http://www.chinaport.gov.cn/ceb"
 PREFIX = "ceb"
-NSMAP = {PREFIX: NS}
 VERSION = "1.0"
 MAX_NODES = 100
 IMPORT_XSD = "ceb-import.xsd"
@@ -128,7 +128,7 @@ def emit(
             text = ""
         elif kind == "s":
             text = value if type(value) is str else str(value)
-        elif value == "":
+        elif type(value) is str and not value:  # (a Decimal compared with "" is slow)
             text = ""
         elif kind == "d":
             try:
@@ -169,7 +169,8 @@ def guid(*parts: object) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Transmitter:
-    """The company whose DXP client sends the message (BaseTransfer)."""
+    """The company whose DXP client sends the message (BaseTransfer): its customs code and
+    name, its DXP id, and a free-text note."""
 
     cop_code: str
     cop_name: str
@@ -328,10 +329,6 @@ def finish(
     return data
 
 
-def app_time(when: datetime | None, snapshot: DeclarationSnapshot) -> datetime:
-    return when or snapshot.created_at
-
-
 def ten_digit_hs(code: str) -> str | None:
     """The 10-digit China commodity code: 10 digits as given, 8 digits padded with ``00``."""
     digits = (code or "").replace(".", "").replace(" ", "")
@@ -344,5 +341,342 @@ def ten_digit_hs(code: str) -> str | None:
     return None
 
 
-def nz(value: Decimal | None) -> Decimal:
-    return value if value is not None else Decimal(0)
+def hs_problem(where: str, hs_code: str) -> str:
+    return f"{where}: HS code {hs_code!r} must be an 8- or 10-digit China commodity code"
+
+
+# --------------------------------------------------------------------------------------------
+# Values import and export messages state alike.
+# --------------------------------------------------------------------------------------------
+
+Snapshots = DeclarationSnapshot | Iterable[DeclarationSnapshot]
+
+
+def as_list(snapshots: Snapshots) -> list[DeclarationSnapshot]:
+    return [snapshots] if isinstance(snapshots, DeclarationSnapshot) else list(snapshots)
+
+
+@dataclass(frozen=True, slots=True)
+class GoodsLine:
+    """One order line as the CEB lists carry it: numbered from 1, amounts rounded to the
+    schemas' five decimals, units and origin as customs codes (``""`` where none is known)."""
+
+    gnum: int
+    sku: str
+    name: str
+    model: str
+    describe: str
+    barcode: str
+    unit: str
+    qty: Decimal
+    price: Decimal
+    total: Decimal
+    country: str
+    gcode: str
+    legal_unit: str
+    legal_qty: Decimal
+    second_unit: str
+    second_qty: Decimal | None
+    record_no: str
+
+
+def goods_lines(
+    s: DeclarationSnapshot, problems: Problems, *, hs_now: bool, origin: bool
+) -> list[GoodsLine]:
+    """The snapshot's lines with their customs codes; a code that cannot be found is a
+    problem, listed per line in the order unit, HS code (when ``hs_now``: export refuses it
+    for every message, import only for those that carry gcode), legal unit, second unit,
+    origin (when ``origin``: import lines state it, export ones the destination)."""
+    out = []
+    for gnum, ln in enumerate(s.lines, 1):
+        at = f"{s.order.order_no} line {gnum}"
+        qty, price = round_money(ln.quantity), round_money(ln.unit_value)
+        unit = code_or_problem(problems, at, codes.unit_code, ln.unit)
+        gcode = ten_digit_hs(ln.hs_code)
+        if gcode is None and hs_now:
+            problems.add(hs_problem(at, ln.hs_code))
+        legal_unit = (
+            code_or_problem(problems, at, codes.unit_code, ln.legal_unit) if ln.legal_unit else unit
+        )
+        second_unit = (
+            code_or_problem(problems, at, codes.unit_code, ln.second_unit) if ln.second_unit else ""
+        )
+        country = ""
+        if origin and ln.origin_country:
+            country = code_or_problem(problems, at, codes.country_code, ln.origin_country)
+        name = ln.description_local or ln.description
+        out.append(
+            GoodsLine(
+                gnum=gnum,
+                sku=ln.sku,
+                name=name,
+                model=ln.spec or name,
+                describe=ln.description,
+                barcode=ln.barcode,
+                unit=unit,
+                qty=qty,
+                price=price,
+                total=round_money(qty * price),
+                country=country,
+                gcode=gcode or "",
+                legal_unit=legal_unit,
+                legal_qty=qty if ln.legal_quantity is None else round_money(ln.legal_quantity),
+                second_unit=second_unit,
+                second_qty=None if ln.second_quantity is None else round_money(ln.second_quantity),
+                record_no=ln.item_record_no,
+            )
+        )
+    return out
+
+
+def order_line(ln: GoodsLine, currency: str) -> dict[str, Any]:
+    """An OrderList row (the export layout has no gmodel or country and skips them)."""
+    return {
+        "gnum": ln.gnum,
+        "itemNo": ln.sku,
+        "itemName": ln.name,
+        "gmodel": ln.model,
+        "itemDescribe": ln.describe,
+        "barCode": ln.barcode,
+        "unit": ln.unit,
+        "qty": ln.qty,
+        "price": ln.price,
+        "totalPrice": ln.total,
+        "currency": currency,
+        "country": ln.country,
+    }
+
+
+def inventory_line(ln: GoodsLine, country: str, currency: str) -> dict[str, Any]:
+    """An InventoryList row; customs want a barcode, ``无`` (none) when there is none."""
+    return {
+        "gnum": ln.gnum,
+        "itemRecordNo": ln.record_no,
+        "itemNo": ln.sku,
+        "itemName": ln.name,
+        "gcode": ln.gcode,
+        "gname": ln.name,
+        "gmodel": ln.model,
+        "barCode": ln.barcode or "无",
+        "country": country,
+        "currency": currency,
+        "qty": ln.qty,
+        "unit": ln.unit,
+        "qty1": ln.legal_qty,
+        "unit1": ln.legal_unit,
+        "qty2": ln.second_qty,
+        "unit2": ln.second_unit,
+        "price": ln.price,
+        "totalPrice": ln.total,
+    }
+
+
+def order_parties(s: DeclarationSnapshot) -> dict[str, Any]:
+    """The order number with the platform (ebp) and the seller (ebc) it was sold by."""
+    return {
+        "orderNo": s.order.order_no,
+        "ebpCode": s.seller.ebp_code,
+        "ebpName": s.seller.ebp_name,
+        "ebcCode": s.seller.customs_code,
+        "ebcName": s.seller.name,
+    }
+
+
+def inventory_parties(s: DeclarationSnapshot) -> dict[str, Any]:
+    """What identifies an inventory, import or export: the order and its parties, the
+    carrier and waybill, the filing agent and the numbers customs issued."""
+    f, lg, agent = s.filing, s.logistics, declarer(s)
+    return {
+        **order_parties(s),
+        "customsCode": f.customs_code,
+        "logisticsCode": lg.code if lg else "",
+        "logisticsName": lg.name if lg else "",
+        "logisticsNo": s.order.waybill_no,
+        "preNo": f.pre_no,
+        "invtNo": f.invt_no,
+        "agentCode": agent.cop_code,
+        "agentName": agent.cop_name,
+    }
+
+
+def inventory_shipment(s: DeclarationSnapshot) -> dict[str, Any]:
+    """The shipment particulars both inventory heads state the same way."""
+    f = s.filing
+    return {
+        "portCode": f.port_code or f.customs_code,
+        "emsNo": f.ems_no,
+        "tradeMode": f.trade_mode,
+        "trafMode": f.traf_mode,
+        "voyageNo": f.voyage_no,
+        "billNo": f.bill_no,
+        "loctNo": f.loct_no,
+        "licenseNo": f.licence_no or s.order.licence_no,
+        "freight": round_money(s.order.shipping_cost),
+        "insuredFee": round_money(s.order.insurance_cost),
+        "wrapType": f.wrap_type,
+        "packNo": 1,
+        "grossWeight": round_money(s.order.gross_weight_kg),
+        "netWeight": round_money(s.net_weight_kg),
+        "note": s.order.note,
+    }
+
+
+def app_fields(message: str, key: str, options: Options, when: datetime) -> dict[str, Any]:
+    """guid, appType, appTime (``options.app_time``, else ``when``) and appStatus of a head."""
+    return {
+        "guid": guid(message, key, options.app_type),
+        "appType": options.app_type,
+        "appTime": compact_datetime(options.app_time or when),
+        "appStatus": options.app_status,
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# Writing a message of business nodes.
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    """A business node: its element (``Order``), its head element and layout and, for a
+    node with goods lines, the list element and layout."""
+
+    tag: str
+    head: str
+    head_fields: Layout
+    list: str = ""
+    list_fields: Layout | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A snapshot that passed its flow's checks, with its goods lines (each flow adds the
+    figures its messages state)."""
+
+    snap: DeclarationSnapshot
+    lines: list[GoodsLine]
+
+
+class Settings(TypedDict, total=False):
+    """What every import and export builder accepts besides the snapshots and the signer:
+    the per-message :class:`Options`, and the directory of the official schemas to validate
+    the message against (none: the project's own checks only)."""
+
+    options: Options
+    schema_dir: str | Path | None
+
+
+class Signable(Settings, total=False):
+    """The settings of a message that may be signed: it is when a signer is given."""
+
+    signer: Any
+
+
+P = TypeVar("P", bound=Prepared)
+
+
+@dataclass(frozen=True, slots=True)
+class Draft(Generic[P]):
+    """A message being written: the snapshots it covers, each prepared by the flow's checks,
+    and the problems found so far (reported together when it is closed)."""
+
+    message: str
+    options: Options
+    schema_dir: str | Path | None
+    signer: Any
+    snapshots: list[DeclarationSnapshot]
+    prepared: list[P]
+    problems: Problems
+    out: Writer
+
+    def head(
+        self, tag: str, fields: Layout, key: str, s: DeclarationSnapshot, values: Mapping
+    ) -> None:
+        """One head element: the app fields (timed by the snapshot) and ``values``."""
+        self.out.start(tag)
+        common = app_fields(self.message, key, self.options, s.created_at)
+        emit(self.out, fields, {**common, **values}, self.problems, f"{self.message} {key}")
+        self.out.end()
+
+    def node(
+        self,
+        node: Node,
+        key: str,
+        s: DeclarationSnapshot,
+        values: Mapping,
+        rows: Iterable[Mapping],
+    ) -> None:
+        """A business node: its head and one list element per row (rows carry their gnum)."""
+        out = self.out
+        out.start(node.tag)
+        self.head(node.head, node.head_fields, key, s, values)
+        for row in rows:
+            out.start(node.list)
+            where = f"{self.message} {key} line {row['gnum']}"
+            emit(out, node.list_fields, row, self.problems, where)
+            out.end()
+        out.end()
+
+    def orders(
+        self,
+        node: Node,
+        head: Callable[[P], Mapping],
+        row: Callable[[P, GoodsLine], Mapping],
+        check: Callable[[P, Problems], None] | None = None,
+    ) -> None:
+        """One ``node`` per order, keyed by the order number: ``check`` first, then the head
+        values and a list row per goods line."""
+        for pr in self.prepared:
+            if check is not None:
+                check(pr, self.problems)
+            rows = [row(pr, ln) for ln in pr.lines]
+            self.node(node, pr.snap.order.order_no, pr.snap, head(pr), rows)
+
+    def close(self) -> bytes:
+        """Add the transport part (the declarer by default, copies to the other of seller and
+        broker) and finish the message, validated against its flow's schema."""
+        first = self.snapshots[0]
+        sender = self.options.transmitter or declarer(first)
+        subs = self.options.subscriptions
+        if subs is None:
+            subs = default_subscriptions(first, sender)
+        append_transport(self.out, sender, subs, self.problems)
+        return finish(
+            self.out,
+            self.problems,
+            self.message,
+            signer=self.signer,
+            schema_dir=self.schema_dir,
+            schema_file=EXPORT_XSD if self.message in EXPORT_MESSAGES else IMPORT_XSD,
+        )
+
+
+def open_message(
+    message: str,
+    snapshots: Snapshots,
+    prepare: Callable[[DeclarationSnapshot, Problems, Problems], P],
+    mismatch: str,
+    *,
+    options: Options = Options(),
+    schema_dir: str | Path | None = None,
+    signer: Any = None,
+) -> Draft[P]:
+    """Check and prepare every snapshot, then open the message.
+
+    ``prepare(snapshot, problems, consistency)`` runs the flow's checks. Disagreements between
+    the documents customs match against each other (``consistency``) are refused first, as a
+    :class:`ConsistencyError` listing them before the other problems: they are what the seller
+    must fix. The other problems are reported when the message is closed, together with what
+    writing it finds. No snapshots at all is refused at once.
+    """
+    snaps = as_list(snapshots)
+    problems, consistency = Problems(), Problems()
+    check_node_count(snaps, problems)
+    if not snaps:
+        problems.raise_if_any(IncompleteDataError, f"{message} cannot be produced")
+    prepared = [prepare(s, problems, consistency) for s in snaps]
+    if consistency:
+        raise ConsistencyError(f"{message}: {mismatch}", consistency.items + problems.items)
+    key = ",".join(s.order.order_no for s in snaps) + "|" + options.app_type
+    root = message_root(message, key)
+    return Draft(message, options, schema_dir, signer, snaps, prepared, problems, root)

@@ -13,28 +13,48 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Unpack
 
 from declarations.ceb import codes
 from declarations.ceb.common import (
     EXPORT_XSD,
+    GoodsLine,
+    Node,
     Options,
+    Prepared,
+    Signable,
+    Snapshots,
     Transmitter,
+    app_fields,
     append_transport,
-    check_node_count,
     code_or_problem,
-    declarer,
-    default_subscriptions,
     emit,
     finish,
-    guid,
+    goods_lines,
+    inventory_line,
+    inventory_parties,
+    inventory_shipment,
     layout,
     message_root,
-    ten_digit_hs,
+    open_message,
+    order_line,
+    order_parties,
 )
-from declarations.errors import ConsistencyError, Problems, WrongFlowError
+from declarations.errors import Problems, WrongFlowError
 from declarations.snapshot import DeclarationSnapshot, SellerRegistration
 from declarations.xmlfmt import compact_date, compact_datetime, round_money
+from declarations.xmlout import Writer
+
+__all__ = [
+    "InventoryRecord",
+    "Options",
+    "SummaryGroup",
+    "build_ceb303",
+    "build_ceb603",
+    "build_ceb701",
+    "group_released",
+    "prepare",
+]
 
 MAX_LINES = 100
 
@@ -178,38 +198,24 @@ SUMMARY_LIST = layout(
     """
 )
 
-
-@dataclass(frozen=True, slots=True)
-class _Line:
-    gnum: int
-    sku: str
-    name: str
-    model: str
-    describe: str
-    barcode: str
-    unit: str
-    qty: Decimal
-    price: Decimal
-    total: Decimal
-    gcode: str
-    legal_unit: str
-    legal_qty: Decimal
-    second_unit: str
-    second_qty: Decimal | None
-    record_no: str
+ORDER = Node("Order", "OrderHead", ORDER_HEAD, "OrderList", ORDER_LIST)
+INVENTORY = Node("Inventory", "InventoryHead", INVENTORY_HEAD, "InventoryList", INVENTORY_LIST)
 
 
 @dataclass(frozen=True, slots=True)
-class _Prepared:
-    snap: DeclarationSnapshot
-    lines: list[_Line]
+class _Prepared(Prepared):
+    """A snapshot checked for export, with its currency and destination as customs codes."""
+
     currency: str
     destination: str
     goods: Decimal
 
 
-def prepare(s: DeclarationSnapshot, problems: Problems) -> _Prepared:
-    """Export checks on one snapshot; problems are collected in ``problems``."""
+def prepare(
+    s: DeclarationSnapshot, problems: Problems, consistency: Problems | None = None
+) -> _Prepared:
+    """Export checks on one snapshot; problems are collected in ``problems``, and a
+    disagreement of order and inventory in ``consistency`` (``problems`` when not given)."""
     o = s.order
     if o.flow != "export":
         raise WrongFlowError(
@@ -222,137 +228,11 @@ def prepare(s: DeclarationSnapshot, problems: Problems) -> _Prepared:
         problems.add(f"{where}: {len(s.lines)} lines, at most {MAX_LINES} per export order")
     currency = code_or_problem(problems, where, codes.currency_code, o.currency)
     destination = code_or_problem(problems, where, codes.country_code, s.recipient.country)
-    lines = []
-    for gnum, ln in enumerate(s.lines, 1):
-        at = f"{where} line {gnum}"
-        qty, price = round_money(ln.quantity), round_money(ln.unit_value)
-        unit = code_or_problem(problems, at, codes.unit_code, ln.unit)
-        gcode = ten_digit_hs(ln.hs_code)
-        if gcode is None:
-            problems.add(f"{at}: HS code {ln.hs_code!r} must be an 8- or 10-digit China code")
-        name = ln.description_local or ln.description
-        lines.append(
-            _Line(
-                gnum=gnum,
-                sku=ln.sku,
-                name=name,
-                model=ln.spec or name,
-                describe=ln.description,
-                barcode=ln.barcode,
-                unit=unit,
-                qty=qty,
-                price=price,
-                total=round_money(qty * price),
-                gcode=gcode or "",
-                legal_unit=code_or_problem(problems, at, codes.unit_code, ln.legal_unit)
-                if ln.legal_unit
-                else unit,
-                legal_qty=round_money(ln.legal_quantity) if ln.legal_quantity is not None else qty,
-                second_unit=code_or_problem(problems, at, codes.unit_code, ln.second_unit)
-                if ln.second_unit
-                else "",
-                second_qty=round_money(ln.second_quantity)
-                if ln.second_quantity is not None
-                else None,
-                record_no=ln.item_record_no,
-            )
-        )
+    lines = goods_lines(s, problems, hs_now=True, origin=False)
     goods = sum((ln.total for ln in lines), Decimal(0))
-    return _Prepared(s, lines, currency, destination, goods)
-
-
-def _as_list(snapshots):
-    return [snapshots] if isinstance(snapshots, DeclarationSnapshot) else list(snapshots)
-
-
-def _common(message: str, key: str, opts: Options, when: datetime) -> dict[str, Any]:
-    return {
-        "guid": guid(message, key, opts.app_type),
-        "appType": opts.app_type,
-        "appTime": compact_datetime(opts.app_time or when),
-        "appStatus": opts.app_status,
-    }
-
-
-def _close(root, snap, opts: Options, problems, what, signer, schema_dir) -> bytes:
-    sender = opts.transmitter or declarer(snap)
-    subs = (
-        opts.subscriptions
-        if opts.subscriptions is not None
-        else default_subscriptions(snap, sender)
-    )
-    append_transport(root, sender, subs, problems)
-    return finish(
-        root, problems, what, signer=signer, schema_dir=schema_dir, schema_file=EXPORT_XSD
-    )
-
-
-def _order_values(pr: _Prepared) -> dict[str, Any]:
-    s = pr.snap
-    return {
-        "orderType": "E",
-        "orderNo": s.order.order_no,
-        "ebpCode": s.seller.ebp_code,
-        "ebpName": s.seller.ebp_name,
-        "ebcCode": s.seller.customs_code,
-        "ebcName": s.seller.name,
-        "goodsValue": pr.goods,
-        "freight": round_money(s.order.shipping_cost),
-        "currency": pr.currency,
-        "note": s.order.note,
-    }
-
-
-def _inventory_values(pr: _Prepared) -> dict[str, Any]:
-    s = pr.snap
-    f = s.filing
-    lg = s.logistics
-    agent = s.broker or s.seller
-    declared = f.declared_on or s.created_at.date()
-    return {
-        "customsCode": f.customs_code,
-        "ebpCode": s.seller.ebp_code,
-        "ebpName": s.seller.ebp_name,
-        "orderNo": s.order.order_no,
-        "logisticsCode": lg.code if lg else "",
-        "logisticsName": lg.name if lg else "",
-        "logisticsNo": s.order.waybill_no,
-        "copNo": f.cop_no or s.order.order_no,
-        "preNo": f.pre_no,
-        "invtNo": f.invt_no,
-        "ieFlag": "E",
-        "portCode": f.port_code or f.customs_code,
-        "ieDate": compact_date(f.ie_date or declared),
-        "statisticsFlag": f.statistics_flag,
-        "agentCode": agent.customs_code,
-        "agentName": agent.name,
-        "ebcCode": s.seller.customs_code,
-        "ebcName": s.seller.name,
-        "ownerCode": f.owner_code or s.seller.customs_code,
-        "ownerName": f.owner_name or s.seller.name,
-        "emsNo": f.ems_no,
-        "tradeMode": f.trade_mode,
-        "trafMode": f.traf_mode,
-        "trafName": f.traf_name,
-        "voyageNo": f.voyage_no,
-        "billNo": f.bill_no,
-        "totalPackageNo": f.total_package_no,
-        "loctNo": f.loct_no,
-        "licenseNo": f.licence_no or s.order.licence_no,
-        "country": pr.destination,
-        "POD": f.pod,
-        "freight": round_money(s.order.shipping_cost),
-        "fCurrency": pr.currency,
-        "fFlag": "3",
-        "insuredFee": round_money(s.order.insurance_cost),
-        "iCurrency": pr.currency,
-        "iFlag": "3",
-        "wrapType": f.wrap_type,
-        "packNo": 1,
-        "grossWeight": round_money(s.order.gross_weight_kg),
-        "netWeight": round_money(s.net_weight_kg),
-        "note": s.order.note,
-    }
+    prepared = _Prepared(s, lines, currency, destination, goods)
+    check_order_and_inventory(prepared, problems if consistency is None else consistency)
+    return prepared
 
 
 def check_order_and_inventory(pr: _Prepared, problems: Problems) -> None:
@@ -367,101 +247,67 @@ def check_order_and_inventory(pr: _Prepared, problems: Problems) -> None:
         problems.add(f"{pr.snap.order.order_no}: line numbers must run 1..n")
 
 
-def _start(message, snaps, opts: Options):
-    problems, consistency = Problems(), Problems()
-    check_node_count(snaps, problems)
-    prepared = [prepare(s, problems) for s in snaps]
-    for pr in prepared:
-        check_order_and_inventory(pr, consistency)
-    consistency.raise_if_any(ConsistencyError, f"{message}: order and inventory would differ")
-    key = ",".join(s.order.order_no for s in snaps) + "|" + opts.app_type
-    return problems, prepared, message_root(message, key)
+def _order_values(pr: _Prepared) -> dict[str, Any]:
+    s = pr.snap
+    return {
+        **order_parties(s),
+        "orderType": "E",
+        "goodsValue": pr.goods,
+        "freight": round_money(s.order.shipping_cost),
+        "currency": pr.currency,
+        "note": s.order.note,
+    }
 
 
-def build_ceb303(
-    snapshots: DeclarationSnapshot | Iterable[DeclarationSnapshot],
-    *,
-    options: Options = Options(),
-    signer: Any = None,
-    schema_dir: str | Path | None = None,
-) -> bytes:
+def _inventory_values(pr: _Prepared) -> dict[str, Any]:
+    """The inventory head: freight and insurance in the order currency, stated as actual
+    amounts (flag 3)."""
+    s = pr.snap
+    f = s.filing
+    return {
+        **inventory_parties(s),
+        **inventory_shipment(s),
+        "copNo": f.cop_no or s.order.order_no,
+        "ieFlag": "E",
+        "ieDate": compact_date(f.ie_date or f.declared_on or s.created_at.date()),
+        "statisticsFlag": f.statistics_flag,
+        "ownerCode": f.owner_code or s.seller.customs_code,
+        "ownerName": f.owner_name or s.seller.name,
+        "trafName": f.traf_name,
+        "totalPackageNo": f.total_package_no,
+        "country": pr.destination,
+        "POD": f.pod,
+        "fCurrency": pr.currency,
+        "fFlag": "3",
+        "iCurrency": pr.currency,
+        "iFlag": "3",
+    }
+
+
+def _order_row(pr: _Prepared, ln: GoodsLine) -> dict[str, Any]:
+    return order_line(ln, pr.currency)
+
+
+def _inventory_row(pr: _Prepared, ln: GoodsLine) -> dict[str, Any]:
+    return inventory_line(ln, pr.destination, pr.currency)
+
+
+def _open(message: str, snapshots: Snapshots, settings: Signable):
+    return open_message(message, snapshots, prepare, "order and inventory would differ", **settings)
+
+
+def build_ceb303(snapshots: Snapshots, **settings: Unpack[Signable]) -> bytes:
     """CEB303 export order, filed by the platform or seller."""
-    snaps = _as_list(snapshots)
-    problems, prepared, root = _start("CEB303", snaps, options)
-    for pr in prepared:
-        key = pr.snap.order.order_no
-        root.start("Order")
-        root.start("OrderHead")
-        values = {**_common("CEB303", key, options, pr.snap.created_at), **_order_values(pr)}
-        emit(root, ORDER_HEAD, values, problems, f"CEB303 {key}")
-        root.end()
-        for ln in pr.lines:
-            root.start("OrderList")
-            line_values = {
-                "gnum": ln.gnum,
-                "itemNo": ln.sku,
-                "itemName": ln.name,
-                "itemDescribe": ln.describe,
-                "barCode": ln.barcode,
-                "unit": ln.unit,
-                "currency": pr.currency,
-                "qty": ln.qty,
-                "price": ln.price,
-                "totalPrice": ln.total,
-            }
-            emit(root, ORDER_LIST, line_values, problems, f"CEB303 {key} line {ln.gnum}")
-            root.end()
-        root.end()
-    return _close(
-        root, snaps[0] if snaps else None, options, problems, "CEB303", signer, schema_dir
-    )
+    draft = _open("CEB303", snapshots, settings)
+    draft.orders(ORDER, _order_values, _order_row)
+    return draft.close()
 
 
-def build_ceb603(
-    snapshots: DeclarationSnapshot | Iterable[DeclarationSnapshot],
-    *,
-    options: Options = Options(),
-    signer: Any = None,
-    schema_dir: str | Path | None = None,
-) -> bytes:
+def build_ceb603(snapshots: Snapshots, **settings: Unpack[Signable]) -> bytes:
     """CEB603 export inventory (清单), filed by the seller or its broker."""
-    snaps = _as_list(snapshots)
-    problems, prepared, root = _start("CEB603", snaps, options)
-    for pr in prepared:
-        key = pr.snap.order.order_no
-        root.start("Inventory")
-        root.start("InventoryHead")
-        values = {**_common("CEB603", key, options, pr.snap.created_at), **_inventory_values(pr)}
-        emit(root, INVENTORY_HEAD, values, problems, f"CEB603 {key}")
-        root.end()
-        for ln in pr.lines:
-            root.start("InventoryList")
-            line_values = {
-                "gnum": ln.gnum,
-                "itemNo": ln.sku,
-                "itemRecordNo": ln.record_no,
-                "itemName": ln.name,
-                "gcode": ln.gcode,
-                "gname": ln.name,
-                "gmodel": ln.model,
-                "barCode": ln.barcode or "无",
-                "country": pr.destination,
-                "currency": pr.currency,
-                "qty": ln.qty,
-                "qty1": ln.legal_qty,
-                "qty2": ln.second_qty,
-                "unit": ln.unit,
-                "unit1": ln.legal_unit,
-                "unit2": ln.second_unit,
-                "price": ln.price,
-                "totalPrice": ln.total,
-            }
-            emit(root, INVENTORY_LIST, line_values, problems, f"CEB603 {key} line {ln.gnum}")
-            root.end()
-        root.end()
-    return _close(
-        root, snaps[0] if snaps else None, options, problems, "CEB603", signer, schema_dir
-    )
+    draft = _open("CEB603", snapshots, settings)
+    draft.orders(INVENTORY, _inventory_values, _inventory_row)
+    return draft.close()
 
 
 # --------------------------------------------------------------------------------------------
@@ -473,8 +319,18 @@ RELEASED_STATUSES = frozenset({"800", "899"})
 
 
 @dataclass(frozen=True, slots=True)
+class SummaryGroup:
+    """The released inventories of one seller, customs office and site in a period."""
+
+    customs_code: str
+    loct_no: str
+    invt_nos: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class InventoryRecord:
-    """What the application knows of one filed export inventory, from its receipts."""
+    """What the application knows of one filed export inventory, from its receipts: the
+    customs inventory number, the seller, the customs office, the status and its time."""
 
     invt_no: str
     ebc_code: str
@@ -482,15 +338,6 @@ class InventoryRecord:
     status: str
     released_at: datetime
     loct_no: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class SummaryGroup:
-    """The released inventories of one seller, customs office and site in a period."""
-
-    customs_code: str
-    loct_no: str
-    invt_nos: tuple[str, ...]
 
 
 def group_released(
@@ -532,43 +379,32 @@ def build_ceb701(
         problems.add("no released inventories to summarise")
     if not end > start:
         problems.add("the summary period must end after it starts")
+    nos = group.invt_nos
+    chunks = [nos[i : i + max_per_message] for i in range(0, len(nos), max_per_message)] or [()]
     sender = declarant or Transmitter(seller.customs_code, seller.name, seller.dxp_id)
     agent_code, agent_name = decl_agent or (sender.cop_code, sender.cop_name)
-    chunks = [
-        group.invt_nos[i : i + max_per_message]
-        for i in range(0, len(group.invt_nos), max_per_message)
-    ] or [()]
+    head = {
+        "customsCode": group.customs_code,
+        "agentCode": sender.cop_code,
+        "agentName": sender.cop_name,
+        "ebcCode": seller.customs_code,
+        "ebcName": seller.name,
+        "declAgentCode": agent_code,
+        "declAgentName": agent_name,
+        "startTime": compact_datetime(start),
+        "endTime": compact_datetime(end),
+        "loctNo": group.loct_no,
+        "summaryFlag": "1",
+        "itemNameFlag": "1",
+        "msgCount": len(chunks),
+    }
     messages = []
     for seq, chunk in enumerate(chunks, 1):
         key = f"{seller.customs_code}|{group.customs_code}|{start:%Y%m%d%H%M%S}|{cop_no}|{seq}"
+        numbered = cop_no if len(chunks) == 1 else f"{cop_no}-{seq}"[:30]
+        values = {**app_fields("CEB701", key, options, end), **head, "copNo": numbered}
         root = message_root("CEB701", key)
-        root.start("SummaryApply")
-        root.start("SummaryApplyHead")
-        values = {
-            **_common("CEB701", key, options, end),
-            "customsCode": group.customs_code,
-            "copNo": cop_no if len(chunks) == 1 else f"{cop_no}-{seq}"[:30],
-            "agentCode": sender.cop_code,
-            "agentName": sender.cop_name,
-            "ebcCode": seller.customs_code,
-            "ebcName": seller.name,
-            "declAgentCode": agent_code,
-            "declAgentName": agent_name,
-            "startTime": compact_datetime(start),
-            "endTime": compact_datetime(end),
-            "loctNo": group.loct_no,
-            "summaryFlag": "1",
-            "itemNameFlag": "1",
-            "msgCount": len(chunks),
-            "msgSeqNo": seq,
-        }
-        emit(root, SUMMARY_HEAD, values, problems, f"CEB701 {cop_no}")
-        root.end()
-        for invt_no in chunk:
-            root.start("SummaryApplyList")
-            emit(root, SUMMARY_LIST, {"invtNo": invt_no}, problems, f"CEB701 {invt_no}")
-            root.end()
-        root.end()
+        _summary(root, {**values, "msgSeqNo": seq}, chunk, problems, f"CEB701 {cop_no}")
         append_transport(root, sender, options.subscriptions or (), problems)
         messages.append(
             finish(
@@ -581,3 +417,18 @@ def build_ceb701(
             )
         )
     return messages
+
+
+def _summary(
+    out: Writer, head: dict[str, Any], invt_nos: Iterable[str], problems: Problems, where: str
+) -> None:
+    """The SummaryApply node: its head and one list element per inventory number."""
+    out.start("SummaryApply")
+    out.start("SummaryApplyHead")
+    emit(out, SUMMARY_HEAD, head, problems, where)
+    out.end()
+    for invt_no in invt_nos:
+        out.start("SummaryApplyList")
+        emit(out, SUMMARY_LIST, {"invtNo": invt_no}, problems, f"CEB701 {invt_no}")
+        out.end()
+    out.end()

@@ -12,33 +12,47 @@ quote (zero without one).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
-from typing import Any
+from typing import Any, Unpack
 
 from declarations.ceb import codes
 from declarations.ceb.common import (
-    IMPORT_XSD,
+    Draft,
+    GoodsLine,
+    Node,
     Options,
-    app_time,
-    append_transport,
-    check_node_count,
-    code_or_problem,
-    declarer,
-    default_subscriptions,
+    Prepared,
+    Settings,
+    Signable,
+    Snapshots,
     emit,
-    finish,
-    guid,
+    goods_lines,
+    hs_problem,
+    inventory_line,
+    inventory_parties,
+    inventory_shipment,
     layout,
-    message_root,
-    ten_digit_hs,
+    open_message,
+    order_line,
+    order_parties,
 )
-from declarations.errors import ConsistencyError, Problems, WrongFlowError
+from declarations.errors import Problems, WrongFlowError
 from declarations.snapshot import DeclarationSnapshot
 from declarations.xmlfmt import compact_date, compact_datetime, round_money
-from declarations.xmlout import Writer
+
+__all__ = [
+    "Options",
+    "build_ceb311",
+    "build_ceb411",
+    "build_ceb511",
+    "build_ceb621",
+    "build_ceb623",
+    "build_ceb625",
+    "build_import_set",
+    "prepare",
+]
 
 MAX_LINES = 99
 GOODS_INFO_MAX = 200
@@ -254,31 +268,15 @@ REFUND_LIST = layout(
     """
 )
 
+ORDER = Node("Order", "OrderHead", ORDER_HEAD, "OrderList", ORDER_LIST)
+PAYMENT = Node("Payment", "PaymentHead", PAYMENT_HEAD)
+LOGISTICS = Node("Logistics", "LogisticsHead", LOGISTICS_HEAD)
+INVENTORY = Node("Inventory", "InventoryHead", INVENTORY_HEAD, "InventoryList", INVENTORY_LIST)
+
 
 # --------------------------------------------------------------------------------------------
 # Values of each document, computed once from the snapshot.
 # --------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class _Line:
-    gnum: int
-    sku: str
-    name: str
-    model: str
-    describe: str
-    barcode: str
-    unit: str
-    qty: Decimal
-    price: Decimal
-    total: Decimal
-    country: str
-    gcode: str
-    legal_unit: str
-    legal_qty: Decimal
-    second_unit: str
-    second_qty: Decimal | None
-    record_no: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -291,50 +289,7 @@ class _Figures:
     paid: Decimal
 
 
-def _lines(s: DeclarationSnapshot, p: Problems) -> list[_Line]:
-    out = []
-    for gnum, ln in enumerate(s.lines, 1):
-        where = f"{s.order.order_no} line {gnum}"
-        qty = round_money(ln.quantity)
-        price = round_money(ln.unit_value)
-        unit = code_or_problem(p, where, codes.unit_code, ln.unit)
-        legal_unit = (
-            code_or_problem(p, where, codes.unit_code, ln.legal_unit) if ln.legal_unit else unit
-        )
-        second = (
-            code_or_problem(p, where, codes.unit_code, ln.second_unit) if ln.second_unit else ""
-        )
-        gcode = ten_digit_hs(ln.hs_code)
-        name = ln.description_local or ln.description
-        out.append(
-            _Line(
-                gnum=gnum,
-                sku=ln.sku,
-                name=name,
-                model=ln.spec or name,
-                describe=ln.description,
-                barcode=ln.barcode,
-                unit=unit,
-                qty=qty,
-                price=price,
-                total=round_money(qty * price),
-                country=code_or_problem(p, where, codes.country_code, ln.origin_country)
-                if ln.origin_country
-                else "",
-                gcode=gcode or "",
-                legal_unit=legal_unit,
-                legal_qty=round_money(ln.legal_quantity) if ln.legal_quantity is not None else qty,
-                second_unit=second,
-                second_qty=round_money(ln.second_quantity)
-                if ln.second_quantity is not None
-                else None,
-                record_no=ln.item_record_no,
-            )
-        )
-    return out
-
-
-def _figures(s: DeclarationSnapshot, lines: Sequence[_Line]) -> _Figures:
+def _figures(s: DeclarationSnapshot, lines: Sequence[GoodsLine]) -> _Figures:
     goods = sum((ln.total for ln in lines), Decimal(0))
     freight = round_money(s.order.shipping_cost)
     discount = round_money(s.order.discount)
@@ -350,11 +305,9 @@ def _figures(s: DeclarationSnapshot, lines: Sequence[_Line]) -> _Figures:
 
 
 @dataclass(frozen=True, slots=True)
-class _Prepared:
+class _Prepared(Prepared):
     """A snapshot checked for the import set, with the figures every document uses."""
 
-    snap: DeclarationSnapshot
-    lines: list[_Line]
     fig: _Figures
     #: The element values of each document, computed once (by the three-document check) and
     #: reused when the document is built; builders never modify them.
@@ -378,6 +331,18 @@ def _memo(fn):
 def _consignee(s: DeclarationSnapshot) -> tuple[str, str, str]:
     r = s.recipient
     return (r.name, r.phone, r.address_line())
+
+
+def _buyer(s: DeclarationSnapshot) -> dict[str, Any]:
+    """The buyer (订购人) as order, inventory and cancel name it; the ID type is the resident
+    identity card (1)."""
+    buyer = s.buyer_party
+    return {
+        "buyerIdType": "1",
+        "buyerIdNumber": buyer.id_number,
+        "buyerName": buyer.name,
+        "buyerTelephone": buyer.phone,
+    }
 
 
 def prepare(
@@ -404,7 +369,7 @@ def prepare(
         problems.add(f"{where}: the quote is in {s.quote_currency}, import tax must be CNY")
     if len(s.lines) > MAX_LINES:
         problems.add(f"{where}: {len(s.lines)} lines, at most {MAX_LINES} per import order")
-    lines = _lines(s, problems)
+    lines = goods_lines(s, problems, hs_now=False, origin=True)
     fig = _figures(s, lines)
     if fig.discount < 0 or fig.freight < 0 or fig.tax < 0:
         problems.add(f"{where}: freight, discount and tax must not be negative")
@@ -452,13 +417,11 @@ def _order_values(pr: _Prepared) -> dict[str, Any]:
     s, fig = pr.snap, pr.fig
     buyer = s.buyer_party
     pay = s.payment
+    name, phone, address = _consignee(s)
     return {
+        **order_parties(s),
+        **_buyer(s),
         "orderType": "I",
-        "orderNo": s.order.order_no,
-        "ebpCode": s.seller.ebp_code,
-        "ebpName": s.seller.ebp_name,
-        "ebcCode": s.seller.customs_code,
-        "ebcName": s.seller.name,
         "goodsValue": fig.goods,
         "freight": fig.freight,
         "discount": fig.discount,
@@ -466,16 +429,12 @@ def _order_values(pr: _Prepared) -> dict[str, Any]:
         "acturalPaid": fig.paid,
         "currency": codes.CNY,
         "buyerRegNo": s.order.buyer_reg_no or buyer.email or buyer.phone,
-        "buyerName": buyer.name,
-        "buyerTelephone": buyer.phone,
-        "buyerIdType": "1",
-        "buyerIdNumber": buyer.id_number,
         "payCode": pay.pay_code if pay else "",
         "payName": pay.pay_name if pay else "",
         "payTransactionId": pay.transaction_id if pay else "",
-        "consignee": _consignee(s)[0],
-        "consigneeTelephone": _consignee(s)[1],
-        "consigneeAddress": _consignee(s)[2],
+        "consignee": name,
+        "consigneeTelephone": phone,
+        "consigneeAddress": address,
         "note": s.order.note,
     }
 
@@ -533,86 +492,57 @@ def _waybill_values(pr: _Prepared) -> dict[str, Any]:
     }
 
 
-def _agent(s: DeclarationSnapshot) -> tuple[str, str]:
-    if s.broker is not None:
-        return s.broker.customs_code, s.broker.name
-    return s.seller.customs_code, s.seller.name
-
-
 @_memo
 def _inventory_values(pr: _Prepared) -> dict[str, Any]:
     s = pr.snap
     f = s.filing
-    lg = s.logistics
-    buyer = s.buyer_party
-    agent_code, agent_name = _agent(s)
     return {
-        "orderNo": s.order.order_no,
-        "ebpCode": s.seller.ebp_code,
-        "ebpName": s.seller.ebp_name,
-        "ebcCode": s.seller.customs_code,
-        "ebcName": s.seller.name,
-        "logisticsNo": s.order.waybill_no,
-        "logisticsCode": lg.code if lg else "",
-        "logisticsName": lg.name if lg else "",
+        **inventory_parties(s),
+        **inventory_shipment(s),
+        **_buyer(s),
         "copNo": f.cop_no,
-        "preNo": f.pre_no,
         "assureCode": f.assure_code or s.seller.customs_code,
-        "emsNo": f.ems_no,
-        "invtNo": f.invt_no,
         "ieFlag": "I",
         "declTime": compact_date(f.declared_on or s.created_at.date()),
-        "customsCode": f.customs_code,
-        "portCode": f.port_code or f.customs_code,
         "ieDate": compact_date(f.ie_date) if f.ie_date else "",
-        "buyerIdType": "1",
-        "buyerIdNumber": buyer.id_number,
-        "buyerName": buyer.name,
-        "buyerTelephone": buyer.phone,
         "consigneeAddress": _consignee(s)[2],
-        "agentCode": agent_code,
-        "agentName": agent_name,
         "areaCode": f.area_code,
         "areaName": f.area_name,
-        "tradeMode": f.trade_mode,
-        "trafMode": f.traf_mode,
         "trafNo": f.traf_name,
-        "voyageNo": f.voyage_no,
-        "billNo": f.bill_no,
-        "loctNo": f.loct_no,
-        "licenseNo": f.licence_no or s.order.licence_no,
         "country": codes.tables().country_by_iso.get(s.sender.country, ""),
-        "freight": pr.fig.freight,
-        "insuredFee": pr.fig.insured,
         "currency": codes.CNY,
-        "wrapType": f.wrap_type,
-        "packNo": 1,
-        "grossWeight": round_money(s.order.gross_weight_kg),
-        "netWeight": round_money(s.net_weight_kg),
-        "note": s.order.note,
     }
 
 
-def _head(
-    parent: Writer,
-    tag: str,
-    fields,
-    message: str,
-    key: str,
-    opts: Options,
-    snap: DeclarationSnapshot,
-    values: Mapping[str, Any],
-    problems: Problems,
-) -> None:
-    parent.start(tag)
-    common = {
-        "guid": guid(message, key, opts.app_type),
-        "appType": opts.app_type,
-        "appTime": compact_datetime(app_time(opts.app_time, snap)),
-        "appStatus": opts.app_status,
-    }
-    emit(parent, fields, {**common, **values}, problems, f"{message} {key}")
-    parent.end()
+def _cancel_values(s: DeclarationSnapshot, reason: str) -> dict[str, Any]:
+    return {**inventory_parties(s), **_buyer(s), "copNo": s.filing.cop_no, "reason": reason}
+
+
+def _order_row(pr: _Prepared, ln: GoodsLine) -> dict[str, Any]:
+    return order_line(ln, codes.CNY)
+
+
+def _inventory_row(pr: _Prepared, ln: GoodsLine) -> dict[str, Any]:
+    """The inventory line; the trade country is the one the goods are consigned from."""
+    trade_country = codes.tables().country_by_iso.get(pr.snap.sender.country, "")
+    return {**inventory_line(ln, ln.country, codes.CNY), "tradeCountry": trade_country}
+
+
+def _check_order(pr: _Prepared, problems: Problems) -> None:
+    if not pr.lines:
+        problems.add(f"{pr.snap.order.order_no}: an order needs at least one line")
+
+
+def _check_inventory(pr: _Prepared, problems: Problems) -> None:
+    if not pr.lines:
+        problems.add(f"{pr.snap.order.order_no}: an inventory needs at least one line")
+    _check_gcodes(pr, problems)
+
+
+def _check_gcodes(pr: _Prepared, problems: Problems) -> None:
+    for ln, src in zip(pr.lines, pr.snap.lines, strict=True):
+        if not ln.gcode:
+            problems.add(hs_problem(f"{pr.snap.order.order_no} line {ln.gnum}", src.hs_code))
 
 
 # --------------------------------------------------------------------------------------------
@@ -620,333 +550,132 @@ def _head(
 # --------------------------------------------------------------------------------------------
 
 
-def _as_list(snapshots: DeclarationSnapshot | Iterable[DeclarationSnapshot]):
-    return [snapshots] if isinstance(snapshots, DeclarationSnapshot) else list(snapshots)
+def _open(message: str, snapshots: Snapshots, settings: Signable) -> Draft[_Prepared]:
+    mismatch = "order, payment, waybill and inventory would not match"
+    return open_message(message, snapshots, prepare, mismatch, **settings)
 
 
-def _start(message: str, snaps: list[DeclarationSnapshot], opts: Options):
-    problems = Problems()
-    consistency = Problems()
-    check_node_count(snaps, problems)
-    prepared = [prepare(s, problems, consistency) for s in snaps]
-    # Mismatches between the documents are reported under their own type, before anything
-    # else is built: they are what the seller must fix.
-    if consistency:
-        raise ConsistencyError(
-            f"{message}: order, payment, waybill and inventory would not match",
-            consistency.items + problems.items,
-        )
-    key = ",".join(s.order.order_no for s in snaps) + "|" + opts.app_type
-    root = message_root(message, key)
-    return problems, prepared, root
-
-
-def _close(root, snaps, opts: Options, problems, what, signer, schema_dir) -> bytes:
-    sender = opts.transmitter or declarer(snaps[0])
-    subs = (
-        opts.subscriptions
-        if opts.subscriptions is not None
-        else default_subscriptions(snaps[0], sender)
-    )
-    append_transport(root, sender, subs, problems)
-    return finish(
-        root, problems, what, signer=signer, schema_dir=schema_dir, schema_file=IMPORT_XSD
-    )
-
-
-def build_ceb311(
-    snapshots: DeclarationSnapshot | Iterable[DeclarationSnapshot],
-    *,
-    options: Options = Options(),
-    signer: Any = None,
-    schema_dir: str | Path | None = None,
-) -> bytes:
-    """CEB311 electronic order, filed by the seller/platform or a commissioned operator."""
-    snaps = _as_list(snapshots)
-    problems, prepared, root = _start("CEB311", snaps, options)
-    for pr in prepared:
-        root.start("Order")
-        key = pr.snap.order.order_no
-        if not pr.lines:
-            problems.add(f"{key}: an order needs at least one line")
-        _head(
-            root,
-            "OrderHead",
-            ORDER_HEAD,
-            "CEB311",
-            key,
-            options,
-            pr.snap,
-            _order_values(pr),
-            problems,
-        )
-        for ln in pr.lines:
-            root.start("OrderList")
-            values = {
-                "gnum": ln.gnum,
-                "itemNo": ln.sku,
-                "itemName": ln.name,
-                "gmodel": ln.model,
-                "itemDescribe": ln.describe,
-                "barCode": ln.barcode,
-                "unit": ln.unit,
-                "qty": ln.qty,
-                "price": ln.price,
-                "totalPrice": ln.total,
-                "currency": codes.CNY,
-                "country": ln.country,
-            }
-            emit(root, ORDER_LIST, values, problems, f"CEB311 {key} line {ln.gnum}")
-            root.end()
-        root.end()
-    return _close(root, snaps, options, problems, "CEB311", signer, schema_dir)
-
-
-def _head_only(
-    snapshots: DeclarationSnapshot | Iterable[DeclarationSnapshot],
-    message: str,
-    node: str,
-    head: str,
-    layout: Any,
-    *,
-    part: Callable[[DeclarationSnapshot], Any],
+def _heads(
+    draft: Draft[_Prepared],
+    node: Node,
+    values: Callable[[_Prepared], Mapping[str, Any]],
+    key: Callable[[DeclarationSnapshot], str | None],
     missing: str,
-    key: Callable[[DeclarationSnapshot], str],
-    values: Callable[[_Prepared], dict[str, Any]],
-    options: Options,
-    signer: Any,
-    schema_dir: str | Path | None,
-) -> bytes:
-    """A message of one head per snapshot and no lists (CEB411, CEB511); a snapshot without
-    the ``part`` the head describes is a problem named by ``missing``."""
-    snaps = _as_list(snapshots)
-    problems, prepared, root = _start(message, snaps, options)
-    for pr in prepared:
-        if part(pr.snap) is None:
-            problems.add(f"{pr.snap.order.order_no}: {missing}")
+) -> None:
+    """A node of a single head per snapshot (CEB411, CEB511), under ``key(snapshot)``; a
+    snapshot without what the head describes has no key, and is a problem named by
+    ``missing``."""
+    for pr in draft.prepared:
+        found = key(pr.snap)
+        if found is None:
+            draft.problems.add(f"{pr.snap.order.order_no}: {missing}")
             continue
-        root.start(node)
-        _head(root, head, layout, message, key(pr.snap), options, pr.snap, values(pr), problems)
-        root.end()
-    return _close(root, snaps, options, problems, message, signer, schema_dir)
+        draft.node(node, found, pr.snap, values(pr), ())
 
 
-def build_ceb411(
-    snapshots: DeclarationSnapshot | Iterable[DeclarationSnapshot],
-    *,
-    options: Options = Options(),
-    signer: Any = None,
-    schema_dir: str | Path | None = None,
-) -> bytes:
+def _payment_key(s: DeclarationSnapshot) -> str | None:
+    return s.payment.transaction_id if s.payment is not None else None
+
+
+def _waybill_key(s: DeclarationSnapshot) -> str | None:
+    return s.order.waybill_no if s.logistics is not None else None
+
+
+def build_ceb311(snapshots: Snapshots, **settings: Unpack[Signable]) -> bytes:
+    """CEB311 electronic order, filed by the seller/platform or a commissioned operator."""
+    draft = _open("CEB311", snapshots, settings)
+    draft.orders(ORDER, _order_values, _order_row, check=_check_order)
+    return draft.close()
+
+
+def build_ceb411(snapshots: Snapshots, **settings: Unpack[Signable]) -> bytes:
     """CEB411 payment record, as a commissioned operator files it for the payment company."""
-    return _head_only(
-        snapshots, "CEB411", "Payment", "PaymentHead", PAYMENT_HEAD,
-        part=lambda s: s.payment, missing="no payment record for CEB411",
-        key=lambda s: s.payment.transaction_id, values=_payment_values,
-        options=options, signer=signer, schema_dir=schema_dir,
-    )  # fmt: skip
+    draft = _open("CEB411", snapshots, settings)
+    _heads(draft, PAYMENT, _payment_values, _payment_key, "no payment record for CEB411")
+    return draft.close()
 
 
-def build_ceb511(
-    snapshots: DeclarationSnapshot | Iterable[DeclarationSnapshot],
-    *,
-    options: Options = Options(),
-    signer: Any = None,
-    schema_dir: str | Path | None = None,
-) -> bytes:
+def build_ceb511(snapshots: Snapshots, **settings: Unpack[Signable]) -> bytes:
     """CEB511 waybill, filed by the logistics operator (or the service acting for it)."""
-    return _head_only(
-        snapshots, "CEB511", "Logistics", "LogisticsHead", LOGISTICS_HEAD,
-        part=lambda s: s.logistics, missing="no logistics operator for CEB511",
-        key=lambda s: s.order.waybill_no, values=_waybill_values,
-        options=options, signer=signer, schema_dir=schema_dir,
-    )  # fmt: skip
+    draft = _open("CEB511", snapshots, settings)
+    _heads(draft, LOGISTICS, _waybill_values, _waybill_key, "no logistics operator for CEB511")
+    return draft.close()
 
 
-def build_ceb621(
-    snapshots: DeclarationSnapshot | Iterable[DeclarationSnapshot],
-    *,
-    signer: Any,
-    options: Options = Options(),
-    schema_dir: str | Path | None = None,
-) -> bytes:
+def build_ceb621(snapshots: Snapshots, *, signer: Any, **settings: Unpack[Settings]) -> bytes:
     """CEB621 import inventory (清单), the declaration itself; always signed by the declarer
     (the schema requires ds:Signature)."""
-    snaps = _as_list(snapshots)
-    problems, prepared, root = _start("CEB621", snaps, options)
-    for pr in prepared:
-        root.start("Inventory")
-        key = pr.snap.order.order_no
-        if not pr.lines:
-            problems.add(f"{key}: an inventory needs at least one line")
-        _check_gcodes(pr, problems)
-        _head(
-            root,
-            "InventoryHead",
-            INVENTORY_HEAD,
-            "CEB621",
-            key,
-            options,
-            pr.snap,
-            _inventory_values(pr),
-            problems,
-        )
-        trade_country = codes.tables().country_by_iso.get(pr.snap.sender.country, "")
-        for ln in pr.lines:
-            root.start("InventoryList")
-            values = {
-                "gnum": ln.gnum,
-                "itemRecordNo": ln.record_no,
-                "itemNo": ln.sku,
-                "itemName": ln.name,
-                "gcode": ln.gcode,
-                "gname": ln.name,
-                "gmodel": ln.model,
-                "barCode": ln.barcode or "无",
-                "country": ln.country,
-                "tradeCountry": trade_country,
-                "currency": codes.CNY,
-                "qty": ln.qty,
-                "unit": ln.unit,
-                "qty1": ln.legal_qty,
-                "unit1": ln.legal_unit,
-                "qty2": ln.second_qty,
-                "unit2": ln.second_unit,
-                "price": ln.price,
-                "totalPrice": ln.total,
-            }
-            emit(root, INVENTORY_LIST, values, problems, f"CEB621 {key} line {ln.gnum}")
-            root.end()
-        root.end()
-    return _close(root, snaps, options, problems, "CEB621", signer, schema_dir)
-
-
-def _check_gcodes(pr: _Prepared, problems: Problems) -> None:
-    for ln, src in zip(pr.lines, pr.snap.lines, strict=True):
-        if not ln.gcode:
-            problems.add(
-                f"{pr.snap.order.order_no} line {ln.gnum}: HS code {src.hs_code!r} must be an "
-                "8- or 10-digit China commodity code"
-            )
-
-
-def _cancel_values(s: DeclarationSnapshot, reason: str) -> dict[str, Any]:
-    buyer = s.buyer_party
-    agent_code, agent_name = _agent(s)
-    lg = s.logistics
-    return {
-        "customsCode": s.filing.customs_code,
-        "orderNo": s.order.order_no,
-        "ebpCode": s.seller.ebp_code,
-        "ebpName": s.seller.ebp_name,
-        "ebcCode": s.seller.customs_code,
-        "ebcName": s.seller.name,
-        "logisticsNo": s.order.waybill_no,
-        "logisticsCode": lg.code if lg else "",
-        "logisticsName": lg.name if lg else "",
-        "copNo": s.filing.cop_no,
-        "preNo": s.filing.pre_no,
-        "invtNo": s.filing.invt_no,
-        "buyerIdType": "1",
-        "buyerIdNumber": buyer.id_number,
-        "buyerName": buyer.name,
-        "buyerTelephone": buyer.phone,
-        "agentCode": agent_code,
-        "agentName": agent_name,
-        "reason": reason,
-    }
+    draft = _open("CEB621", snapshots, {**settings, "signer": signer})
+    draft.orders(INVENTORY, _inventory_values, _inventory_row, check=_check_inventory)
+    return draft.close()
 
 
 def build_ceb623(
-    snapshots: DeclarationSnapshot | Iterable[DeclarationSnapshot],
-    *,
-    reason: str,
-    signer: Any,
-    options: Options = Options(),
-    schema_dir: str | Path | None = None,
+    snapshots: Snapshots, *, reason: str, signer: Any, **settings: Unpack[Settings]
 ) -> bytes:
     """CEB623 cancel of a declared inventory (needs the customs invtNo); always signed."""
-    snaps = _as_list(snapshots)
-    problems, _prepared, root = _start("CEB623", snaps, options)
-    for s in snaps:
+    draft = _open("CEB623", snapshots, {**settings, "signer": signer})
+    for s in draft.snapshots:
+        key = s.order.order_no
         if not s.filing.invt_no:
-            problems.add(f"{s.order.order_no}: cancel needs the inventory number (invtNo)")
-        _head(
-            root,
-            "InvtCancel",
-            CANCEL,
-            "CEB623",
-            s.order.order_no,
-            options,
-            s,
-            _cancel_values(s, reason),
-            problems,
-        )
-    return _close(root, snaps, options, problems, "CEB623", signer, schema_dir)
+            draft.problems.add(f"{key}: cancel needs the inventory number (invtNo)")
+        draft.head("InvtCancel", CANCEL, key, s, _cancel_values(s, reason))
+    return draft.close()
 
 
 def build_ceb625(
-    snapshots: DeclarationSnapshot | Iterable[DeclarationSnapshot],
+    snapshots: Snapshots,
     *,
     reason: str,
     signer: Any,
     returned: Mapping[int, Decimal] | None = None,
-    options: Options = Options(),
-    schema_dir: str | Path | None = None,
+    **settings: Unpack[Settings],
 ) -> bytes:
     """CEB625 return of released goods. ``returned`` maps gnum to the quantity returned
     (every line in full when omitted); quantities may not exceed the declared ones."""
-    snaps = _as_list(snapshots)
-    problems, prepared, root = _start("CEB625", snaps, options)
-    for pr in prepared:
-        s = pr.snap
-        key = s.order.order_no
-        if not s.filing.invt_no:
-            problems.add(f"{key}: return needs the inventory number (invtNo)")
-        _check_gcodes(pr, problems)
-        root.start("InvtRefund")
-        _head(
-            root,
-            "InvtRefundHead",
-            REFUND_HEAD,
-            "CEB625",
-            key,
-            options,
-            s,
-            _cancel_values(s, reason),
-            problems,
-        )
-        wanted = returned if returned is not None else {ln.gnum: ln.qty for ln in pr.lines}
-        by_gnum = {ln.gnum: ln for ln in pr.lines}
-        for gnum in sorted(wanted):
-            ln = by_gnum.get(gnum)
-            if ln is None:
-                problems.add(f"{key}: returned line {gnum} is not on the inventory")
-                continue
-            qty = round_money(wanted[gnum])
-            if not 0 < qty <= ln.qty:
-                problems.add(f"{key}: line {gnum} return quantity {qty} not in (0, {ln.qty}]")
-            root.start("InvtRefundList")
-            values = {"gnum": gnum, "gcode": ln.gcode, "gname": ln.name, "qty": qty}
-            emit(root, REFUND_LIST, {**values, "unit": ln.unit}, problems, f"CEB625 {key}")
-            root.end()
-        root.end()
-        if not wanted:
-            problems.add(f"{key}: a return needs at least one line")
-    return _close(root, snaps, options, problems, "CEB625", signer, schema_dir)
+    draft = _open("CEB625", snapshots, {**settings, "signer": signer})
+    for pr in draft.prepared:
+        _refund(draft, pr, reason, returned)
+    return draft.close()
+
+
+def _refund(
+    draft: Draft[_Prepared], pr: _Prepared, reason: str, returned: Mapping[int, Decimal] | None
+) -> None:
+    """One InvtRefund node: the head, then a list element per returned line."""
+    s, problems, out = pr.snap, draft.problems, draft.out
+    key = s.order.order_no
+    if not s.filing.invt_no:
+        problems.add(f"{key}: return needs the inventory number (invtNo)")
+    _check_gcodes(pr, problems)
+    out.start("InvtRefund")
+    draft.head("InvtRefundHead", REFUND_HEAD, key, s, _cancel_values(s, reason))
+    wanted = returned if returned is not None else {ln.gnum: ln.qty for ln in pr.lines}
+    by_gnum = {ln.gnum: ln for ln in pr.lines}
+    for gnum in sorted(wanted):
+        ln = by_gnum.get(gnum)
+        if ln is None:
+            problems.add(f"{key}: returned line {gnum} is not on the inventory")
+            continue
+        qty = round_money(wanted[gnum])
+        if not 0 < qty <= ln.qty:
+            problems.add(f"{key}: line {gnum} return quantity {qty} not in (0, {ln.qty}]")
+        out.start("InvtRefundList")
+        values = {"gnum": gnum, "gcode": ln.gcode, "gname": ln.name, "qty": qty, "unit": ln.unit}
+        emit(out, REFUND_LIST, values, problems, f"CEB625 {key}")
+        out.end()
+    out.end()
+    if not wanted:
+        problems.add(f"{key}: a return needs at least one line")
 
 
 def build_import_set(
-    snapshot: DeclarationSnapshot,
-    *,
-    signer: Any,
-    options: Options = Options(),
-    schema_dir: str | Path | None = None,
+    snapshot: DeclarationSnapshot, *, signer: Any, **settings: Unpack[Settings]
 ) -> dict[str, bytes]:
     """The four import documents of one order (CEB311, CEB411, CEB511, CEB621)."""
     return {
-        "ceb311": build_ceb311(snapshot, options=options, schema_dir=schema_dir),
-        "ceb411": build_ceb411(snapshot, options=options, schema_dir=schema_dir),
-        "ceb511": build_ceb511(snapshot, options=options, schema_dir=schema_dir),
-        "ceb621": build_ceb621(snapshot, signer=signer, options=options, schema_dir=schema_dir),
+        "ceb311": build_ceb311(snapshot, **settings),
+        "ceb411": build_ceb411(snapshot, **settings),
+        "ceb511": build_ceb511(snapshot, **settings),
+        "ceb621": build_ceb621(snapshot, signer=signer, **settings),
     }

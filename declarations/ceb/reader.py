@@ -11,12 +11,10 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from lxml import etree
-
 from declarations import safexml
 from declarations.ceb import codes
 from declarations.ceb.common import Transmitter
-from declarations.ceb.receipts import _fields, _local
+from declarations.ceb.receipts import _children, _fields, _local
 from declarations.errors import DeclarationError
 from declarations.snapshot import (
     BrokerRegistration,
@@ -50,10 +48,6 @@ def _iso(cn_code: str) -> str:
         return ""
 
 
-def _children(node: etree._Element, name: str) -> list[etree._Element]:
-    return [c for c in node if isinstance(c.tag, str) and _local(c) == name]
-
-
 def read(xml: bytes) -> list[DeclarationSnapshot]:
     """One snapshot per business node of an import declaration message."""
     root = safexml.parse(xml)
@@ -78,76 +72,21 @@ def read(xml: bytes) -> list[DeclarationSnapshot]:
 
 
 def _snapshot(h: dict[str, str], rows: list[dict[str, str]]) -> DeclarationSnapshot:
+    """What one business node says: its head ``h`` and list ``rows``, by element name."""
     when = _time(h.get("appTime"))
-    buyer = Party(
-        name=h.get("buyerName") or h.get("payerName") or h.get("consignee") or "",
-        phone=h.get("buyerTelephone") or h.get("telephone") or "",
-        id_number=h.get("buyerIdNumber") or h.get("payerIdNumber") or "",
-        country="CN",
-    )
-    recipient = Party(
-        name=h.get("consignee") or buyer.name,
-        phone=h.get("consigneeTelephone") or buyer.phone,
-        street=h.get("consigneeAddress", ""),
-        country="CN",
-    )
-    lines = tuple(
-        Line(
-            sku=r.get("itemNo", ""),
-            description=r.get("itemDescribe") or r.get("itemName") or r.get("gname", ""),
-            description_local=r.get("itemName") or r.get("gname", ""),
-            hs_code=r.get("gcode", ""),
-            quantity=_dec(r.get("qty")),
-            unit=r.get("unit", ""),
-            net_weight_kg=Decimal(0),
-            unit_value=_dec(r.get("price")),
-            origin_country=_iso(r.get("country", "")),
-            spec=r.get("gmodel", ""),
-            barcode=r.get("barCode", ""),
-            legal_unit=r.get("unit1", ""),
-            legal_quantity=_dec(r["qty1"]) if r.get("qty1") else None,
-            second_unit=r.get("unit2", ""),
-            second_quantity=_dec(r["qty2"]) if r.get("qty2") else None,
-            item_record_no=r.get("itemRecordNo", ""),
-        )
-        for r in rows
-    )
-    pay = None
-    if h.get("payCode") and h.get("payTransactionId"):
-        pay = Payment(
-            pay_code=h["payCode"],
-            pay_name=h.get("payName", ""),
-            transaction_id=h["payTransactionId"],
-            paid_at=_time(h.get("payTime") or h.get("appTime")),
-            amount_paid=_dec(h["amountPaid"]) if h.get("amountPaid") else None,
-        )
-    agent = h.get("agentCode")
-    broker = (
-        BrokerRegistration(agent, h.get("agentName", ""))
-        if agent and agent != h.get("ebcCode")
-        else None
-    )
+    buyer = _buyer(h)
     tax = h.get("taxTotal")
     return DeclarationSnapshot(
-        order=Order(
-            order_no=h.get("orderNo", ""),
-            flow="import",
-            regime="cbec",
-            currency="CNY",
-            ordered_at=when,
-            item_id="",
-            logistics_no=h.get("logisticsNo", ""),
-            shipping_cost=_dec(h.get("freight")),
-            insurance_cost=_dec(h.get("insuredFee")),
-            discount=_dec(h.get("discount")),
-            gross_weight_kg=_dec(h.get("grossWeight") or h.get("weight")),
-            buyer_reg_no=h.get("buyerRegNo", ""),
-            note=h.get("note", ""),
-        ),
+        order=_order(h, when),
         sender=Party(name=h.get("ebcName", ""), country=_iso(h.get("country", ""))),
-        recipient=recipient,
+        recipient=Party(
+            name=h.get("consignee") or buyer.name,
+            phone=h.get("consigneeTelephone") or buyer.phone,
+            street=h.get("consigneeAddress", ""),
+            country="CN",
+        ),
         buyer=buyer,
-        lines=lines,
+        lines=tuple(_line(r) for r in rows),
         quote={"currency": "CNY", "tax_total": tax} if tax else None,
         seller=SellerRegistration(
             customs_code=h.get("ebcCode", ""),
@@ -155,33 +94,112 @@ def _snapshot(h: dict[str, str], rows: list[dict[str, str]]) -> DeclarationSnaps
             platform_code=h.get("ebpCode", ""),
             platform_name=h.get("ebpName", ""),
         ),
-        broker=broker,
+        broker=_broker(h),
         logistics=LogisticsOperator(h["logisticsCode"], h.get("logisticsName", ""))
         if h.get("logisticsCode")
         else None,
-        payment=pay,
-        filing=CustomsFiling(
-            customs_code=h.get("customsCode", ""),
-            port_code=h.get("portCode", ""),
-            trade_mode=h.get("tradeMode", "9610"),
-            traf_mode=h.get("trafMode", "5"),
-            traf_name=h.get("trafNo", ""),
-            voyage_no=h.get("voyageNo", ""),
-            bill_no=h.get("billNo", ""),
-            loct_no=h.get("loctNo", ""),
-            licence_no=h.get("licenseNo", ""),
-            assure_code=h.get("assureCode", ""),
-            ems_no=h.get("emsNo", ""),
-            area_code=h.get("areaCode", ""),
-            area_name=h.get("areaName", ""),
-            wrap_type=h.get("wrapType", ""),
-            cop_no=h.get("copNo", ""),
-            pre_no=h.get("preNo", ""),
-            invt_no=h.get("invtNo", ""),
-            declared_on=_date(h.get("declTime")),
-            ie_date=_date(h.get("ieDate")),
-        ),
+        payment=_payment(h),
+        filing=_filing(h),
         created_at=when,
+    )
+
+
+def _buyer(h: dict[str, str]) -> Party:
+    """The buyer: as the order or inventory names it, else the payer, else the consignee."""
+    return Party(
+        name=h.get("buyerName") or h.get("payerName") or h.get("consignee") or "",
+        phone=h.get("buyerTelephone") or h.get("telephone") or "",
+        id_number=h.get("buyerIdNumber") or h.get("payerIdNumber") or "",
+        country="CN",
+    )
+
+
+def _line(r: dict[str, str]) -> Line:
+    return Line(
+        sku=r.get("itemNo", ""),
+        description=r.get("itemDescribe") or r.get("itemName") or r.get("gname", ""),
+        description_local=r.get("itemName") or r.get("gname", ""),
+        hs_code=r.get("gcode", ""),
+        quantity=_dec(r.get("qty")),
+        unit=r.get("unit", ""),
+        net_weight_kg=Decimal(0),
+        unit_value=_dec(r.get("price")),
+        origin_country=_iso(r.get("country", "")),
+        spec=r.get("gmodel", ""),
+        barcode=r.get("barCode", ""),
+        legal_unit=r.get("unit1", ""),
+        legal_quantity=_dec(r["qty1"]) if r.get("qty1") else None,
+        second_unit=r.get("unit2", ""),
+        second_quantity=_dec(r["qty2"]) if r.get("qty2") else None,
+        item_record_no=r.get("itemRecordNo", ""),
+    )
+
+
+def _payment(h: dict[str, str]) -> Payment | None:
+    if not (h.get("payCode") and h.get("payTransactionId")):
+        return None
+    return Payment(
+        pay_code=h["payCode"],
+        pay_name=h.get("payName", ""),
+        transaction_id=h["payTransactionId"],
+        paid_at=_time(h.get("payTime") or h.get("appTime")),
+        amount_paid=_dec(h["amountPaid"]) if h.get("amountPaid") else None,
+    )
+
+
+def _broker(h: dict[str, str]) -> BrokerRegistration | None:
+    """The filing agent, when it is not the seller itself."""
+    agent = h.get("agentCode")
+    if agent and agent != h.get("ebcCode"):
+        return BrokerRegistration(agent, h.get("agentName", ""))
+    return None
+
+
+def _order(h: dict[str, str], when: datetime) -> Order:
+    return Order(
+        order_no=h.get("orderNo", ""),
+        flow="import",
+        regime="cbec",
+        currency="CNY",
+        ordered_at=when,
+        item_id="",
+        logistics_no=h.get("logisticsNo", ""),
+        shipping_cost=_dec(h.get("freight")),
+        insurance_cost=_dec(h.get("insuredFee")),
+        discount=_dec(h.get("discount")),
+        gross_weight_kg=_dec(h.get("grossWeight") or h.get("weight")),
+        buyer_reg_no=h.get("buyerRegNo", ""),
+        note=h.get("note", ""),
+    )
+
+
+#: Snapshot filing field -> CEB element, for the particulars read as they stand.
+_FILING_TEXT = {
+    "customs_code": "customsCode",
+    "port_code": "portCode",
+    "traf_name": "trafNo",
+    "voyage_no": "voyageNo",
+    "bill_no": "billNo",
+    "loct_no": "loctNo",
+    "licence_no": "licenseNo",
+    "assure_code": "assureCode",
+    "ems_no": "emsNo",
+    "area_code": "areaCode",
+    "area_name": "areaName",
+    "wrap_type": "wrapType",
+    "cop_no": "copNo",
+    "pre_no": "preNo",
+    "invt_no": "invtNo",
+}
+
+
+def _filing(h: dict[str, str]) -> CustomsFiling:
+    return CustomsFiling(
+        **{name: h.get(element, "") for name, element in _FILING_TEXT.items()},
+        trade_mode=h.get("tradeMode", "9610"),
+        traf_mode=h.get("trafMode", "5"),
+        declared_on=_date(h.get("declTime")),
+        ie_date=_date(h.get("ieDate")),
     )
 
 

@@ -10,7 +10,7 @@ order they arrived in: a release (800) is never undone by a late "accepted" (120
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -56,6 +56,13 @@ def stage(kind: str, status: str) -> int:
     return 0
 
 
+def status_label(kind: str, status: str) -> str:
+    """The status in words; a negative status is E-Port's processing error."""
+    if status.startswith("-"):
+        return "processing error"
+    return (TAX_STATUS_TEXT if kind == "tax" else STATUS_TEXT).get(status, "unknown")
+
+
 @dataclass(frozen=True, slots=True)
 class _Kind:
     kind: str
@@ -94,10 +101,7 @@ class StatusEvent:
 
     @property
     def label(self) -> str:
-        table = TAX_STATUS_TEXT if self.kind == "tax" else STATUS_TEXT
-        if self.status.startswith("-"):
-            return "processing error"
-        return table.get(self.status, "unknown")
+        return status_label(self.kind, self.status)
 
 
 def _local(el: etree._Element) -> str:
@@ -126,6 +130,10 @@ def _decimal(text: str) -> Decimal:
         raise DeclarationError(f"{text!r} is not a decimal amount") from None
 
 
+def _children(node: etree._Element, name: str) -> list[etree._Element]:
+    return [c for c in node if isinstance(c.tag, str) and _local(c) == name]
+
+
 def parse(xml: bytes) -> list[StatusEvent]:
     """Status events of one receipt message (untrusted input: parsed with the safe parser)."""
     root = safexml.parse(xml)
@@ -133,89 +141,99 @@ def parse(xml: bytes) -> list[StatusEvent]:
     if not (name.startswith("CEB") and name.endswith("Message")):
         raise DeclarationError(f"{name} is not a CEB message")
     mtype = name.removesuffix("Message")
-    if mtype == "CEB816":
-        return [_tax_event(node) for node in root if isinstance(node.tag, str)]
-    if mtype == "CEB792":
-        return [_summary_result(node) for node in root if isinstance(node.tag, str)]
-    if mtype == "CEB900":
-        return [_format_error(node) for node in root if isinstance(node.tag, str)]
-    events = []
-    for node in root:
-        if not isinstance(node.tag, str):
-            continue
-        kind = _RETURNS.get((mtype, _local(node)))
-        if kind is None:
-            raise DeclarationError(f"{mtype} {_local(node)} is not a receipt this service reads")
-        f = _fields(node)
-        key = next((f[k] for k in kind.key_fields if f.get(k)), "")
-        if not key:
-            raise DeclarationError(f"{mtype} receipt without a business key {kind.key_fields}")
-        events.append(
-            StatusEvent(
-                message_type=mtype,
-                kind=kind.kind,
-                business_key=key,
-                status=f.get("returnStatus", ""),
-                time=parse_time(f.get("returnTime", "")),
-                info=f.get("returnInfo", ""),
-                keys={k: v for k, v in f.items() if k not in ("returnInfo", "returnTime")},
-            )
-        )
-    return events
+    report = _REPORTS.get(mtype)
+    nodes = [node for node in root if isinstance(node.tag, str)]
+    if report is not None:
+        return [_report_event(mtype, report, node) for node in nodes]
+    return [_return_event(mtype, node) for node in nodes]
 
 
-def _tax_event(node: etree._Element) -> StatusEvent:
-    head = next((c for c in node if isinstance(c.tag, str) and _local(c) == "TaxHeadRd"), None)
-    if head is None:
-        raise DeclarationError("CEB816 Tax without TaxHeadRd")
-    f = _fields(head)
-    amounts = {
-        k: _decimal(f.get(k, "0")) for k in ("customsTax", "valueAddedTax", "consumptionTax")
-    }
-    return StatusEvent(
-        message_type="CEB816",
-        kind="tax",
-        business_key=f.get("invtNo", ""),
-        status=f.get("status", ""),
-        time=parse_time(f.get("returnTime", "")),
-        info=f.get("note", ""),
-        keys={k: f[k] for k in ("invtNo", "taxNo", "ebcCode", "agentCode") if f.get(k)},
-        extra={**amounts, "total": sum(amounts.values(), Decimal(0)), "taxNo": f.get("taxNo")},
-    )
-
-
-def _summary_result(node: etree._Element) -> StatusEvent:
-    head = next(
-        (c for c in node if isinstance(c.tag, str) and _local(c) == "SummaryResultHead"), None
-    )
-    if head is None:
-        raise DeclarationError("CEB792 SummaryResult without SummaryResultHead")
-    f = _fields(head)
-    lines = [
-        _fields(c) for c in node if isinstance(c.tag, str) and _local(c) == "SummaryResultList"
-    ]
-    return StatusEvent(
-        message_type="CEB792",
-        kind="summary_result",
-        business_key=f.get("sumNo", ""),
-        status=f.get("decState", ""),
-        time=parse_time(f.get("opDate", "")),
-        info=f.get("note", ""),
-        keys={k: f[k] for k in ("sumNo", "declSeqNo", "entryId", "ebcCode") if f.get(k)},
-        extra={"lines": lines},
-    )
-
-
-def _format_error(node: etree._Element) -> StatusEvent:
+def _return_event(mtype: str, node: etree._Element) -> StatusEvent:
+    """A return node (OrderReturn, InventoryReturn…): its business key, and every field but
+    the text and time as keys."""
+    kind = _RETURNS.get((mtype, _local(node)))
+    if kind is None:
+        raise DeclarationError(f"{mtype} {_local(node)} is not a receipt this service reads")
     f = _fields(node)
+    key = next((f[k] for k in kind.key_fields if f.get(k)), "")
+    if not key:
+        raise DeclarationError(f"{mtype} receipt without a business key {kind.key_fields}")
     return StatusEvent(
-        message_type="CEB900",
-        kind="format_error",
-        business_key=f.get("oriCopMsgId", "") or f.get("guid", ""),
+        message_type=mtype,
+        kind=kind.kind,
+        business_key=key,
         status=f.get("returnStatus", ""),
         time=parse_time(f.get("returnTime", "")),
         info=f.get("returnInfo", ""),
-        keys={k: f[k] for k in ("oriCopMsgId", "oriMessageType") if f.get(k)},
+        keys={k: v for k, v in f.items() if k not in ("returnInfo", "returnTime")},
+    )
+
+
+def _tax_amounts(node: etree._Element, f: dict[str, str]) -> dict[str, object]:
+    amounts = {
+        k: _decimal(f.get(k, "0")) for k in ("customsTax", "valueAddedTax", "consumptionTax")
+    }
+    return {**amounts, "total": sum(amounts.values(), Decimal(0)), "taxNo": f.get("taxNo")}
+
+
+def _summary_lines(node: etree._Element, f: dict[str, str]) -> dict[str, object]:
+    return {"lines": [_fields(c) for c in _children(node, "SummaryResultList")]}
+
+
+def _nothing_more(node: etree._Element, f: dict[str, str]) -> dict[str, object]:
+    return {}
+
+
+@dataclass(frozen=True, slots=True)
+class _Report:
+    """A message reporting in a layout of its own: the event kind, the element holding its
+    fields (the node itself when ``head`` is None), the fields holding the business key
+    (the first one present), status, time and text, the keys kept, and any further facts."""
+
+    kind: str
+    head: str | None
+    key: tuple[str, ...]
+    status: str
+    time: str
+    info: str
+    kept: tuple[str, ...]
+    extra: Callable[[etree._Element, dict[str, str]], dict[str, object]] = _nothing_more
+
+
+_REPORTS = {
+    "CEB816": _Report(
+        "tax", "TaxHeadRd", ("invtNo",), "status", "returnTime", "note",
+        ("invtNo", "taxNo", "ebcCode", "agentCode"), _tax_amounts,
+    ),
+    "CEB792": _Report(
+        "summary_result", "SummaryResultHead", ("sumNo",), "decState", "opDate", "note",
+        ("sumNo", "declSeqNo", "entryId", "ebcCode"), _summary_lines,
+    ),
+    "CEB900": _Report(
+        "format_error", None, ("oriCopMsgId", "guid"), "returnStatus", "returnTime",
+        "returnInfo", ("oriCopMsgId", "oriMessageType"),
+    ),
+}  # fmt: skip
+
+
+def _report_event(mtype: str, report: _Report, node: etree._Element) -> StatusEvent:
+    head = node
+    if report.head is not None:
+        heads = _children(node, report.head)
+        if not heads:
+            raise DeclarationError(f"{mtype} {_local(node)} without {report.head}")
+        head = heads[0]
+    f = _fields(head)
+    extra = report.extra(node, f)
+    return StatusEvent(
+        message_type=mtype,
+        kind=report.kind,
+        business_key=next((f[k] for k in report.key if f.get(k)), ""),
+        status=f.get(report.status, ""),
+        time=parse_time(f.get(report.time, "")),
+        info=f.get(report.info, ""),
+        keys={k: f[k] for k in report.kept if f.get(k)},
+        extra=extra,
     )
 
 
@@ -237,10 +255,7 @@ class State:
 
     @property
     def label(self) -> str:
-        table = TAX_STATUS_TEXT if self.kind == "tax" else STATUS_TEXT
-        return (
-            "processing error" if self.status.startswith("-") else table.get(self.status, "unknown")
-        )
+        return status_label(self.kind, self.status)
 
     @property
     def released(self) -> bool:

@@ -10,6 +10,7 @@ box. Articles that do not fit go on continuation labels repeating the item numbe
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from reportlab.lib.units import mm
 
@@ -17,19 +18,43 @@ from declarations.pdf.barcode import MIN_BAR_HEIGHT, draw_item_barcode
 from declarations.pdf.document import chunks
 from declarations.pdf.fields import Article, FormFields, form_fields
 from declarations.pdf.layout import Box, Painter
-from declarations.pdf.parts import Column, draw_articles, draw_categories, draw_signature
+from declarations.pdf.parts import (
+    Column,
+    draw_articles,
+    draw_categories,
+    draw_signature,
+    draw_strip,
+)
 from declarations.snapshot import DeclarationSnapshot
 
 PAGE = (100 * mm, 150 * mm)
 MARGIN = 3 * mm
 TITLE_H = 9 * mm
 BARCODE_H = MIN_BAR_HEIGHT + 5 * mm
-CATEGORIES_H = 14 * mm
-TABLE_HEADER_H = 6 * mm
-ROW_H = 6 * mm
-TOTALS_H = 7 * mm
-SIGNATURE_H = 15 * mm
 STRIP_H = 6 * mm
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """The heights (points) of the customs block's parts and its category columns: the CN22
+    has its own, the address label prints the same block smaller."""
+
+    row: float = 6 * mm
+    categories: float = 14 * mm
+    category_columns: int = 2
+    header: float = 6 * mm
+    totals: float = 7 * mm
+    signature: float = 15 * mm
+
+    def rows(self, height: float, *, title: bool, signature: bool) -> int:
+        """How many article rows :func:`draw_customs_block` fits in ``height``."""
+        used = self.categories + self.header + self.totals
+        used += STRIP_H * 0.9 if title else 0.0
+        used += self.signature if signature else 0.0
+        return max(1, int((height - used) / self.row + 1e-6))
+
+
+CN22_BLOCK = Block()
 
 
 def columns(currency: str) -> tuple[Column, ...]:
@@ -84,63 +109,23 @@ def draw_customs_block(
     *,
     title: str | None,
     signature: bool,
-    row_h: float = ROW_H,
-    categories_h: float = CATEGORIES_H,
-    category_columns: int = 2,
-    header_h: float = TABLE_HEADER_H,
-    totals_h: float = TOTALS_H,
-    signature_h: float = SIGNATURE_H,
+    block: Block = CN22_BLOCK,
 ) -> None:
     """Category, article table, totals and (optionally) the signed statement, filling
-    ``box``; the table takes the height left over and holds :func:`block_rows` rows."""
+    ``box``; the table takes the height left over and holds :meth:`Block.rows` rows."""
     rest = box
     if title:
         strip, rest = rest.take_top(STRIP_H * 0.9)
-        p.rule(strip)
-        p.text(strip, title, max_size=7.5, bold=True, max_lines=1, valign="c")
-    cats, rest = rest.take_top(categories_h)
-    draw_categories(
-        p,
-        cats,
-        "Category of item",
-        f.category,
-        f.category_explanation,
-        columns=category_columns,
-        label_size=5.5,
-    )
+        draw_strip(p, strip, title, size=7.5, bold=True)
+    cats, rest = rest.take_top(block.categories)
+    draw_categories(p, cats, "Category of item", f, columns=block.category_columns, label_size=5.5)
     if signature:
-        sign, rest = rest.take_bottom(signature_h)
-        draw_signature(
-            p,
-            sign,
-            "(8) Date and sender's signature",
-            f.signature_date,
-            f.signatory,
-            statement_size=5,
-            value_size=7.5,
-        )
-    totals, table = rest.take_bottom(totals_h)
+        sign, rest = rest.take_bottom(block.signature)
+        draw_signature(p, sign, "(8) Date and sender's signature", f, statement_size=5)
+    totals, table = rest.take_bottom(block.totals)
     draw_totals(p, totals, f)
-    rows = max(1, int((table.h - header_h) / row_h + 1e-6))
-    draw_articles(p, table, columns(f.currency), articles, rows, header_h, value_size=7)
-
-
-def block_rows(
-    height: float,
-    *,
-    title: bool,
-    signature: bool,
-    row_h: float = ROW_H,
-    categories_h: float = CATEGORIES_H,
-    header_h: float = TABLE_HEADER_H,
-    totals_h: float = TOTALS_H,
-    signature_h: float = SIGNATURE_H,
-) -> int:
-    """How many article rows :func:`draw_customs_block` fits in ``height``."""
-    used = categories_h + header_h + totals_h
-    used += STRIP_H * 0.9 if title else 0.0
-    used += signature_h if signature else 0.0
-    return max(1, int((height - used) / row_h + 1e-6))
+    rows = max(1, int((table.h - block.header) / block.row + 1e-6))
+    draw_articles(p, table, columns(f.currency), articles, rows, block.header, value_size=7)
 
 
 def draw_continuation(
@@ -158,24 +143,18 @@ def draw_continuation(
     item, rest = rest.take_top(BARCODE_H)
     draw_item(p, item, f)
     strip, rest = rest.take_top(STRIP_H)
-    p.rule(strip)
-    p.text(
-        strip,
-        f"Continuation sheet {sheet} of {n} — item {f.item_id}",
-        max_size=7,
-        max_lines=1,
-        valign="c",
-    )
-    totals, table = rest.take_bottom(TOTALS_H)
+    draw_strip(p, strip, f"Continuation sheet {sheet} of {n} — item {f.item_id}")
+    totals, table = rest.take_bottom(CN22_BLOCK.totals)
     draw_totals(p, totals, f)
     rows = continuation_rows(content)
-    draw_articles(p, table, columns(f.currency), articles, rows, TABLE_HEADER_H, value_size=7)
+    header = CN22_BLOCK.header
+    draw_articles(p, table, columns(f.currency), articles, rows, header, value_size=7)
 
 
 def continuation_rows(content: Box) -> int:
+    b = CN22_BLOCK
     return max(
-        1,
-        int((content.h - TITLE_H - BARCODE_H - STRIP_H - TOTALS_H - TABLE_HEADER_H) / ROW_H + 1e-6),
+        1, int((content.h - TITLE_H - BARCODE_H - STRIP_H - b.totals - b.header) / b.row + 1e-6)
     )
 
 
@@ -183,7 +162,7 @@ def draw_cn22(p: Painter, snapshot: DeclarationSnapshot) -> int:
     """Draw the CN22 of ``snapshot`` on new 100 × 150 mm pages; returns the page count."""
     f = form_fields(snapshot)
     content = Box(0, 0, *PAGE).inset(MARGIN)
-    first = block_rows(content.h - TITLE_H - BARCODE_H, title=False, signature=True)
+    first = CN22_BLOCK.rows(content.h - TITLE_H - BARCODE_H, title=False, signature=True)
     parts = chunks(f.articles, first, continuation_rows(content))
     n = len(parts)
     p.set_page_size(PAGE)

@@ -24,6 +24,7 @@ from declarations.pdf.parts import (
     draw_categories,
     draw_party,
     draw_signature,
+    draw_strip,
 )
 from declarations.snapshot import DeclarationSnapshot
 
@@ -186,20 +187,10 @@ def _lower(p: Painter, rest: Box, f: FormFields, g: Geometry, k: float) -> None:
     cats, rest = rest.take_top(g.categories * k)
     if g.narrow:
         comments, rest = rest.take_top(g.comments * k)
-        draw_categories(
-            p,
-            cats,
-            "(10) Category of item",
-            f.category,
-            f.category_explanation,
-            columns=2,
-            label_size=5.5,
-        )
+        draw_categories(p, cats, "(10) Category of item", f, columns=2, label_size=5.5)
     else:
         cats, comments = cats.columns([120, 80])
-        draw_categories(
-            p, cats, "(10) Category of item", f.category, f.category_explanation, columns=3
-        )
+        draw_categories(p, cats, "(10) Category of item", f, columns=3)
     p.field(
         comments,
         "(11) Comments (e.g. goods subject to quarantine, sanitary/phytosanitary inspection "
@@ -215,19 +206,8 @@ def _lower(p: Painter, rest: Box, f: FormFields, g: Geometry, k: float) -> None:
     office, sign = bottom.columns([30, 64] if g.narrow else [60, 140])
     posting = "\n".join(x for x in (f.office_of_origin, f.posting_date) if x)
     p.field(office, "Office of origin/Date of posting", posting, max_size=7.5)
-    draw_signature(
-        p,
-        sign,
-        "(15) Date and sender's signature",
-        f.signature_date,
-        f.signatory,
-        statement_size=5.5 if not g.narrow else 4.8,
-        value_size=7.5,
-    )
-
-
-def first_sheet_capacity(page: str) -> int:
-    return (NARROW if page == "thermal" else WIDE).first_rows
+    statement_size = 5.5 if not g.narrow else 4.8
+    draw_signature(p, sign, "(15) Date and sender's signature", f, statement_size=statement_size)
 
 
 def _continuation_rows(g: Geometry, content: Box) -> int:
@@ -304,16 +284,10 @@ def draw_continuation_sheet(
     header, rest = content.take_top(g.header)
     _header(p, header, f, g, sheet, n)
     strip, rest = rest.take_top(7 * mm)
-    p.rule(strip)
     sender = f.sender[0] if f.sender else ""
     recipient = f.recipient[0] if f.recipient else ""
-    p.text(
-        strip,
-        f"Continuation sheet {sheet} of {n} — item {f.item_id} — from {sender} to {recipient}",
-        max_size=7,
-        max_lines=1,
-        valign="c",
-    )
+    note = f"Continuation sheet {sheet} of {n} — item {f.item_id} — from {sender} to {recipient}"
+    draw_strip(p, strip, note)
     totals, table = rest.take_bottom(g.totals)
     rows = _continuation_rows(g, content)
     draw_articles(

@@ -1,6 +1,6 @@
 """Fit a string into a box: shrink, then wrap, then cut with an ellipsis.
 
-Why a helper of its own: a customs officer must be able to read every field, and text that
+Why a module of its own: a customs officer must be able to read every field, and text that
 runs over into the next box makes a form unreadable or, worse, changes what a box appears to
 say. Every variable string on the forms goes through :func:`fit_text`, whose promise is that
 the lines it returns, drawn at the size it returns, stay inside the box — tested with

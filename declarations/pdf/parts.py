@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from reportlab.lib.units import mm
 
-from declarations.pdf.fields import CATEGORIES, STATEMENT, Article
+from declarations.pdf.fields import CATEGORIES, STATEMENT, Article, FormFields
 from declarations.pdf.layout import CAPTION, Box, Painter
 
 
@@ -65,16 +65,20 @@ def draw_articles(
             )
 
 
+def draw_strip(p: Painter, box: Box, text: str, *, size: float = 7.0, bold: bool = False) -> None:
+    """A ruled strip of one line of text, centred in height (titles, continuation notes)."""
+    p.rule(box)
+    p.text(box, text, max_size=size, bold=bold, max_lines=1, valign="c")
+
+
+#: The side of a category check box, in points.
+TICK = 2.6 * mm
+#: The size of the signature line's date and signatory, in points.
+SIGNED_SIZE = 7.5
+
+
 def draw_categories(
-    p: Painter,
-    box: Box,
-    caption: str,
-    selected: str,
-    explanation: str,
-    *,
-    columns: int = 3,
-    label_size: float = 6.0,
-    tick: float = 2.6 * mm,
+    p: Painter, box: Box, caption: str, f: FormFields, *, columns: int = 3, label_size: float = 6.0
 ) -> None:
     """Box 10: the six category check boxes, the chosen one ticked, and the explanation."""
     p.rule(box)
@@ -85,12 +89,13 @@ def draw_categories(
     grid, expl = body.take_top(body.h - explanation_h)
     row_h = grid.h / n_rows
     col_w = (grid.w - 1 * mm) / columns
-    size = min(tick, row_h * 0.8)
+    size = min(TICK, row_h * 0.8)
     for i, (key, label) in enumerate(CATEGORIES):
         r, c = divmod(i, columns)
         x = grid.x + 1 * mm + c * col_w
         y = grid.top - (r + 1) * row_h + (row_h - size) / 2
-        p.tick_box(x, y, size, key == selected, label, min(label_size, size * 0.95))
+        p.tick_box(x, y, size, key == f.category, label, min(label_size, size * 0.95))
+    explanation = f.category_explanation
     text = f"Explanation: {explanation}" if explanation else "Explanation:"
     p.text(expl, text, max_size=label_size, min_size=3.5, max_lines=1)
 
@@ -113,14 +118,7 @@ def draw_party(
 
 
 def draw_signature(
-    p: Painter,
-    box: Box,
-    caption: str,
-    date: str,
-    signatory: str,
-    *,
-    statement_size: float = 5.5,
-    value_size: float = 8.0,
+    p: Painter, box: Box, caption: str, f: FormFields, *, statement_size: float = 5.5
 ) -> None:
     """The sender's statement, then the dated signature line."""
     p.rule(box)
@@ -128,4 +126,5 @@ def draw_signature(
     p.text(statement, STATEMENT, max_size=statement_size, min_size=3.5)
     used = p.caption(sign, caption)
     _, body = sign.take_top(used)
-    p.text(body, f"{date}    {signatory}", max_size=value_size, min_size=3.5, max_lines=1)
+    signed = f"{f.signature_date}    {f.signatory}"
+    p.text(body, signed, max_size=SIGNED_SIZE, min_size=3.5, max_lines=1)

@@ -40,6 +40,14 @@ def china_codes(body: dict) -> dict:
     return body
 
 
+def import_seller(client, make_user):
+    """A seller registered with China customs for CBEC imports."""
+    seller = make_user("seller")
+    profile = {**SELLER_PROFILE, "customs_code": "1105910159"}
+    client.put("/api/v1/profile", json=profile, headers=headers(seller))
+    return seller
+
+
 def make_order(client, seller, body):
     body = china_codes(body)
     r = client.post("/api/v1/orders", json=body, headers=headers(seller))
@@ -97,12 +105,7 @@ def test_missing_registration_is_a_409_naming_it(declaring_app, client, make_use
 
 @needs_reference
 def test_cbec_import_set_is_valid_and_inventory_signed(declaring_app, client, make_user):
-    seller = make_user("seller")
-    client.put(
-        "/api/v1/profile",
-        json={**SELLER_PROFILE, "customs_code": "1105910159"},
-        headers=headers(seller),
-    )
+    seller = import_seller(client, make_user)
     body = cbec_import_order(
         payment={
             "pay_code": "1101110323",
@@ -136,12 +139,7 @@ def test_cbec_import_set_is_valid_and_inventory_signed(declaring_app, client, ma
 
 
 def test_import_without_payment_cannot_make_ceb411(declaring_app, client, make_user):
-    seller = make_user("seller")
-    client.put(
-        "/api/v1/profile",
-        json={**SELLER_PROFILE, "customs_code": "1105910159"},
-        headers=headers(seller),
-    )
+    seller = import_seller(client, make_user)
     oid = make_order(client, seller, cbec_import_order())
     r = client.get(f"/api/v1/orders/{oid}/declarations/ceb411", headers=headers(seller))
     assert r.status_code == 409 and r.json["errors"]["problems"]

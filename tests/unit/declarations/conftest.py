@@ -1,5 +1,5 @@
-"""Shared set-up for the declarations tests: make the strategy helpers importable and locate
-the official China customs reference files beside the repository."""
+"""Shared set-up for the declarations tests: make the hypothesis strategies and golden cases
+importable, and locate the official China customs reference files beside the repository."""
 
 from __future__ import annotations
 

@@ -12,18 +12,8 @@ from decimal import Decimal
 from hypothesis import strategies as st
 
 from declarations import s10
+from declarations import snapshot as records
 from declarations.itmatt import GENERIC_DESCRIPTIONS
-from declarations.snapshot import (
-    BrokerRegistration,
-    CustomsFiling,
-    DeclarationSnapshot,
-    Line,
-    LogisticsOperator,
-    Order,
-    Party,
-    Payment,
-    SellerRegistration,
-)
 
 CHINESE = (
     "电动牙刷男式棉制针织衫北京市海淀区中关村软件园上海深圳广州测试企业有限公司小米盒子纸尿裤李王张"
@@ -53,7 +43,13 @@ def positive(max_value: int = 50, places: int = 5) -> st.SearchStrategy[Decimal]
 
 
 codes = st.text(alphabet="0123456789ABCDEF", min_size=10, max_size=10)
-digits10 = st.text(alphabet="0123456789", min_size=10, max_size=10)
+
+
+def digits(min_size: int, max_size: int) -> st.SearchStrategy[str]:
+    return st.text(alphabet="0123456789", min_size=min_size, max_size=max_size)
+
+
+digits10 = digits(10, 10)
 import_origins = st.sampled_from(["JP", "KR", "US", "DE", "FR", "GB", "AU", "NZ", "HK"])
 export_dests = st.sampled_from(["US", "DE", "FR", "GB", "JP", "AU", "CA", "NL", "ES", "SG"])
 units = st.sampled_from(["piece", "set", "pair", "kg", "box", "bottle", "article", "007"])
@@ -67,10 +63,10 @@ moments = st.datetimes(min_value=datetime(2024, 1, 1), max_value=datetime(2027, 
 
 
 @st.composite
-def lines(draw, origin: st.SearchStrategy[str], max_lines: int) -> tuple[Line, ...]:
+def lines(draw, origin: st.SearchStrategy[str], max_lines: int) -> tuple[records.Line, ...]:
     n = draw(st.integers(1, max_lines))
     proto = st.builds(
-        Line,
+        records.Line,
         sku=st.text(alphabet="ABCDEFGHJK0123456789-", min_size=1, max_size=20),
         description=text(3, 60, chinese=False).filter(
             lambda s: s.strip().lower() not in GENERIC_DESCRIPTIONS
@@ -91,17 +87,17 @@ def lines(draw, origin: st.SearchStrategy[str], max_lines: int) -> tuple[Line, .
     return tuple(pool[i % len(pool)] for i in range(n))
 
 
-def party(country: st.SearchStrategy[str], chinese: bool) -> st.SearchStrategy[Party]:
+def party(country: st.SearchStrategy[str], chinese: bool) -> st.SearchStrategy[records.Party]:
     return st.builds(
-        Party,
+        records.Party,
         name=text(1, 30, chinese),
         company=text(0, 40, chinese),
         street=text(1, 60, chinese),
         city=text(1, 30, chinese),
-        postcode=st.text(alphabet="0123456789", min_size=5, max_size=6),
+        postcode=digits(5, 6),
         state=text(0, 20, chinese),
         country=country,
-        phone=st.text(alphabet="0123456789", min_size=8, max_size=15),
+        phone=digits(8, 15),
         email=st.just("buyer@example.com"),
         tax_id=st.text(alphabet="ABCDEFGHJK0123456789", min_size=0, max_size=18),
         id_number=st.text(alphabet="0123456789X", min_size=18, max_size=18),
@@ -109,10 +105,10 @@ def party(country: st.SearchStrategy[str], chinese: bool) -> st.SearchStrategy[P
 
 
 def _registrations(draw):
-    seller = SellerRegistration(
+    seller = records.SellerRegistration(
         customs_code=draw(codes),
         name=draw(text(1, 50)),
-        dxp_id="DXPENT" + draw(st.text(alphabet="0123456789", min_size=10, max_size=10)),
+        dxp_id="DXPENT" + draw(digits(10, 10)),
         platform_code=draw(st.one_of(st.just(""), codes)),
         platform_name=draw(st.one_of(st.just(""), text(1, 50))),
     )
@@ -120,60 +116,68 @@ def _registrations(draw):
         st.one_of(
             st.none(),
             st.builds(
-                BrokerRegistration, customs_code=codes, name=text(1, 50), dxp_id=st.just("DXPB1")
+                records.BrokerRegistration,
+                customs_code=codes,
+                name=text(1, 50),
+                dxp_id=st.just("DXPB1"),
             ),
         )
     )
-    logistics = LogisticsOperator(code=draw(codes), name=draw(text(1, 50)))
-    return seller, broker, logistics
+    logistics = records.LogisticsOperator(code=draw(codes), name=draw(text(1, 50)))
+    return {"seller": seller, "broker": broker, "logistics": logistics}
+
+
+def _order_basics(draw, prefix: str, flow: str, ls, created: datetime, packing: str) -> dict:
+    """What every drawn order states alike: a numbered order of ``flow``, an S10 item, and
+    a gross weight of the lines' net weight plus ``packing`` kg."""
+    return {
+        "order_no": prefix + draw(digits(6, 20)),
+        "flow": flow,
+        "ordered_at": created,
+        "item_id": draw(s10_ids),
+        "gross_weight_kg": sum((ln.net_weight_kg for ln in ls), Decimal(0)) + Decimal(packing),
+    }
 
 
 @st.composite
-def import_snapshots(draw, max_lines: int = 99) -> DeclarationSnapshot:
+def import_snapshots(draw, max_lines: int = 99) -> records.DeclarationSnapshot:
     ls = draw(lines(import_origins, max_lines))
-    seller, broker, logistics = _registrations(draw)
+    registrations = _registrations(draw)
     goods = sum((ln.total_value for ln in ls), Decimal(0))
     freight = draw(money(200))
     tax = draw(st.one_of(st.none(), money(500, 2)))
     quote = None if tax is None else {"currency": "CNY", "tax_total": str(tax), "total": str(tax)}
     discount = draw(st.one_of(st.just(Decimal(0)), money(10, 2)))
     created = draw(moments)
-    item_id = draw(s10_ids)
-    return DeclarationSnapshot(
-        order=Order(
-            order_no="SP" + draw(st.text(alphabet="0123456789", min_size=6, max_size=20)),
-            flow="import",
+    return records.DeclarationSnapshot(
+        order=records.Order(
+            **_order_basics(draw, "SP", "import", ls, created, "0.1"),
             regime="cbec",
             currency="CNY",
-            ordered_at=created,
-            item_id=item_id,
             shipping_cost=freight,
             insurance_cost=draw(money(20, 2)),
             discount=min(discount, goods),
-            gross_weight_kg=sum((ln.net_weight_kg for ln in ls), Decimal(0)) + Decimal("0.1"),
             buyer_reg_no=draw(st.one_of(st.just(""), text(1, 20, False))),
         ),
         sender=draw(party(import_origins, chinese=False)),
         recipient=draw(party(st.just("CN"), chinese=True)),
         lines=ls,
         quote=quote,
-        seller=seller,
-        broker=broker,
-        logistics=logistics,
-        payment=Payment(
+        **registrations,
+        payment=records.Payment(
             pay_code=draw(codes),
             pay_name=draw(text(1, 40)),
-            transaction_id="PAY" + draw(st.text(alphabet="0123456789", min_size=5, max_size=20)),
+            transaction_id="PAY" + draw(digits(5, 20)),
             paid_at=created,
         ),
-        filing=CustomsFiling(
+        filing=records.CustomsFiling(
             customs_code=draw(st.sampled_from(["0101", "2244", "5141", "3700"])),
             port_code=draw(st.sampled_from(["0101", "2244", "5141"])),
             trade_mode=draw(st.sampled_from(["9610", "1210"])),
             traf_mode="5",
             traf_name="CA926",
-            voyage_no="V" + draw(st.text(alphabet="0123456789", min_size=1, max_size=8)),
-            bill_no="B" + draw(st.text(alphabet="0123456789", min_size=5, max_size=12)),
+            voyage_no="V" + draw(digits(1, 8)),
+            bill_no="B" + draw(digits(5, 12)),
             declared_on=created.date(),
         ),
         created_at=created,
@@ -181,21 +185,17 @@ def import_snapshots(draw, max_lines: int = 99) -> DeclarationSnapshot:
 
 
 @st.composite
-def export_snapshots(draw, max_lines: int = 100) -> DeclarationSnapshot:
+def export_snapshots(draw, max_lines: int = 100) -> records.DeclarationSnapshot:
     ls = draw(lines(st.just("CN"), max_lines))
-    seller, broker, logistics = _registrations(draw)
+    registrations = _registrations(draw)
     created = draw(moments)
-    return DeclarationSnapshot(
-        order=Order(
-            order_no="SE" + draw(st.text(alphabet="0123456789", min_size=6, max_size=20)),
-            flow="export",
+    return records.DeclarationSnapshot(
+        order=records.Order(
+            **_order_basics(draw, "SE", "export", ls, created, "0.05"),
             regime=draw(st.sampled_from(["cbec", "postal"])),
             currency=draw(st.sampled_from(["USD", "EUR", "GBP", "JPY", "AUD", "CNY"])),
-            ordered_at=created,
-            item_id=draw(s10_ids),
             shipping_cost=draw(money(100)),
             insurance_cost=draw(money(10, 2)),
-            gross_weight_kg=sum((ln.net_weight_kg for ln in ls), Decimal(0)) + Decimal("0.05"),
             category=draw(st.sampled_from(["sale_of_goods", "gift", "commercial_sample"])),
             posting_office=draw(st.one_of(st.just(""), text(1, 30, False))),
             mail_class=draw(st.sampled_from(["", "U", "C", "E"])),
@@ -204,10 +204,8 @@ def export_snapshots(draw, max_lines: int = 100) -> DeclarationSnapshot:
         recipient=draw(party(export_dests, chinese=False)),
         lines=ls,
         quote=None,
-        seller=seller,
-        broker=broker,
-        logistics=logistics,
-        filing=CustomsFiling(
+        **registrations,
+        filing=records.CustomsFiling(
             customs_code=draw(st.sampled_from(["5304", "2244", "0101"])),
             port_code=draw(st.sampled_from(["5304", "2244", "0101"])),
             trade_mode=draw(st.sampled_from(["9610", "9710", "9810"])),
@@ -221,7 +219,7 @@ def export_snapshots(draw, max_lines: int = 100) -> DeclarationSnapshot:
     )
 
 
-def any_snapshot() -> st.SearchStrategy[DeclarationSnapshot]:
+def any_snapshot() -> st.SearchStrategy[records.DeclarationSnapshot]:
     return st.one_of(import_snapshots(max_lines=5), export_snapshots(max_lines=5))
 
 

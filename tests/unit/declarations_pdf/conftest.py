@@ -1,5 +1,5 @@
-"""Set-up for the PDF form tests: make the reading helpers importable, and example snapshots
-with the CN22/CN23 choice recorded."""
+"""Set-up for the PDF form tests: make the PDF reading functions importable, and example
+snapshots with the CN22/CN23 choice recorded."""
 
 from __future__ import annotations
 

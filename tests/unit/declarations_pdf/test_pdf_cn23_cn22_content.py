@@ -27,6 +27,15 @@ def _row_with(data: bytes, *cells: str, page: int = 0) -> str:
     raise AssertionError(f"no row holds {cells}; rows:\n" + "\n".join(rows(data, page)))
 
 
+def _assert_printed(data: bytes, fields, page: int = 0) -> str:
+    """Each of ``fields`` is in the page's text layer; returns that text (whitespace
+    removed, as extraction may or may not put spaces between font runs)."""
+    text = squash(page_texts(data)[page])
+    for field in fields:
+        assert squash(field) in text, field
+    return text
+
+
 def _assert_ticked(data: bytes, label: str, page: int = 0) -> None:
     """The "X" tick sits on the label's baseline, just left of it; no other box is ticked."""
     frags = fragments(data, page)
@@ -77,9 +86,7 @@ EXPORT_FIELDS = [
 @pytest.mark.parametrize("page", ["a4", "thermal"])
 def test_cn23_prints_every_field(export_cn23, page):
     data = forms.render_cn23(export_cn23, page=page)
-    text = squash(page_texts(data)[0])
-    for field in EXPORT_FIELDS:
-        assert squash(field) in text, field
+    text = _assert_printed(data, EXPORT_FIELDS)
     # every article line is one table row with all its columns
     for _ in export_cn23.lines:
         _row_with(data, "Men's cotton T-shirt", "2", "0.360", "160.00", "6109100021", "CN")
@@ -108,45 +115,51 @@ def test_cn23_optional_boxes_and_other_category(export_cn23):
         insurance_cost=Decimal("1.10"),
     )
     data = forms.render_cn23(export_cn23.with_changes(order=order), copies=1)
-    text = squash(page_texts(data)[0])
-    for field in (
-        "Replacement part under warranty",
-        "Contains lithium batteries UN3481",
-        "LIC-778",
-        "CERT-42",
-        "8.00 EUR",  # postal charges: shipping 6.90 + insurance 1.10
-    ):
-        assert squash(field) in text, field
+    _assert_printed(
+        data,
+        [
+            "Replacement part under warranty",
+            "Contains lithium batteries UN3481",
+            "LIC-778",
+            "CERT-42",
+            "8.00 EUR",  # postal charges: shipping 6.90 + insurance 1.10
+        ],
+    )
     _assert_ticked(data, "Other")
 
 
 def test_chinese_text_round_trips(tmp_path):
     snap = examples.import_snapshot(2)
     data = forms.render_cn23(snap, page="thermal")
-    text = squash(page_texts(data)[0])
-    for field in (
-        "电动牙刷",
-        "李小宝",
-        "中关村软件园8号楼",
-        "100094北京市海淀区",
-        "示例国际快递有限公司",
-    ):
-        assert squash(field) in text, field
+    _assert_printed(
+        data,
+        [
+            "电动牙刷",
+            "李小宝",
+            "中关村软件园8号楼",
+            "100094北京市海淀区",
+            "示例国际快递有限公司",
+        ],
+    )
     _row_with(data, "Electric toothbrush", "电动牙刷", "8509800000", "JP")
+
+
+#: A recipient whose address is all Cyrillic.
+MOSCOW = {
+    "name": "Иван Петров",
+    "street": "ул. Тверская, д. 7, кв. 12",
+    "city": "Москва",
+    "postcode": "125009",
+    "country": "RU",
+    "phone": "+7 495 123-45-67",
+}
 
 
 def test_cyrillic_and_accented_latin():
     if not fonts.source().covers_cyrillic:
         pytest.skip(f"main font {fonts.source().family} has no Cyrillic (install fontpkg-pt-sans)")
     snap = examples.export_snapshot(1)
-    recipient = Party(
-        name="Иван Петров",
-        street="ул. Тверская, д. 7, кв. 12",
-        city="Москва",
-        postcode="125009",
-        country="RU",
-        phone="+7 495 123-45-67",
-    )
+    recipient = Party(**MOSCOW)
     line = replace(snap.lines[0], description="Pâte à crêpes — Ærøskøbing Łódź çğş")
     data = forms.render_cn23(snap.with_changes(recipient=recipient, lines=(line,)), copies=1)
     text = squash(page_texts(data)[0])
@@ -157,21 +170,22 @@ def test_cyrillic_and_accented_latin():
 
 def test_cn22_prints_every_field(export_cn22):
     data = forms.render_cn22(export_cn22)
-    text = squash(page_texts(data)[0])
-    for field in (
-        "CUSTOMS DECLARATION",
-        "CN 22",
-        "May be opened officially",
-        "LX 806 576 725 CN",
-        "(1) Quantity and detailed description of contents",
-        "(6) Total weight (kg)",
-        "75.00 EUR",
-        "1.300",
-        "(8) Date and sender's signature",
-        "2026-03-03",
-        "王芳",
-    ):
-        assert squash(field) in text, field
+    _assert_printed(
+        data,
+        [
+            "CUSTOMS DECLARATION",
+            "CN 22",
+            "May be opened officially",
+            "LX 806 576 725 CN",
+            "(1) Quantity and detailed description of contents",
+            "(6) Total weight (kg)",
+            "75.00 EUR",
+            "1.300",
+            "(8) Date and sender's signature",
+            "2026-03-03",
+            "王芳",
+        ],
+    )
     assert sum("6109100021" in r for r in rows(data)) == 3
     _row_with(data, "2 × Men's cotton T-shirt", "0.360", "25.00", "6109100021", "CN")
     _assert_ticked(data, "Sale of goods")
@@ -181,19 +195,20 @@ def test_label_combines_addresses_barcode_and_cn22(export_cn22):
     data = forms.render_label(export_cn22)
     (page,) = reader(data).pages
     assert [round(float(v)) for v in page.mediabox.upper_right] == [288, 432]  # 4 × 6 in
-    text = squash(page_texts(data)[0])
-    for field in (
-        "Anna Müller",
-        "Hauptstraße 5",
-        "10115 Berlin",
-        "王芳",
-        "深圳示例服饰有限公司",
-        "LX 806 576 725 CN",
-        "CN 22",
-        "75.00 EUR",
-        "(8) Date and sender's signature",
-    ):
-        assert squash(field) in text, field
+    _assert_printed(
+        data,
+        [
+            "Anna Müller",
+            "Hauptstraße 5",
+            "10115 Berlin",
+            "王芳",
+            "深圳示例服饰有限公司",
+            "LX 806 576 725 CN",
+            "CN 22",
+            "75.00 EUR",
+            "(8) Date and sender's signature",
+        ],
+    )
     assert sum("6109100021" in r for r in rows(data)) == 3
 
 

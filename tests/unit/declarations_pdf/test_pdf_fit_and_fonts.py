@@ -1,4 +1,4 @@
-"""The fit-to-box helper never overflows; fonts are picked per script."""
+"""Fitting text to a box never overflows; fonts are picked per script."""
 
 from __future__ import annotations
 

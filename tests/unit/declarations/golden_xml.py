@@ -1,0 +1,405 @@
+"""The golden declaration cases: whole expected messages, one file per case, and the refusal
+texts, under ``tests/golden/declarations/``.
+
+The cases are chosen to reach every message kind and the paths inside them: single and
+batched business nodes, the three :class:`Options` variants (defaults; appType/appStatus/
+appTime; an explicit transmitter with subscriptions), legal and second units, text that needs
+escaping, signed import and export messages, a CEB701 split into numbered messages, DxpMsg
+envelopes to both receivers, and a refusal for each check the builders make.
+
+Messages are stored indented (:func:`pretty`) so a change reads as a diff; :func:`unpretty`
+gives the exact bytes back, and the test checks that round trip, so equal files mean
+byte-identical output. Signatures are deterministic (RSA PKCS#1 v1.5) with the fixed demo key
+stored beside the files (``demo-signer.*.pem``, made by
+:func:`declarations.signing.make_demo_key_and_certificate`), so signed messages are compared
+whole, SignatureValue and certificate included.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Callable
+from datetime import datetime
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+
+from declarations import dxp, examples, itmatt, s10, signing
+from declarations.ceb import export, import_
+from declarations.ceb.common import Options, Subscription, Transmitter
+from declarations.errors import DeclarationError
+from declarations.kinds import KINDS, Supplied
+from declarations.snapshot import DeclarationSnapshot, Party
+
+GOLDEN = Path(__file__).resolve().parents[2] / "golden" / "declarations"
+REFUSALS = GOLDEN / "refusals.txt"
+WHEN = datetime(2026, 4, 1, 9, 30, 0)
+
+Case = Callable[[Path], bytes]
+Refusal = Callable[[Path], object]
+
+
+# -- indented form ---------------------------------------------------------------------------
+
+_TAG = re.compile(r"<[^>]*>")
+_BREAK = re.compile(r">\n *<")
+
+
+def pretty(data: bytes) -> str:
+    """The message with a line break and two spaces per level before every tag that follows
+    another tag directly; text stays on its element's line."""
+    text = data.decode("utf-8")
+    header, _, body = text.partition("?>\n")
+    out, depth, last_end = [], 0, 0
+    for m in _TAG.finditer(body):
+        tag = m.group()
+        closing = tag.startswith("</")
+        if closing:
+            depth -= 1
+        if m.start() == last_end and m.start() > 0:
+            out.append("\n" + "  " * depth)
+        elif m.start() > last_end:
+            out.append(body[last_end : m.start()])
+        out.append(tag)
+        if not closing and not tag.endswith("/>"):
+            depth += 1
+        last_end = m.end()
+    out.append(body[last_end:])
+    return header + "?>\n" + "".join(out) + "\n"
+
+
+def unpretty(text: str) -> bytes:
+    header, _, body = text.partition("?>\n")
+    return (header + "?>\n" + _BREAK.sub("><", body.removesuffix("\n"))).encode("utf-8")
+
+
+# -- inputs ----------------------------------------------------------------------------------
+
+
+@cache
+def signer() -> signing.Signer:
+    key = (GOLDEN / "demo-signer.key.pem").read_bytes()
+    cert = (GOLDEN / "demo-signer.cert.pem").read_bytes()
+    return signing.Signer(key, cert)
+
+
+def _replace(snap: DeclarationSnapshot, part: str, **changes) -> DeclarationSnapshot:
+    return snap.with_changes(**{part: dataclasses.replace(getattr(snap, part), **changes)})
+
+
+def _with_line(snap: DeclarationSnapshot, index: int, **changes) -> DeclarationSnapshot:
+    lines = list(snap.lines)
+    lines[index] = dataclasses.replace(lines[index], **changes)
+    return snap.with_changes(lines=tuple(lines))
+
+
+def imp() -> DeclarationSnapshot:
+    return examples.import_snapshot(2)
+
+
+def _with_units(snap: DeclarationSnapshot, index: int, kg: str, second: tuple, record: str):
+    """Line ``index`` with a statutory unit (kg), a second unit, a bonded-stock item number
+    and no barcode."""
+    unit, qty = second
+    return _with_line(
+        snap,
+        index,
+        legal_unit="kg",
+        legal_quantity=Decimal(kg),
+        second_unit=unit,
+        second_quantity=Decimal(qty),
+        item_record_no=record,
+        barcode="",
+    )
+
+
+def imp_units() -> DeclarationSnapshot:
+    return _with_units(imp(), 1, "0.75", ("pair", 3), "T0101W000123")
+
+
+def imp_second() -> DeclarationSnapshot:
+    """A second import order: a separate buyer, a discount and a note that needs escaping."""
+    snap = _replace(
+        imp_units(),
+        "order",
+        order_no="SP-IMP-0002",
+        discount=Decimal("5.00"),
+        note="A&B <x> \"q\" 'a' \r ]]>",
+    )
+    buyer = Party(name="李大宝", phone="13900001111", id_number="110108198802021234", country="CN")
+    return snap.with_changes(buyer=buyer)
+
+
+def imp_declared() -> DeclarationSnapshot:
+    """The import after customs issued its inventory number (cancel and return need it)."""
+    return _replace(imp(), "filing", invt_no="010120261234567890")
+
+
+def exp() -> DeclarationSnapshot:
+    return examples.export_snapshot(2)
+
+
+def exp_units() -> DeclarationSnapshot:
+    return _with_units(exp(), 0, "0.72", ("piece", 2), "E5304000001")
+
+
+def exp_second() -> DeclarationSnapshot:
+    return _replace(exp_units(), "order", order_no="SP-EXP-0002", item_id="LX806576739CN")
+
+
+def _export_item(service: str, serial: int, **order) -> DeclarationSnapshot:
+    """The one-line export example as another postal item, with ``order`` changes."""
+    item_id = str(s10.build(service, serial, "CN"))
+    return _replace(examples.export_snapshot(1), "order", item_id=item_id, **order)
+
+
+def itmatt_other() -> DeclarationSnapshot:
+    """An item of category "other", insured, with every optional reference and a recipient
+    with a company, a state and a two-line street."""
+    snap = _export_item(
+        "CP",
+        12345678,
+        category="other",
+        category_explanation="Handmade ceramic bowl, personal effect",
+        insurance_cost=Decimal("2.50"),
+        licence_no="LIC-7",
+        certificate_no="CERT-9",
+        comments="Fragile & <handle> with care",
+    )
+    return _replace(
+        snap, "recipient", company="Müller GmbH", state="Berlin", street="Hauptstraße 5\nHof 2"
+    )
+
+
+def itmatt_documents() -> DeclarationSnapshot:
+    snap = _export_item("RR", 87654321, category="documents", incoterm="", mail_class="")
+    return _with_line(snap, 0, description="Signed contract, paper", hs_code="")
+
+
+TRANSMITTER = Options(
+    transmitter=Transmitter("3301960ABC", "某某报关行", "DXPENT0000000001", "n"),
+    subscriptions=(Subscription("DXPENT0000000002"), Subscription("DXPX", "RET", "x")),
+)
+CHANGE = Options(app_type="2", app_status="1", app_time=WHEN)
+
+
+def _ceb701(sd: Path) -> list[bytes]:
+    snap = exp()
+    group = export.SummaryGroup("5304", "5304W1", tuple(f"5304{k:014d}" for k in (1, 2, 3)))
+    return export.build_ceb701(
+        group,
+        seller=snap.seller,
+        start=datetime(2026, 3, 1),
+        end=datetime(2026, 4, 1),
+        cop_no="SUM-2026-03",
+        decl_agent=("4403980DEF", "深圳示例报关行"),
+        options=Options(subscriptions=(Subscription("DXPENT0000000004"),)),
+        schema_dir=sd,
+        max_per_message=2,
+    )
+
+
+def _kind(name: str, snapshot: Callable[[], DeclarationSnapshot]) -> Case:
+    """The document kind ``name`` as the service builds it (declarations.kinds)."""
+
+    def build(schema_dir: Path) -> bytes:
+        supplied = Supplied(schema_dir=schema_dir, operator="CNPOST", signer=signer())
+        return KINDS[name].build(snapshot(), supplied)
+
+    return build
+
+
+#: One case per order document kind (named after it), then variants of builder options.
+CASES: dict[str, Case] = {
+    "itmatt": _kind("itmatt", exp),
+    "ceb311": _kind("ceb311", imp),
+    "ceb411": _kind("ceb411", imp),
+    "ceb511": _kind("ceb511", imp),
+    "ceb621": _kind("ceb621", imp_units),
+    "ceb303": _kind("ceb303", exp),
+    "ceb603": _kind("ceb603", exp_units),
+    "itmatt-batch": lambda sd: itmatt.build(
+        [imp(), itmatt_other(), itmatt_documents()],
+        created=WHEN,
+        sender_operator="CNPOST",
+        recipient_operator="DPAG",
+    ),
+    "ceb311-batch": lambda sd: import_.build_ceb311(
+        [imp_units(), imp_second()], options=CHANGE, schema_dir=sd
+    ),
+    "ceb411-transmitter": lambda sd: import_.build_ceb411(
+        imp(), options=TRANSMITTER, schema_dir=sd
+    ),
+    "ceb623": lambda sd: import_.build_ceb623(
+        imp_declared(), reason="买家取消订单", signer=signer(), schema_dir=sd
+    ),
+    "ceb625": lambda sd: import_.build_ceb625(
+        imp_declared(),
+        reason="质量问题",
+        returned={2: Decimal(1)},
+        signer=signer(),
+        options=CHANGE,
+        schema_dir=sd,
+    ),
+    "ceb303-batch": lambda sd: export.build_ceb303(
+        [exp_units(), exp_second()], options=TRANSMITTER, schema_dir=sd
+    ),
+    "ceb603-change": lambda sd: export.build_ceb603(exp_units(), options=CHANGE, schema_dir=sd),
+    "ceb603-signed": lambda sd: export.build_ceb603(
+        [exp(), exp_second()], signer=signer(), schema_dir=sd
+    ),
+    "ceb701-1": lambda sd: _ceb701(sd)[0],
+    "ceb701-2": lambda sd: _ceb701(sd)[1],
+    "dxp-ceb621": lambda sd: dxp.wrap(
+        import_.build_ceb621(imp(), signer=signer()),
+        sender_id="DXPENT0000000002",
+        created=WHEN,
+        biz_keys={"orderNo": "SP-IMP-0001", "logisticsNo": "RR473124829GB"},
+        schema_dir=sd,
+    ),
+    "dxp-ceb303": lambda sd: dxp.wrap(
+        export.build_ceb303(exp()), sender_id="DXPENT0000000003", created=WHEN, schema_dir=sd
+    ),
+}
+
+
+# -- refusals --------------------------------------------------------------------------------
+
+
+def _bad_line(snap: DeclarationSnapshot, hs_code: str) -> DeclarationSnapshot:
+    """Every per-line code wrong at once, to pin the order in which problems are listed."""
+    return _with_line(
+        snap,
+        0,
+        unit="furlong",
+        hs_code=hs_code,
+        legal_unit="parsec",
+        second_unit="bushel",
+        origin_country="XX",
+    )
+
+
+def _import_problems() -> DeclarationSnapshot:
+    snap = _bad_line(imp(), "85")
+    snap = _replace(snap, "recipient", phone="")
+    snap = _replace(snap, "seller", name="长" * 120)
+    return _replace(snap, "order", note="bad\x01char", currency="USD")
+
+
+def _export_problems() -> DeclarationSnapshot:
+    snap = _bad_line(exp(), "12345")
+    snap = _replace(snap, "recipient", country="ZZ")
+    snap = _replace(snap, "filing", pod="")
+    return _replace(snap, "order", currency="XYZ")
+
+
+def _itmatt_problems() -> DeclarationSnapshot:
+    snap = _replace(
+        exp(),
+        "order",
+        item_id="RR473124820GB",
+        category="other",
+        currency="eur",
+        gross_weight_kg=Decimal("0.1"),
+        comments="x" * 513,
+    )
+    snap = _replace(snap, "sender", name=" ", street="", country="China")
+    snap = _with_line(snap, 0, description="Gift", hs_code="61", quantity=Decimal(0))
+    return _with_line(snap, 1, origin_country="", unit_value=Decimal(-1))
+
+
+REFUSAL_CASES: dict[str, Refusal] = {
+    "ceb311 for an export order": lambda sd: import_.build_ceb311(exp()),
+    "ceb621 for a personal postal import": lambda sd: import_.build_ceb621(
+        _replace(imp(), "order", regime="postal"), signer=signer()
+    ),
+    "ceb603 for an import order": lambda sd: export.build_ceb603(imp()),
+    "ceb311 payment differs, currency wrong": lambda sd: import_.build_ceb311(
+        _replace(_replace(imp(), "payment", amount_paid=Decimal(1)), "order", currency="USD")
+    ),
+    "ceb511 discount exceeds the amount payable": lambda sd: import_.build_ceb511(
+        _replace(imp(), "order", discount=Decimal(999999))
+    ),
+    "ceb621 problems of every kind": lambda sd: import_.build_ceb621(
+        _import_problems(), signer=signer()
+    ),
+    "ceb311 problems of every kind": lambda sd: import_.build_ceb311(_import_problems()),
+    "ceb603 problems of every kind": lambda sd: export.build_ceb603(_export_problems()),
+    "ceb303 problems of every kind": lambda sd: export.build_ceb303(_export_problems()),
+    "ceb311 without lines": lambda sd: import_.build_ceb311(imp().with_changes(lines=())),
+    "ceb303 without lines": lambda sd: export.build_ceb303(exp().with_changes(lines=())),
+    "ceb621 with 100 lines": lambda sd: import_.build_ceb621(
+        examples.import_snapshot(100), signer=signer()
+    ),
+    "ceb603 with 101 lines": lambda sd: export.build_ceb603(examples.export_snapshot(101)),
+    "ceb411 without a payment": lambda sd: import_.build_ceb411(imp().with_changes(payment=None)),
+    "ceb511 without a logistics operator": lambda sd: import_.build_ceb511(
+        imp().with_changes(logistics=None)
+    ),
+    "ceb623 without the inventory number": lambda sd: import_.build_ceb623(
+        imp(), reason="r", signer=signer()
+    ),
+    "ceb625 returns beyond the inventory": lambda sd: import_.build_ceb625(
+        imp(), reason="r", returned={1: Decimal(5), 7: Decimal(1)}, signer=signer()
+    ),
+    "ceb625 returning nothing": lambda sd: import_.build_ceb625(
+        imp_declared(), reason="r", returned={}, signer=signer()
+    ),
+    "ceb621 unsigned, against the official schema": lambda sd: import_.build_ceb621(
+        imp(), signer=None, schema_dir=sd
+    ),
+    "ceb311 with six subscriptions": lambda sd: import_.build_ceb311(
+        imp(), options=Options(subscriptions=[Subscription(f"DXP{k}") for k in range(6)])
+    ),
+    "ceb303 batch of 101 orders": lambda sd: export.build_ceb303(
+        [
+            _replace(exp(), "order", order_no=f"SP-EXP-{k:04d}").with_changes(lines=exp().lines[:1])
+            for k in range(101)
+        ],
+    ),
+    "ceb311 of no orders": lambda sd: import_.build_ceb311([]),
+    "ceb603 of no orders, transmitter given": lambda sd: export.build_ceb603(
+        [], options=TRANSMITTER
+    ),
+    "ceb701 without inventories, period reversed": lambda sd: export.build_ceb701(
+        export.SummaryGroup("5304", "", ()),
+        seller=exp().seller,
+        start=datetime(2026, 4, 1),
+        end=datetime(2026, 3, 1),
+        cop_no="SUM-X",
+    ),
+    "itmatt problems of every kind": lambda sd: itmatt.build(_itmatt_problems()),
+    "itmatt against its schema": lambda sd: itmatt.build(_replace(exp(), "order", incoterm="ddp")),
+    "itmatt without items": lambda sd: itmatt.build([]),
+    "itmatt with a 20-digit amount": lambda sd: itmatt.build(
+        _with_line(exp(), 0, unit_value=Decimal("12345678901234567.123"))
+    ),
+    "dxp sender id too long, six business keys": lambda sd: dxp.wrap(
+        import_.build_ceb311(imp()),
+        sender_id="DXP-SENDER-ID-TOO-LONG",
+        created=WHEN,
+        biz_keys={f"k{k}": "v" for k in range(6)},
+    ),
+}
+
+
+def refusal_text(name: str, schema_dir: Path) -> str:
+    """``== name ==`` then ``ErrorClass: message`` of what the case raises."""
+    try:
+        REFUSAL_CASES[name](schema_dir)
+    except (DeclarationError, ValueError) as exc:
+        # ValueError too: lxml's refusal of text it cannot write, and over-long decimals.
+        return f"== {name} ==\n{type(exc).__name__}: {exc}\n"
+    return f"== {name} ==\n(no refusal: a document was produced)\n"
+
+
+def refusals(schema_dir: Path) -> str:
+    header = (
+        "# What the declaration builders say when they refuse: one section per case in\n"
+        "# tests/unit/declarations/golden_xml.py (REFUSAL_CASES).\n"
+    )
+    return header + "".join("\n" + refusal_text(n, schema_dir) for n in REFUSAL_CASES)
+
+
+__all__ = ["CASES", "GOLDEN", "REFUSALS", "pretty", "refusals", "unpretty"]
