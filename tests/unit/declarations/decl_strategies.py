@@ -7,7 +7,7 @@ up to the CEB maxima (99 import, 100 export) so the generated messages hit the s
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 
 from hypothesis import strategies as st
 
@@ -156,7 +156,8 @@ def import_snapshots(draw, max_lines: int = 99) -> records.DeclarationSnapshot:
             currency="CNY",
             shipping_cost=freight,
             insurance_cost=draw(money(20, 2)),
-            discount=min(discount, goods),
+            # never more than the goods at the discount's own precision (cent, rounded down)
+            discount=min(discount, goods.quantize(Decimal("0.01"), ROUND_DOWN)),
             buyer_reg_no=draw(st.one_of(st.just(""), text(1, 20, False))),
         ),
         sender=draw(party(import_origins, chinese=False)),
