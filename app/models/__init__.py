@@ -1,6 +1,7 @@
 """SQLAlchemy models, one module per aggregate."""
 
 from .audit import AuditEntry
+from .cases import CaseEvent, ClearanceCase, InboxFile, OutboxMessage
 from .clearance import LabelBatch, QuotaLedgerEntry, StatusEvent
 from .declarations import Declaration, DeclarationDocument
 from .imports import ImportBatch, ImportRowError
@@ -12,13 +13,17 @@ __all__ = [
     "ROLES",
     "ApiToken",
     "AuditEntry",
+    "CaseEvent",
+    "ClearanceCase",
     "Declaration",
     "DeclarationDocument",
     "ImportBatch",
     "ImportRowError",
+    "InboxFile",
     "LabelBatch",
     "Order",
     "OrderLine",
+    "OutboxMessage",
     "Parcel",
     "Profile",
     "QuotaLedgerEntry",

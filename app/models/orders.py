@@ -25,7 +25,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..extensions import db
 from .base import MONEY, QUANTITY, WEIGHT, created_column, id_column
 
-ORDER_STATUSES = ("received", "declared", "released", "cancelled")
+# An order is declared when its inventory is filed; receipts move it on from there.
+ORDER_STATUSES = ("received", "declared", "released", "rejected", "returned", "cancelled")
 
 
 class Order(db.Model):

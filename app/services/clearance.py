@@ -1,14 +1,17 @@
-"""Clearance progress: customs receipts in, order status and the CBEC quota ledger out.
+"""Clearance progress: customs receipts in; case, order status and CBEC quota ledger out.
 
 Receipts repeat and arrive out of order. Each status event is stored once (unique key),
-and an order's status is recomputed from all of its events with the pure fold in
-``declarations.ceb.receipts``, so the arrival order never matters. The quota ledger moves
-through ``tariff_tables.quota.apply``, which never counts an order twice.
+and the state is recomputed from all of the order's events with the pure fold in
+``declarations.ceb.receipts``, so the arrival order never matters. An order with a
+clearance case follows its case (:mod:`app.services.case_follow`); the order follows the
+state customs put the filing in (:data:`ORDER_FOLLOWS`). The quota ledger moves through
+``tariff_tables.quota.apply``, which never counts an order twice.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -22,17 +25,9 @@ from ..errors import Conflict, ValidationFailed
 from ..extensions import db
 from ..models import Order, Parcel, Profile, QuotaLedgerEntry, Seller, StatusEvent, User
 from ..models.base import utcnow
-from . import audit, quoting
+from . import audit, case_states, quoting
 
 MAX_RECEIPT_BYTES = 5 * 1024 * 1024
-
-# Inventory receipt statuses (DOMAIN.md §5) that move an order, and the quota event each is.
-INVENTORY_OUTCOMES = {
-    "800": ("released", "released"),
-    "899": ("released", "released"),
-    "700": ("returned", "returned"),
-    "100": ("rejected", "cancelled"),
-}
 
 
 # -- quota ledger ------------------------------------------------------------------------
@@ -86,6 +81,49 @@ def record_quota(order: Order, event: str) -> None:
     row.amount, row.state, row.updated_at = new.amount, new.state, utcnow()
 
 
+# -- what an order becomes -------------------------------------------------------------------
+
+#: How an order follows its filing: the case state customs put it in -> (order status, quota
+#: event). Filing itself declares (:func:`declare_order`).
+ORDER_FOLLOWS = {
+    "released": ("released", "released"),
+    "closed": ("released", "released"),
+    "returned": ("returned", "returned"),
+    "rejected": ("rejected", "cancelled"),
+    "cancelled": ("cancelled", "cancelled"),
+}
+
+
+def _set_order_status(order: Order, status: str, actor: User | None) -> None:
+    if order.status != status:
+        audit.record(
+            actor.id if actor else None,
+            "order.status",
+            "order",
+            order.id,
+            before={"status": order.status},
+            after={"status": status},
+        )
+        order.status = status
+
+
+def declare_order(order: Order, actor: User | None) -> None:
+    """The inventory is filed: the order is declared and counts against the buyer's quota
+    (raises :class:`Conflict` when that would pass the annual limit, -621018)."""
+    record_quota(order, "declared")
+    _set_order_status(order, "declared", actor)
+
+
+def follow_order(order: Order, state: str | None, actor: User | None) -> None:
+    """Move the order (and its quota entry) to where customs put its filing."""
+    outcome = ORDER_FOLLOWS.get(state or "")
+    if outcome is None:
+        return
+    status, quota_event = outcome
+    _set_order_status(order, status, actor)
+    record_quota(order, quota_event)
+
+
 # -- receipts ------------------------------------------------------------------------------
 
 
@@ -102,57 +140,71 @@ def _events_from(body: bytes) -> list[receipts.StatusEvent]:
         ) from exc
 
 
-def _match(event: receipts.StatusEvent) -> Order | None:
-    """Find the order a receipt is about, by business keys (never by guid)."""
-    keys = event.keys
-    number = keys.get("orderNo") or keys.get("copNo")
-    candidates: list[Order] = []
-    if number:
-        candidates = list(
-            db.session.execute(select(Order).where(Order.order_no == number)).scalars()
-        )
-    if not candidates and keys.get("logisticsNo"):
-        candidates = list(
-            db.session.execute(
-                select(Order).join(Parcel).where(Parcel.item_id == keys["logisticsNo"])
-            ).scalars()
-        )
-    if len(candidates) > 1 and keys.get("ebcCode"):
-        candidates = [
-            o
-            for o in candidates
-            if db.session.execute(
-                select(Profile.customs_code)
-                .join(Seller, Seller.user_id == Profile.user_id)
-                .where(Seller.id == o.seller_id)
-            ).scalar()
-            == keys["ebcCode"]
-        ]
-    return candidates[0] if len(candidates) == 1 else None
+def _number(event: receipts.StatusEvent) -> str | None:
+    return event.keys.get("orderNo") or event.keys.get("copNo")
 
 
-def ingest(body: bytes, actor: User) -> dict:
-    """Store a receipt's events, then recompute every order it touches."""
-    events = _events_from(body)
-    new = 0
-    touched: dict[str, Order] = {}
-    unmatched: list[str] = []
+def _ebc_codes(orders: list[Order]) -> dict[str, str | None]:
+    """The e-commerce company (customs code) of each order's seller."""
+    rows = db.session.execute(
+        select(Order.id, Profile.customs_code)
+        .join(Seller, Seller.id == Order.seller_id)
+        .outerjoin(Profile, Profile.user_id == Seller.user_id)
+        .where(Order.id.in_([o.id for o in orders]))
+    ).all()
+    return dict(rows)
+
+
+def _match_all(events: list[receipts.StatusEvent]) -> list[Order | None]:
+    """The order each receipt event is about, by business keys (never by guid): the order
+    number (orderNo/copNo), else the waybill number; among several sellers' orders of one
+    number, the one of the receipt's e-commerce company."""
+    numbers = {n for e in events if (n := _number(e))}
+    by_number: dict[str, list[Order]] = defaultdict(list)
+    if numbers:
+        for o in db.session.execute(select(Order).where(Order.order_no.in_(numbers))).scalars():
+            by_number[o.order_no].append(o)
+    waybills = {e.keys["logisticsNo"] for e in events if e.keys.get("logisticsNo")}
+    by_waybill: dict[str, list[Order]] = defaultdict(list)
+    if waybills:
+        stmt = select(Parcel.item_id, Order).join(Order).where(Parcel.item_id.in_(waybills))
+        for item_id, o in db.session.execute(stmt).all():
+            by_waybill[item_id].append(o)
+    found = []
     for e in events:
-        order = _match(e)
-        if order is None:
-            unmatched.append(e.business_key)
-        else:
-            touched[order.id] = order
-        exists = db.session.execute(
-            select(StatusEvent.id).where(
-                StatusEvent.message_type == e.message_type,
-                StatusEvent.business_key == e.business_key,
-                StatusEvent.status == e.status,
-                StatusEvent.occurred_at == e.time,
-            )
-        ).first()
-        if exists:
+        candidates = by_number.get(_number(e) or "") or by_waybill.get(
+            e.keys.get("logisticsNo", ""), []
+        )
+        if len(candidates) > 1 and e.keys.get("ebcCode"):
+            codes = _ebc_codes(candidates)
+            candidates = [o for o in candidates if codes.get(o.id) == e.keys["ebcCode"]]
+        found.append(candidates[0] if len(candidates) == 1 else None)
+    return found
+
+
+def _identity(e) -> tuple:
+    return (e.message_type, e.business_key, e.status, e.time)
+
+
+def _store(events: list[receipts.StatusEvent], orders: list[Order | None]) -> int:
+    """Add the events not stored yet; returns how many were new."""
+    keys = {e.business_key for e in events}
+    stored = {
+        (r.message_type, r.business_key, r.status, r.occurred_at)
+        for r in db.session.execute(
+            select(
+                StatusEvent.message_type,
+                StatusEvent.business_key,
+                StatusEvent.status,
+                StatusEvent.occurred_at,
+            ).where(StatusEvent.business_key.in_(keys))
+        )
+    }
+    new = 0
+    for e, order in zip(events, orders, strict=True):
+        if _identity(e) in stored:
             continue
+        stored.add(_identity(e))
         new += 1
         db.session.add(
             StatusEvent(
@@ -165,16 +217,38 @@ def ingest(body: bytes, actor: User) -> dict:
                 details={"kind": e.kind, "keys": e.keys},
             )
         )
+    return new
+
+
+def ingest_events(events: list[receipts.StatusEvent], actor: User | None) -> dict:
+    """Store receipt events, then recompute every order (and case) they touch; in the
+    caller's transaction."""
+    orders = _match_all(events)
+    new = _store(events, orders)
     db.session.flush()
+    touched = {o.id: o for o in orders if o is not None}
     for order in touched.values():
-        _recompute(order, actor)
-    db.session.commit()
+        recompute(order, actor)
     return {
         "events": len(events),
         "new_events": new,
-        "orders": sorted({o.id for o in touched.values()}),
-        "unmatched": sorted(set(unmatched)),
+        "orders": sorted(touched),
+        "unmatched": sorted(
+            {e.business_key for e, o in zip(events, orders, strict=True) if o is None}
+        ),
     }
+
+
+def read(body: bytes) -> list[receipts.StatusEvent]:
+    """The status events of a receipt file (CEB XML or a DxpMsg); 422 when unreadable."""
+    return _events_from(body)
+
+
+def ingest(body: bytes, actor: User | None) -> dict:
+    """Store a receipt's events, then recompute every order it touches."""
+    result = ingest_events(_events_from(body), actor)
+    db.session.commit()
+    return result
 
 
 def _stored_events(order: Order) -> list[receipts.StatusEvent]:
@@ -189,31 +263,34 @@ def _stored_events(order: Order) -> list[receipts.StatusEvent]:
             status=r.status,
             time=r.occurred_at,
             info=r.info or "",
+            keys=(r.details or {}).get("keys") or {},
         )
         for r in rows
     ]
 
 
-def _recompute(order: Order, actor: User) -> None:
-    states = receipts.fold(_stored_events(order))
-    inventory = [s for (kind, _), s in states.items() if kind == "inventory"]
-    if not inventory:
+def latest_state(
+    events: list[receipts.StatusEvent], kind: str, since: datetime | None = None
+) -> receipts.State | None:
+    """The folded state of the order's document of ``kind`` (the most recent of its
+    business keys), counting only events after ``since`` (earlier filings)."""
+    wanted = [e for e in events if e.kind == kind and (since is None or e.time > since)]
+    states = [s for (k, _), s in receipts.fold(wanted).items() if k == kind]
+    return max(states, key=lambda s: s.time) if states else None
+
+
+def recompute(order: Order, actor: User | None) -> None:
+    """Bring the order (and its case) to what all its stored receipts say."""
+    events = _stored_events(order)
+    from . import case_follow
+
+    case = case_follow.case_of(order)
+    if case is not None:
+        case_follow.follow(case, order, events, actor)
         return
-    outcome = INVENTORY_OUTCOMES.get(max(inventory, key=lambda s: s.time).status)
-    if outcome is None:
-        return
-    status, quota_event = outcome
-    if order.status != status:
-        audit.record(
-            actor.id,
-            "order.status",
-            "order",
-            order.id,
-            before={"status": order.status},
-            after={"status": status},
-        )
-        order.status = status
-    record_quota(order, quota_event)
+    inventory = latest_state(events, "inventory")
+    if inventory is not None:
+        follow_order(order, case_states.customs_state(inventory.status), actor)
 
 
 def timeline(order: Order) -> dict:

@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from declarations import dxp, forms
 from declarations.ceb.common import declarer
 from declarations.errors import DeclarationError
-from declarations.kinds import KINDS, DocumentKind, Supplied
+from declarations.kinds import KINDS, DocumentKind
 from declarations.snapshot import (
     BrokerRegistration,
     CustomsFiling,
@@ -34,12 +34,22 @@ from tariff_tables import NotCovered
 
 from ..errors import Conflict, NotFound
 from ..extensions import db
-from ..models import Declaration, DeclarationDocument, Order, Parcel, Seller, User
+from ..models import ClearanceCase, Declaration, DeclarationDocument, Order, Parcel, Seller, User
 from ..models.base import new_id
-from . import audit, clearance, quoting, signing_keys
+from . import audit, quoting, signing_keys
+from .filing_kinds import supplied_for
 from .orders import get_order
 
-__all__ = ["ORDER_KINDS", "declare", "document", "get_order", "overview", "snapshot_json"]
+__all__ = [
+    "ORDER_KINDS",
+    "declare",
+    "document",
+    "freeze",
+    "get_order",
+    "overview",
+    "render",
+    "snapshot_json",
+]
 
 #: The kinds served per order (XML), in the order the listing shows them.
 ORDER_KINDS = tuple(name for name, kind in KINDS.items() if not kind.per_parcel)
@@ -196,11 +206,14 @@ def latest_declaration(order: Order) -> Declaration | None:
     ).scalar_one_or_none()
 
 
-def declare(order: Order, actor: User | None, new_version: bool = False) -> Declaration:
-    """The order's current declaration; freeze one (or a new version) when asked or absent."""
+def freeze(order: Order, actor: User | None) -> Declaration:
+    """Freeze a new snapshot version of the order (in the caller's transaction, flushed).
+
+    Freezing records what would be filed; it declares nothing: the order becomes
+    ``declared`` and counts against the buyer's quota only when a clearance case files it
+    (:mod:`app.services.filing`).
+    """
     current = latest_declaration(order)
-    if current is not None and not new_version:
-        return current
     snapshot = build_snapshot(order)
     decl = Declaration(
         id=new_id(),
@@ -211,19 +224,31 @@ def declare(order: Order, actor: User | None, new_version: bool = False) -> Decl
         created_by=actor.id if actor else None,
     )
     db.session.add(decl)
+    db.session.flush()
     created = {"declaration_id": decl.id, "version": decl.version}
     _audit(actor, "declaration.created", order, after=created)
-    if order.status == "received":
-        declared = {"status": "declared"}
-        _audit(actor, "order.status", order, before={"status": "received"}, after=declared)
-        order.status = "declared"
-    if order.status == "declared":
-        try:
-            clearance.record_quota(order, "declared")
-        except Conflict:
-            db.session.rollback()
-            raise
+    return decl
+
+
+def declare(order: Order, actor: User | None, new_version: bool = False) -> Declaration:
+    """The order's current declaration; freeze one (or a new version) when asked or absent.
+
+    While a clearance case is reviewing or filing the order, its snapshot changes only by
+    amending the case, so a new version is refused here.
+    """
+    current = latest_declaration(order)
+    if current is not None and not new_version:
+        return current
+    if current is not None:
+        case = open_case_of(order.id)
+        if case is not None:
+            raise Conflict(
+                f"Order {order.order_no} is in clearance (case {case.id} is {case.status}); "
+                "amend the case instead.",
+                {"case": [case.status]},
+            )
     try:
+        decl = freeze(order, actor)
         db.session.commit()
     except IntegrityError:
         db.session.rollback()  # a concurrent request froze the same version first
@@ -231,15 +256,38 @@ def declare(order: Order, actor: User | None, new_version: bool = False) -> Decl
     return decl
 
 
+def open_case_of(order_id: str) -> ClearanceCase | None:
+    """The order's clearance case that has not ended, if any."""
+    return db.session.execute(
+        db.select(ClearanceCase).where(
+            ClearanceCase.order_id == order_id, ClearanceCase.open_parcel_id.is_not(None)
+        )
+    ).scalar_one_or_none()
+
+
+def _app_type(decl: Declaration) -> str:
+    """appType of the documents of ``decl``: the filing's (a change after a customs
+    rejection) when a clearance case files this version, else new."""
+    found = db.session.execute(
+        db.select(ClearanceCase.app_type).where(ClearanceCase.declaration_id == decl.id)
+    ).scalar()
+    return found or "1"
+
+
 # -- documents -------------------------------------------------------------------------------
 
 
-def _render(kind: DocumentKind, snapshot: DeclarationSnapshot) -> bytes:
+def render(
+    kind: DocumentKind, snapshot: DeclarationSnapshot, app_type: str = "1", reason: str = ""
+) -> bytes:
+    """The bytes of one document of ``snapshot``, built and validated by its kind."""
     cfg = current_app.config
-    supplied = Supplied(
+    supplied = supplied_for(
         schema_dir=cfg.get("CEB_XSD_DIR"),
         operator=cfg.get("OPERATOR_CODE", ""),
         signer=signing_keys.signer() if kind.signed else None,
+        app_type=app_type,
+        reason=reason,
     )
     return kind.build(snapshot, supplied)
 
@@ -279,17 +327,30 @@ def parcel_document(user: User, parcel_id: str, kind: str) -> DeclarationDocumen
 def stored_document(order: Order, kind: DocumentKind, actor: User | None) -> DeclarationDocument:
     """The document of ``kind`` for the order's current snapshot: stored once, never redone."""
     decl = declare(order, actor)
-    existing = _stored(decl, kind.name)
-    if existing is not None:
-        return existing
-    snapshot = DeclarationSnapshot.from_json(decl.snapshot)
     try:
-        content = _render(kind, snapshot)
+        return document_of(decl, kind, actor, order)
     except DeclarationError as exc:
         raise Conflict(
             f"{kind.title} cannot be produced for order {order.order_no}: {exc.summary}",
             {"problems": exc.problems or [exc.summary]},
         ) from exc
+
+
+def document_of(
+    decl: Declaration,
+    kind: DocumentKind,
+    actor: User | None,
+    order: Order,
+    commit: bool = True,
+) -> DeclarationDocument:
+    """The stored document of ``kind`` for ``decl``, built and stored on first ask; raises
+    :class:`DeclarationError` when the snapshot cannot make it. ``commit=False`` leaves the
+    new row in the caller's transaction (a job storing many at once)."""
+    existing = _stored(decl, kind.name)
+    if existing is not None:
+        return existing
+    snapshot = DeclarationSnapshot.from_json(decl.snapshot)
+    content = render(kind, snapshot, _app_type(decl))
     doc = DeclarationDocument(
         declaration_id=decl.id,
         kind=kind.name,
@@ -301,6 +362,8 @@ def stored_document(order: Order, kind: DocumentKind, actor: User | None) -> Dec
     db.session.add(doc)
     stored = {"kind": kind.name, "declaration_version": decl.version, "sha256": doc.sha256}
     _audit(actor, "document.created", order, after=stored)
+    if not commit:
+        return doc
     try:
         db.session.commit()
     except IntegrityError:

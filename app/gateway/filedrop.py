@@ -1,0 +1,133 @@
+"""The folder gateway: the outbox/inbox protocol of the E-Port transfer client.
+
+```
+outbox/            messages to send, one per file (written .<name>.<pid>.tmp, fsync, link)
+outbox/sent/       where the transfer client (or the simulator) moves a file it has taken
+inbox/             receipts, written tmp-then-rename by the sender
+inbox/done/        receipts ingested (moved after the database commit)
+inbox/quarantine/  unreadable receipts, each beside <name>.reason.txt
+```
+
+A message name is deterministic (case, message, version, appType), so a message counts as
+sent once a file of its name is in ``outbox/`` or ``outbox/sent/``. The final name is made
+with a hard link, which refuses to replace an existing file: two writers racing on one name
+leave one file, and the loser learns it was already sent.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import threading
+from pathlib import Path
+
+from . import IncomingFile
+
+MAX_RECEIPT_BYTES = 5 * 1024 * 1024
+_NO_LINKS = {errno.EPERM, errno.EXDEV, errno.ENOTSUP, errno.EOPNOTSUPP}
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _write_new(path: Path, data: bytes) -> Path:
+    """Write ``data`` to a fresh hidden temporary file beside ``path`` and sync it."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    with open(tmp, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    return tmp
+
+
+def _safe_name(name: str) -> str:
+    if not name or name.startswith(".") or "/" in name or "\\" in name or "\0" in name:
+        raise ValueError(f"not a plain file name: {name!r}")
+    return name
+
+
+class FileDrop:
+    """Messages out through ``outbox/``, receipts in through ``inbox/`` under ``root``."""
+
+    def __init__(self, root: Path):
+        self.root = Path(root)
+        self.outbox = self.root / "outbox"
+        self.sent = self.outbox / "sent"
+        self.inbox = self.root / "inbox"
+        self.done_dir = self.inbox / "done"
+        self.quarantine_dir = self.inbox / "quarantine"
+        for folder in (self.sent, self.done_dir, self.quarantine_dir):
+            folder.mkdir(parents=True, exist_ok=True)
+
+    # -- out ------------------------------------------------------------------------------
+
+    def was_sent(self, name: str) -> bool:
+        return (self.outbox / name).exists() or (self.sent / name).exists()
+
+    def submit(self, name: str, envelope: bytes) -> bool:
+        """Write the message once: False (and nothing written) if its name was sent."""
+        final = self.outbox / _safe_name(name)
+        if self.was_sent(name):
+            return False
+        tmp = _write_new(final, envelope)
+        try:
+            try:
+                os.link(tmp, final)
+            except FileExistsError:
+                return False
+            except OSError as exc:
+                if exc.errno not in _NO_LINKS:
+                    raise
+                if self.was_sent(name):  # a file system without hard links
+                    return False
+                os.replace(tmp, final)
+        finally:
+            tmp.unlink(missing_ok=True)
+        _fsync_dir(self.outbox)
+        return True
+
+    # -- in -------------------------------------------------------------------------------
+
+    def poll(self, limit: int = 500) -> list[IncomingFile]:
+        """Receipt files waiting in the inbox, oldest name first (temporary files skipped)."""
+        names = sorted(
+            e.name for e in os.scandir(self.inbox) if e.is_file() and not e.name.startswith(".")
+        )
+        found = []
+        for name in names[:limit]:
+            path = self.inbox / name
+            try:
+                with open(path, "rb") as fh:
+                    content = fh.read(MAX_RECEIPT_BYTES + 1)
+            except FileNotFoundError:  # another poller took it
+                continue
+            found.append(IncomingFile(name, path, content))
+        return found
+
+    def done(self, f: IncomingFile) -> None:
+        self._move(f, self.done_dir)
+
+    def quarantine(self, f: IncomingFile, reason: str) -> None:
+        target = self._move(f, self.quarantine_dir)
+        if target is not None:
+            note = target.with_name(target.name + ".reason.txt")
+            tmp = _write_new(note, reason.encode("utf-8") + b"\n")
+            os.replace(tmp, note)
+
+    def _move(self, f: IncomingFile, folder: Path) -> Path | None:
+        """Move an inbox file into ``folder``, never over a file already there."""
+        target = folder / f.name
+        n = 1
+        while target.exists():
+            target = folder / f"{f.name}.{n}"
+            n += 1
+        try:
+            os.replace(f.path, target)
+        except FileNotFoundError:  # moved by another poller
+            return None
+        return target

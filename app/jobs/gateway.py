@@ -1,0 +1,129 @@
+"""Gateway jobs: filing cases, filing cancels, reading the inbox, and the reaper.
+
+Job ids: ``submit-<case>-v<version>`` (one case) or ``submit-<digest>`` (a batch),
+``cancel-<case>-v<n>`` (the n-th cancel request), ``poll-inbox-<slot>`` and
+``reap-<slot>`` (one per period). A gateway that cannot take a file (an ``OSError``) is
+retried with back-off; what can never be filed stays on the case as its error.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from flask import current_app
+from redis.exceptions import RedisError
+
+from ..models import ClearanceCase
+from ..services import filing, inbox, review
+from .clearance import chunks, digest, enqueue_prepare
+from .queues import job
+
+log = logging.getLogger(__name__)
+
+BACKOFF = [2, 10, 30, 120, 600]
+
+
+@job("gateway", retries=len(BACKOFF), interval=BACKOFF)
+def submit_cases(case_ids: list[str]) -> dict:
+    return filing.submit_cases(case_ids)
+
+
+@job("gateway", retries=len(BACKOFF), interval=BACKOFF)
+def file_cancel(case_id: str, n: int) -> str:
+    return filing.file_cancel(case_id, n)
+
+
+@job("gateway", retries=0, timeout=600)
+def poll_inbox() -> dict:
+    return inbox.poll()
+
+
+@job("gateway", retries=0, timeout=600)
+def reap() -> dict:
+    return reap_now()
+
+
+def slot(seconds: float, now: float | None = None) -> int:
+    """The number of the period of ``seconds`` that ``now`` falls in."""
+    return int((now if now is not None else time.time()) // max(seconds, 0.001))
+
+
+def _quietly(what: str, quiet: bool, enqueue) -> list:
+    try:
+        return enqueue()
+    except (RedisError, OSError) as exc:
+        if not quiet:
+            raise
+        log.warning("%s not queued (%s); the reaper will", what, exc)
+        return []
+
+
+def enqueue_submit(cases: list[ClearanceCase], *, suffix: str = "", quiet: bool = False):
+    def enqueue():
+        if len(cases) == 1:
+            c = cases[0]
+            return [submit_cases.delay([c.id], job_id=f"submit-{c.id}-v{c.version}{suffix}")]
+        size = current_app.config["CLEARANCE_BATCH"]
+        return [
+            submit_cases.delay(
+                [c.id for c in batch],
+                job_id=f"submit-{digest(f'{c.id}:{c.version}' for c in batch)}{suffix}",
+            )
+            for batch in chunks(cases, size)
+        ]
+
+    return _quietly(f"submitting {len(cases)} cases", quiet, enqueue) if cases else []
+
+
+def enqueue_cancel(case: ClearanceCase, n: int, *, quiet: bool = False):
+    return _quietly(
+        f"the cancel of case {case.id}",
+        quiet,
+        lambda: [file_cancel.delay(case.id, n, job_id=f"cancel-{case.id}-v{n}")],
+    )
+
+
+def tick(last_reap: int | None = None) -> int:
+    """Queue the inbox poll of this period of ``POLL_SECONDS``, and the reap of this minute
+    unless ``last_reap`` was it (what the ticker of ``silkpost up`` does each period);
+    returns the minute reaped."""
+    poll_inbox.delay(job_id=f"poll-inbox-{slot(current_app.config['POLL_SECONDS'])}")
+    minute = slot(60)
+    if minute != last_reap:
+        reap.delay(job_id=f"reap-{minute}")
+    return minute
+
+
+def reap_now() -> dict:
+    """Release expired claims and queue again every case no job is working on (their job
+    ids carry the reap period, so a job stuck in a dead worker does not hide them)."""
+    expired = review.expire_claims()
+    waiting = filing.stuck()
+    filing.requeued([*waiting["prepare"], *waiting["submit"]])
+    suffix = f"-reap-{slot(60)}"
+    enqueue_prepare([c.id for c in waiting["prepare"]], suffix=suffix, quiet=True)
+    enqueue_submit(waiting["submit"], suffix=suffix, quiet=True)
+    return {
+        "claims_expired": expired,
+        "prepare": len(waiting["prepare"]),
+        "submit": len(waiting["submit"]),
+    }
+
+
+def run_once() -> dict:
+    """One inbox poll and one reap, here and now (``silkpost clearance tick``)."""
+    return {"inbox": inbox.poll(), "reaper": reap_now()}
+
+
+def ticker(stop=lambda: False) -> None:
+    """Queue the periodic work every ``POLL_SECONDS`` until ``stop()`` (the ticker process
+    ``silkpost up`` runs)."""
+    period = current_app.config["POLL_SECONDS"]
+    last = None
+    while not stop():
+        try:
+            last = tick(last)
+        except (RedisError, OSError) as exc:
+            log.warning("periodic clearance work not queued: %s", exc)
+        time.sleep(period)

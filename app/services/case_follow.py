@@ -1,0 +1,112 @@
+"""A filed case follows customs: its state is recomputed from the stored receipt events.
+
+Customs is authoritative over a filed case, so the state is the folded inventory status
+mapped by :func:`app.services.case_states.customs_state`, whatever the order receipts
+arrived in. Events up to ``customs_epoch`` belong to an earlier filing of the same order
+(a rejected one, refiled as a change) and are not counted; likewise ``cancel_epoch`` for
+cancel receipts of earlier cancel requests.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import select
+
+from declarations.ceb import receipts
+
+from ..errors import Conflict
+from ..extensions import db
+from ..models import ClearanceCase, Order, User
+from . import case_states, cases, clearance
+
+log = logging.getLogger(__name__)
+
+#: Cases a receipt can move (an inventory receipt may beat the job that wrote it).
+FOLLOWING = frozenset({"submitting", *case_states.AT_CUSTOMS, "cancel_requested"})
+
+
+def case_of(order: Order) -> ClearanceCase | None:
+    """The order's open case, else its latest one; re-read under a row lock."""
+    stmt = (
+        select(ClearanceCase)
+        .where(ClearanceCase.order_id == order.id)
+        .order_by(ClearanceCase.open_parcel_id.is_(None), ClearanceCase.created_at.desc())
+        .limit(1)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return db.session.execute(stmt).scalar_one_or_none()
+
+
+def _customs_numbers(case: ClearanceCase, events: list[receipts.StatusEvent]) -> None:
+    """Keep the numbers customs gave the inventory (a cancel needs the invtNo)."""
+    for e in events:
+        if e.kind != "inventory":
+            continue
+        if e.keys.get("invtNo") and case.invt_no != e.keys["invtNo"]:
+            case.invt_no = e.keys["invtNo"]
+        if e.keys.get("preNo") and case.pre_no != e.keys["preNo"]:
+            case.pre_no = e.keys["preNo"]
+
+
+def follow(
+    case: ClearanceCase, order: Order, events: list[receipts.StatusEvent], actor: User | None
+) -> None:
+    """Move a filed case (and its order) to where the receipts say it is."""
+    if case.status not in FOLLOWING:
+        return
+    current = [e for e in events if case.customs_epoch is None or e.time > case.customs_epoch]
+    _customs_numbers(case, current)
+    inventory = clearance.latest_state(current, "inventory")
+    target = case_states.customs_state(inventory.status) if inventory else None
+    if case.status == "cancel_requested":
+        if target and case.customs_status != target:
+            case.customs_status = target
+        _follow_cancel(case, order, events, actor)
+        return
+    if target is None or target == case.status:
+        return
+    if case.status == "submitting":
+        _declare_anyway(order)
+    moved = cases.transition(
+        case,
+        "receipt",
+        actor,
+        target=target,
+        reason=inventory.info or inventory.label,
+        details={"receipt_status": inventory.status, "at": inventory.time.isoformat()},
+        values={"customs_status": target},
+        strict=False,
+    )
+    if moved:
+        clearance.follow_order(order, target, actor)
+
+
+def _declare_anyway(order: Order) -> None:
+    """The inventory reached customs before its submit job noted it: it is declared."""
+    try:
+        clearance.declare_order(order, None)
+    except Conflict as exc:  # customs decide; the ledger records what was filed
+        log.warning("order %s filed past the quota check: %s", order.id, exc.message)
+
+
+def _follow_cancel(
+    case: ClearanceCase, order: Order, events: list[receipts.StatusEvent], actor: User | None
+) -> None:
+    cancel = clearance.latest_state(events, "cancel", case.cancel_epoch)
+    outcome = case_states.cancel_outcome(cancel.status) if cancel else None
+    if outcome == "approved":
+        if cases.transition(case, "cancel_approved", actor, reason=cancel.info, strict=False):
+            clearance.follow_order(order, "cancelled", actor)
+    elif outcome == "refused":
+        cases.transition(
+            case,
+            "cancel_refused",
+            actor,
+            target=case.customs_status or "submitted",
+            reason=cancel.info or cancel.label,
+            details={"receipt_status": cancel.status},
+            values={"cancel_epoch": cancel.time},
+            strict=False,
+        )

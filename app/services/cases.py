@@ -1,0 +1,377 @@
+"""Clearance cases: hand-over, the one way a case changes state, and reading cases back.
+
+Every state change goes through :func:`transition`: it checks the move against the table in
+:mod:`app.services.case_states`, applies it with a compare-and-set ``UPDATE … WHERE status =
+<from>`` (so two workers or two brokers racing on one case cannot both move it), and
+records the move twice: a :class:`CaseEvent` on the case and an entry in the audit log.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
+
+from declarations.kinds import KINDS
+
+from ..errors import Conflict, NotFound, ValidationFailed
+from ..extensions import db
+from ..models import (
+    AuditEntry,
+    CaseEvent,
+    ClearanceCase,
+    DeclarationDocument,
+    Order,
+    OutboxMessage,
+    User,
+)
+from ..models.base import utcnow
+from . import audit, case_states
+from .case_states import ENDED, IllegalTransition
+
+log = logging.getLogger(__name__)
+
+
+def aware(moment: datetime | None) -> datetime | None:
+    """A stored time as UTC (SQLite hands timezone-aware columns back naive)."""
+    return moment.replace(tzinfo=UTC) if moment and moment.tzinfo is None else moment
+
+
+MAX_BULK = 1000
+#: Orders a CEB filing covers: CBEC imports into China and exports from China.
+FILED_REGIMES = {"import": ("cbec",), "export": (None,)}
+
+
+# -- transitions ---------------------------------------------------------------------------
+
+
+def record(
+    case: ClearanceCase,
+    action: str,
+    actor: User | None,
+    *,
+    before: str | None = None,
+    after: str | None = None,
+    reason: str | None = None,
+    details: dict | None = None,
+) -> None:
+    """A case event and its audit entry, in the caller's transaction."""
+    at = utcnow()
+    db.session.add(
+        CaseEvent(
+            case_id=case.id,
+            at=at,
+            actor_id=actor.id if actor else None,
+            action=action,
+            from_status=before,
+            to_status=after,
+            reason=reason,
+            details=details,
+        )
+    )
+    states: dict[str, Any] = {"after": {"status": after, "reason": reason, **(details or {})}}
+    if before is not None:
+        states["before"] = {"status": before}
+    audit.record(actor.id if actor else None, f"case.{action}", "clearance_case", case.id, **states)
+
+
+def refused(exc: IllegalTransition) -> Conflict:
+    return Conflict(str(exc), {"status": [f"the case is {exc.state}"]})
+
+
+def transition(
+    case: ClearanceCase,
+    action: str,
+    actor: User | None,
+    *,
+    target: str | None = None,
+    reason: str | None = None,
+    details: dict | None = None,
+    values: dict | None = None,
+    expect: dict | None = None,
+    strict: bool = True,
+) -> bool:
+    """Move ``case`` by ``action``; ``values`` are further columns set with it, ``expect``
+    further columns the row must still have. A move the table refuses, or one another
+    process made first, raises :class:`Conflict` (``strict``) or returns False."""
+    try:
+        move = case_states.move(action, case.status, target)
+    except IllegalTransition as exc:
+        if strict:
+            raise refused(exc) from None
+        return False
+    sets = {"status": move.target, "updated_at": utcnow(), **(values or {})}
+    if move.target in ENDED:
+        sets["open_parcel_id"] = None
+    stmt = update(ClearanceCase).where(
+        ClearanceCase.id == case.id, ClearanceCase.status == move.source
+    )
+    for column, value in (expect or {}).items():
+        stmt = stmt.where(getattr(ClearanceCase, column) == value)
+    done = db.session.execute(
+        stmt.values(**sets).execution_options(synchronize_session=False)
+    ).rowcount
+    if done != 1:
+        now = db.session.execute(
+            select(ClearanceCase.status).where(ClearanceCase.id == case.id)
+        ).scalar()
+        if strict:
+            raise Conflict(
+                f"The case changed meanwhile: it is now {now!r}.", {"status": [f"is {now}"]}
+            )
+        return False
+    for column, value in sets.items():
+        set_committed_value(case, column, value)
+    record(
+        case, action, actor, before=move.source, after=move.target, reason=reason, details=details
+    )
+    return True
+
+
+# -- hand-over -----------------------------------------------------------------------------
+
+
+def _orders_for(user: User, order_ids: list[str]) -> dict[str, Order]:
+    stmt = select(Order).where(Order.id.in_(order_ids))
+    if user.role != "admin":
+        stmt = stmt.where(Order.seller_id == (user.seller.id if user.seller else None))
+    return {o.id: o for o in db.session.execute(stmt).scalars()}
+
+
+def _refusal(order: Order | None, open_parcels: set[str]) -> str | None:
+    """Why ``order`` cannot be handed over, or None."""
+    if order is None:
+        return "No such order."
+    if order.regime not in FILED_REGIMES[order.flow]:
+        return f"Order {order.order_no} is a personal postal article; it is not filed as CBEC."
+    if not order.parcels:
+        return f"Order {order.order_no} has no parcel."
+    if order.parcels[0].id in open_parcels:
+        return f"Order {order.order_no} already has an open clearance case."
+    return None
+
+
+def _open_parcels(parcel_ids: Iterable[str]) -> set[str]:
+    ids = list(parcel_ids)
+    if not ids:
+        return set()
+    stmt = select(ClearanceCase.open_parcel_id).where(ClearanceCase.open_parcel_id.in_(ids))
+    return set(db.session.execute(stmt).scalars())
+
+
+def hand_over(user: User, order_ids: list[str]) -> tuple[list[ClearanceCase], dict[str, str]]:
+    """Open a case for each order (its first parcel); returns the new cases and, per order
+    id, why it was refused. Preparing is queued; nothing is lost if the queue is down (the
+    reaper queues cases left waiting)."""
+    if not order_ids or len(order_ids) > MAX_BULK:
+        raise ValidationFailed(
+            f"Send 1 to {MAX_BULK} order ids.", {"order_ids": [f"1 to {MAX_BULK} ids"]}
+        )
+    wanted = list(dict.fromkeys(order_ids))
+    orders = _orders_for(user, wanted)
+    open_parcels = _open_parcels(o.parcels[0].id for o in orders.values() if o.parcels)
+    cases, refused_ = [], {}
+    for order_id in wanted:
+        order = orders.get(order_id)
+        why = _refusal(order, open_parcels)
+        if why:
+            refused_[order_id] = why
+            continue
+        cases.append(_new_case(order, user))
+    try:
+        db.session.commit()
+    except IntegrityError:  # a concurrent hand-over of one of the parcels won
+        db.session.rollback()
+        if len(wanted) == 1:
+            raise Conflict("The order already has an open clearance case.") from None
+        return _one_by_one(user, wanted)
+    from ..jobs.clearance import enqueue_prepare
+
+    enqueue_prepare([c.id for c in cases], quiet=True)
+    return cases, refused_
+
+
+def _one_by_one(user: User, order_ids: list[str]) -> tuple[list[ClearanceCase], dict[str, str]]:
+    cases, refused_ = [], {}
+    for order_id in order_ids:
+        try:
+            made, why = hand_over(user, [order_id])
+        except Conflict as exc:
+            made, why = [], {order_id: exc.message}
+        cases += made
+        refused_.update(why)
+    return cases, refused_
+
+
+def _new_case(order: Order, actor: User) -> ClearanceCase:
+    parcel = order.parcels[0]
+    case = ClearanceCase(
+        order_id=order.id,
+        parcel_id=parcel.id,
+        open_parcel_id=parcel.id,
+        seller_id=order.seller_id,
+        flow=order.flow,
+        status="handed_over",
+        handed_over_by=actor.id,
+    )
+    db.session.add(case)
+    db.session.flush()
+    record(case, "hand_over", actor, after="handed_over", details={"order_id": order.id})
+    return case
+
+
+# -- reading -------------------------------------------------------------------------------
+
+
+def _visible(user: User):
+    stmt = select(ClearanceCase)
+    if user.role == "seller":
+        stmt = stmt.where(ClearanceCase.seller_id == (user.seller.id if user.seller else None))
+    elif user.role not in ("broker", "admin"):
+        stmt = stmt.where(False)
+    return stmt
+
+
+def get_case(user: User, case_id: str, *, lock: bool = False) -> ClearanceCase:
+    """A case the user may see (another seller's is not found); ``lock`` re-reads it under
+    a row lock for a change."""
+    stmt = _visible(user).where(ClearanceCase.id == case_id)
+    if lock:
+        stmt = stmt.with_for_update().execution_options(populate_existing=True)
+    case = db.session.execute(stmt).scalar_one_or_none()
+    if case is None:
+        raise NotFound("No such clearance case.")
+    return case
+
+
+def fresh(case_id: str) -> ClearanceCase | None:
+    """The case as the database has it now (jobs: another process may have moved it)."""
+    stmt = (
+        select(ClearanceCase)
+        .where(ClearanceCase.id == case_id)
+        .execution_options(populate_existing=True)
+    )
+    return db.session.execute(stmt).scalar_one_or_none()
+
+
+def _filtered(user: User, query: dict):
+    stmt = _visible(user)
+    if query.get("seller_id"):
+        stmt = stmt.where(ClearanceCase.seller_id == query["seller_id"])
+    if query.get("flow"):
+        stmt = stmt.where(ClearanceCase.flow == query["flow"])
+    if query.get("risk"):
+        stmt = stmt.where(ClearanceCase.risk_codes.contains(f" {query['risk']} "))
+    return stmt
+
+
+def list_cases(user: User, query: dict) -> dict:
+    """Cases oldest first (the review queue), with the count in each state."""
+    base = _filtered(user, query)
+    counts = dict(
+        db.session.execute(
+            select(ClearanceCase.status, func.count())
+            .select_from(base.subquery())
+            .group_by("status")
+        ).all()
+    )
+    stmt = base.where(ClearanceCase.status == query["status"]) if query.get("status") else base
+    total = db.session.execute(select(func.count()).select_from(stmt.subquery())).scalar_one()
+    page, per_page = query["page"], query["per_page"]
+    rows = db.session.execute(
+        stmt.order_by(ClearanceCase.created_at, ClearanceCase.id)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).scalars()
+    return {
+        "items": [summary(c) for c in rows],
+        "page": page,
+        "per_page": per_page,
+        "total": total,
+        "counts": {s: counts.get(s, 0) for s in case_states.STATES},
+    }
+
+
+def summary(case: ClearanceCase) -> dict:
+    order = db.session.get(Order, case.order_id)
+    return {
+        **{c.name: getattr(case, c.name) for c in ClearanceCase.__table__.columns},
+        "order_no": order.order_no if order else None,
+        "problems": case.problems or [],
+        "risks": case.risks or [],
+    }
+
+
+def _documents(case: ClearanceCase) -> list[dict]:
+    if case.declaration_id is None:
+        return []
+    rows = db.session.execute(
+        select(DeclarationDocument).where(DeclarationDocument.declaration_id == case.declaration_id)
+    ).scalars()
+    return [
+        {
+            "kind": d.kind,
+            "title": KINDS[d.kind].title if d.kind in KINDS else d.kind,
+            "sha256": d.sha256,
+            "size": d.size,
+            "created_at": d.created_at,
+            "url": f"/api/v1/clearance/{case.id}/documents/{d.kind}",
+        }
+        for d in rows
+    ]
+
+
+def _audit(case: ClearanceCase) -> list[AuditEntry]:
+    return list(
+        db.session.execute(
+            select(AuditEntry)
+            .where(
+                or_(
+                    (AuditEntry.entity_type == "clearance_case")
+                    & (AuditEntry.entity_id == case.id),
+                    (AuditEntry.entity_type == "order") & (AuditEntry.entity_id == case.order_id),
+                )
+            )
+            .order_by(AuditEntry.id)
+        ).scalars()
+    )
+
+
+def detail(case: ClearanceCase) -> dict:
+    """Everything a reviewer looks at: the case, its documents and messages sent, risks,
+    quote, events, the audit trail and the customs receipts."""
+    from . import clearance
+
+    order = db.session.get(Order, case.order_id)
+    messages = db.session.execute(
+        select(OutboxMessage).where(OutboxMessage.case_id == case.id).order_by(OutboxMessage.name)
+    ).scalars()
+    return {
+        **summary(case),
+        "quote": order.quote,
+        "quote_error": order.quote_error,
+        "documents": _documents(case),
+        "messages": list(messages),
+        "events": list(case.events),
+        "audit": _audit(case),
+        "customs": clearance.timeline(order),
+    }
+
+
+def document(user: User, case_id: str, kind: str) -> DeclarationDocument:
+    """A stored document of the case's current filing."""
+    case = get_case(user, case_id)
+    doc = db.session.execute(
+        select(DeclarationDocument).where(
+            DeclarationDocument.declaration_id == case.declaration_id,
+            DeclarationDocument.kind == kind,
+        )
+    ).scalar_one_or_none()
+    if doc is None:
+        raise NotFound(f"The case has no {kind} document.")
+    return doc

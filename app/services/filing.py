@@ -1,0 +1,327 @@
+"""Filing approved cases with customs through the gateway: exactly once, crash or not.
+
+A submit takes the case (``approved`` → ``submitting``, compare-and-set, stamped with the
+time it was taken), declares the order (filing is what declares: order ``declared``, the
+buyer's quota counted), wraps every message of the filing set in its DxpMsg, writes each
+under its deterministic name (``<MSG>_<case>_v<version>_a<appType>.xml``; a name already in
+the outbox counts as sent), and marks the case ``submitted``. A worker killed half way leaves
+the case ``submitting`` with an old stamp; the reaper hands it to a new job, which takes it
+over by compare-and-set on the stamp and writes only what is missing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from dataclasses import replace
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import func, or_, select, update
+
+from declarations import dxp
+from declarations.ceb import common
+from declarations.ceb.common import guid
+from declarations.errors import DeclarationError
+from declarations.kinds import KINDS, DocumentKind
+from declarations.snapshot import DeclarationSnapshot
+
+from ..errors import Conflict
+from ..extensions import db
+from ..gateway import Gateway, gateway_for
+from ..models import ClearanceCase, Declaration, Order, OutboxMessage, StatusEvent
+from ..models.base import utcnow
+from . import cases, clearance, declaring
+from .filing_kinds import CANCELS, filing_set
+
+log = logging.getLogger(__name__)
+
+
+class Transient(OSError):
+    """The gateway could not take a message now; the job is retried."""
+
+
+def message_name(case: ClearanceCase, kind: str, suffix: str = "") -> str:
+    """The deterministic outbox file name of one message of the case's current filing."""
+    return f"{kind.upper()}_{case.id}_v{case.version}_a{case.app_type}{suffix}.xml"
+
+
+def _sender(kind: str, snapshot: DeclarationSnapshot) -> str:
+    """The DxpMsg SenderId: whoever transmits the message (DOMAIN.md §5, who files)."""
+    filer = getattr(common, "filer", None)
+    who = filer(kind.upper(), snapshot) if filer else common.declarer(snapshot)
+    return who.dxp_id
+
+
+def sender_problems(flow: str, snapshot: DeclarationSnapshot) -> list[str]:
+    """What keeps the filing set's envelopes from being made (checked while preparing)."""
+    return [
+        f"{kind.name}: the party that sends it has no DXP id (set it in the profile)"
+        for kind in filing_set(flow)
+        if not _sender(kind.name, snapshot)
+    ]
+
+
+def envelope(name: str, kind: str, content: bytes, snapshot: DeclarationSnapshot) -> bytes:
+    """The DxpMsg of one message; its CopMsgId is derived from the file name, so the same
+    message always travels under the same id and a receiver can drop repeats."""
+    return dxp.wrap(
+        content,
+        sender_id=_sender(kind, snapshot),
+        created=snapshot.created_at,
+        cop_msg_id=guid("dxp", name),
+        file_name=name,
+        schema_dir=current_app.config.get("CEB_XSD_DIR"),
+    )
+
+
+def filed_before(case: ClearanceCase) -> bool:
+    """Customs has had an inventory of this case: a new filing is a change (appType 2)."""
+    return bool(
+        db.session.execute(
+            select(OutboxMessage.id).where(OutboxMessage.case_id == case.id).limit(1)
+        ).first()
+    )
+
+
+#: The receipts of inventories and of their cancels.
+RECEIPTS = {"inventory": ("CEB622", "CEB604"), "cancel": ("CEB624", "CEB606")}
+
+
+def last_receipt_time(case: ClearanceCase, kind: str):
+    """The latest receipt time of the case's order for ``kind``: what came before a new
+    filing (or cancel request) belongs to an earlier one."""
+    return db.session.execute(
+        select(func.max(StatusEvent.occurred_at)).where(
+            StatusEvent.order_id == case.order_id, StatusEvent.message_type.in_(RECEIPTS[kind])
+        )
+    ).scalar()
+
+
+# -- taking a case ---------------------------------------------------------------------------
+
+
+def _take(case: ClearanceCase) -> bool:
+    """Take the case for submitting: from ``approved``, or from a ``submitting`` whose
+    stamp is older than SUBMIT_STUCK_SECONDS (its worker died)."""
+    now = utcnow()
+    if case.status == "approved":
+        values = {"submit_started_at": now, "customs_epoch": last_receipt_time(case, "inventory")}
+        return cases.transition(case, "submit", None, values=values, strict=False)
+    if case.status != "submitting":
+        return False
+    stale = now - timedelta(seconds=current_app.config["SUBMIT_STUCK_SECONDS"])
+    done = db.session.execute(
+        update(ClearanceCase)
+        .where(
+            ClearanceCase.id == case.id,
+            ClearanceCase.status == "submitting",
+            or_(
+                ClearanceCase.submit_started_at.is_(None),
+                ClearanceCase.submit_started_at < stale,
+            ),
+        )
+        .values(submit_started_at=now, updated_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if done:
+        cases.record(case, "submit_resumed", None, before="submitting", after="submitting")
+    return bool(done)
+
+
+def _fail(case: ClearanceCase, message: str, field: str | None, source: str) -> str:
+    problem = {"source": source, "field": field, "message": message}
+    cases.transition(
+        case,
+        "filing_failed",
+        None,
+        reason=message,
+        values={"error": message, "problems": [problem], "submit_started_at": None},
+        strict=False,
+    )
+    db.session.commit()
+    return "failed"
+
+
+# -- submitting ------------------------------------------------------------------------------
+
+
+def submit_cases(case_ids: list[str], gateway: Gateway | None = None) -> dict[str, str]:
+    """Submit each case; returns what happened to each (submitted, skipped, failed)."""
+    gw = gateway or gateway_for(current_app.config)
+    return {case_id: submit(case_id, gw) for case_id in case_ids}
+
+
+def submit(case_id: str, gateway: Gateway) -> str:
+    case = cases.fresh(case_id)
+    if case is None or not _take(case):
+        db.session.rollback()
+        return "skipped"
+    db.session.commit()
+    order = db.session.get(Order, case.order_id)
+    try:
+        messages = _messages(case, order)
+        clearance.declare_order(order, None)
+    except DeclarationError as exc:
+        db.session.rollback()
+        return _fail(cases.fresh(case_id), exc.summary, None, "filing")
+    except Conflict as exc:
+        db.session.rollback()
+        return _fail(cases.fresh(case_id), exc.message, next(iter(exc.errors), None), "quota")
+    db.session.commit()
+    _write(case, messages, gateway)
+    filed = cases.transition(
+        case,
+        "filed",
+        None,
+        values={"submitted_at": utcnow(), "submit_started_at": None, "error": None},
+        strict=False,
+    )
+    if filed:
+        clearance.recompute(order, None)  # receipts that beat the job
+    db.session.commit()
+    return "submitted" if filed else "skipped"
+
+
+def _messages(case: ClearanceCase, order: Order) -> list[tuple[DocumentKind, str, bytes]]:
+    """Every message of the filing, wrapped (made before anything is written, so a
+    message that cannot be made stops the filing before customs sees any of it)."""
+    decl = db.session.get(Declaration, case.declaration_id)
+    snapshot = DeclarationSnapshot.from_json(decl.snapshot)
+    out = []
+    for kind in filing_set(case.flow):
+        doc = declaring.document_of(decl, kind, None, order, commit=False)
+        name = message_name(case, kind.name)
+        out.append((kind, name, envelope(name, kind.name, doc.content, snapshot)))
+    return out
+
+
+def _write(
+    case: ClearanceCase, messages: list[tuple[DocumentKind, str, bytes]], gateway: Gateway
+) -> None:
+    """Hand each message to the gateway and record it; a gateway error releases the case
+    for the retry (raised as :class:`Transient`)."""
+    pause = current_app.config.get("FAULT_PAUSE_AFTER_FIRST_FILE") or 0
+    for n, (kind, name, body) in enumerate(messages):
+        try:
+            gateway.submit(name, body)
+        except OSError as exc:
+            db.session.rollback()
+            _release(case, f"{name}: {exc}")
+            raise Transient(f"gateway refused {name}: {exc}") from exc
+        _record_outbox(case, kind.name, name, body)
+        db.session.commit()
+        if n == 0 and pause:
+            time.sleep(pause)
+
+
+def _record_outbox(case: ClearanceCase, kind: str, name: str, body: bytes) -> None:
+    known = db.session.execute(select(OutboxMessage.id).where(OutboxMessage.name == name)).first()
+    if known is None:
+        db.session.add(
+            OutboxMessage(
+                case_id=case.id,
+                kind=kind,
+                version=case.version,
+                app_type=case.app_type,
+                name=name,
+                sha256=hashlib.sha256(body).hexdigest(),
+                size=len(body),
+            )
+        )
+
+
+def _release(case: ClearanceCase, error: str) -> None:
+    db.session.execute(
+        update(ClearanceCase)
+        .where(ClearanceCase.id == case.id, ClearanceCase.status == "submitting")
+        .values(submit_started_at=None, error=error, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    cases.record(case, "submit_error", None, reason=error)
+    db.session.commit()
+
+
+# -- cancelling a filed case -----------------------------------------------------------------
+
+
+def file_cancel(case_id: str, n: int, gateway: Gateway | None = None) -> str:
+    """File the cancel (CEB623 import / CEB605 export) of a case whose cancel is pending."""
+    gw = gateway or gateway_for(current_app.config)
+    case = cases.fresh(case_id)
+    if case is None or case.status != "cancel_requested":
+        return "skipped"
+    kind = KINDS.get(CANCELS[case.flow])
+    decl = db.session.get(Declaration, case.declaration_id)
+    snapshot = DeclarationSnapshot.from_json(decl.snapshot)
+    snapshot = replace(snapshot, filing=replace(snapshot.filing, invt_no=case.invt_no or ""))
+    try:
+        if kind is None:
+            raise DeclarationError(f"no cancel message for {case.flow} filings")
+        content = declaring.render(kind, snapshot, "1", case.cancel_reason or "")
+        name = message_name(case, kind.name, "" if n == 1 else f"_r{n}")
+        body = envelope(name, kind.name, content, snapshot)
+    except DeclarationError as exc:
+        return _cancel_failed(case, exc.summary)
+    _write(case, [(kind, name, body)], gw)
+    cases.record(case, "cancel_filed", None, details={"message": name})
+    db.session.commit()
+    return "filed"
+
+
+def _cancel_failed(case: ClearanceCase, message: str) -> str:
+    cases.transition(
+        case,
+        "cancel_failed",
+        None,
+        target=case.customs_status or "submitted",
+        reason=message,
+        values={"error": message},
+        strict=False,
+    )
+    db.session.commit()
+    return "failed"
+
+
+# -- the reaper ------------------------------------------------------------------------------
+
+
+def stuck(now=None) -> dict[str, list[ClearanceCase]]:
+    """Cases waiting for work no job is doing: submits whose worker died, and cases left
+    handed over, preparing, approved or with an unfiled cancel (the queue was down)."""
+    now = now or utcnow()
+    old = now - timedelta(seconds=current_app.config["SUBMIT_STUCK_SECONDS"])
+    waiting = db.session.execute(
+        select(ClearanceCase).where(
+            ClearanceCase.updated_at < old,
+            or_(
+                ClearanceCase.status.in_(("handed_over", "preparing", "approved")),
+                (ClearanceCase.status == "submitting")
+                & or_(
+                    ClearanceCase.submit_started_at.is_(None),
+                    ClearanceCase.submit_started_at < old,
+                ),
+            ),
+        )
+    ).scalars()
+    found: dict[str, list[ClearanceCase]] = {"prepare": [], "submit": []}
+    for case in waiting:
+        found["prepare" if case.status in ("handed_over", "preparing") else "submit"].append(case)
+    return found
+
+
+def requeued(found: list[ClearanceCase]) -> None:
+    """Note that the reaper queued these cases again (and restart their clock, so the next
+    reap leaves them to the queue for another SUBMIT_STUCK_SECONDS)."""
+    if not found:
+        return
+    db.session.execute(
+        update(ClearanceCase)
+        .where(ClearanceCase.id.in_([c.id for c in found]))
+        .values(updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    for case in found:
+        cases.record(case, "requeued", None, details={"status": case.status})
+    db.session.commit()

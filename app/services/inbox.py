@@ -1,0 +1,88 @@
+"""Reading customs receipts from the gateway's inbox, each file once.
+
+Each file goes through the receipts pipeline (:func:`app.services.clearance.ingest_events`)
+in one transaction with a row keyed by (name, sha256); only after the commit is the file
+moved to ``done/``. A crash between the two leaves the file in the inbox and the row in the
+database, so the next poll only moves it. An unreadable file is recorded and moved to
+``quarantine/`` beside a note saying why; a database error leaves the file for the next poll.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+
+from ..errors import ValidationFailed
+from ..extensions import db
+from ..gateway import Gateway, IncomingFile, gateway_for
+from ..models import InboxFile
+from . import clearance
+
+log = logging.getLogger(__name__)
+
+
+def poll(gateway: Gateway | None = None, limit: int = 500) -> dict:
+    """Ingest what the inbox holds; returns how many files were done, repeated (already
+    ingested) and quarantined."""
+    gw = gateway or gateway_for(current_app.config)
+    counts = {"done": 0, "repeated": 0, "quarantined": 0, "events": 0}
+    for f in gw.poll(limit):
+        outcome, events = _one(gw, f)
+        counts[outcome] += 1
+        counts["events"] += events
+    return counts
+
+
+def _reason(exc: ValidationFailed) -> str:
+    details = "; ".join(m for msgs in exc.errors.values() for m in msgs)
+    return f"{exc.message} {details}".strip()
+
+
+def _one(gw: Gateway, f: IncomingFile) -> tuple[str, int]:
+    sha = hashlib.sha256(f.content).hexdigest()
+    seen = db.session.execute(
+        select(InboxFile).where(InboxFile.name == f.name, InboxFile.sha256 == sha)
+    ).scalar_one_or_none()
+    if seen is not None:  # ingested before a crash kept it from being moved
+        db.session.rollback()
+        if seen.state == "quarantined":
+            gw.quarantine(f, seen.reason or "")
+            return "quarantined", 0
+        gw.done(f)
+        return "repeated", 0
+    try:
+        events = clearance.read(f.content)
+    except ValidationFailed as exc:
+        return _quarantine(gw, f, sha, _reason(exc)), 0
+    try:
+        result = clearance.ingest_events(events, None)
+    except SQLAlchemyError:  # the database, not the file: leave it for the next poll
+        db.session.rollback()
+        raise
+    except Exception as exc:  # noqa: BLE001 - a file that breaks ingesting must not loop
+        db.session.rollback()
+        log.exception("receipt %s cannot be ingested", f.name)
+        return _quarantine(gw, f, sha, f"The receipt cannot be ingested: {exc}"), 0
+    db.session.add(InboxFile(name=f.name, sha256=sha, state="done", result=result))
+    try:
+        db.session.commit()
+    except IntegrityError:  # another poller ingested the same file first
+        db.session.rollback()
+        return "repeated", 0
+    gw.done(f)
+    return "done", result["events"]
+
+
+def _quarantine(gw: Gateway, f: IncomingFile, sha: str, reason: str) -> str:
+    db.session.add(InboxFile(name=f.name, sha256=sha, state="quarantined", reason=reason))
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+    log.warning("receipt %s quarantined: %s", f.name, reason)
+    gw.quarantine(f, reason)
+    return "quarantined"

@@ -1,0 +1,197 @@
+"""Clearance test helpers: registered parties, fileable orders, workers, and a stand-in for
+customs that answers outbox messages with hand-built receipt files (CEB622/CEB604/CEB624…).
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from support import BASE_EXPORT_ORDER, REFERENCE, cbec_import_order, headers
+
+from declarations import dxp
+
+CEB_DIR = REFERENCE / "ceb-202205"
+SELLER_PROFILE = {
+    "customs_code": "1105910159",
+    "customs_name": "示例科技有限公司",
+    "dxp_id": "DXPENT0000000001",
+}
+BROKER_NAME = "broker-agent"
+BROKER_PROFILE = {
+    "customs_code": "1105980159",
+    "customs_name": "示例报关有限公司",
+    "dxp_id": "DXPENT0000000009",
+}
+DECLARING = {
+    "OPERATOR_CODE": "4403180EMS",
+    "OPERATOR_NAME": "示例国际快递有限公司",
+    "OPERATOR_DXP_ID": "DXPLOG0000000001",
+    "CUSTOMS_CODE": "5304",
+    "PORT_CODE": "5304",
+    "EXPORT_POD": "3040",
+    "BROKER_NAME": BROKER_NAME,
+    "CEB_XSD_DIR": str(CEB_DIR) if CEB_DIR.exists() else None,
+}
+
+
+def configure(app) -> None:
+    app.config.update(DECLARING)
+
+
+def parties(client, make_user) -> tuple[dict, dict]:
+    """A seller and the broker who files for it, both registered with customs."""
+    seller = make_user("seller")
+    broker = make_user("broker", name=BROKER_NAME)
+    assert (
+        client.put("/api/v1/profile", json=SELLER_PROFILE, headers=headers(seller)).status_code
+        == 200
+    )
+    assert (
+        client.put("/api/v1/profile", json=BROKER_PROFILE, headers=headers(broker)).status_code
+        == 200
+    )
+    return seller, broker
+
+
+def _china_codes(body: dict) -> dict:
+    for item in body["items"]:
+        item["hs_code"] = item["hs_code"].replace(".", "").ljust(10, "0")
+    return body
+
+
+def import_body(n: int, buyer: str = "310101199001011234", **changes) -> dict:
+    body = cbec_import_order(
+        order_no=f"IM-{n:04d}",
+        payment={
+            "pay_code": "1101110323",
+            "pay_name": "示例支付有限公司",
+            "transaction_id": f"PAY-{n:06d}",
+            "paid_at": "2026-11-20T10:16:30",
+        },
+        **changes,
+    )
+    body["recipient"]["id_number"] = buyer
+    body["items"][0]["description_local"] = "男士纯棉针织T恤"
+    body["items"][1]["description_local"] = "瓷咖啡杯"
+    return _china_codes(body)
+
+
+def export_body(n: int, **changes) -> dict:
+    body = copy.deepcopy(BASE_EXPORT_ORDER)
+    body.update(order_no=f"EX-{n:04d}", **changes)
+    return _china_codes(body)
+
+
+def create(client, seller, body) -> str:
+    r = client.post("/api/v1/orders", json=body, headers=headers(seller))
+    assert r.status_code == 201, r.json
+    return r.json["id"]
+
+
+def work(app) -> None:
+    """Run every queued job in this process (a real RQ worker, in burst mode)."""
+    from app.jobs.runner import make_worker
+
+    make_worker(app, simple=True).work(burst=True, with_scheduler=False)
+
+
+def case_of(client, who, case_id) -> dict:
+    r = client.get(f"/api/v1/clearance/{case_id}", headers=headers(who))
+    assert r.status_code == 200, r.json
+    return r.json
+
+
+def hand_over(client, seller, order_ids) -> list[str]:
+    r = client.post("/api/v1/clearance", json={"order_ids": order_ids}, headers=headers(seller))
+    assert r.status_code == 201, r.json
+    assert r.json["refused"] == {}
+    return [c["id"] for c in r.json["cases"]]
+
+
+def post(client, who, case_id, action, body=None):
+    return client.post(f"/api/v1/clearance/{case_id}/{action}", json=body, headers=headers(who))
+
+
+# -- a stand-in for customs ----------------------------------------------------------------
+
+
+class Customs:
+    """Takes messages from the outbox (to outbox/sent) and writes receipts into the inbox,
+    with return times from a clock that only moves forward."""
+
+    INVENTORY = {"CEB621": "CEB622", "CEB603": "CEB604"}
+    CANCEL = {"CEB623": "CEB624", "CEB605": "CEB606"}
+
+    def __init__(self, root: Path):
+        self.root = Path(root)
+        self.clock = datetime(2026, 11, 28, 10, 0, 0)
+        self.names = itertools.count(1)
+        self.taken: list[str] = []
+
+    def now(self) -> str:
+        self.clock += timedelta(seconds=7)
+        return self.clock.strftime("%Y%m%d%H%M%S") + "000"
+
+    def take(self) -> list[dxp.Envelope]:
+        """The messages waiting in the outbox, moved to sent/ as a transfer client does."""
+        outbox = self.root / "outbox"
+        found = []
+        for path in sorted(outbox.glob("CEB*.xml")):
+            found.append(dxp.unwrap(path.read_bytes()))
+            path.rename(outbox / "sent" / path.name)
+            self.taken.append(path.name)
+        return found
+
+    def drop(self, content: bytes, name: str | None = None) -> str:
+        name = name or f"receipt-{next(self.names):05d}.xml"
+        inbox = self.root / "inbox"
+        tmp = inbox / f".{name}.tmp"
+        tmp.write_bytes(content)
+        tmp.rename(inbox / name)
+        return name
+
+    def inventory_receipt(self, message: str, cop_no: str, *statuses, invt_no="") -> bytes:
+        """An inventory (or cancel) receipt: one return node per status, times moving on."""
+        receipt = self.INVENTORY.get(message) or self.CANCEL[message]
+        node = "InventoryReturn" if message in self.INVENTORY else "InvtCancelReturn"
+        nodes = "".join(
+            f"<{node}><guid>4CDE1CFD-EDED-46B1-946C-B8022E42FC94</guid>"
+            f"<customsCode>5304</customsCode><ebpCode>1105910159</ebpCode>"
+            f"<ebcCode>1105910159</ebcCode><agentCode>1105980159</agentCode>"
+            f"<copNo>{cop_no}</copNo><preNo>B2026112800000{n}</preNo>"
+            + (f"<invtNo>{invt_no}</invtNo>" if invt_no else "")
+            + f"<returnStatus>{status}</returnStatus><returnTime>{self.now()}</returnTime>"
+            f"<returnInfo>{info}</returnInfo></{node}>"
+            for n, (status, info) in enumerate(statuses)
+        )
+        return (
+            f'<?xml version="1.0" encoding="UTF-8"?><{receipt}Message version="1.0" '
+            f'xmlns="http://www.chinaport.gov.cn/ceb" '
+            f'guid="4CDE1CFD-EDED-46B1-946C-B8022E42FC94">{nodes}</{receipt}Message>'
+        ).encode()
+
+    def answer(self, *statuses, invt_no="INVT0001") -> list[str]:
+        """Answer every inventory (or cancel) taken from the outbox with ``statuses``
+        (pairs of status and text), all of a message's receipts in one file."""
+        names = []
+        for env in self.take():
+            message = env.msg_type.removesuffix("Message")
+            if message not in self.INVENTORY and message not in self.CANCEL:
+                continue
+            cop_no = _cop_no(env.data)
+            receipt = self.inventory_receipt(message, cop_no, *statuses, invt_no=invt_no)
+            names.append(self.drop(receipt))
+        return names
+
+
+def _cop_no(message: bytes) -> str:
+    from lxml import etree
+
+    root = etree.fromstring(message)
+    return root.findtext(".//{http://www.chinaport.gov.cn/ceb}copNo")
+
+
+RELEASE = (("2", "declaring"), ("120", "accepted"), ("399", "decided"), ("800", "released"))
