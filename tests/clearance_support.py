@@ -63,16 +63,13 @@ def _china_codes(body: dict) -> dict:
 
 
 def import_body(n: int, buyer: str = "310101199001011234", **changes) -> dict:
-    body = cbec_import_order(
-        order_no=f"IM-{n:04d}",
-        payment={
-            "pay_code": "1101110323",
-            "pay_name": "示例支付有限公司",
-            "transaction_id": f"PAY-{n:06d}",
-            "paid_at": "2026-11-20T10:16:30",
-        },
-        **changes,
-    )
+    payment = {
+        "pay_code": "1101110323",
+        "pay_name": "示例支付有限公司",
+        "transaction_id": f"PAY-{n:06d}",
+        "paid_at": "2026-11-20T10:16:30",
+    }
+    body = cbec_import_order(**{"order_no": f"IM-{n:04d}", "payment": payment, **changes})
     body["recipient"]["id_number"] = buyer
     body["items"][0]["description_local"] = "男士纯棉针织T恤"
     body["items"][1]["description_local"] = "瓷咖啡杯"
@@ -81,7 +78,7 @@ def import_body(n: int, buyer: str = "310101199001011234", **changes) -> dict:
 
 def export_body(n: int, **changes) -> dict:
     body = copy.deepcopy(BASE_EXPORT_ORDER)
-    body.update(order_no=f"EX-{n:04d}", **changes)
+    body.update({"order_no": f"EX-{n:04d}", **changes})
     return _china_codes(body)
 
 
@@ -195,3 +192,20 @@ def _cop_no(message: bytes) -> str:
 
 
 RELEASE = (("2", "declaring"), ("120", "accepted"), ("399", "decided"), ("800", "released"))
+
+
+def approve(client, broker, case_id) -> None:
+    r = post(client, broker, case_id, "approve")
+    assert r.status_code == 200, r.json
+
+
+def file_orders(app, client, seller, broker, order_ids) -> list[str]:
+    """Hand the orders over, prepare, approve and file them; returns the case ids."""
+    case_ids = hand_over(client, seller, order_ids)
+    work(app)
+    r = client.post(
+        "/api/v1/clearance/approve", json={"case_ids": case_ids}, headers=headers(broker)
+    )
+    assert r.status_code == 200 and r.json["refused"] == {}, r.json
+    work(app)
+    return case_ids

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC
+from datetime import UTC, datetime
 
 from marshmallow import Schema, fields, validate
 
@@ -12,9 +12,14 @@ from ..services.review import MAX_REASON
 from .orders import FLOWS
 
 
-def Time(**kwargs) -> fields.AwareDateTime:  # noqa: N802 - reads as a field class
-    """A time with its offset (stored times without one are UTC)."""
-    return fields.AwareDateTime(default_timezone=UTC, **kwargs)
+class Time(fields.DateTime):
+    """A time in ISO 8601 with its offset (stored times that come back without one, as
+    SQLite returns them, are UTC)."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if isinstance(value, datetime) and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return super()._serialize(value, attr, obj, **kwargs)
 
 
 class CaseQuery(Schema):

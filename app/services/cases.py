@@ -273,12 +273,9 @@ def _filtered(user: User, query: dict):
 def list_cases(user: User, query: dict) -> dict:
     """Cases oldest first (the review queue), with the count in each state."""
     base = _filtered(user, query)
+    within = base.subquery()
     counts = dict(
-        db.session.execute(
-            select(ClearanceCase.status, func.count())
-            .select_from(base.subquery())
-            .group_by("status")
-        ).all()
+        db.session.execute(select(within.c.status, func.count()).group_by(within.c.status)).all()
     )
     stmt = base.where(ClearanceCase.status == query["status"]) if query.get("status") else base
     total = db.session.execute(select(func.count()).select_from(stmt.subquery())).scalar_one()

@@ -1,13 +1,19 @@
-"""A case from hand-over to release: prepare, claim, approve, file, receipts."""
+"""Cases end to end on a real Redis and real workers: hand-over, prepare, claim, approve,
+file through the folder gateway, receipts, release; the quota counted once."""
+
+from decimal import Decimal
 
 import pytest
 from clearance_support import (
     CEB_DIR,
     RELEASE,
     Customs,
+    approve,
     case_of,
     configure,
     create,
+    export_body,
+    file_orders,
     hand_over,
     import_body,
     parties,
@@ -26,6 +32,14 @@ def setup(app, client, make_user):
     return app, client, seller, broker, Customs(app.config["GATEWAY_DIR"])
 
 
+def ledger(order_id):
+    from app.extensions import db
+    from app.models import QuotaLedgerEntry
+
+    db.session.expire_all()
+    return db.session.get(QuotaLedgerEntry, order_id)
+
+
 def test_one_import_case_to_release(setup):
     from app.services import inbox
 
@@ -36,15 +50,81 @@ def test_one_import_case_to_release(setup):
     work(app)
     case = case_of(client, broker, cid)
     assert case["status"] == "awaiting_review", case["problems"]
-    assert post(client, broker, cid, "claim").status_code == 200
-    r = post(client, broker, cid, "approve")
-    assert r.status_code == 200, r.json
+    assert [d["kind"] for d in case["documents"]] == ["ceb311", "ceb411", "ceb511", "ceb621"]
+    assert case["version"] == 1 and case["app_type"] == "1"
+    # preparing froze and checked the documents; nothing is declared or counted yet
+    assert client.get(f"/api/v1/orders/{oid}", headers=headers(seller)).json["status"] == (
+        "received"
+    )
+    assert ledger(oid) is None
+    r = post(client, broker, cid, "claim")
+    assert r.status_code == 200 and r.json["claimed_by"] == broker["_user_id"]
+    approve(client, broker, cid)
     work(app)
     case = case_of(client, broker, cid)
-    assert case["status"] == "submitted", case
+    assert case["status"] == "submitted", case["error"]
+    names = [m["name"] for m in case["messages"]]
+    assert names == sorted(
+        f"{k.upper()}_{cid}_v1_a1.xml" for k in ("ceb311", "ceb411", "ceb511", "ceb621")
+    )
     order = client.get(f"/api/v1/orders/{oid}", headers=headers(seller)).json
-    assert order["status"] == "declared"
+    assert order["status"] == "declared" and ledger(oid).state == "declared"
     assert len(customs.answer(*RELEASE)) == 1
     assert inbox.poll()["done"] == 1
-    case = case_of(client, broker, cid)
-    assert case["status"] == "released", case["events"]
+    case = case_of(client, seller, cid)
+    assert case["status"] == "released"
+    moves = [(e["from_status"], e["to_status"]) for e in case["events"] if e["to_status"]]
+    assert moves == [
+        (None, "handed_over"),
+        ("handed_over", "preparing"),
+        ("preparing", "awaiting_review"),
+        ("awaiting_review", "approved"),
+        ("approved", "submitting"),
+        ("submitting", "submitted"),
+        ("submitted", "released"),  # one receipt file: straight to the state it folds to
+    ]
+    audit = [a for a in case["audit"] if a["entity_type"] == "clearance_case"]
+    assert len(audit) == len(case["events"])
+    assert all(a["at"].endswith("+00:00") for a in audit)
+    assert ledger(oid).state == "released"
+
+
+def test_fifty_import_and_export_orders_to_release_with_quota_counted_once(setup):
+    from app.services import inbox
+
+    app, client, seller, broker, customs = setup
+    buyers = [f"3101011990010{n:05d}" for n in range(5)]
+    imports = [create(client, seller, import_body(n, buyers[n % 5])) for n in range(25)]
+    exports = [create(client, seller, export_body(n)) for n in range(25)]
+    case_ids = hand_over(client, seller, imports + exports)
+    assert len(case_ids) == 50
+    work(app)
+    listing = client.get("/api/v1/clearance?per_page=100", headers=headers(broker)).json
+    assert listing["counts"]["awaiting_review"] == 50 and listing["total"] == 50
+    created = [c["created_at"] for c in listing["items"]]
+    assert created == sorted(created)  # oldest first
+    assert post(client, broker, case_ids[0], "claim").status_code == 200
+    r = client.post(
+        "/api/v1/clearance/approve", json={"case_ids": case_ids}, headers=headers(broker)
+    )
+    assert r.status_code == 200 and len(r.json["approved"]) == 50, r.json
+    work(app)
+    counts = client.get("/api/v1/clearance", headers=headers(broker)).json["counts"]
+    assert counts["submitted"] == 50, counts
+    files = customs.answer(*RELEASE)
+    assert len(files) == 50
+    for name in files[:10]:  # some receipts delivered twice
+        customs.drop((customs.root / "inbox" / name).read_bytes(), f"again-{name}")
+    result = inbox.poll()
+    assert (result["done"], result["quarantined"]) == (60, 0)
+    counts = client.get("/api/v1/clearance", headers=headers(broker)).json["counts"]
+    assert counts["released"] == 50, counts
+    for oid in imports + exports:
+        assert client.get(f"/api/v1/orders/{oid}", headers=headers(seller)).json["status"] == (
+            "released"
+        )
+    quota = client.get(f"/api/v1/buyers/{buyers[0]}/quota?year=2026", headers=headers(broker)).json
+    mine = [ledger(oid) for n, oid in enumerate(imports) if n % 5 == 0]
+    assert len(quota["orders"]) == 5 and all(e.state == "released" for e in mine)
+    assert Decimal(quota["used"]) == sum(e.amount for e in mine)
+    assert all(ledger(oid) is None for oid in exports)

@@ -1,18 +1,18 @@
-"""Customs receipts: repeats and out-of-order arrival, order status, CBEC quota ledger."""
+"""Customs receipts: repeats and out-of-order arrival, order status, CBEC quota ledger.
+
+The orders are filed through clearance cases first: filing is what declares them.
+"""
 
 import itertools
 from datetime import datetime
 
 import pytest
-from support import cbec_import_order, headers
+from clearance_support import CEB_DIR, configure, file_orders, import_body, parties
+from support import headers
 
 from declarations import dxp
 
-PROFILE = {
-    "customs_code": "1105910159",
-    "customs_name": "示例科技有限公司",
-    "dxp_id": "DXPENT0000000001",
-}
+pytestmark = pytest.mark.skipif(not CEB_DIR.exists(), reason="needs the CEB reference")
 
 
 def inventory_receipt(cop_no: str, *statuses: tuple[str, str]) -> bytes:
@@ -42,16 +42,16 @@ STEPS = [
 
 
 @pytest.fixture
-def declared_order(client, make_user):
-    seller = make_user("seller")
-    client.put("/api/v1/profile", json=PROFILE, headers=headers(seller))
-    body = cbec_import_order(order_no="IMP-77", shipping_cost="20")
+def declared_order(app, client, make_user):
+    """An order filed by its broker: declared, its quota counted."""
+    configure(app)
+    seller, broker = parties(client, make_user)
+    body = import_body(77, order_no="IMP-77", shipping_cost="20")
     r = client.post("/api/v1/orders", json=body, headers=headers(seller))
     assert r.status_code == 201, r.json
     oid = r.json["id"]
-    r = client.post(f"/api/v1/orders/{oid}/declarations", headers=headers(seller))
-    assert r.status_code == 201
-    return seller, oid, r
+    (case_id,) = file_orders(app, client, seller, broker, [oid])
+    return seller, oid, case_id
 
 
 def ledger(app, order_id):
@@ -139,22 +139,18 @@ def test_bad_receipts(client, make_user):
     assert r.status_code == 403
 
 
-def test_declaring_past_the_annual_quota_is_refused(app, client, make_user):
+def test_filing_past_the_annual_quota_is_refused(app, client, make_user):
     from decimal import Decimal
 
     from app.extensions import db
     from app.models import QuotaLedgerEntry
 
-    seller = make_user("seller")
-    client.put("/api/v1/profile", json=PROFILE, headers=headers(seller))
-    r = client.post(
-        "/api/v1/orders", json=cbec_import_order(order_no="Q-1"), headers=headers(seller)
-    )
+    configure(app)
+    seller, broker = parties(client, make_user)
+    r = client.post("/api/v1/orders", json=import_body(1), headers=headers(seller))
     oid = r.json["id"]
     # the buyer already used almost all of the year's CNY 26,000 on an earlier order
-    other = client.post(
-        "/api/v1/orders", json=cbec_import_order(order_no="Q-0"), headers=headers(seller)
-    ).json["id"]
+    other = client.post("/api/v1/orders", json=import_body(0), headers=headers(seller)).json["id"]
     db.session.add(
         QuotaLedgerEntry(
             order_id=other,
@@ -165,7 +161,10 @@ def test_declaring_past_the_annual_quota_is_refused(app, client, make_user):
         )
     )
     db.session.commit()
-    r = client.post(f"/api/v1/orders/{oid}/declarations", headers=headers(seller))
-    assert r.status_code == 409 and "-621018" in r.json["message"]
+    (case_id,) = file_orders(app, client, seller, broker, [oid])
+    case = client.get(f"/api/v1/clearance/{case_id}", headers=headers(broker)).json
+    assert case["status"] == "changes_requested" and "-621018" in case["error"]
+    assert case["problems"][0]["field"] == "recipient.id_number"
+    assert case["messages"] == []
     assert ledger(app, oid) is None
     assert client.get(f"/api/v1/orders/{oid}", headers=headers(seller)).json["status"] == "received"

@@ -293,6 +293,13 @@ def test_order_list_filters_by_status_like_the_api(app, sign_in):
     declared = _order(client, "DECL-1")
     _order(client, "RECV-1")
     assert client.get(f"/orders/{declared}/documents/itmatt.xml").status_code == 200
+    assert "DECL-1" not in client.get("/orders?status=declared").text  # reading declares nothing
+    from app.extensions import db
+    from app.models import Order
+    from app.services import clearance
+
+    clearance.declare_order(db.session.get(Order, declared), None)  # what filing does
+    db.session.commit()
     page = client.get("/orders?status=declared").text
     assert "DECL-1" in page and "RECV-1" not in page
     assert client.get("/orders?status=lost").status_code == 422
@@ -323,7 +330,8 @@ def test_order_page_shows_quote_rules_documents_and_timeline(app, sign_in):
 
 
 def test_order_page_shows_the_clearance_timeline(app, sign_in, make_user):
-    from integration.test_receipts_api import PROFILE, inventory_receipt
+    from clearance_support import SELLER_PROFILE as PROFILE
+    from integration.test_receipts_api import inventory_receipt
 
     seller = sign_in("seller")
     api = app.test_client()
