@@ -68,6 +68,8 @@ def follow(
     if target is None or target == case.status:
         return
     if case.status == "submitting":
+        if target == "submitted":  # the job notes that itself once its files are written
+            return
         _declare_anyway(order)
     moved = cases.transition(
         case,

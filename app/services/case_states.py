@@ -1,8 +1,8 @@
 """The clearance case state machine as one table, and customs' receipt statuses as states.
 
 Pure: no database, no Flask. Every allowed move is one row of :data:`TRANSITIONS`
-(action, from, to, and who makes it). Anything not in the table is refused with
-:class:`IllegalTransition`, which names the current state.
+(action, from, to, and who makes it); no two rows join the same pair of states. Anything
+not in the table is refused with :class:`IllegalTransition`, which names the current state.
 
 Customs is authoritative over a filed case: a receipt moves it to whatever state the folded
 inventory status maps to (:func:`customs_state`), so those rows cover every filed state to
@@ -87,13 +87,15 @@ def _rows() -> tuple[Transition, ...]:
         *(Transition("cancel", s, "cancelled", user) for s in BEFORE_FILING),
         *(Transition("cancel", s, "cancel_requested", user) for s in AT_CUSTOMS),
         Transition("cancel_approved", "cancel_requested", "cancelled", customs),
-        *(Transition("cancel_failed", "cancel_requested", s, job) for s in AT_CUSTOMS),
+        # refused by customs, or a cancel that cannot be made: back where customs had it
         *(Transition("cancel_refused", "cancel_requested", s, customs) for s in AT_CUSTOMS),
+        # an inventory receipt may beat the job that wrote the file (which then notes
+        # ``filed`` itself, so not to "submitted")
         *(
             Transition("receipt", s, t, customs)
             for s in ("submitting", *AT_CUSTOMS)
             for t in CUSTOMS_OUTCOMES
-            if s != t
+            if s != t and (s, t) != ("submitting", "submitted")
         ),
     )
 

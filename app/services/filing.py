@@ -273,7 +273,7 @@ def file_cancel(case_id: str, n: int, gateway: Gateway | None = None) -> str:
 def _cancel_failed(case: ClearanceCase, message: str) -> str:
     cases.transition(
         case,
-        "cancel_failed",
+        "cancel_refused",
         None,
         target=case.customs_status or "submitted",
         reason=message,

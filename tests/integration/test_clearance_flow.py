@@ -13,7 +13,6 @@ from clearance_support import (
     configure,
     create,
     export_body,
-    file_orders,
     hand_over,
     import_body,
     parties,
