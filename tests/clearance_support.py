@@ -123,7 +123,9 @@ class Customs:
     CANCEL = {"CEB623": "CEB624", "CEB605": "CEB606"}
 
     def __init__(self, root: Path):
-        self.root = Path(root)
+        from app.gateway.filedrop import FileDrop
+
+        self.root = FileDrop(Path(root)).root  # the folders exist from now on
         self.clock = datetime(2026, 11, 28, 10, 0, 0)
         self.names = itertools.count(1)
         self.taken: list[str] = []

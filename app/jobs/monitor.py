@@ -93,7 +93,7 @@ def requeue(job_id: str) -> dict:
     """Put a failed job back on its queue."""
     job, queue = _failed_job(job_id)
     queue.failed_job_registry.requeue(job_id)
-    return {"id": job_id, "queue": queue.name, "status": str(job.get_status(refresh=True))}
+    return {"id": job_id, "queue": queue.name, "status": job.get_status(refresh=True).value}
 
 
 def delete(job_id: str) -> dict:
