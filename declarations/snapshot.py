@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import functools
 import types
 import typing
 from dataclasses import dataclass, field
@@ -106,10 +107,16 @@ def _from_json(value: Any, hint: Any) -> Any:
     return _coerce(value, hint)
 
 
+@functools.cache
+def _hints(cls: type) -> dict[str, Any]:
+    """The resolved field types of a record class (slow to resolve, and never changing)."""
+    return typing.get_type_hints(cls)
+
+
 def _record_from_json(value: Any, cls: type) -> Any:
     if not isinstance(value, dict):
         raise SnapshotError(f"{cls.__name__}: expected an object, got {type(value).__name__}")
-    hints = typing.get_type_hints(cls)
+    hints = _hints(cls)
     unknown = set(value) - {f.name for f in dataclasses.fields(cls)}
     if unknown:
         raise SnapshotError(f"{cls.__name__}: unknown keys {sorted(unknown)}")

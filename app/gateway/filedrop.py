@@ -1,7 +1,7 @@
 """The folder gateway: the outbox/inbox protocol of the E-Port transfer client.
 
 ```
-outbox/            messages to send, one per file (written .<name>.<pid>.tmp, fsync, link)
+outbox/            messages to send, one per file (written .<name>.<pid>.tmp, synced, linked)
 outbox/sent/       where the transfer client (or the simulator) moves a file it has taken
 inbox/             receipts, written tmp-then-rename by the sender
 inbox/done/        receipts ingested (moved after the database commit)
@@ -35,13 +35,15 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def _write_new(path: Path, data: bytes) -> Path:
-    """Write ``data`` to a fresh hidden temporary file beside ``path`` and sync it."""
+def _write_new(path: Path, data: bytes, sync: bool = True) -> Path:
+    """Write ``data`` to a fresh hidden temporary file beside ``path`` (synced unless the
+    caller syncs a batch at once)."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     with open(tmp, "wb") as fh:
         fh.write(data)
         fh.flush()
-        os.fsync(fh.fileno())
+        if sync:
+            os.fsync(fh.fileno())
     return tmp
 
 
@@ -71,24 +73,44 @@ class FileDrop:
 
     def submit(self, name: str, envelope: bytes) -> bool:
         """Write the message once: False (and nothing written) if its name was sent."""
-        final = self.outbox / _safe_name(name)
-        if self.was_sent(name):
-            return False
-        tmp = _write_new(final, envelope)
+        return self.submit_all([(name, envelope)])[0]
+
+    def submit_all(self, messages: list[tuple[str, bytes]]) -> list[bool]:
+        """Write each message once (False for a name already sent). Every file's bytes are
+        on disk before any of the names appear: one file is synced on its own, a batch with
+        one ``sync`` (a sync per file would cost milliseconds each); the names are made
+        durable with one sync of the folder."""
+        todo = [(n, body) for n, body in messages if not self.was_sent(_safe_name(n))]
+        temps = {
+            name: _write_new(self.outbox / name, body, sync=len(todo) == 1) for name, body in todo
+        }
+        if len(temps) > 1:
+            os.sync()
+        made = set()
         try:
-            try:
-                os.link(tmp, final)
-            except FileExistsError:
-                return False
-            except OSError as exc:
-                if exc.errno not in _NO_LINKS:
-                    raise
-                if self.was_sent(name):  # a file system without hard links
-                    return False
-                os.replace(tmp, final)
+            for name, tmp in temps.items():
+                if self._publish(name, tmp):
+                    made.add(name)
         finally:
-            tmp.unlink(missing_ok=True)
-        _fsync_dir(self.outbox)
+            for tmp in temps.values():
+                tmp.unlink(missing_ok=True)
+        if made:
+            _fsync_dir(self.outbox)
+        return [name in made for name, _ in messages]
+
+    def _publish(self, name: str, tmp: Path) -> bool:
+        """Give ``tmp`` its final name unless a file of that name exists or was sent."""
+        final = self.outbox / name
+        try:
+            os.link(tmp, final)
+        except FileExistsError:
+            return False
+        except OSError as exc:
+            if exc.errno not in _NO_LINKS:
+                raise
+            if self.was_sent(name):  # a file system without hard links
+                return False
+            os.replace(tmp, final)
         return True
 
     # -- in -------------------------------------------------------------------------------

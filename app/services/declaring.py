@@ -206,15 +206,18 @@ def latest_declaration(order: Order) -> Declaration | None:
     ).scalar_one_or_none()
 
 
-def freeze(order: Order, actor: User | None) -> Declaration:
-    """Freeze a new snapshot version of the order (in the caller's transaction, flushed).
+def freeze(
+    order: Order, actor: User | None, snapshot: DeclarationSnapshot | None = None
+) -> Declaration:
+    """Freeze a new snapshot version of the order (``snapshot``: one built already), in the
+    caller's transaction, flushed.
 
     Freezing records what would be filed; it declares nothing: the order becomes
     ``declared`` and counts against the buyer's quota only when a clearance case files it
     (:mod:`app.services.filing`).
     """
     current = latest_declaration(order)
-    snapshot = build_snapshot(order)
+    snapshot = snapshot or build_snapshot(order)
     decl = Declaration(
         id=new_id(),
         order_id=order.id,
@@ -350,7 +353,21 @@ def document_of(
     if existing is not None:
         return existing
     snapshot = DeclarationSnapshot.from_json(decl.snapshot)
-    content = render(kind, snapshot, _app_type(decl))
+    doc = store(decl, kind, render(kind, snapshot, _app_type(decl)), actor, order)
+    if not commit:
+        return doc
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return _stored(decl, kind.name)
+    return doc
+
+
+def store(
+    decl: Declaration, kind: DocumentKind, content: bytes, actor: User | None, order: Order
+) -> DeclarationDocument:
+    """Add a built document of ``decl`` (and its audit entry) to the caller's transaction."""
     doc = DeclarationDocument(
         declaration_id=decl.id,
         kind=kind.name,
@@ -362,14 +379,23 @@ def document_of(
     db.session.add(doc)
     stored = {"kind": kind.name, "declaration_version": decl.version, "sha256": doc.sha256}
     _audit(actor, "document.created", order, after=stored)
-    if not commit:
-        return doc
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        return _stored(decl, kind.name)
     return doc
+
+
+def documents(decl: Declaration) -> dict[str, DeclarationDocument]:
+    """The stored documents of ``decl`` by kind."""
+    rows = db.session.execute(
+        db.select(DeclarationDocument).where(DeclarationDocument.declaration_id == decl.id)
+    ).scalars()
+    return {d.kind: d for d in rows}
+
+
+def stored_kinds(decl: Declaration) -> set[str]:
+    return set(
+        db.session.execute(
+            db.select(DeclarationDocument.kind).where(DeclarationDocument.declaration_id == decl.id)
+        ).scalars()
+    )
 
 
 def dxp_envelope(user: User, order_id: str, kind: str) -> bytes:

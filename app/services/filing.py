@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from flask import current_app
@@ -24,7 +24,7 @@ from declarations import dxp
 from declarations.ceb import common
 from declarations.ceb.common import guid
 from declarations.errors import DeclarationError
-from declarations.kinds import KINDS, DocumentKind
+from declarations.kinds import KINDS
 from declarations.snapshot import DeclarationSnapshot
 
 from ..errors import Conflict
@@ -102,6 +102,17 @@ def last_receipt_time(case: ClearanceCase, kind: str):
 # -- taking a case ---------------------------------------------------------------------------
 
 
+def _stale():
+    return utcnow() - timedelta(seconds=current_app.config["SUBMIT_STUCK_SECONDS"])
+
+
+def _takeable(case: ClearanceCase) -> bool:
+    if case.status == "approved":
+        return True
+    stamp = cases.aware(case.submit_started_at)
+    return case.status == "submitting" and (stamp is None or stamp < _stale())
+
+
 def _take(case: ClearanceCase) -> bool:
     """Take the case for submitting: from ``approved``, or from a ``submitting`` whose
     stamp is older than SUBMIT_STUCK_SECONDS (its worker died)."""
@@ -111,7 +122,6 @@ def _take(case: ClearanceCase) -> bool:
         return cases.transition(case, "submit", None, values=values, strict=False)
     if case.status != "submitting":
         return False
-    stale = now - timedelta(seconds=current_app.config["SUBMIT_STUCK_SECONDS"])
     done = db.session.execute(
         update(ClearanceCase)
         .where(
@@ -119,7 +129,7 @@ def _take(case: ClearanceCase) -> bool:
             ClearanceCase.status == "submitting",
             or_(
                 ClearanceCase.submit_started_at.is_(None),
-                ClearanceCase.submit_started_at < stale,
+                ClearanceCase.submit_started_at < _stale(),
             ),
         )
         .values(submit_started_at=now, updated_at=now)
@@ -130,7 +140,12 @@ def _take(case: ClearanceCase) -> bool:
     return bool(done)
 
 
-def _fail(case: ClearanceCase, message: str, field: str | None, source: str) -> str:
+def _refuse(case_id: str, message: str, field: str | None, source: str) -> str:
+    """The filing cannot be made: the case goes back for changes, with the problem."""
+    case = cases.fresh(case_id)
+    if case is None or not _take(case):
+        db.session.rollback()
+        return "skipped"
     problem = {"source": source, "field": field, "message": message}
     cases.transition(
         case,
@@ -147,98 +162,156 @@ def _fail(case: ClearanceCase, message: str, field: str | None, source: str) -> 
 # -- submitting ------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Filing:
+    """A case taken for submitting and the messages it sends: (kind, file name, envelope)."""
+
+    case_id: str
+    order_id: str
+    messages: list[tuple[str, str, bytes]]
+
+
 def submit_cases(case_ids: list[str], gateway: Gateway | None = None) -> dict[str, str]:
-    """Submit each case; returns what happened to each (submitted, skipped, failed)."""
+    """Submit the cases (a batch): take and declare each, write every file, then note them
+    filed together; returns what happened to each (submitted, skipped, failed)."""
     gw = gateway or gateway_for(current_app.config)
-    return {case_id: submit(case_id, gw) for case_id in case_ids}
+    outcomes, taken = {}, []
+    for case_id in case_ids:
+        outcomes[case_id], filing = _begin(case_id)
+        if filing is not None:
+            taken.append(filing)
+        db.session.expunge_all()
+    written = _write_all(taken, gw)
+    _finish(written)
+    return outcomes
 
 
 def submit(case_id: str, gateway: Gateway) -> str:
+    return submit_cases([case_id], gateway)[case_id]
+
+
+def _begin(case_id: str) -> tuple[str, Filing | None]:
+    """Make the case's envelopes, then take it and declare its order (one commit)."""
     case = cases.fresh(case_id)
-    if case is None or not _take(case):
+    if case is None or not _takeable(case):
         db.session.rollback()
-        return "skipped"
-    db.session.commit()
+        return "skipped", None
     order = db.session.get(Order, case.order_id)
     try:
         messages = _messages(case, order)
-        clearance.declare_order(order, None)
     except DeclarationError as exc:
         db.session.rollback()
-        return _fail(cases.fresh(case_id), exc.summary, None, "filing")
+        return _refuse(case_id, exc.summary, None, "filing"), None
+    if not _take(case):
+        db.session.rollback()
+        return "skipped", None
+    try:
+        clearance.declare_order(order, None)
     except Conflict as exc:
         db.session.rollback()
-        return _fail(cases.fresh(case_id), exc.message, next(iter(exc.errors), None), "quota")
+        return _refuse(case_id, exc.message, next(iter(exc.errors), None), "quota"), None
     db.session.commit()
-    _write(case, messages, gateway)
-    filed = cases.transition(
-        case,
-        "filed",
-        None,
-        values={"submitted_at": utcnow(), "submit_started_at": None, "error": None},
-        strict=False,
-    )
-    if filed:
-        clearance.recompute(order, None)  # receipts that beat the job
-    db.session.commit()
-    return "submitted" if filed else "skipped"
+    return "submitted", Filing(case.id, order.id, messages)
 
 
-def _messages(case: ClearanceCase, order: Order) -> list[tuple[DocumentKind, str, bytes]]:
+def _messages(case: ClearanceCase, order: Order) -> list[tuple[str, str, bytes]]:
     """Every message of the filing, wrapped (made before anything is written, so a
     message that cannot be made stops the filing before customs sees any of it)."""
     decl = db.session.get(Declaration, case.declaration_id)
     snapshot = DeclarationSnapshot.from_json(decl.snapshot)
+    stored = declaring.documents(decl)
     out = []
     for kind in filing_set(case.flow):
-        doc = declaring.document_of(decl, kind, None, order, commit=False)
+        doc = stored.get(kind.name) or declaring.document_of(decl, kind, None, order, commit=False)
         name = message_name(case, kind.name)
-        out.append((kind, name, envelope(name, kind.name, doc.content, snapshot)))
+        out.append((kind.name, name, envelope(name, kind.name, doc.content, snapshot)))
     return out
 
 
-def _write(
-    case: ClearanceCase, messages: list[tuple[DocumentKind, str, bytes]], gateway: Gateway
-) -> None:
-    """Hand each message to the gateway and record it; a gateway error releases the case
-    for the retry (raised as :class:`Transient`)."""
+def _write_all(taken: list[Filing], gateway: Gateway) -> list[Filing]:
+    """Hand every message to the gateway (at once; or the first file alone, then the rest,
+    when a fault pause is set). A gateway error releases the cases for the retry and is
+    raised as :class:`Transient`."""
+    messages = [(name, body) for f in taken for _, name, body in f.messages]
     pause = current_app.config.get("FAULT_PAUSE_AFTER_FIRST_FILE") or 0
-    for n, (kind, name, body) in enumerate(messages):
-        try:
-            gateway.submit(name, body)
-        except OSError as exc:
-            db.session.rollback()
-            _release(case, f"{name}: {exc}")
-            raise Transient(f"gateway refused {name}: {exc}") from exc
-        _record_outbox(case, kind.name, name, body)
-        db.session.commit()
-        if n == 0 and pause:
+    try:
+        if pause and messages:
+            gateway.submit(*messages[0])
             time.sleep(pause)
+        gateway.submit_all(messages)
+    except OSError as exc:
+        db.session.rollback()
+        for filing in taken:
+            _release(filing.case_id, str(exc))
+        raise Transient(f"the gateway refused a message: {exc}") from exc
+    return taken
+
+
+def _finish(written: list[Filing]) -> None:
+    """Record the messages sent and move each case to ``submitted`` (one commit); then let
+    any receipt that beat the job move its case on."""
+    if not written:
+        return
+    names = [name for f in written for _, name, _ in f.messages]
+    known = set(
+        db.session.execute(
+            select(OutboxMessage.name).where(OutboxMessage.name.in_(names))
+        ).scalars()
+    )
+    now = utcnow()
+    for filing in written:
+        case = cases.fresh(filing.case_id)
+        for kind, name, body in filing.messages:
+            if name not in known:
+                _record_outbox(case, kind, name, body)
+        cases.transition(
+            case,
+            "filed",
+            None,
+            values={"submitted_at": now, "submit_started_at": None, "error": None},
+            strict=False,
+        )
+    db.session.commit()
+    for order in _with_receipts([f.order_id for f in written]):
+        clearance.recompute(order, None)
+    db.session.commit()
+
+
+def _with_receipts(order_ids: list[str]) -> list[Order]:
+    ids = set(
+        db.session.execute(
+            select(StatusEvent.order_id).where(
+                StatusEvent.order_id.in_(order_ids),
+                StatusEvent.message_type.in_(RECEIPTS["inventory"]),
+            )
+        ).scalars()
+    )
+    return [db.session.get(Order, i) for i in ids]
 
 
 def _record_outbox(case: ClearanceCase, kind: str, name: str, body: bytes) -> None:
-    known = db.session.execute(select(OutboxMessage.id).where(OutboxMessage.name == name)).first()
-    if known is None:
-        db.session.add(
-            OutboxMessage(
-                case_id=case.id,
-                kind=kind,
-                version=case.version,
-                app_type=case.app_type,
-                name=name,
-                sha256=hashlib.sha256(body).hexdigest(),
-                size=len(body),
-            )
+    db.session.add(
+        OutboxMessage(
+            case_id=case.id,
+            kind=kind,
+            version=case.version,
+            app_type=case.app_type,
+            name=name,
+            sha256=hashlib.sha256(body).hexdigest(),
+            size=len(body),
         )
+    )
 
 
-def _release(case: ClearanceCase, error: str) -> None:
+def _release(case_id: str, error: str) -> None:
+    """Let the retry take the case at once (it stays ``submitting``), with the error."""
     db.session.execute(
         update(ClearanceCase)
-        .where(ClearanceCase.id == case.id, ClearanceCase.status == "submitting")
+        .where(ClearanceCase.id == case_id, ClearanceCase.status == "submitting")
         .values(submit_started_at=None, error=error, updated_at=utcnow())
         .execution_options(synchronize_session=False)
     )
+    case = cases.fresh(case_id)
     cases.record(case, "submit_error", None, reason=error)
     db.session.commit()
 
@@ -264,8 +337,16 @@ def file_cancel(case_id: str, n: int, gateway: Gateway | None = None) -> str:
         body = envelope(name, kind.name, content, snapshot)
     except DeclarationError as exc:
         return _cancel_failed(case, exc.summary)
-    _write(case, [(kind, name, body)], gw)
-    cases.record(case, "cancel_filed", None, details={"message": name})
+    try:
+        gw.submit(name, body)
+    except OSError as exc:
+        raise Transient(f"the gateway refused {name}: {exc}") from exc
+    if (
+        db.session.execute(select(OutboxMessage.id).where(OutboxMessage.name == name)).first()
+        is None
+    ):
+        _record_outbox(case, kind.name, name, body)
+        cases.record(case, "cancel_filed", None, details={"message": name})
     db.session.commit()
     return "filed"
 

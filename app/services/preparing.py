@@ -1,22 +1,28 @@
 """Preparing a case: freeze what will be filed, build and check it, look for risks.
 
-A handed-over case is taken (``handed_over`` → ``preparing``, compare-and-set) together with
-a new declaration snapshot of its order; an amended case arrives in ``preparing`` with its
-new snapshot already frozen. Then every document of the flow's filing set is built and
-validated through the document-kind registry and stored, the envelopes' senders are checked,
-and the risk checks run. Blocking problems or risks send the case to ``changes_requested``
-with the list; otherwise it awaits the broker. The last move is compare-and-set on the
-status *and* the snapshot version, so a run that lost a race (or an amendment that came
-meanwhile) changes nothing.
+A handed-over case gets a new declaration snapshot of its order; an amended case arrives in
+``preparing`` with its new snapshot already frozen. Every document of the flow's filing set
+is built and validated through the document-kind registry, the envelopes' senders are
+checked, and the risk checks run. Blocking problems or risks send the case to
+``changes_requested`` with the list; otherwise it awaits the broker.
+
+The work (building, signing, validating, the risk checks) is done before anything is
+written; then one short transaction takes the case (``handed_over`` → ``preparing``,
+compare-and-set), stores the snapshot and documents, and moves it on (compare-and-set on the
+status *and* the snapshot version). A run that lost a race, or an amendment that came
+meanwhile, changes nothing; and workers never hold the database's write lock while they
+compute.
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass, field
 
 from sqlalchemy.exc import IntegrityError
 
 from declarations.errors import DeclarationError
+from declarations.kinds import DocumentKind
 from declarations.snapshot import DeclarationSnapshot
 
 from ..extensions import db
@@ -27,76 +33,95 @@ from .filing_kinds import filing_set
 log = logging.getLogger(__name__)
 
 
+@dataclass
+class Prepared:
+    """What preparing found for one case, before anything is stored."""
+
+    snapshot: DeclarationSnapshot
+    documents: list[tuple[DocumentKind, bytes]] = field(default_factory=list)
+    problems: list[dict] = field(default_factory=list)
+    risks: list[risk.Risk] = field(default_factory=list)
+
+
 def prepare_cases(case_ids: list[str]) -> dict[str, str]:
     """Prepare each case; returns what happened to each."""
-    return {case_id: prepare(case_id) for case_id in case_ids}
+    outcomes = {}
+    for case_id in case_ids:
+        outcomes[case_id] = prepare(case_id)
+        db.session.expunge_all()  # a batch must not drag every earlier case along
+    return outcomes
 
 
 def prepare(case_id: str) -> str:
     case = cases.fresh(case_id)
-    if case is not None and case.status == "handed_over" and not _take(case):
-        return "skipped"
-    if case is None or case.status != "preparing":
+    if case is None or case.status not in ("handed_over", "preparing"):
         db.session.rollback()
         return "skipped"
-    return _check(case)
-
-
-def _take(case: ClearanceCase) -> bool:
-    """``handed_over`` → ``preparing`` with a new snapshot version, or nothing (another
-    job took it first)."""
     order = db.session.get(Order, case.order_id)
+    decl = (
+        None if case.status == "handed_over" else db.session.get(Declaration, case.declaration_id)
+    )
+    if decl is None:
+        snapshot, app_type, stored = declaring.build_snapshot(order), "1", set()
+    else:
+        snapshot = DeclarationSnapshot.from_json(decl.snapshot)
+        app_type, stored = case.app_type, declaring.stored_kinds(decl)
+    found = check(case.flow, snapshot, app_type, order, skip=stored)
     try:
-        decl = declaring.freeze(order, None)
-        values = {"declaration_id": decl.id, "version": decl.version, "app_type": "1"}
-        taken = cases.transition(case, "prepare", None, values=values, strict=False)
-    except IntegrityError:  # a racing job froze the same version number
-        taken = False
-    if not taken:
+        return _store(case, order, decl, found)
+    except IntegrityError:  # a racing run stored this version or its documents first
         db.session.rollback()
-        return False
-    db.session.commit()
-    return True
+        return "skipped"
 
 
-def problems_of(case: ClearanceCase, decl: Declaration, order: Order) -> list[dict]:
-    """What stops the filing: documents that cannot be made, senders without a DXP id, an
-    import without a tax quote. Documents that can be made are stored."""
-    found = []
-    for kind in filing_set(case.flow):
+def check(
+    flow: str, snapshot: DeclarationSnapshot, app_type: str, order: Order, skip: set[str]
+) -> Prepared:
+    """Build every document of the filing set, and find what stops the filing: documents
+    that cannot be made, senders without a DXP id, an import without a tax quote, and
+    blocking risks."""
+    found = Prepared(snapshot)
+    for kind in filing_set(flow):
+        if kind.name in skip:
+            continue
         try:
-            declaring.document_of(decl, kind, None, order, commit=False)
+            found.documents.append((kind, declaring.render(kind, snapshot, app_type)))
         except DeclarationError as exc:
             for text in exc.problems or [exc.summary]:
-                found.append({"source": kind.name, "field": None, "message": text})
-    snapshot = DeclarationSnapshot.from_json(decl.snapshot)
-    for text in filing.sender_problems(case.flow, snapshot):
-        found.append({"source": "envelope", "field": None, "message": text})
-    if case.flow == "import" and order.quote is None:
+                found.problems.append({"source": kind.name, "field": None, "message": text})
+    for text in filing.sender_problems(flow, snapshot):
+        found.problems.append({"source": "envelope", "field": None, "message": text})
+    if flow == "import" and order.quote is None:
         why = order.quote_error or "no landed-cost quote"
-        found.append({"source": "quote", "field": None, "message": f"No tax quote: {why}"})
+        found.problems.append({"source": "quote", "field": None, "message": f"No tax quote: {why}"})
+    found.risks = risk.assess(order, snapshot.to_json(), order.quote)
+    found.problems += [
+        {"source": f"risk:{r.code}", "field": r.field, "message": r.message}
+        for r in found.risks
+        if r.severity == "blocking"
+    ]
     return found
 
 
-def _check(case: ClearanceCase) -> str:
-    decl = db.session.get(Declaration, case.declaration_id)
-    order = db.session.get(Order, case.order_id)
-    problems = problems_of(case, decl, order)
-    risks = risk.assess(order, decl.snapshot, order.quote)
-    problems += [
-        {"source": f"risk:{r.code}", "field": r.field, "message": r.message}
-        for r in risks
-        if r.severity == "blocking"
-    ]
-    action = "needs_changes" if problems else "prepared"
+def _store(case: ClearanceCase, order: Order, decl: Declaration | None, found: Prepared) -> str:
+    if decl is None:
+        decl = declaring.freeze(order, None, found.snapshot)
+        values = {"declaration_id": decl.id, "version": decl.version, "app_type": "1"}
+        if not cases.transition(case, "prepare", None, values=values, strict=False):
+            db.session.rollback()
+            return "skipped"
+    for kind, content in found.documents:
+        declaring.store(decl, kind, content, None, order)
+    action = "needs_changes" if found.problems else "prepared"
+    codes = sorted({r.code for r in found.risks})
     values = {
-        "problems": problems,
-        "risks": [r.to_json() for r in risks],
-        "risk_codes": f" {' '.join(sorted({r.code for r in risks}))} " if risks else None,
+        "problems": found.problems,
+        "risks": [r.to_json() for r in found.risks],
+        "risk_codes": f" {' '.join(codes)} " if codes else None,
         "error": None,
     }
-    details = {"version": case.version, "problems": len(problems), "risks": len(risks)}
-    done = cases.transition(
+    details = {"version": case.version, "problems": len(found.problems), "risks": len(found.risks)}
+    moved = cases.transition(
         case,
         action,
         None,
@@ -105,12 +130,8 @@ def _check(case: ClearanceCase) -> str:
         details=details,
         strict=False,
     )
-    if not done:
+    if not moved:
         db.session.rollback()
         return "skipped"
-    try:
-        db.session.commit()
-    except IntegrityError:  # another run stored the same documents first
-        db.session.rollback()
-        return "skipped"
+    db.session.commit()
     return action
