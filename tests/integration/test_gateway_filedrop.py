@@ -142,6 +142,9 @@ class Refusing:
     def submit(self, name, envelope):
         raise OSError(28, "No space left on device")
 
+    def submit_all(self, messages):
+        raise OSError(28, "No space left on device")
+
 
 @needs_reference
 def test_a_gateway_error_is_retried_and_the_case_keeps_it(app, client, make_user, monkeypatch):
