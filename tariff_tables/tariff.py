@@ -113,8 +113,6 @@ class Tariff:
         # (regimes.scope.Scope); kept here so they live and die with these tables.
         self.scopes: dict[tuple, object] = {}
         self.routes: dict[tuple, object] = {}
-        # (route key + order shape) → compiled plan or None (quote.quote's one-lookup path)
-        self.plans: dict[tuple, object] = {}
 
     # -- construction helpers -------------------------------------------------------------
 

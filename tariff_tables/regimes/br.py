@@ -14,6 +14,9 @@ from ..money import ZERO, fmt
 from ..result import DutyLine, Rule, TaxLine
 from .common import Assessment, Ctx, customs_values, rate_text, rule_for, tax_row
 
+REGIME = "br"
+LINE_DUTY = False
+
 
 def band_rule(band: Band, scheme: str) -> Rule:
     """The rule naming the value band applied (one shared Rule per row)."""

@@ -15,6 +15,8 @@ from ..money import ZERO
 from ..result import DutyLine, Rule
 from .common import Assessment, Ctx, add, allocate, customs_values, rate_text, rule_for, taxes_on
 
+REGIME = "eaeu"
+
 
 def _no_quantity(unit: str) -> None:  # pragma: no cover - only kg terms are tabulated
     raise NotCovered(f"EAEU personal-use duty per {unit}")

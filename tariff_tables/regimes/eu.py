@@ -16,6 +16,8 @@ from ..money import ZERO, fmt
 from ..result import DutyLine, Rule
 from .common import Assessment, Ctx, add, allocate, customs_values, line_duties, rule_for, taxes_on
 
+REGIME = "eu"
+
 
 def flat_rule(flat: FlatDuty, n: int) -> Rule:
     """The rule naming the flat duty and the parcel's count of subheadings (one per n)."""

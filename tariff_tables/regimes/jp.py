@@ -18,6 +18,9 @@ from ..money import ZERO, truncate_to
 from ..result import DutyLine, Rule, TaxLine
 from .common import Assessment, Ctx, allocate, rate_text, rule_for, tax_row
 
+REGIME = "jp"
+NATIONAL_CURRENCY = True
+
 THOUSAND = Decimal(1000)
 HUNDRED = Decimal(100)
 

@@ -8,6 +8,9 @@ from ..money import ZERO, fmt
 from ..result import DutyLine, Rule
 from .common import Assessment, Ctx, customs_values, rate_text, rule_for
 
+REGIME = "mx"
+LINE_DUTY = False
+
 
 def band_rule(band: Band) -> Rule:
     """The rule naming the value band applied (one shared Rule per row)."""

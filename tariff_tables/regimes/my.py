@@ -8,6 +8,8 @@ from ..result import TaxLine
 from .common import Assessment, Ctx, customs_values, rate_text
 from .standard import assess as standard
 
+REGIME = "my"
+
 
 def assess(ctx: Ctx) -> Assessment:
     if not ctx.within(ctx.threshold("my_lvg")):

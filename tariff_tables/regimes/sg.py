@@ -11,6 +11,8 @@ from __future__ import annotations
 from ..money import ZERO
 from .common import Assessment, Ctx, add, customs_values, line_duties, taxes_on
 
+REGIME = "sg"
+
 
 def assess(ctx: Ctx) -> Assessment:
     cvs = customs_values(ctx)

@@ -11,6 +11,8 @@ from __future__ import annotations
 from ..money import ZERO
 from .common import Assessment, Ctx, add, customs_values, line_duties, tax_kinds, taxes_on
 
+REGIME = "standard"
+
 
 def assess(ctx: Ctx) -> Assessment:
     cvs = customs_values(ctx)
