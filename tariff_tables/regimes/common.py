@@ -1,25 +1,29 @@
-"""Shared arithmetic of the regimes: the assessment context, customs value, duties, taxes.
+"""Shared steps of the regimes: the assessment context, customs values, duties, taxes.
 
-Every regime is a function `assess(ctx) -> Assessment`. The helpers here keep the common
-steps (allocating transport costs to lines, resolving measures by longest HS prefix,
-stacking taxes on value + duty) in one place, so a regime module reads like its rule.
+Every regime is a function `assess(ctx) -> Assessment`. The steps here (allocating
+transport costs to lines, duties by longest HS prefix, taxes grouped by rate on value +
+duty, value bands) live in one place, so a regime module reads like its rule. Table
+questions go to the shared `Scope`, which answers each once per destination and date.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from ..errors import InvalidRequest, NotCovered
 from ..expressions import Quantities, evaluate
-from ..model import TaxRate, Threshold
+from ..model import Band, TaxRate, Threshold
 from ..money import ZERO
 from ..request import QuoteLine, QuoteRequest
 from ..result import DutyLine, FeeLine, Rule, TaxLine
-from .scope import DutyPlan, RuleText, Scope, fx_text, rate_text, rule_for
+from ..tariff import Tariff
+from .scope import DutyPlan, RuleText, Scope, rate_text, rule_for
 
-__all__ = ["fx_text", "rate_text", "rule_for"]  # re-exported for the regime modules
+__all__ = ["rate_text", "rule_for"]  # re-exported for the regime modules
 
 
 @dataclass(slots=True)
@@ -38,29 +42,30 @@ class Assessment:
 class LineView:
     """A request line with its value in the computation currency."""
 
-    __slots__ = ("line", "hs", "origin", "value", "unit_value", "quantity", "unit", "kg")
+    __slots__ = ("line", "hs", "origin", "unit_value", "value")
 
     def __init__(self, line: QuoteLine, fx_in: Decimal | None):
         self.line = line
         self.hs = line.hs_code
         self.origin = line.origin_country
-        self.quantity = line.quantity
-        self.unit = line.unit
-        self.kg = line.net_weight_kg
         uv = line.unit_value if fx_in is None else line.unit_value * fx_in
         self.unit_value = uv
         self.value = line.quantity * uv
 
+    @property
+    def quantity(self) -> Decimal:
+        return self.line.quantity
+
+    @property
+    def unit(self) -> str:
+        return self.line.unit
+
     def quantities(self) -> Quantities:
-        items = self.quantity if self.unit in ("piece", "set", "pair") else None
-        litres = (
-            self.quantity
-            if self.unit == "l"
-            else self.quantity / 1000
-            if self.unit == "ml"
-            else None
-        )
-        return Quantities(self.kg, items, litres)
+        """What a specific duty can be charged on: net kg, items, litres."""
+        qty, unit = self.line.quantity, self.line.unit
+        items = qty if unit in ("piece", "set", "pair") else None
+        litres = qty if unit == "l" else qty / 1000 if unit == "ml" else None
+        return Quantities(self.line.net_weight_kg, items, litres)
 
 
 class Ctx:
@@ -70,18 +75,15 @@ class Ctx:
     __slots__ = (
         "req",
         "scope",
-        "on",
-        "tariff",
         "profile",
-        "dest",
         "cur",
+        "quantum",
         "lines",
+        "goods",
         "freight",
         "insurance",
         "_rules",
         "_origins",
-        "quantum",
-        "goods",
     )
 
     def __init__(
@@ -93,19 +95,13 @@ class Ctx:
     ):
         self.req = req
         self.scope = scope
-        self.on = scope.on
-        self.tariff = scope.tariff
         self.profile = scope.profile
-        self.dest = scope.dest
         self.cur = scope.cur
         self.quantum = scope.quantum
-        lines = []
+        self.lines = lines = [LineView(line, fx_in) for line in req.lines]
         goods = ZERO
-        for line in req.lines:
-            view = LineView(line, fx_in)
-            lines.append(view)
-            goods += view.value
-        self.lines = lines
+        for ln in lines:
+            goods += ln.value
         self.goods = goods  # intrinsic value, in the computation currency
         if fx_in is None:
             self.freight = req.shipping_cost
@@ -116,6 +112,18 @@ class Ctx:
         # id → Rule, in order of first use (dicts keep insertion order): the quote's rules.
         self._rules: dict[int, Rule] = dict(lead) if lead else {}
         self._origins: tuple[str, ...] | None = None
+
+    @property
+    def on(self) -> date:
+        return self.scope.on
+
+    @property
+    def dest(self) -> str:
+        return self.scope.dest
+
+    @property
+    def tariff(self) -> Tariff:
+        return self.scope.tariff
 
     # -- bookkeeping -----------------------------------------------------------------------
 
@@ -147,12 +155,11 @@ class Ctx:
 
     def value_for(self, base: str) -> Decimal:
         """The value a threshold is compared with."""
-        goods = self.goods
         if base in ("intrinsic", "fob"):
-            return goods
+            return self.goods
         if base == "goods_and_shipping":
-            return goods + self.freight
-        return goods + self.freight + self.insurance  # cif
+            return self.goods + self.freight
+        return self.goods + self.freight + self.insurance  # cif
 
     def weight(self) -> Decimal:
         w = self.req.weight_kg
@@ -163,6 +170,11 @@ class Ctx:
             )
         return w
 
+    def param(self, name: str) -> Decimal:
+        value, rule = self.scope.param(name)
+        self._rules.setdefault(id(rule), rule)
+        return value
+
     # -- thresholds ------------------------------------------------------------------------
 
     def threshold(self, ident: str) -> Threshold | None:
@@ -170,10 +182,7 @@ class Ctx:
         (see `Scope.threshold`)."""
         origins = self._origins
         if origins is None:
-            origins = self._origins = (
-                self.req.origin_country,
-                *[ln.origin for ln in self.lines],
-            )
+            origins = self._origins = (self.req.origin_country, *[ln.origin for ln in self.lines])
         return self.scope.threshold(ident, origins)
 
     def within(self, th: Threshold | None, value: Decimal | None = None) -> bool:
@@ -203,10 +212,15 @@ class Ctx:
         rules.setdefault(id(rule), rule)
         return ok
 
-    def param(self, name: str) -> Decimal:
-        value, rule = self.scope.param(name)
-        self._rules.setdefault(id(rule), rule)
-        return value
+
+# -- values ----------------------------------------------------------------------------
+
+
+def assessment(
+    ctx: Ctx, cvs: list[Decimal], regime: str, valuation: str = "CIF", collected_at="border"
+) -> Assessment:
+    """An assessment of customs value Σ `cvs` (rounded), with no duty or tax yet."""
+    return Assessment(ctx.round(sum(cvs, ZERO)), valuation, regime, collected_at)
 
 
 def allocate(ctx: Ctx, extra: Decimal) -> list[Decimal]:
@@ -231,11 +245,18 @@ def customs_values(ctx: Ctx, valuation: str | None = None) -> list[Decimal]:
     extra = ctx.freight + ctx.insurance
     if len(lines) == 1:  # the common single-line parcel: the whole of `extra` (allocate)
         return [lines[0].value + extra]
-    shares = allocate(ctx, extra)
-    return [ln.value + s for ln, s in zip(lines, shares, strict=True)]
+    return add([ln.value for ln in lines], allocate(ctx, extra))
 
 
-def _missing(ctx: Ctx, ln: LineView):
+def add(a: list[Decimal], b: list[Decimal]) -> list[Decimal]:
+    """Line by line sums."""
+    return [x + y for x, y in zip(a, b, strict=True)]
+
+
+# -- duties ----------------------------------------------------------------------------
+
+
+def _missing(ctx: Ctx, ln: LineView) -> Callable[[str], None]:
     def missing(unit: str) -> None:
         raise InvalidRequest(
             f"line {ln.line.sku}: a specific duty on HS {ln.hs} for "
@@ -245,38 +266,50 @@ def _missing(ctx: Ctx, ln: LineView):
     return missing
 
 
-def measure_duty(ctx: Ctx, plan: DutyPlan, ln: LineView, base: Decimal) -> DutyLine:
-    """Evaluate one measure on one line, rounded to the computation currency."""
+def measure_duty(
+    ctx: Ctx,
+    plan: DutyPlan,
+    ln: LineView,
+    base: Decimal,
+    rounding: Callable[[Decimal], Decimal] | None = None,
+) -> DutyLine:
+    """One measure on one line; the amount rounded half-up to the computation currency
+    unless the regime has its own `rounding` (Japan truncates)."""
     m, label, rate, text, rule = plan
-    q = ctx.quantum
     if rate is not None:
-        amount = (base * rate).quantize(q, ROUND_HALF_UP)
+        raw = base * rate
     else:
         expr = m.expression
         assert expr is not None
-        amount = ctx.round(evaluate(expr, base, ln.quantities(), ctx.convert, _missing(ctx, ln)))
+        raw = evaluate(expr, base, ln.quantities(), ctx.convert, _missing(ctx, ln))
+    q = ctx.quantum
+    amount = raw.quantize(q, ROUND_HALF_UP) if rounding is None else rounding(raw)
     ctx._rules.setdefault(id(rule), rule)
     return DutyLine(label, base.quantize(q, ROUND_HALF_UP), text, amount)
 
 
 def line_duties(
-    ctx: Ctx, cvs: list[Decimal], *, additional: bool = True
+    ctx: Ctx,
+    bases: list[Decimal],
+    rounding: Callable[[Decimal], Decimal] | None = None,
 ) -> tuple[list[DutyLine], list[Decimal]]:
-    """MFN (+ origin-specific additional) duties per line; returns lines and per-line sums."""
+    """MFN + origin-specific additional duties per line; returns lines and per-line sums."""
     out: list[DutyLine] = []
     per_line: list[Decimal] = []
-    for ln, cv in zip(ctx.lines, cvs, strict=True):
+    for ln, base in zip(ctx.lines, bases, strict=True):
         mfn, extra = ctx.scope.duty_plans(ln.hs, ln.origin)
-        d = measure_duty(ctx, mfn, ln, cv)
+        d = measure_duty(ctx, mfn, ln, base, rounding)
         out.append(d)
         total = d.amount
-        if additional:
-            for m in extra:
-                e = measure_duty(ctx, m, ln, cv)
-                out.append(e)
-                total += e.amount
+        for m in extra:
+            e = measure_duty(ctx, m, ln, base, rounding)
+            out.append(e)
+            total += e.amount
         per_line.append(total)
     return out, per_line
+
+
+# -- taxes -----------------------------------------------------------------------------
 
 
 def _condition_holds(ctx: Ctx, row: TaxRate, ln: LineView) -> bool:
@@ -316,6 +349,17 @@ def tax_row(ctx: Ctx, kind: str, ln: LineView, *, required: bool) -> TaxRate | N
     return None
 
 
+def tax_line(ctx: Ctx, kind: str, base: Decimal, rate: Decimal, text: str | None = None) -> TaxLine:
+    """`kind` at `rate` on `base`, base and amount rounded half-up to the minor unit."""
+    q = ctx.quantum
+    return TaxLine(
+        kind,
+        base.quantize(q, ROUND_HALF_UP),
+        rate_text(rate) if text is None else text,
+        (base * rate).quantize(q, ROUND_HALF_UP),
+    )
+
+
 def taxes_on(
     ctx: Ctx,
     kind: str,
@@ -328,39 +372,45 @@ def taxes_on(
 
     `factor` scales the statutory rate (China CBEC charges 70 % of it).
     """
-    q = ctx.quantum
     groups: dict[Decimal, Decimal] = {}
     out: list[TaxLine] = []
     for ln, base in zip(ctx.lines, bases, strict=True):
-        row = tax_row(ctx, kind, ln, required=True)
-        rate = row.rate if factor is None else row.rate * factor  # type: ignore[operator]
+        rate: Decimal = tax_row(ctx, kind, ln, required=True).rate  # type: ignore[union-attr,assignment]
+        if factor is not None:
+            rate = rate * factor
         if per_line:
-            out.append(
-                TaxLine(
-                    kind,
-                    base.quantize(q, ROUND_HALF_UP),
-                    rate_text(rate),  # type: ignore[arg-type]
-                    (base * rate).quantize(q, ROUND_HALF_UP),  # type: ignore[operator]
-                )
-            )
+            out.append(tax_line(ctx, kind, base, rate))
         else:
-            groups[rate] = groups.get(rate, ZERO) + base  # type: ignore[index]
+            groups[rate] = groups.get(rate, ZERO) + base
     for rate, base in groups.items():
-        out.append(
-            TaxLine(
-                kind,
-                base.quantize(q, ROUND_HALF_UP),
-                rate_text(rate),
-                (base * rate).quantize(q, ROUND_HALF_UP),
-            )
-        )
+        out.append(tax_line(ctx, kind, base, rate))
     return out
 
 
 def tax_kinds(ctx: Ctx) -> tuple[str, ...]:
     """The value-added style taxes a destination levies (vat, gst or sales_tax)."""
-    return ctx.tariff.tax_kinds(ctx.dest)
+    return ctx.scope.tax_kinds()
 
 
-def add(a: list[Decimal], b: list[Decimal]) -> list[Decimal]:
-    return [x + y for x, y in zip(a, b, strict=True)]
+def duty_and_tax(
+    ctx: Ctx,
+    a: Assessment,
+    cvs: list[Decimal],
+    kind: str,
+    transport: list[Decimal] | None = None,
+) -> Assessment:
+    """The ordinary import: duty per line on the customs values, then `kind` tax on each
+    line's value + duty (+ its share of `transport` where that is taxed but not dutiable)."""
+    a.duties, per_line = line_duties(ctx, cvs)
+    bases = add(cvs, per_line)
+    a.taxes = taxes_on(ctx, kind, bases if transport is None else add(bases, transport))
+    return a
+
+
+# -- consignment value bands -------------------------------------------------------------
+
+
+def band_for(ctx: Ctx, bands: tuple[Band, ...], value: Decimal) -> Band | None:
+    """The first (lowest) band whose upper bound, in the computation currency, is at or
+    above `value`; None when the value is above them all."""
+    return next((b for b in bands if value <= ctx.convert(b.upper, b.currency)), None)

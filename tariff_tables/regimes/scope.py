@@ -137,6 +137,7 @@ class Scope:
         "_duties",
         "_taxes",
         "_flat",
+        "_kinds",
     )
 
     def __init__(
@@ -164,6 +165,7 @@ class Scope:
         self._duties: dict[tuple[str, str], tuple[DutyPlan, tuple[DutyPlan, ...]]] = {}
         self._taxes: dict[tuple[str, str], tuple[tuple[TaxRate, Rule | None], ...]] = {}
         self._flat: dict[str, FlatDuty | None] = {}
+        self._kinds: tuple[str, ...] | None = None
 
     # -- currency --------------------------------------------------------------------------
 
@@ -253,6 +255,12 @@ class Scope:
             mfn, extra = self.tariff.duties(self.dest, hs, origin, self.on)
             hit = self._duties[key] = (_duty_plan(mfn, hs), tuple(_duty_plan(m, hs) for m in extra))
         return hit
+
+    def tax_kinds(self) -> tuple[str, ...]:
+        """The value-added style tax kinds the destination has rows for."""
+        if self._kinds is None:
+            self._kinds = self.tariff.tax_kinds(self.dest)
+        return self._kinds
 
     def tax_rows(self, kind: str, hs: str) -> tuple[tuple[TaxRate, Rule | None], ...]:
         """Tax rows in force, most specific first, each with its rule (None for a gap row)."""

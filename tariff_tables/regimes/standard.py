@@ -9,7 +9,16 @@ China and Hong Kong from 2025-05-02).
 from __future__ import annotations
 
 from ..money import ZERO
-from .common import Assessment, Ctx, add, customs_values, line_duties, tax_kinds, taxes_on
+from .common import (
+    Assessment,
+    Ctx,
+    add,
+    assessment,
+    customs_values,
+    line_duties,
+    tax_kinds,
+    taxes_on,
+)
 
 REGIME = "standard"
 
@@ -18,12 +27,8 @@ def assess(ctx: Ctx) -> Assessment:
     cvs = customs_values(ctx)
     duty_free = ctx.within(ctx.threshold("duty_de_minimis"))
     tax_free = ctx.within(ctx.threshold("tax_de_minimis"))
-    a = Assessment(
-        ctx.round(sum(cvs, ZERO)),
-        ctx.profile.valuation,
-        f"{ctx.dest.lower()}_{'de_minimis' if duty_free and tax_free else 'import'}",
-        "border",
-    )
+    outcome = "de_minimis" if duty_free and tax_free else "import"
+    a = assessment(ctx, cvs, f"{ctx.dest.lower()}_{outcome}", ctx.profile.valuation)
     per_line = [ZERO] * len(cvs)
     if not duty_free:
         a.duties, per_line = line_duties(ctx, cvs)
