@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 ZERO = Decimal(0)
 ONE = Decimal(1)
@@ -38,7 +38,7 @@ def truncate_to(amount: Decimal, step: Decimal) -> Decimal:
     """Drop everything below `step` (Japan truncates values to ¥1,000 and taxes to ¥100)."""
     if amount <= 0:
         return ZERO
-    return (amount / step).to_integral_value(rounding=ROUND_DOWN) * step
+    return amount // step * step  # `//` truncates toward zero
 
 
 def fmt(amount: Decimal) -> str:

@@ -8,12 +8,12 @@ same official rate, so the order-currency lines still add up to the totals.
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from .errors import NotCovered
 from .loader import load_tariff
 from .model import Profile
-from .money import ZERO, exponent, round_money
+from .money import ZERO, exponent
 from .regimes import REGIMES, Regime
 from .regimes.common import Assessment, Ctx
 from .regimes.scope import Scope, fx_text, rule_for, scope_for
@@ -57,7 +57,7 @@ class Route:
     Tariff; a failed lookup raises before anything is stored, so errors stay as they were.
     """
 
-    __slots__ = ("regime", "dest_cur", "fx_in", "back", "lead", "scope", "_out")
+    __slots__ = ("regime", "dest_cur", "dest_quantum", "fx_in", "back", "lead", "scope", "_out")
 
     def __init__(self, request: QuoteRequest, as_of: date, tariff: Tariff):
         profile = tariff.profile(request.destination_country, as_of)
@@ -70,6 +70,7 @@ class Route:
             )
         self.regime: Regime = regime
         self.dest_cur = profile.currency
+        self.dest_quantum = exponent(profile.currency)
         # national-currency regimes: order currency → national currency, and back
         self.fx_in: Decimal | None = None
         self.back: Decimal | None = None
@@ -119,34 +120,33 @@ def route_for(request: QuoteRequest, as_of: date, tariff: Tariff) -> Route:
 def package(req: QuoteRequest, a: Assessment, ctx: Ctx, route: Route) -> Quote:
     """The one place an assessment becomes a Quote: lines in the order currency, totals
     in the destination currency, the payer, and the rules in order of first use."""
-    totals = _totals(a, ctx.cur)
+    totals = _totals(a, ctx.quantum)
     if route.back is not None:  # assessed in the national currency: lines back
         a = _back(a, route.back, req.currency)
     elif route.dest_cur != ctx.cur:
         rate, rule = route.to_destination()
         if rule is not None:
             ctx.add_rule(rule)
-        totals = _converted(totals, rate, route.dest_cur)
-    return Quote(
-        currency=req.currency,
-        customs_value=a.customs_value,
-        valuation=a.valuation,
-        duties=tuple(a.duties),
-        taxes=tuple(a.taxes),
-        fees=tuple(a.fees),
-        collected_at=a.collected_at,
-        payer=payer_of(req),
-        regime=a.regime,
-        rules=tuple(ctx._rules.values()),
-        table_version=ctx.tariff.table_version,
-        destination_currency=route.dest_cur,
-        destination_amounts=totals,
+        totals = _converted(totals, rate, route.dest_quantum)
+    return Quote(  # positional (the field order of Quote): cheaper than 13 keywords
+        req.currency,
+        a.customs_value,
+        a.valuation,
+        tuple(a.duties),
+        tuple(a.taxes),
+        tuple(a.fees),
+        a.collected_at,
+        payer_of(req),
+        a.regime,
+        tuple(ctx._rules.values()),
+        ctx.scope.tariff.table_version,
+        route.dest_cur,
+        totals,
     )
 
 
-def _totals(a: Assessment, currency: str) -> dict[str, Decimal]:
+def _totals(a: Assessment, quantum: Decimal) -> dict[str, Decimal]:
     """Customs value and totals of an assessment, in its own currency."""
-    q = exponent(currency)
     duty = tax = fee = ZERO
     for d in a.duties:
         duty += d.amount
@@ -154,9 +154,9 @@ def _totals(a: Assessment, currency: str) -> dict[str, Decimal]:
         tax += t.amount
     for f in a.fees:
         fee += f.amount
-    duty = duty.quantize(q)
-    tax = tax.quantize(q)
-    fee = fee.quantize(q)
+    duty = duty.quantize(quantum)
+    tax = tax.quantize(quantum)
+    fee = fee.quantize(quantum)
     return {
         "customs_value": a.customs_value,
         "duty_total": duty,
@@ -166,18 +166,26 @@ def _totals(a: Assessment, currency: str) -> dict[str, Decimal]:
     }
 
 
-def _converted(totals: dict[str, Decimal], rate: Decimal, currency: str) -> dict[str, Decimal]:
-    """Totals at `rate` in `currency`, each rounded; the total is the sum of the rounded."""
-    out = {k: round_money(v * rate, currency) for k, v in totals.items() if k != "total"}
-    out["total"] = out["duty_total"] + out["tax_total"] + out["fee_total"]
-    return out
+def _converted(totals: dict[str, Decimal], rate: Decimal, quantum: Decimal) -> dict[str, Decimal]:
+    """Totals at `rate`, each rounded half-up to `quantum`; the total adds the rounded."""
+    duty = (totals["duty_total"] * rate).quantize(quantum, ROUND_HALF_UP)
+    tax = (totals["tax_total"] * rate).quantize(quantum, ROUND_HALF_UP)
+    fee = (totals["fee_total"] * rate).quantize(quantum, ROUND_HALF_UP)
+    return {
+        "customs_value": (totals["customs_value"] * rate).quantize(quantum, ROUND_HALF_UP),
+        "duty_total": duty,
+        "tax_total": tax,
+        "fee_total": fee,
+        "total": duty + tax + fee,
+    }
 
 
 def _back(a: Assessment, rate: Decimal, currency: str) -> Assessment:
     """Re-express an assessment made in the national currency in the order currency."""
+    q = exponent(currency)
 
     def conv(x: Decimal) -> Decimal:
-        return round_money(x * rate, currency)
+        return (x * rate).quantize(q, ROUND_HALF_UP)
 
     return Assessment(
         conv(a.customs_value),
@@ -186,5 +194,5 @@ def _back(a: Assessment, rate: Decimal, currency: str) -> Assessment:
         a.collected_at,
         [DutyLine(d.measure, conv(d.base), d.rate, conv(d.amount)) for d in a.duties],
         [TaxLine(t.kind, conv(t.base), t.rate, conv(t.amount)) for t in a.taxes],
-        [FeeLine(f.kind, conv(f.amount)) for f in a.fees],
+        tuple([FeeLine(f.kind, conv(f.amount)) for f in a.fees]),
     )

@@ -58,7 +58,7 @@ def assess(ctx: Ctx) -> Assessment:
         rate = f"{rate} - {fmt(band.deduction)} {band.currency}"
     a = assessment(ctx, cvs, f"br_{scheme}", collected_at="checkout" if rc else "border")
     a.duties = [DutyLine(f"br_import_tax_{scheme}", ctx.round(value), rate, ii)]
-    icms = tax_row(ctx, "icms", ctx.lines[0], required=True).rate
+    icms = tax_row(ctx, "icms", ctx.lines[0]).rate
     assert icms is not None
     a.taxes = [tax_line(ctx, "icms", (value + ii) / (1 - icms), icms)]
     return a

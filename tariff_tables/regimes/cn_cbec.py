@@ -29,7 +29,7 @@ from .common import (
 def _rates(ctx: Ctx, ln: LineView) -> tuple[Decimal, Decimal]:
     """(consumption tax rate, 0 when none applies; VAT rate) of one line."""
     ct = tax_row(ctx, "consumption_tax", ln, required=False)
-    vat = tax_row(ctx, "vat", ln, required=True)
+    vat = tax_row(ctx, "vat", ln)
     return (ct.rate if ct is not None else ZERO), vat.rate  # type: ignore[return-value,union-attr]
 
 

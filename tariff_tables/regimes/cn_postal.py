@@ -45,7 +45,7 @@ def assess(ctx: Ctx) -> Assessment:
     a = assessment(ctx, [ctx.goods], "cn_postal_articles")
     kind = "postal_articles_tax"
     a.taxes = [
-        tax_line(ctx, kind, ln.value, tax_row(ctx, kind, ln, required=True).rate)  # type: ignore[arg-type]
+        tax_line(ctx, kind, ln.value, tax_row(ctx, kind, ln).rate)  # type: ignore[arg-type]
         for ln in ctx.lines
     ]
     total = sum((t.amount for t in a.taxes), ZERO)

@@ -8,6 +8,7 @@ questions go to the shared `Scope`, which answers each once per destination and 
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -36,7 +37,7 @@ class Assessment:
     collected_at: str
     duties: list[DutyLine] = field(default_factory=list)
     taxes: list[TaxLine] = field(default_factory=list)
-    fees: list[FeeLine] = field(default_factory=list)
+    fees: tuple[FeeLine, ...] = ()  # no regime charges fees yet
 
 
 class LineView:
@@ -84,6 +85,7 @@ class Ctx:
         "insurance",
         "_rules",
         "_origins",
+        "_hs_codes",
     )
 
     def __init__(
@@ -112,6 +114,7 @@ class Ctx:
         # id → Rule, in order of first use (dicts keep insertion order): the quote's rules.
         self._rules: dict[int, Rule] = dict(lead) if lead else {}
         self._origins: tuple[str, ...] | None = None
+        self._hs_codes: tuple[str, ...] | None = None
 
     @property
     def on(self) -> date:
@@ -140,6 +143,7 @@ class Ctx:
         self._rules.setdefault(id(rule), rule)
 
     def round(self, amount: Decimal) -> Decimal:
+        """Half-up to the minor unit of the computation currency."""
         return amount.quantize(self.quantum, ROUND_HALF_UP)
 
     # -- values ----------------------------------------------------------------------------
@@ -193,18 +197,14 @@ class Ctx:
         """
         if th is None:
             return False
+        hs_codes = self._hs_codes
+        if hs_codes is None and th.excludes:  # only exclusions depend on the HS codes
+            hs_codes = self._hs_codes = tuple([ln.hs for ln in self.lines])
+        plan = self.scope.within_plan(th, hs_codes if th.excludes else ())
         rules = self._rules
-        if th.amount is None:
-            rule = self.scope.suspended_rule(th)
-            rules.setdefault(id(rule), rule)
+        if plan.refused is not None:
+            rules.setdefault(id(plan.refused), plan.refused)
             return False
-        if th.excludes:
-            for ln in self.lines:
-                rule = self.scope.excluded(th, ln.hs)
-                if rule is not None:
-                    rules.setdefault(id(rule), rule)
-                    return False
-        plan = self.scope.within_plan(th)
         if plan.fx_rule is not None:
             rules.setdefault(id(plan.fx_rule), plan.fx_rule)
         ok = (self.value_for(th.base) if value is None else value) <= plan.limit
@@ -220,7 +220,8 @@ def assessment(
     ctx: Ctx, cvs: list[Decimal], regime: str, valuation: str = "CIF", collected_at="border"
 ) -> Assessment:
     """An assessment of customs value Σ `cvs` (rounded), with no duty or tax yet."""
-    return Assessment(ctx.round(sum(cvs, ZERO)), valuation, regime, collected_at)
+    cv = sum(cvs, ZERO).quantize(ctx.quantum, ROUND_HALF_UP)
+    return Assessment(cv, valuation, regime, collected_at)
 
 
 def allocate(ctx: Ctx, extra: Decimal) -> list[Decimal]:
@@ -245,12 +246,13 @@ def customs_values(ctx: Ctx, valuation: str | None = None) -> list[Decimal]:
     extra = ctx.freight + ctx.insurance
     if len(lines) == 1:  # the common single-line parcel: the whole of `extra` (allocate)
         return [lines[0].value + extra]
-    return add([ln.value for ln in lines], allocate(ctx, extra))
+    shares = allocate(ctx, extra)
+    return [ln.value + shares[i] for i, ln in enumerate(lines)]
 
 
 def add(a: list[Decimal], b: list[Decimal]) -> list[Decimal]:
-    """Line by line sums."""
-    return [x + y for x, y in zip(a, b, strict=True)]
+    """Line by line sums (of per-line lists, equally long by construction)."""
+    return list(map(operator.add, a, b))
 
 
 # -- duties ----------------------------------------------------------------------------
@@ -296,8 +298,10 @@ def line_duties(
     """MFN + origin-specific additional duties per line; returns lines and per-line sums."""
     out: list[DutyLine] = []
     per_line: list[Decimal] = []
-    for ln, base in zip(ctx.lines, bases, strict=True):
-        mfn, extra = ctx.scope.duty_plans(ln.hs, ln.origin)
+    duty_plans = ctx.scope.duty_plans
+    for i, ln in enumerate(ctx.lines):
+        base = bases[i]
+        mfn, extra = duty_plans(ln.hs, ln.origin)
         d = measure_duty(ctx, mfn, ln, base, rounding)
         out.append(d)
         total = d.amount
@@ -325,7 +329,7 @@ def _condition_holds(ctx: Ctx, row: TaxRate, ln: LineView) -> bool:
     return False
 
 
-def tax_row(ctx: Ctx, kind: str, ln: LineView, *, required: bool) -> TaxRate | None:
+def tax_row(ctx: Ctx, kind: str, ln: LineView, required: bool = True) -> TaxRate | None:
     """The tax row for one line: most specific prefix whose condition holds.
 
     `required` taxes (VAT/GST) raise NotCovered when absent; optional ones (consumption
@@ -360,31 +364,13 @@ def tax_line(ctx: Ctx, kind: str, base: Decimal, rate: Decimal, text: str | None
     )
 
 
-def taxes_on(
-    ctx: Ctx,
-    kind: str,
-    bases: list[Decimal],
-    *,
-    per_line: bool = False,
-    factor: Decimal | None = None,
-) -> list[TaxLine]:
-    """`kind` tax on per-line bases, grouped by rate (declaration level) unless `per_line`.
-
-    `factor` scales the statutory rate (China CBEC charges 70 % of it).
-    """
+def taxes_on(ctx: Ctx, kind: str, bases: list[Decimal]) -> list[TaxLine]:
+    """`kind` tax on per-line bases, grouped by rate (assessed at declaration level)."""
     groups: dict[Decimal, Decimal] = {}
-    out: list[TaxLine] = []
-    for ln, base in zip(ctx.lines, bases, strict=True):
-        rate: Decimal = tax_row(ctx, kind, ln, required=True).rate  # type: ignore[union-attr,assignment]
-        if factor is not None:
-            rate = rate * factor
-        if per_line:
-            out.append(tax_line(ctx, kind, base, rate))
-        else:
-            groups[rate] = groups.get(rate, ZERO) + base
-    for rate, base in groups.items():
-        out.append(tax_line(ctx, kind, base, rate))
-    return out
+    for i, ln in enumerate(ctx.lines):
+        rate: Decimal = tax_row(ctx, kind, ln).rate  # type: ignore[union-attr,assignment]
+        groups[rate] = groups.get(rate, ZERO) + bases[i]
+    return [tax_line(ctx, kind, base, rate) for rate, base in groups.items()]
 
 
 def tax_kinds(ctx: Ctx) -> tuple[str, ...]:

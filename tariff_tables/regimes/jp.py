@@ -38,7 +38,7 @@ def consumption_tax(ctx: Ctx, cvs: list[Decimal], duty: Decimal) -> list[TaxLine
     """National tax per rate on value + its share of the duty, then the local tax on it."""
     groups: dict[Decimal, Decimal] = {}
     for ln, v in zip(ctx.lines, cvs, strict=True):
-        rate: Decimal = tax_row(ctx, "consumption_tax", ln, required=True).rate  # type: ignore[union-attr,assignment]
+        rate: Decimal = tax_row(ctx, "consumption_tax", ln).rate  # type: ignore[union-attr,assignment]
         groups[rate] = groups.get(rate, ZERO) + v
     num = ctx.param("jp_local_ct_numerator")
     den = ctx.param("jp_local_ct_denominator")

@@ -21,11 +21,12 @@ from decimal import Decimal
 from typing import Any
 
 from ..model import DutyMeasure, FlatDuty, Profile, TaxRate, Threshold
-from ..money import exponent, fmt
+from ..money import ZERO, exponent, fmt
 from ..result import Rule
 from ..tariff import Tariff
 
 _RULES: dict[tuple[int, object, object], tuple[object, Rule]] = {}
+_UNSEEN = object()
 RuleText = Callable[[Any], tuple[str, str]]
 
 
@@ -63,11 +64,22 @@ def rate_text(rate: Decimal) -> str:
 
 
 class WithinPlan:
-    """A threshold's limit in the computation currency and the rules each outcome shows."""
+    """How a threshold judges orders of given HS codes: `refused` names why no such order
+    can be within it (the threshold is suspended, or a code is excluded), else `limit` is
+    the amount in the computation currency and `ok_rule`/`over_rule` the rule each outcome
+    shows (with `fx_rule` when the limit was converted)."""
 
-    __slots__ = ("limit", "fx_rule", "ok_rule", "over_rule")
+    __slots__ = ("refused", "limit", "fx_rule", "ok_rule", "over_rule")
 
-    def __init__(self, limit: Decimal, fx_rule: Rule | None, ok_rule: Rule, over_rule: Rule):
+    def __init__(
+        self,
+        refused: Rule | None,
+        limit: Decimal = ZERO,
+        fx_rule: Rule | None = None,
+        ok_rule: Rule | None = None,
+        over_rule: Rule | None = None,
+    ):
+        self.refused = refused
         self.limit = limit
         self.fx_rule = fx_rule
         self.ok_rule = ok_rule
@@ -132,7 +144,6 @@ class Scope:
         "_fx",
         "_thresholds",
         "_within",
-        "_excluded",
         "_params",
         "_duties",
         "_taxes",
@@ -159,8 +170,7 @@ class Scope:
         self.channel = channel
         self._fx: dict[str, tuple[Decimal, Rule | None]] = {}
         self._thresholds: dict[tuple, Threshold | None] = {}
-        self._within: dict[int, WithinPlan] = {}
-        self._excluded: dict[tuple[int, str], Rule | None] = {}
+        self._within: dict[tuple[int, tuple[str, ...]], WithinPlan] = {}
         self._params: dict[str, tuple[Decimal, Rule]] = {}
         self._duties: dict[tuple[str, str], tuple[DutyPlan, tuple[DutyPlan, ...]]] = {}
         self._taxes: dict[tuple[str, str], tuple[tuple[TaxRate, Rule | None], ...]] = {}
@@ -186,11 +196,12 @@ class Scope:
         Preferential thresholds (e.g. a higher one for goods from a free-trade partner)
         only help when every origin involved qualifies; a suspension for any origin wins.
         """
-        key = (ident, *origins)
-        if key in self._thresholds:
-            return self._thresholds[key]
-        best: Threshold | None = None
-        for o in set(origins):
+        key = (ident, origins)
+        best = self._thresholds.get(key, _UNSEEN)
+        if best is not _UNSEEN:
+            return best  # type: ignore[return-value]
+        best = None
+        for o in dict.fromkeys(origins):  # each origin once, in a fixed order
             th = self.tariff.threshold(self.dest, ident, self.on, o, self.channel)
             if th is None:
                 best = None
@@ -203,35 +214,35 @@ class Scope:
         self._thresholds[key] = best
         return best
 
-    def within_plan(self, th: Threshold) -> WithinPlan:
-        """Limit and outcome rules of a threshold that has an amount."""
-        plan = self._within.get(id(th))
+    def within_plan(self, th: Threshold, hs_codes: tuple[str, ...]) -> WithinPlan:
+        """How `th` judges an order of these HS codes (see `WithinPlan`)."""
+        key = (id(th), hs_codes)
+        plan = self._within.get(key)
         if plan is None:
-            rate, fx_rule = self.fx_to_cur(th.currency)
-            limit = th.amount if th.currency == self.cur else th.amount * rate  # type: ignore[operator]
-            plan = self._within[id(th)] = WithinPlan(
-                limit,  # type: ignore[arg-type]
-                None if th.currency == self.cur else fx_rule,
-                rule_for(th, lambda r: _within_text(r, True), True),
-                rule_for(th, lambda r: _within_text(r, False), False),
-            )
+            plan = self._within[key] = self._judge(th, hs_codes)
         return plan
 
-    def suspended_rule(self, th: Threshold) -> Rule:
-        return rule_for(th, _suspended_text)
-
-    def excluded(self, th: Threshold, hs: str) -> Rule | None:
-        """The rule naming the first of `th.excludes` that `hs` falls under, else None."""
-        key = (id(th), hs)
-        if key in self._excluded:
-            return self._excluded[key]
-        rule = None
-        for prefix in th.excludes:
-            if hs.startswith(prefix):
-                rule = rule_for(th, lambda r, p=prefix: _excluded_text(r, p), prefix)
-                break
-        self._excluded[key] = rule
-        return rule
+    def _judge(self, th: Threshold, hs_codes: tuple[str, ...]) -> WithinPlan:
+        if th.amount is None:
+            return WithinPlan(rule_for(th, _suspended_text))
+        for hs in hs_codes:
+            for prefix in th.excludes:
+                if hs.startswith(prefix):
+                    return WithinPlan(
+                        rule_for(th, lambda r, p=prefix: _excluded_text(r, p), prefix)
+                    )
+        if th.currency == self.cur:
+            limit, fx_rule = th.amount, None
+        else:
+            rate, fx_rule = self.fx_to_cur(th.currency)
+            limit = th.amount * rate
+        return WithinPlan(
+            None,
+            limit,
+            fx_rule,
+            rule_for(th, lambda r: _within_text(r, True), True),
+            rule_for(th, lambda r: _within_text(r, False), False),
+        )
 
     # -- parameters, duties, taxes ---------------------------------------------------------
 
