@@ -75,6 +75,26 @@ def _prefixes(hs: str) -> range:
     return range(len(hs), -1, -1)
 
 
+EVERY_ORIGIN = "*"  # `Tariff.duty_rows`: list the additional duties of every origin
+
+
+def duty_gaps(
+    mfn: DutyMeasure | None, extra: tuple[DutyMeasure, ...], dest: str, hs: str, on: date
+) -> list[NotCovered]:
+    """Everything `Tariff.duty_rows` found missing for a quote, in order: no MFN row, then
+    each recorded gap (a row without an expression)."""
+
+    def missing(what: str) -> NotCovered:
+        return NotCovered(what, destination=dest, hs_code=hs, on=on)
+
+    gaps = [] if mfn is not None else [missing("no duty rate tabulated")]
+    for m in extra if mfn is None else (mfn, *extra):
+        if m.expression is None:
+            what = "duty" if m.kind == "mfn" else f"additional duty {m.measure}"
+            gaps.append(missing(f"{what} not tabulated ({m.note})"))
+    return gaps
+
+
 class Tariff:
     """Versioned lookups over Tables. Build it with `loader.load_tariff()`."""
 
@@ -149,46 +169,49 @@ class Tariff:
             self._cache[key] = hit
         return hit  # type: ignore[return-value]
 
+    def duty_rows(
+        self, dest: str, hs: str, origin: str | None, on: date
+    ) -> tuple[DutyMeasure | None, tuple[DutyMeasure, ...]]:
+        """The MFN row and the additional rows in force for `hs`, by longest HS prefix,
+        recorded gaps (rows without an expression) included.
+
+        Additional rows: those naming `origin` (one per measure); with `EVERY_ORIGIN`, every
+        origin-specific row (one per measure and set of origins), as a lookup lists them.
+        """
+        mfn: DutyMeasure | None = None
+        extra: dict[object, DutyMeasure] = {}
+        every = origin == EVERY_ORIGIN
+        for n in _prefixes(hs):
+            for m in self._duties.get((dest, hs[:n]), ()):
+                if not m.covers(on):
+                    continue
+                if m.kind == "mfn":
+                    if mfn is None and m.origins is None:
+                        mfn = m
+                elif every:
+                    extra.setdefault((m.measure, m.origins), m)
+                elif origin in m.origins:  # type: ignore[operator]
+                    extra.setdefault(m.measure, m)
+        return mfn, tuple(extra.values())
+
     def duties(
         self, dest: str, hs: str, origin: str | None, on: date
     ) -> tuple[DutyMeasure, tuple[DutyMeasure, ...]]:
         """(MFN measure, additional measures for this origin) by longest HS prefix.
 
-        Raises NotCovered when no MFN row covers the code on that date, or when the covering
+        Raises NotCovered when no MFN row covers the code on that date, or when a covering
         row is a recorded gap.
         """
         key = ("duty", dest, hs, origin, on)
         hit = self._cache.get(key)
         if hit is not None:
             return hit  # type: ignore[return-value]
-        mfn: DutyMeasure | None = None
-        extra: dict[str, DutyMeasure] = {}
-        for n in _prefixes(hs):
-            for m in self._duties.get((dest, hs[:n]), ()):
-                if not m.covers(on):
-                    continue
-                if m.kind == "mfn":
-                    if mfn is None and (m.origins is None):
-                        mfn = m
-                elif origin in m.origins and m.measure not in extra:  # type: ignore[operator]
-                    extra[m.measure] = m
-        if mfn is None:
-            raise NotCovered("no duty rate tabulated", destination=dest, hs_code=hs, on=on)
-        if mfn.expression is None:
-            raise NotCovered(
-                f"duty not tabulated ({mfn.note})", destination=dest, hs_code=hs, on=on
-            )
-        for m in extra.values():
-            if m.expression is None:
-                raise NotCovered(
-                    f"additional duty {m.measure} not tabulated ({m.note})",
-                    destination=dest,
-                    hs_code=hs,
-                    on=on,
-                )
-        hit = (mfn, tuple(extra.values()))
-        self._cache[key] = hit
-        return hit
+        mfn, extra = self.duty_rows(dest, hs, origin, on)
+        gaps = duty_gaps(mfn, extra, dest, hs, on)
+        if gaps:
+            raise gaps[0]
+        hit = self._cache[key] = (mfn, extra)
+        return hit  # type: ignore[return-value]
 
     def tax_candidates(
         self, dest: str, kind: str, hs: str, on: date, region: str | None
@@ -267,13 +290,6 @@ class Tariff:
                 raise NotCovered(f"parameter {name} not tabulated", destination=dest, on=on)
             self._cache[key] = hit
         return hit  # type: ignore[return-value]
-
-    def has_parameter(self, dest: str, name: str, on: date) -> bool:
-        try:
-            self.parameter(dest, name, on)
-        except NotCovered:
-            return False
-        return True
 
     def fx(self, base: str, quote: str, on: date) -> tuple[Decimal, FxRate | None]:
         """Official rate to turn 1 `base` into `quote` on `on`, and the row it came from.
