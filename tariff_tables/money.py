@@ -5,7 +5,6 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 
 ZERO = Decimal(0)
-ONE = Decimal(1)
 
 # ISO 4217 minor units for the currencies whose exponent is not 2.
 _MINOR_UNITS = {"JPY": 0, "KRW": 0, "VND": 0, "CLP": 0, "ISK": 0, "PYG": 0, "UGX": 0}
@@ -19,11 +18,6 @@ def exponent(currency: str) -> Decimal:
         q = Decimal(1).scaleb(-_MINOR_UNITS.get(currency, 2))
         _EXPONENTS[currency] = q
     return q
-
-
-def round_money(amount: Decimal, currency: str) -> Decimal:
-    """Round half-up to the minor unit of `currency` (the China, EU and UK rule)."""
-    return amount.quantize(exponent(currency), rounding=ROUND_HALF_UP)
 
 
 CENT = Decimal("0.01")

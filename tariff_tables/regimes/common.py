@@ -24,7 +24,7 @@ from ..result import DutyLine, FeeLine, Rule, TaxLine
 from ..tariff import Tariff
 from .scope import DutyPlan, RuleText, Scope, rate_text, rule_for
 
-__all__ = ["rate_text", "rule_for"]  # re-exported for the regime modules
+__all__ = ["rate_text"]  # re-exported for the regime modules
 
 
 @dataclass(slots=True)
@@ -129,10 +129,6 @@ class Ctx:
         return self.scope.tariff
 
     # -- bookkeeping -----------------------------------------------------------------------
-
-    @property
-    def rules(self) -> list[Rule]:
-        return list(self._rules.values())
 
     def add_rule(self, rule: Rule) -> None:
         self._rules.setdefault(id(rule), rule)
