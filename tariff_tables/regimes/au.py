@@ -8,16 +8,9 @@ GST on the value of the taxable importation = customs value + duty + transport &
 
 from __future__ import annotations
 
-from .common import (
-    Assessment,
-    Ctx,
-    add,
-    allocate,
-    assessment,
-    customs_values,
-    duty_and_tax,
-    taxes_on,
-)
+from .common import Assessment, Ctx
+from .taxes import duty_and_tax, taxes_on
+from .values import add, allocate, assessment, customs_values
 
 REGIME = "au"
 

@@ -12,16 +12,10 @@ from ..errors import NotCovered
 from ..model import Band
 from ..money import ZERO, fmt
 from ..result import DutyLine
-from .common import (
-    Assessment,
-    Ctx,
-    assessment,
-    band_for,
-    customs_values,
-    rate_text,
-    tax_line,
-    tax_row,
-)
+from .common import Assessment, Ctx
+from .scope import rate_text
+from .taxes import tax_line, tax_row
+from .values import assessment, band_for, customs_values
 
 REGIME = "br"
 LINE_DUTY = False
@@ -40,7 +34,7 @@ def assess(ctx: Ctx) -> Assessment:
     value = sum(cvs, ZERO)
     rc = ctx.req.seller_collects_vat
     scheme = "remessa_conforme" if rc else "simplified_regime"
-    bands = ctx.tariff.bands(ctx.dest, scheme, ctx.on, ctx.req.origin_country)
+    bands = ctx.scope.bands(scheme, ctx.req.origin_country)
     if not bands:
         raise NotCovered(f"BR {scheme} rates", destination="BR", on=ctx.on)
     band = band_for(ctx, bands, value)

@@ -14,16 +14,10 @@ from decimal import Decimal
 
 from ..errors import QuoteRefused
 from ..money import ZERO, fmt
-from .common import (
-    Assessment,
-    Ctx,
-    LineView,
-    assessment,
-    customs_values,
-    line_duties,
-    tax_line,
-    tax_row,
-)
+from .common import Assessment, Ctx, LineView
+from .duties import line_duties
+from .taxes import tax_line, tax_row
+from .values import assessment, customs_values
 
 
 def _rates(ctx: Ctx, ln: LineView) -> tuple[Decimal, Decimal]:
@@ -36,7 +30,7 @@ def _rates(ctx: Ctx, ln: LineView) -> tuple[Decimal, Decimal]:
 def general_trade(ctx: Ctx, cvs: list[Decimal], a: Assessment, limit: Decimal) -> Assessment:
     """Full tax on a single item over the order limit: MFN duty, CT on V + D, VAT on all.
     Several items over the limit cannot use the channel."""
-    if len(ctx.lines) != 1 or ctx.lines[0].quantity != 1:
+    if not ctx.single_item():
         raise QuoteRefused(
             "cn_cbec_order_limit",
             f"-621005 order value {fmt(ctx.round(sum(cvs, ZERO)))} CNY over the single-order "

@@ -12,7 +12,9 @@ from ..errors import NotCovered, QuoteRefused
 from ..model import Threshold
 from ..money import ZERO, fmt
 from ..result import TaxLine
-from .common import Assessment, Ctx, assessment, tax_line, tax_row
+from .common import Assessment, Ctx
+from .taxes import tax_line, tax_row
+from .values import assessment
 
 
 def _cap_text(cap: Threshold) -> tuple[str, str]:
@@ -26,13 +28,12 @@ def _cap_text(cap: Threshold) -> tuple[str, str]:
 
 def check_cap(ctx: Ctx) -> None:
     """Refuse a divisible parcel over the value cap for its dispatch country."""
-    cap = ctx.tariff.threshold(ctx.dest, "cn_postal_value_cap", ctx.on, ctx.req.origin_country)
+    cap = ctx.scope.threshold_for("cn_postal_value_cap", ctx.req.origin_country)
     if cap is None or cap.amount is None:
         raise NotCovered("CN postal parcel value cap", destination="CN", on=ctx.on)
-    single = len(ctx.lines) == 1 and ctx.lines[0].quantity == 1
     limit = ctx.convert(cap.amount, cap.currency)
     ctx.note(cap, _cap_text)
-    if ctx.goods > limit and not single:
+    if ctx.goods > limit and not ctx.single_item():
         raise QuoteRefused(
             "cn_postal_value_cap",
             f"postal parcel value {fmt(ctx.round(ctx.goods))} CNY over the cap "

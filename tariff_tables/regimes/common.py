@@ -1,30 +1,26 @@
-"""Shared steps of the regimes: the assessment context, customs values, duties, taxes.
+"""The assessment context of one quote, and what a regime returns.
 
-Every regime is a function `assess(ctx) -> Assessment`. The steps here (allocating
-transport costs to lines, duties by longest HS prefix, taxes grouped by rate on value +
-duty, value bands) live in one place, so a regime module reads like its rule. Table
-questions go to the shared `Scope`, which answers each once per destination and date.
+Every regime is a function `assess(ctx) -> Assessment`. The steps they share live once,
+beside this module: `values` (customs values, transport allocation, value bands),
+`duties` (duty per line by longest HS prefix) and `taxes` (tax rows, taxes grouped by
+rate on value + duty), so a regime module reads like its rule. Table questions go to the
+shared `Scope`, which answers each once per destination, date and currency.
 """
 
 from __future__ import annotations
 
-import operator
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from ..errors import InvalidRequest, NotCovered
-from ..expressions import Quantities, evaluate
-from ..model import Band, TaxRate, Threshold
+from ..errors import InvalidRequest
+from ..expressions import Quantities
+from ..model import Threshold
 from ..money import ZERO
 from ..request import QuoteLine, QuoteRequest
 from ..result import DutyLine, FeeLine, Rule, TaxLine
-from ..tariff import Tariff
-from .scope import DutyPlan, RuleText, Scope, rate_text, rule_for
-
-__all__ = ["rate_text"]  # re-exported for the regime modules
+from .scope import RuleText, Scope, rule_for
 
 
 @dataclass(slots=True)
@@ -53,14 +49,6 @@ class LineView:
         self.unit_value = uv
         self.value = line.quantity * uv
 
-    @property
-    def quantity(self) -> Decimal:
-        return self.line.quantity
-
-    @property
-    def unit(self) -> str:
-        return self.line.unit
-
     def quantities(self) -> Quantities:
         """What a specific duty can be charged on: net kg, items, litres."""
         qty, unit = self.line.quantity, self.line.unit
@@ -76,6 +64,8 @@ class Ctx:
     __slots__ = (
         "req",
         "scope",
+        "on",
+        "dest",
         "profile",
         "cur",
         "quantum",
@@ -97,6 +87,8 @@ class Ctx:
     ):
         self.req = req
         self.scope = scope
+        self.on: date = scope.on
+        self.dest: str = scope.dest
         self.profile = scope.profile
         self.cur = scope.cur
         self.quantum = scope.quantum
@@ -115,18 +107,6 @@ class Ctx:
         self._rules: dict[int, Rule] = dict(lead) if lead else {}
         self._origins: tuple[str, ...] | None = None
         self._hs_codes: tuple[str, ...] | None = None
-
-    @property
-    def on(self) -> date:
-        return self.scope.on
-
-    @property
-    def dest(self) -> str:
-        return self.scope.dest
-
-    @property
-    def tariff(self) -> Tariff:
-        return self.scope.tariff
 
     # -- bookkeeping -----------------------------------------------------------------------
 
@@ -160,6 +140,10 @@ class Ctx:
         if base == "goods_and_shipping":
             return self.goods + self.freight
         return self.goods + self.freight + self.insurance  # cif
+
+    def single_item(self) -> bool:
+        """One line of quantity one (China's limits spare a single indivisible item)."""
+        return len(self.lines) == 1 and self.lines[0].line.quantity == 1
 
     def weight(self) -> Decimal:
         w = self.req.weight_kg
@@ -207,192 +191,3 @@ class Ctx:
         rule = plan.ok_rule if ok else plan.over_rule
         rules.setdefault(id(rule), rule)
         return ok
-
-
-# -- values ----------------------------------------------------------------------------
-
-
-def assessment(
-    ctx: Ctx, cvs: list[Decimal], regime: str, valuation: str = "CIF", collected_at="border"
-) -> Assessment:
-    """An assessment of customs value Σ `cvs` (rounded), with no duty or tax yet."""
-    cv = sum(cvs, ZERO).quantize(ctx.quantum, ROUND_HALF_UP)
-    return Assessment(cv, valuation, regime, collected_at)
-
-
-def allocate(ctx: Ctx, extra: Decimal) -> list[Decimal]:
-    """Split `extra` (freight + insurance) over the lines in proportion to their value."""
-    lines = ctx.lines
-    n = len(lines)
-    if n == 1:
-        return [extra]
-    if not extra:
-        return [ZERO] * n
-    goods = ctx.goods
-    if goods == 0:
-        return [extra / n] * n
-    return [extra * ln.value / goods for ln in lines]
-
-
-def customs_values(ctx: Ctx, valuation: str | None = None) -> list[Decimal]:
-    """Per-line customs value: goods + allocated freight and insurance for CIF, goods for FOB."""
-    lines = ctx.lines
-    if (valuation or ctx.profile.valuation) == "FOB":
-        return [ln.value for ln in lines]
-    extra = ctx.freight + ctx.insurance
-    if len(lines) == 1:  # the common single-line parcel: the whole of `extra` (allocate)
-        return [lines[0].value + extra]
-    shares = allocate(ctx, extra)
-    return [ln.value + shares[i] for i, ln in enumerate(lines)]
-
-
-def add(a: list[Decimal], b: list[Decimal]) -> list[Decimal]:
-    """Line by line sums (of per-line lists, equally long by construction)."""
-    return list(map(operator.add, a, b))
-
-
-# -- duties ----------------------------------------------------------------------------
-
-
-def _missing(ctx: Ctx, ln: LineView) -> Callable[[str], None]:
-    def missing(unit: str) -> None:
-        raise InvalidRequest(
-            f"line {ln.line.sku}: a specific duty on HS {ln.hs} for "
-            f"{ctx.dest} needs the quantity in {unit}"
-        )
-
-    return missing
-
-
-def measure_duty(
-    ctx: Ctx,
-    plan: DutyPlan,
-    ln: LineView,
-    base: Decimal,
-    rounding: Callable[[Decimal], Decimal] | None = None,
-) -> DutyLine:
-    """One measure on one line; the amount rounded half-up to the computation currency
-    unless the regime has its own `rounding` (Japan truncates)."""
-    m, label, rate, text, rule = plan
-    if rate is not None:
-        raw = base * rate
-    else:
-        expr = m.expression
-        assert expr is not None
-        raw = evaluate(expr, base, ln.quantities(), ctx.convert, _missing(ctx, ln))
-    q = ctx.quantum
-    amount = raw.quantize(q, ROUND_HALF_UP) if rounding is None else rounding(raw)
-    ctx._rules.setdefault(id(rule), rule)
-    return DutyLine(label, base.quantize(q, ROUND_HALF_UP), text, amount)
-
-
-def line_duties(
-    ctx: Ctx,
-    bases: list[Decimal],
-    rounding: Callable[[Decimal], Decimal] | None = None,
-) -> tuple[list[DutyLine], list[Decimal]]:
-    """MFN + origin-specific additional duties per line; returns lines and per-line sums."""
-    out: list[DutyLine] = []
-    per_line: list[Decimal] = []
-    duty_plans = ctx.scope.duty_plans
-    for i, ln in enumerate(ctx.lines):
-        base = bases[i]
-        mfn, extra = duty_plans(ln.hs, ln.origin)
-        d = measure_duty(ctx, mfn, ln, base, rounding)
-        out.append(d)
-        total = d.amount
-        for m in extra:
-            e = measure_duty(ctx, m, ln, base, rounding)
-            out.append(e)
-            total += e.amount
-        per_line.append(total)
-    return out, per_line
-
-
-# -- taxes -----------------------------------------------------------------------------
-
-
-def _condition_holds(ctx: Ctx, row: TaxRate, ln: LineView) -> bool:
-    cond = row.condition
-    if cond is None:
-        return True
-    unit_value = ln.unit_value
-    if cond.currency != ctx.cur:
-        unit_value = unit_value / ctx.convert(Decimal(1), cond.currency)
-    for unit, floor in cond.per_unit:
-        if ln.unit == unit and unit_value >= floor:
-            return True
-    return False
-
-
-def tax_row(ctx: Ctx, kind: str, ln: LineView, required: bool = True) -> TaxRate | None:
-    """The tax row for one line: most specific prefix whose condition holds.
-
-    `required` taxes (VAT/GST) raise NotCovered when absent; optional ones (consumption
-    tax) simply do not apply. A gap row (rate None) always raises.
-    """
-    for row, rule in ctx.scope.tax_rows(kind, ln.hs):
-        if row.condition is None or _condition_holds(ctx, row, ln):
-            if rule is None:
-                raise NotCovered(
-                    f"{kind} rate not tabulated ({row.note})",
-                    destination=ctx.dest,
-                    hs_code=ln.hs,
-                    on=ctx.on,
-                )
-            ctx._rules.setdefault(id(rule), rule)
-            return row
-    if required:
-        raise NotCovered(
-            f"no {kind} rate tabulated", destination=ctx.dest, hs_code=ln.hs, on=ctx.on
-        )
-    return None
-
-
-def tax_line(ctx: Ctx, kind: str, base: Decimal, rate: Decimal, text: str | None = None) -> TaxLine:
-    """`kind` at `rate` on `base`, base and amount rounded half-up to the minor unit."""
-    q = ctx.quantum
-    return TaxLine(
-        kind,
-        base.quantize(q, ROUND_HALF_UP),
-        rate_text(rate) if text is None else text,
-        (base * rate).quantize(q, ROUND_HALF_UP),
-    )
-
-
-def taxes_on(ctx: Ctx, kind: str, bases: list[Decimal]) -> list[TaxLine]:
-    """`kind` tax on per-line bases, grouped by rate (assessed at declaration level)."""
-    groups: dict[Decimal, Decimal] = {}
-    for i, ln in enumerate(ctx.lines):
-        rate: Decimal = tax_row(ctx, kind, ln).rate  # type: ignore[union-attr,assignment]
-        groups[rate] = groups.get(rate, ZERO) + bases[i]
-    return [tax_line(ctx, kind, base, rate) for rate, base in groups.items()]
-
-
-def tax_kinds(ctx: Ctx) -> tuple[str, ...]:
-    """The value-added style taxes a destination levies (vat, gst or sales_tax)."""
-    return ctx.scope.tax_kinds()
-
-
-def duty_and_tax(
-    ctx: Ctx,
-    a: Assessment,
-    cvs: list[Decimal],
-    kind: str,
-    transport: list[Decimal] | None = None,
-) -> Assessment:
-    """The ordinary import: duty per line on the customs values, then `kind` tax on each
-    line's value + duty (+ its share of `transport` where that is taxed but not dutiable)."""
-    a.duties, per_line = line_duties(ctx, cvs)
-    bases = add(cvs, per_line)
-    a.taxes = taxes_on(ctx, kind, bases if transport is None else add(bases, transport))
-    return a
-
-
-# -- consignment value bands -------------------------------------------------------------
-
-
-def band_for(ctx: Ctx, bands: tuple[Band, ...], value: Decimal) -> Band | None:
-    """The first (lowest) band whose upper bound, in the computation currency, is at or
-    above `value`; None when the value is above them all."""
-    return next((b for b in bands if value <= ctx.convert(b.upper, b.currency)), None)

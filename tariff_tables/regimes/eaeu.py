@@ -15,7 +15,10 @@ from ..expressions import Quantities, evaluate
 from ..model import DutyMeasure, Threshold
 from ..money import ZERO
 from ..result import DutyLine
-from .common import Assessment, Ctx, add, allocate, assessment, customs_values, rate_text, taxes_on
+from .common import Assessment, Ctx
+from .scope import rate_text
+from .taxes import taxes_on
+from .values import add, allocate, assessment, customs_values
 
 REGIME = "eaeu"
 
@@ -48,7 +51,7 @@ def assess(ctx: Ctx) -> Assessment:
     th = ctx.threshold("eaeu_personal")
     if th is None or th.amount is None:
         raise NotCovered("EAEU personal-use threshold", destination=ctx.dest, on=ctx.on)
-    m, _ = ctx.tariff.duties(ctx.dest, "", None, ctx.on)
+    m, _ = ctx.scope.duties("", None)
     weight = ctx.weight()
     limit = ctx.convert(th.amount, th.currency)
     ctx.note(m, lambda r: _measure_text(ctx.dest, r))

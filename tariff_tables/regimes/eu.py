@@ -14,16 +14,10 @@ from decimal import Decimal
 from ..model import FlatDuty
 from ..money import ZERO, fmt
 from ..result import DutyLine
-from .common import (
-    Assessment,
-    Ctx,
-    add,
-    allocate,
-    assessment,
-    customs_values,
-    line_duties,
-    taxes_on,
-)
+from .common import Assessment, Ctx
+from .duties import line_duties
+from .taxes import taxes_on
+from .values import add, allocate, assessment, customs_values
 
 REGIME = "eu"
 

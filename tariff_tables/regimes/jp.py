@@ -14,7 +14,11 @@ from decimal import Decimal
 
 from ..money import ZERO, truncate_to
 from ..result import TaxLine
-from .common import Assessment, Ctx, allocate, line_duties, rate_text, tax_row
+from .common import Assessment, Ctx
+from .duties import line_duties
+from .scope import rate_text
+from .taxes import tax_row
+from .values import allocate
 
 REGIME = "jp"
 NATIONAL_CURRENCY = True

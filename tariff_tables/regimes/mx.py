@@ -13,7 +13,9 @@ from ..errors import NotCovered
 from ..model import Band
 from ..money import ZERO, fmt
 from ..result import DutyLine
-from .common import Assessment, Ctx, assessment, band_for, customs_values, rate_text
+from .common import Assessment, Ctx
+from .scope import rate_text
+from .values import assessment, band_for, customs_values
 
 REGIME = "mx"
 LINE_DUTY = False
@@ -35,7 +37,7 @@ def global_rate(ctx: Ctx, value: Decimal) -> Band:
     """The one band every goods origin of the consignment falls in for `value`."""
     chosen = None
     for origin in sorted({ln.origin for ln in ctx.lines}):
-        bands = ctx.tariff.bands(ctx.dest, "courier_global", ctx.on, origin)
+        bands = ctx.scope.bands("courier_global", origin)
         if not bands:
             raise _not_covered(f"MX courier global rate for goods of origin {origin}", ctx)
         band = band_for(ctx, bands, value)

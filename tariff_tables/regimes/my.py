@@ -8,8 +8,10 @@ import regime (duty, then import sales tax on value + duty).
 from __future__ import annotations
 
 from ..errors import NotCovered
-from .common import Assessment, Ctx, assessment, customs_values, tax_line
+from .common import Assessment, Ctx
 from .standard import assess as standard
+from .taxes import tax_line
+from .values import assessment, customs_values
 
 REGIME = "my"
 

@@ -20,7 +20,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from ..model import DutyMeasure, FlatDuty, Profile, TaxRate, Threshold
+from ..model import Band, DutyMeasure, FlatDuty, Profile, TaxRate, Threshold
 from ..money import ZERO, exponent, fmt
 from ..result import Rule
 from ..tariff import Tariff
@@ -202,7 +202,7 @@ class Scope:
             return best  # type: ignore[return-value]
         best = None
         for o in dict.fromkeys(origins):  # each origin once, in a fixed order
-            th = self.tariff.threshold(self.dest, ident, self.on, o, self.channel)
+            th = self.threshold_for(ident, o)
             if th is None:
                 best = None
                 break
@@ -244,7 +244,15 @@ class Scope:
             rule_for(th, lambda r: _within_text(r, False), False),
         )
 
-    # -- parameters, duties, taxes ---------------------------------------------------------
+    def threshold_for(self, ident: str, origin: str) -> Threshold | None:
+        """The threshold `ident` in force for goods dispatched from `origin` alone."""
+        return self.tariff.threshold(self.dest, ident, self.on, origin, self.channel)
+
+    # -- parameters, bands, duties, taxes --------------------------------------------------
+
+    def bands(self, scheme: str, origin: str) -> tuple[Band, ...]:
+        """The value bands of `scheme` in force for `origin`, lowest upper bound first."""
+        return self.tariff.bands(self.dest, scheme, self.on, origin)
 
     def flat_duty(self, ident: str) -> FlatDuty | None:
         if ident not in self._flat:
@@ -258,12 +266,16 @@ class Scope:
             hit = self._params[name] = (p.value, rule_for(p, _param_text))
         return hit
 
+    def duties(self, hs: str, origin: str | None) -> tuple[DutyMeasure, tuple[DutyMeasure, ...]]:
+        """(MFN measure, additional measures for `origin`) by longest HS prefix."""
+        return self.tariff.duties(self.dest, hs, origin, self.on)
+
     def duty_plans(self, hs: str, origin: str) -> tuple[DutyPlan, tuple[DutyPlan, ...]]:
         """(MFN plan, additional plans for this origin) for one line's HS code."""
         key = (hs, origin)
         hit = self._duties.get(key)
         if hit is None:
-            mfn, extra = self.tariff.duties(self.dest, hs, origin, self.on)
+            mfn, extra = self.duties(hs, origin)
             hit = self._duties[key] = (_duty_plan(mfn, hs), tuple(_duty_plan(m, hs) for m in extra))
         return hit
 

@@ -8,7 +8,9 @@ at the border.
 
 from __future__ import annotations
 
-from .common import Assessment, Ctx, assessment, customs_values, duty_and_tax, taxes_on
+from .common import Assessment, Ctx
+from .taxes import duty_and_tax, taxes_on
+from .values import assessment, customs_values
 
 REGIME = "sg"
 

@@ -9,16 +9,10 @@ China and Hong Kong from 2025-05-02).
 from __future__ import annotations
 
 from ..money import ZERO
-from .common import (
-    Assessment,
-    Ctx,
-    add,
-    assessment,
-    customs_values,
-    line_duties,
-    tax_kinds,
-    taxes_on,
-)
+from .common import Assessment, Ctx
+from .duties import line_duties
+from .taxes import tax_kinds, taxes_on
+from .values import add, assessment, customs_values
 
 REGIME = "standard"
 
