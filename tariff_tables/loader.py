@@ -21,20 +21,8 @@ from typing import Any
 
 import yaml
 
-from . import expressions
+from . import expressions, model
 from .errors import DataError
-from .model import (
-    Band,
-    DutyMeasure,
-    FlatDuty,
-    FxRate,
-    Parameter,
-    Profile,
-    RebateRate,
-    TaxRate,
-    Threshold,
-    UnitValueCondition,
-)
 from .tariff import Tables, Tariff
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -167,7 +155,7 @@ def _destinations(row: _Row, file_dests: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(sorted(codes))
 
 
-def _condition(row: _Row) -> UnitValueCondition | None:
+def _condition(row: _Row) -> model.UnitValueCondition | None:
     raw = row.raw.get("condition")
     if raw is None:
         return None
@@ -178,7 +166,7 @@ def _condition(row: _Row) -> UnitValueCondition | None:
     if not isinstance(per, dict) or not per:
         raise DataError(f"{row.where}: condition.per_unit must map units to amounts")
     pairs = tuple((str(u), _Row({"v": v}, row.where, {}).dec("v")) for u, v in per.items())
-    return UnitValueCondition(sub.currency(), pairs)  # type: ignore[arg-type]
+    return model.UnitValueCondition(sub.currency(), pairs)  # type: ignore[arg-type]
 
 
 # One builder per section of a destination file: it validates a row once and returns the
@@ -187,9 +175,9 @@ def _condition(row: _Row) -> UnitValueCondition | None:
 RowBuilder = Callable[["_Row"], Callable[..., Any]]
 
 
-def _profile(r: _Row) -> Callable[..., Profile]:
+def _profile(r: _Row) -> Callable[..., model.Profile]:
     return partial(
-        Profile,
+        model.Profile,
         *r.dates(),
         currency=r.currency(),
         valuation=r.one_of("valuation", VALUATIONS),
@@ -200,9 +188,9 @@ def _profile(r: _Row) -> Callable[..., Profile]:
     )
 
 
-def _threshold(r: _Row) -> Callable[..., Threshold]:
+def _threshold(r: _Row) -> Callable[..., model.Threshold]:
     return partial(
-        Threshold,
+        model.Threshold,
         *r.dates(),
         id=r.req("id"),
         amount=r.dec("amount", required=False),
@@ -217,7 +205,7 @@ def _threshold(r: _Row) -> Callable[..., Threshold]:
     )
 
 
-def _duty(r: _Row) -> Callable[..., DutyMeasure]:
+def _duty(r: _Row) -> Callable[..., model.DutyMeasure]:
     start, end = r.dates()
     kind = r.one_of("kind", frozenset({"mfn", "additional"}))
     text = r.opt("expr")
@@ -228,7 +216,7 @@ def _duty(r: _Row) -> Callable[..., DutyMeasure]:
     if kind == "additional" and origins is None:
         raise DataError(f"{r.where}: an additional duty must name its origins")
     return partial(
-        DutyMeasure,
+        model.DutyMeasure,
         start,
         end,
         hs=r.hs(),
@@ -241,14 +229,14 @@ def _duty(r: _Row) -> Callable[..., DutyMeasure]:
     )
 
 
-def _tax(r: _Row) -> Callable[..., TaxRate]:
+def _tax(r: _Row) -> Callable[..., model.TaxRate]:
     start, end = r.dates()
     kind = r.one_of("kind", TAX_KINDS)
     rate = r.rate("rate", required=False)
     if rate is None and not r.opt("note"):
         raise DataError(f"{r.where}: a gap row (rate null) must say why in `note`")
     return partial(
-        TaxRate,
+        model.TaxRate,
         start,
         end,
         kind=kind,
@@ -262,9 +250,9 @@ def _tax(r: _Row) -> Callable[..., TaxRate]:
     )
 
 
-def _flat_duty(r: _Row) -> Callable[..., FlatDuty]:
+def _flat_duty(r: _Row) -> Callable[..., model.FlatDuty]:
     return partial(
-        FlatDuty,
+        model.FlatDuty,
         *r.dates(),
         id=r.req("id"),
         amount=r.dec("amount"),
@@ -274,9 +262,9 @@ def _flat_duty(r: _Row) -> Callable[..., FlatDuty]:
     )
 
 
-def _band(r: _Row) -> Callable[..., Band]:
+def _band(r: _Row) -> Callable[..., model.Band]:
     return partial(
-        Band,
+        model.Band,
         *r.dates(),
         scheme=r.req("scheme"),
         upper=r.dec("upper"),
@@ -288,9 +276,9 @@ def _band(r: _Row) -> Callable[..., Band]:
     )
 
 
-def _parameter(r: _Row) -> Callable[..., Parameter]:
+def _parameter(r: _Row) -> Callable[..., model.Parameter]:
     return partial(
-        Parameter,
+        model.Parameter,
         *r.dates(),
         name=r.req("name"),
         value=r.dec("value"),
@@ -334,7 +322,7 @@ def _load_destination_file(path: Path, name: str, t: Tables) -> None:
             rows.extend(record(destination=d) for d in _destinations(r, file_dests))
 
 
-def parse_fx_csv(text: str, where: str = "fx") -> list[FxRate]:
+def parse_fx_csv(text: str, where: str = "fx") -> list[model.FxRate]:
     """Rows of the project's own FX table format (`base,quote,rate,valid_from,valid_to,period,
     source`; see data/README.md and the header of data/fx/rates.csv)."""
     out = []
@@ -346,7 +334,7 @@ def parse_fx_csv(text: str, where: str = "fx") -> list[FxRate]:
         if rate == 0:
             raise DataError(f"{r.where}: rate must be positive")
         out.append(
-            FxRate(
+            model.FxRate(
                 start,
                 end,
                 r.currency("base"),
@@ -365,7 +353,7 @@ def _load_rebates(path: Path, name: str, t: Tables) -> None:
         r = _Row(raw, f"{name} rebates[{i}]", {})
         start, end = r.dates()
         t.rebates.append(
-            RebateRate(
+            model.RebateRate(
                 start,
                 end,
                 r.hs(),

@@ -8,16 +8,15 @@ after load, so the caches never need invalidating.
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import TypeVar
 
 from .errors import DataError, NotCovered
 from .model import (
     Band,
-    Dated,
     DutyMeasure,
     FlatDuty,
     FxRate,
@@ -58,10 +57,7 @@ class Tables:
             "rebate": (self.rebates, lambda r: (r.hs,)),
         }
         for label, (rows, key) in keys.items():
-            groups: dict[tuple, list[Dated]] = defaultdict(list)
-            for row in rows:
-                groups[key(row)].append(row)
-            for k, group in groups.items():
+            for k, group in _index(rows, key).items():
                 group.sort(key=lambda r: r.valid_from)
                 for a, b in zip(group, group[1:], strict=False):
                     if a.valid_to is None or a.valid_to >= b.valid_from:
@@ -69,6 +65,18 @@ class Tables:
                             f"overlapping {label} rows for {k}: "
                             f"{a.valid_from}..{a.valid_to} and {b.valid_from}"
                         )
+
+
+R = TypeVar("R")
+K = TypeVar("K")
+
+
+def _index(rows: Iterable[R], key: Callable[[R], K]) -> dict[K, list[R]]:
+    """Rows grouped by `key`, each group in table order."""
+    out: dict[K, list[R]] = {}
+    for row in rows:
+        out.setdefault(key(row), []).append(row)
+    return out
 
 
 def _prefixes(hs: str) -> range:
@@ -101,33 +109,15 @@ class Tariff:
     def __init__(self, tables: Tables, table_version: str):
         self.tables = tables
         self.table_version = table_version
-        self._profiles: dict[str, list[Profile]] = defaultdict(list)
-        for p in tables.profiles:
-            self._profiles[p.destination].append(p)
-        self._duties: dict[tuple[str, str], list[DutyMeasure]] = defaultdict(list)
-        for m in tables.duties:
-            self._duties[(m.destination, m.hs)].append(m)
-        self._taxes: dict[tuple[str, str, str], list[TaxRate]] = defaultdict(list)
-        for t in tables.taxes:
-            self._taxes[(t.destination, t.kind, t.hs)].append(t)
-        self._thresholds: dict[tuple[str, str], list[Threshold]] = defaultdict(list)
-        for th in tables.thresholds:
-            self._thresholds[(th.destination, th.id)].append(th)
-        self._flat: dict[tuple[str, str], list[FlatDuty]] = defaultdict(list)
-        for f in tables.flat_duties:
-            self._flat[(f.destination, f.id)].append(f)
-        self._bands: dict[tuple[str, str], list[Band]] = defaultdict(list)
-        for b in tables.bands:
-            self._bands[(b.destination, b.scheme)].append(b)
-        self._params: dict[tuple[str, str], list[Parameter]] = defaultdict(list)
-        for par in tables.parameters:
-            self._params[(par.destination, par.name)].append(par)
-        self._fx: dict[tuple[str, str], list[FxRate]] = defaultdict(list)
-        for r in tables.fx:
-            self._fx[(r.base, r.quote)].append(r)
-        self._rebates: dict[str, list[RebateRate]] = defaultdict(list)
-        for rb in tables.rebates:
-            self._rebates[rb.hs].append(rb)
+        self._profiles = _index(tables.profiles, lambda p: p.destination)
+        self._duties = _index(tables.duties, lambda m: (m.destination, m.hs))
+        self._taxes = _index(tables.taxes, lambda t: (t.destination, t.kind, t.hs))
+        self._thresholds = _index(tables.thresholds, lambda th: (th.destination, th.id))
+        self._flat = _index(tables.flat_duties, lambda f: (f.destination, f.id))
+        self._bands = _index(tables.bands, lambda b: (b.destination, b.scheme))
+        self._params = _index(tables.parameters, lambda p: (p.destination, p.name))
+        self._fx = _index(tables.fx, lambda r: (r.base, r.quote))
+        self._rebates = _index(tables.rebates, lambda r: r.hs)
         self._cache: dict[tuple, object] = {}
         # Per-(destination, date, currency, region, channel) memos of the quote engine
         # (regimes.scope.Scope); kept here so they live and die with these tables.

@@ -14,6 +14,7 @@ message names what is missing, never an empty answer.
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from tariff_tables import InvalidRequest, NotCovered, Tariff
@@ -231,39 +232,31 @@ def _threshold_json(th: Threshold, hs: str) -> dict[str, Any]:
     }
 
 
+def _fields_json(row: Dated, *names: str) -> dict[str, Any]:
+    """The named fields of a table row, amounts as decimal strings and origin sets as sorted
+    lists, then its validity."""
+    out: dict[str, Any] = {}
+    for name in names:
+        value = getattr(row, name)
+        if isinstance(value, Decimal):
+            value = fmt(value)
+        elif isinstance(value, frozenset):
+            value = _codes(value)
+        out[name] = value
+    return {**out, **_validity(row)}
+
+
 def _flat_json(f: FlatDuty) -> dict[str, Any]:
-    return {
-        "kind": "flat_duty",
-        "id": f.id,
-        "amount": fmt(f.amount),
-        "currency": f.currency,
-        "per": f.per,
-        "source": f.source,
-        **_validity(f),
-    }
+    return {"kind": "flat_duty", **_fields_json(f, "id", "amount", "currency", "per", "source")}
 
 
 def _band_json(b: Band) -> dict[str, Any]:
-    return {
-        "scheme": b.scheme,
-        "upper": fmt(b.upper),
-        "currency": b.currency,
-        "rate": fmt(b.rate),
-        "deduction": fmt(b.deduction),
-        "origins": _codes(b.origins),
-        "source": b.source,
-        **_validity(b),
-    }
+    names = ("scheme", "upper", "currency", "rate", "deduction", "origins", "source")
+    return _fields_json(b, *names)
 
 
 def _parameter_json(p: Parameter) -> dict[str, Any]:
-    return {
-        "name": p.name,
-        "value": fmt(p.value),
-        "unit": p.unit,
-        "source": p.source,
-        **_validity(p),
-    }
+    return _fields_json(p, "name", "value", "unit", "source")
 
 
 def _sentence(exc: Exception) -> str:
