@@ -93,10 +93,7 @@ class Ctx:
         self.cur = scope.cur
         self.quantum = scope.quantum
         self.lines = lines = [LineView(line, fx_in) for line in req.lines]
-        goods = ZERO
-        for ln in lines:
-            goods += ln.value
-        self.goods = goods  # intrinsic value, in the computation currency
+        self.goods = sum([ln.value for ln in lines], ZERO)  # intrinsic, computation currency
         if fx_in is None:
             self.freight = req.shipping_cost
             self.insurance = req.insurance_cost
