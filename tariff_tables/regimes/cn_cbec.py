@@ -14,13 +14,14 @@ from decimal import Decimal
 
 from ..errors import QuoteRefused
 from ..money import ZERO, fmt
-from .common import Assessment, Ctx, LineView
+from ..request import QuoteLine
+from .common import Assessment, Ctx
 from .duties import line_duties
 from .taxes import tax_line, tax_row
 from .values import assessment, customs_values
 
 
-def _rates(ctx: Ctx, ln: LineView) -> tuple[Decimal, Decimal]:
+def _rates(ctx: Ctx, ln: QuoteLine) -> tuple[Decimal, Decimal]:
     """(consumption tax rate, 0 when none applies; VAT rate) of one line."""
     ct = tax_row(ctx, "consumption_tax", ln, required=False)
     vat = tax_row(ctx, "vat", ln)

@@ -46,8 +46,8 @@ def assess(ctx: Ctx) -> Assessment:
     a = assessment(ctx, [ctx.goods], "cn_postal_articles")
     kind = "postal_articles_tax"
     a.taxes = [
-        tax_line(ctx, kind, ln.value, tax_row(ctx, kind, ln).rate)  # type: ignore[arg-type]
-        for ln in ctx.lines
+        tax_line(ctx, kind, v, tax_row(ctx, kind, ln).rate)  # type: ignore[arg-type]
+        for ln, v in zip(ctx.lines, ctx.values, strict=True)
     ]
     total = sum((t.amount for t in a.taxes), ZERO)
     if total <= ctx.param("postal_tax_waiver"):

@@ -15,7 +15,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from ..errors import InvalidRequest
-from ..expressions import Quantities
 from ..model import Threshold
 from ..money import ZERO
 from ..request import QuoteLine, QuoteRequest
@@ -36,29 +35,9 @@ class Assessment:
     fees: tuple[FeeLine, ...] = ()  # no regime charges fees yet
 
 
-class LineView:
-    """A request line with its value in the computation currency."""
-
-    __slots__ = ("line", "hs", "origin", "unit_value", "value")
-
-    def __init__(self, line: QuoteLine, fx_in: Decimal | None):
-        self.line = line
-        self.hs = line.hs_code
-        self.origin = line.origin_country
-        uv = line.unit_value if fx_in is None else line.unit_value * fx_in
-        self.unit_value = uv
-        self.value = line.quantity * uv
-
-    def quantities(self) -> Quantities:
-        """What a specific duty can be charged on: net kg, items, litres."""
-        qty, unit = self.line.quantity, self.line.unit
-        items = qty if unit in ("piece", "set", "pair") else None
-        litres = qty if unit == "l" else qty / 1000 if unit == "ml" else None
-        return Quantities(self.line.net_weight_kg, items, litres)
-
-
 class Ctx:
-    """Everything a regime needs for one quote: the order's lines and values, plus the
+    """Everything a regime needs for one quote: the order's lines (`lines`, the request's
+    own) and their values in the computation currency (`values`, line by line), plus the
     shared `Scope` that answers the table questions (and owns the rule texts)."""
 
     __slots__ = (
@@ -70,6 +49,8 @@ class Ctx:
         "cur",
         "quantum",
         "lines",
+        "values",
+        "fx_in",
         "goods",
         "freight",
         "insurance",
@@ -92,8 +73,13 @@ class Ctx:
         self.profile = scope.profile
         self.cur = scope.cur
         self.quantum = scope.quantum
-        self.lines = lines = [LineView(line, fx_in) for line in req.lines]
-        self.goods = sum([ln.value for ln in lines], ZERO)  # intrinsic, computation currency
+        self.lines = lines = req.lines
+        self.fx_in = fx_in  # 1 order currency in the computation currency (None: the same)
+        if fx_in is None:
+            self.values = values = [ln.quantity * ln.unit_value for ln in lines]
+        else:
+            self.values = values = [ln.quantity * (ln.unit_value * fx_in) for ln in lines]
+        self.goods = sum(values, ZERO)  # intrinsic value, in the computation currency
         if fx_in is None:
             self.freight = req.shipping_cost
             self.insurance = req.insurance_cost
@@ -138,9 +124,13 @@ class Ctx:
             return self.goods + self.freight
         return self.goods + self.freight + self.insurance  # cif
 
+    def unit_value(self, line: QuoteLine) -> Decimal:
+        """A line's unit value in the computation currency."""
+        return line.unit_value if self.fx_in is None else line.unit_value * self.fx_in
+
     def single_item(self) -> bool:
         """One line of quantity one (China's limits spare a single indivisible item)."""
-        return len(self.lines) == 1 and self.lines[0].line.quantity == 1
+        return len(self.lines) == 1 and self.lines[0].quantity == 1
 
     def weight(self) -> Decimal:
         w = self.req.weight_kg
@@ -163,7 +153,10 @@ class Ctx:
         (see `Scope.threshold`)."""
         origins = self._origins
         if origins is None:
-            origins = self._origins = (self.req.origin_country, *[ln.origin for ln in self.lines])
+            origins = self._origins = (
+                self.req.origin_country,
+                *[ln.origin_country for ln in self.lines],
+            )
         return self.scope.threshold(ident, origins)
 
     def within(self, th: Threshold | None, value: Decimal | None = None) -> bool:
@@ -176,7 +169,7 @@ class Ctx:
             return False
         hs_codes = self._hs_codes
         if hs_codes is None and th.excludes:  # only exclusions depend on the HS codes
-            hs_codes = self._hs_codes = tuple([ln.hs for ln in self.lines])
+            hs_codes = self._hs_codes = tuple([ln.hs_code for ln in self.lines])
         plan = self.scope.within_plan(th, hs_codes if th.excludes else ())
         rules = self._rules
         if plan.refused is not None:

@@ -6,16 +6,25 @@ from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 
 from ..errors import InvalidRequest
-from ..expressions import evaluate
+from ..expressions import Quantities, evaluate
+from ..request import QuoteLine
 from ..result import DutyLine
-from .common import Ctx, LineView
+from .common import Ctx
 from .scope import DutyPlan
 
 
-def _missing(ctx: Ctx, ln: LineView) -> Callable[[str], None]:
+def quantities(line: QuoteLine) -> Quantities:
+    """What a specific duty can be charged on: net kg, items, litres."""
+    qty, unit = line.quantity, line.unit
+    items = qty if unit in ("piece", "set", "pair") else None
+    litres = qty if unit == "l" else qty / 1000 if unit == "ml" else None
+    return Quantities(line.net_weight_kg, items, litres)
+
+
+def _missing(ctx: Ctx, ln: QuoteLine) -> Callable[[str], None]:
     def missing(unit: str) -> None:
         raise InvalidRequest(
-            f"line {ln.line.sku}: a specific duty on HS {ln.hs} for "
+            f"line {ln.sku}: a specific duty on HS {ln.hs_code} for "
             f"{ctx.dest} needs the quantity in {unit}"
         )
 
@@ -25,7 +34,7 @@ def _missing(ctx: Ctx, ln: LineView) -> Callable[[str], None]:
 def measure_duty(
     ctx: Ctx,
     plan: DutyPlan,
-    ln: LineView,
+    ln: QuoteLine,
     base: Decimal,
     rounding: Callable[[Decimal], Decimal] | None = None,
 ) -> DutyLine:
@@ -37,7 +46,7 @@ def measure_duty(
     else:
         expr = m.expression
         assert expr is not None
-        raw = evaluate(expr, base, ln.quantities(), ctx.convert, _missing(ctx, ln))
+        raw = evaluate(expr, base, quantities(ln), ctx.convert, _missing(ctx, ln))
     q = ctx.quantum
     amount = raw.quantize(q, ROUND_HALF_UP) if rounding is None else rounding(raw)
     ctx._rules.setdefault(id(rule), rule)
@@ -55,7 +64,7 @@ def line_duties(
     duty_plans = ctx.scope.duty_plans
     for i, ln in enumerate(ctx.lines):
         base = bases[i]
-        mfn, extra = duty_plans(ln.hs, ln.origin)
+        mfn, extra = duty_plans(ln.hs_code, ln.origin_country)
         d = measure_duty(ctx, mfn, ln, base, rounding)
         out.append(d)
         total = d.amount

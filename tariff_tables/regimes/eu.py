@@ -32,7 +32,7 @@ def _flat_text(flat: FlatDuty, n: int) -> tuple[str, str]:
 
 def flat_duty(ctx: Ctx, flat: FlatDuty) -> DutyLine:
     """The flat duty on the parcel: the amount per distinct HS6 subheading × their count."""
-    n = len({ln.hs[:6] for ln in ctx.lines})
+    n = len({ln.hs_code[:6] for ln in ctx.lines})
     amount = ctx.round(ctx.convert(flat.amount, flat.currency) * n)
     ctx.note(flat, lambda r: _flat_text(r, n), n)
     rate = f"{fmt(flat.amount)} {flat.currency}/{flat.per}"

@@ -35,7 +35,7 @@ def taxable_values(ctx: Ctx) -> list[Decimal]:
     """Per line: the goods value (60 % of it for personal use) + its share of transport."""
     factor = ctx.param("jp_personal_use_factor") if ctx.req.personal_use else Decimal(1)
     shares = allocate(ctx, ctx.freight + ctx.insurance)
-    return [ln.value * factor + s for ln, s in zip(ctx.lines, shares, strict=True)]
+    return [v * factor + s for v, s in zip(ctx.values, shares, strict=True)]
 
 
 def consumption_tax(ctx: Ctx, cvs: list[Decimal], duty: Decimal) -> list[TaxLine]:

@@ -36,7 +36,7 @@ def _not_covered(what: str, ctx: Ctx) -> NotCovered:
 def global_rate(ctx: Ctx, value: Decimal) -> Band:
     """The one band every goods origin of the consignment falls in for `value`."""
     chosen = None
-    for origin in sorted({ln.origin for ln in ctx.lines}):
+    for origin in sorted({ln.origin_country for ln in ctx.lines}):
         bands = ctx.scope.bands("courier_global", origin)
         if not bands:
             raise _not_covered(f"MX courier global rate for goods of origin {origin}", ctx)

@@ -8,46 +8,47 @@ from decimal import ROUND_HALF_UP, Decimal
 from ..errors import NotCovered
 from ..model import TaxRate
 from ..money import ZERO
+from ..request import QuoteLine
 from ..result import TaxLine
-from .common import Assessment, Ctx, LineView
+from .common import Assessment, Ctx
 from .duties import line_duties
 from .scope import rate_text
 from .values import add
 
 
-def _condition_holds(ctx: Ctx, row: TaxRate, ln: LineView) -> bool:
+def _condition_holds(ctx: Ctx, row: TaxRate, ln: QuoteLine) -> bool:
     cond = row.condition
     if cond is None:
         return True
-    unit_value = ln.unit_value
+    unit_value = ctx.unit_value(ln)
     if cond.currency != ctx.cur:
         unit_value = unit_value / ctx.convert(Decimal(1), cond.currency)
     for unit, floor in cond.per_unit:
-        if ln.line.unit == unit and unit_value >= floor:
+        if ln.unit == unit and unit_value >= floor:
             return True
     return False
 
 
-def tax_row(ctx: Ctx, kind: str, ln: LineView, required: bool = True) -> TaxRate | None:
+def tax_row(ctx: Ctx, kind: str, ln: QuoteLine, required: bool = True) -> TaxRate | None:
     """The tax row for one line: most specific prefix whose condition holds.
 
     `required` taxes (VAT/GST) raise NotCovered when absent; optional ones (consumption
     tax) simply do not apply. A gap row (rate None) always raises.
     """
-    for row, rule in ctx.scope.tax_rows(kind, ln.hs):
+    for row, rule in ctx.scope.tax_rows(kind, ln.hs_code):
         if row.condition is None or _condition_holds(ctx, row, ln):
             if rule is None:
                 raise NotCovered(
                     f"{kind} rate not tabulated ({row.note})",
                     destination=ctx.dest,
-                    hs_code=ln.hs,
+                    hs_code=ln.hs_code,
                     on=ctx.on,
                 )
             ctx._rules.setdefault(id(rule), rule)
             return row
     if required:
         raise NotCovered(
-            f"no {kind} rate tabulated", destination=ctx.dest, hs_code=ln.hs, on=ctx.on
+            f"no {kind} rate tabulated", destination=ctx.dest, hs_code=ln.hs_code, on=ctx.on
         )
     return None
 

@@ -20,8 +20,8 @@ def assessment(
 
 def allocate(ctx: Ctx, extra: Decimal) -> list[Decimal]:
     """Split `extra` (freight + insurance) over the lines in proportion to their value."""
-    lines = ctx.lines
-    n = len(lines)
+    values = ctx.values
+    n = len(values)
     if n == 1:
         return [extra]
     if not extra:
@@ -29,19 +29,18 @@ def allocate(ctx: Ctx, extra: Decimal) -> list[Decimal]:
     goods = ctx.goods
     if goods == 0:
         return [extra / n] * n
-    return [extra * ln.value / goods for ln in lines]
+    return [extra * v / goods for v in values]
 
 
 def customs_values(ctx: Ctx, valuation: str | None = None) -> list[Decimal]:
     """Per-line customs value: goods + allocated freight and insurance for CIF, goods for FOB."""
-    lines = ctx.lines
+    values = ctx.values
     if (valuation or ctx.profile.valuation) == "FOB":
-        return [ln.value for ln in lines]
+        return list(values)
     extra = ctx.freight + ctx.insurance
-    if len(lines) == 1:  # the common single-line parcel: the whole of `extra` (allocate)
-        return [lines[0].value + extra]
-    shares = allocate(ctx, extra)
-    return [ln.value + shares[i] for i, ln in enumerate(lines)]
+    if len(values) == 1:  # the common single-line parcel: the whole of `extra` (allocate)
+        return [values[0] + extra]
+    return add(values, allocate(ctx, extra))
 
 
 def add(a: list[Decimal], b: list[Decimal]) -> list[Decimal]:
