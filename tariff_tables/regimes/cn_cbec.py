@@ -15,6 +15,7 @@ from decimal import Decimal
 from ..errors import QuoteRefused
 from ..money import ZERO, fmt
 from ..request import QuoteLine
+from ..result import TaxLine
 from .common import Assessment, Ctx
 from .duties import line_duties
 from .taxes import tax_line, tax_row
@@ -39,14 +40,16 @@ def general_trade(ctx: Ctx, cvs: list[Decimal], a: Assessment, limit: Decimal) -
         )
     a.regime = "cn_cbec_single_item_general_trade"
     a.duties, per_line = line_duties(ctx, cvs)
+    taxes: list[TaxLine] = []
     for ln, v, d in zip(ctx.lines, cvs, per_line, strict=True):
         c, vat = _rates(ctx, ln)
         ct = ZERO
         if c:
             ct_line = tax_line(ctx, "consumption_tax", (v + d) / (1 - c), c)
-            a.taxes.append(ct_line)
+            taxes.append(ct_line)
             ct = ct_line.amount
-        a.taxes.append(tax_line(ctx, "vat", v + d + ct, vat))
+        taxes.append(tax_line(ctx, "vat", v + d + ct, vat))
+    a.taxes = taxes
     return a
 
 
@@ -71,10 +74,12 @@ def assess(ctx: Ctx) -> Assessment:
     if value > order_limit:
         return general_trade(ctx, cvs, a, order_limit)
     factor = ctx.param("cbec_tax_factor")
+    taxes: list[TaxLine] = []
     for ln, v in zip(ctx.lines, cvs, strict=True):
         c, vat = _rates(ctx, ln)
         base = v / (1 - c) if c else v
         if c:
-            a.taxes.append(tax_line(ctx, "consumption_tax", base, c * factor))
-        a.taxes.append(tax_line(ctx, "vat", base, vat * factor))
+            taxes.append(tax_line(ctx, "consumption_tax", base, c * factor))
+        taxes.append(tax_line(ctx, "vat", base, vat * factor))
+    a.taxes = taxes
     return a

@@ -9,7 +9,8 @@ shared `Scope`, which answers each once per destination, date and currency.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -30,9 +31,9 @@ class Assessment:
     valuation: str
     regime: str
     collected_at: str
-    duties: list[DutyLine] = field(default_factory=list)
-    taxes: list[TaxLine] = field(default_factory=list)
-    fees: tuple[FeeLine, ...] = ()  # no regime charges fees yet
+    duties: Sequence[DutyLine] = ()
+    taxes: Sequence[TaxLine] = ()
+    fees: Sequence[FeeLine] = ()  # no regime charges fees yet
 
 
 class Ctx:

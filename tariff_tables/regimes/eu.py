@@ -45,12 +45,12 @@ def assess(ctx: Ctx) -> Assessment:
     flat = ctx.scope.flat_duty("eu_flat_duty") if low else None
     relief = ctx.threshold("eu_duty_relief") if low and flat is None else None
     a = assessment(ctx, cvs, "eu_import")
-    per_line = [ZERO] * len(cvs)
     if flat is not None:
         a.duties = [flat_duty(ctx, flat)]
         per_line = allocate(ctx, a.duties[0].amount)
         a.regime = "eu_low_value_flat_duty"
     elif relief is not None and ctx.within(relief):
+        per_line = [ZERO] * len(cvs)
         a.regime = "eu_low_value_relief"
     else:
         a.duties, per_line = line_duties(ctx, cvs)

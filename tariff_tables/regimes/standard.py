@@ -28,6 +28,5 @@ def assess(ctx: Ctx) -> Assessment:
         a.duties, per_line = line_duties(ctx, cvs)
     if not tax_free:
         bases = add(cvs, per_line)
-        for kind in tax_kinds(ctx):
-            a.taxes.extend(taxes_on(ctx, kind, bases))
+        a.taxes = [line for kind in tax_kinds(ctx) for line in taxes_on(ctx, kind, bases)]
     return a
