@@ -57,7 +57,17 @@ class Route:
     Tariff; a failed lookup raises before anything is stored, so errors stay as they were.
     """
 
-    __slots__ = ("regime", "dest_cur", "dest_quantum", "fx_in", "back", "lead", "scope", "_out")
+    __slots__ = (
+        "regime",
+        "dest_cur",
+        "dest_quantum",
+        "fx_in",
+        "back",
+        "lead",
+        "scope",
+        "table_version",
+        "_out",
+    )
 
     def __init__(self, request: QuoteRequest, as_of: date, tariff: Tariff):
         profile = tariff.profile(request.destination_country, as_of)
@@ -87,6 +97,7 @@ class Route:
         self.scope: Scope = scope_for(
             tariff, as_of, profile, cur, request.destination_region, request.channel
         )
+        self.table_version = tariff.table_version
         self._out: tuple[Decimal, Rule | None] | None = None
 
     def to_destination(self) -> tuple[Decimal, Rule | None]:
@@ -139,7 +150,7 @@ def package(req: QuoteRequest, a: Assessment, ctx: Ctx, route: Route) -> Quote:
         payer_of(req),
         a.regime,
         tuple(ctx._rules.values()),
-        ctx.scope.tariff.table_version,
+        route.table_version,
         route.dest_cur,
         totals,
     )

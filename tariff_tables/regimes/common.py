@@ -117,14 +117,6 @@ class Ctx:
             self._rules.setdefault(id(rule), rule)
         return amount * rate
 
-    def value_for(self, base: str) -> Decimal:
-        """The value a threshold is compared with."""
-        if base in ("intrinsic", "fob"):
-            return self.goods
-        if base == "goods_and_shipping":
-            return self.goods + self.freight
-        return self.goods + self.freight + self.insurance  # cif
-
     def unit_value(self, line: QuoteLine) -> Decimal:
         """A line's unit value in the computation currency."""
         return line.unit_value if self.fx_in is None else line.unit_value * self.fx_in
@@ -178,7 +170,15 @@ class Ctx:
             return False
         if plan.fx_rule is not None:
             rules.setdefault(id(plan.fx_rule), plan.fx_rule)
-        ok = (self.value_for(th.base) if value is None else value) <= plan.limit
+        if value is None:  # the value the threshold's base names
+            base = th.base
+            if base == "intrinsic" or base == "fob":
+                value = self.goods
+            elif base == "goods_and_shipping":
+                value = self.goods + self.freight
+            else:  # cif
+                value = self.goods + self.freight + self.insurance
+        ok = value <= plan.limit
         rule = plan.ok_rule if ok else plan.over_rule
         rules.setdefault(id(rule), rule)
         return ok

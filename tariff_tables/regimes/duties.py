@@ -7,10 +7,10 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from ..errors import InvalidRequest
 from ..expressions import Quantities, evaluate
+from ..money import ZERO
 from ..request import QuoteLine
 from ..result import DutyLine
 from .common import Ctx
-from .scope import DutyPlan
 
 
 def quantities(line: QuoteLine) -> Quantities:
@@ -31,46 +31,34 @@ def _missing(ctx: Ctx, ln: QuoteLine) -> Callable[[str], None]:
     return missing
 
 
-def measure_duty(
-    ctx: Ctx,
-    plan: DutyPlan,
-    ln: QuoteLine,
-    base: Decimal,
-    rounding: Callable[[Decimal], Decimal] | None = None,
-) -> DutyLine:
-    """One measure on one line; the amount rounded half-up to the computation currency
-    unless the regime has its own `rounding` (Japan truncates)."""
-    m, label, rate, text, rule = plan
-    if rate is not None:
-        raw = base * rate
-    else:
-        expr = m.expression
-        assert expr is not None
-        raw = evaluate(expr, base, quantities(ln), ctx.convert, _missing(ctx, ln))
-    q = ctx.quantum
-    amount = raw.quantize(q, ROUND_HALF_UP) if rounding is None else rounding(raw)
-    ctx._rules.setdefault(id(rule), rule)
-    return DutyLine(label, base.quantize(q, ROUND_HALF_UP), text, amount)
-
-
 def line_duties(
     ctx: Ctx,
     bases: list[Decimal],
     rounding: Callable[[Decimal], Decimal] | None = None,
 ) -> tuple[list[DutyLine], list[Decimal]]:
-    """MFN + origin-specific additional duties per line; returns lines and per-line sums."""
+    """Each line's duties on its base: the MFN measure by longest HS prefix, then the
+    additional measures for the line's origin. Amounts are rounded half-up to the minor
+    unit unless the regime has its own `rounding` (Japan truncates); the base is shown
+    rounded. Returns the duty lines and each line's total."""
+    q = ctx.quantum
+    rules = ctx._rules
+    duty_plans = ctx.scope.duty_plans
     out: list[DutyLine] = []
     per_line: list[Decimal] = []
-    duty_plans = ctx.scope.duty_plans
     for i, ln in enumerate(ctx.lines):
         base = bases[i]
-        mfn, extra = duty_plans(ln.hs_code, ln.origin_country)
-        d = measure_duty(ctx, mfn, ln, base, rounding)
-        out.append(d)
-        total = d.amount
-        for m in extra:
-            e = measure_duty(ctx, m, ln, base, rounding)
-            out.append(e)
-            total += e.amount
+        shown = base.quantize(q, ROUND_HALF_UP)
+        total = ZERO
+        for m, label, rate, text, rule in duty_plans(ln.hs_code, ln.origin_country):
+            if rate is not None:
+                raw = base * rate
+            else:  # a specific or compound duty
+                expr = m.expression
+                assert expr is not None
+                raw = evaluate(expr, base, quantities(ln), ctx.convert, _missing(ctx, ln))
+            amount = raw.quantize(q, ROUND_HALF_UP) if rounding is None else rounding(raw)
+            rules.setdefault(id(rule), rule)
+            out.append(DutyLine(label, shown, text, amount))
+            total += amount
         per_line.append(total)
     return out, per_line

@@ -172,7 +172,7 @@ class Scope:
         self._thresholds: dict[tuple, Threshold | None] = {}
         self._within: dict[tuple[int, tuple[str, ...]], WithinPlan] = {}
         self._params: dict[str, tuple[Decimal, Rule]] = {}
-        self._duties: dict[tuple[str, str], tuple[DutyPlan, tuple[DutyPlan, ...]]] = {}
+        self._duties: dict[tuple[str, str], tuple[DutyPlan, ...]] = {}
         self._taxes: dict[tuple[str, str], tuple[tuple[TaxRate, Rule | None], ...]] = {}
         self._flat: dict[str, FlatDuty | None] = {}
         self._kinds: tuple[str, ...] | None = None
@@ -270,13 +270,14 @@ class Scope:
         """(MFN measure, additional measures for `origin`) by longest HS prefix."""
         return self.tariff.duties(self.dest, hs, origin, self.on)
 
-    def duty_plans(self, hs: str, origin: str) -> tuple[DutyPlan, tuple[DutyPlan, ...]]:
-        """(MFN plan, additional plans for this origin) for one line's HS code."""
+    def duty_plans(self, hs: str, origin: str) -> tuple[DutyPlan, ...]:
+        """The plans of the measures one line of `hs` from `origin` pays: MFN first, then
+        the additional measures for that origin."""
         key = (hs, origin)
         hit = self._duties.get(key)
         if hit is None:
             mfn, extra = self.duties(hs, origin)
-            hit = self._duties[key] = (_duty_plan(mfn, hs), tuple(_duty_plan(m, hs) for m in extra))
+            hit = self._duties[key] = tuple(_duty_plan(m, hs) for m in (mfn, *extra))
         return hit
 
     def tax_kinds(self) -> tuple[str, ...]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from ..money import ZERO
 from .common import Assessment, Ctx
 from .duties import line_duties
-from .taxes import tax_kinds, taxes_on
+from .taxes import taxes_on
 from .values import add, assessment, customs_values
 
 REGIME = "standard"
@@ -28,5 +28,5 @@ def assess(ctx: Ctx) -> Assessment:
         a.duties, per_line = line_duties(ctx, cvs)
     if not tax_free:
         bases = add(cvs, per_line)
-        a.taxes = [line for kind in tax_kinds(ctx) for line in taxes_on(ctx, kind, bases)]
+        a.taxes = [line for kind in ctx.scope.tax_kinds() for line in taxes_on(ctx, kind, bases)]
     return a

@@ -73,11 +73,6 @@ def taxes_on(ctx: Ctx, kind: str, bases: list[Decimal]) -> list[TaxLine]:
     return [tax_line(ctx, kind, base, rate) for rate, base in groups.items()]
 
 
-def tax_kinds(ctx: Ctx) -> tuple[str, ...]:
-    """The value-added style taxes a destination levies (vat, gst or sales_tax)."""
-    return ctx.scope.tax_kinds()
-
-
 def duty_and_tax(
     ctx: Ctx,
     a: Assessment,
