@@ -77,16 +77,15 @@ class Ctx:
         self.lines = lines = req.lines
         self.fx_in = fx_in  # 1 order currency in the computation currency (None: the same)
         if fx_in is None:
-            self.values = values = [ln.quantity * ln.unit_value for ln in lines]
-        else:
-            self.values = values = [ln.quantity * (ln.unit_value * fx_in) for ln in lines]
-        self.goods = sum(values, ZERO)  # intrinsic value, in the computation currency
-        if fx_in is None:
+            values = [ln.quantity * ln.unit_value for ln in lines]
             self.freight = req.shipping_cost
             self.insurance = req.insurance_cost
         else:
+            values = [ln.quantity * (ln.unit_value * fx_in) for ln in lines]
             self.freight = req.shipping_cost * fx_in
             self.insurance = req.insurance_cost * fx_in
+        self.values = values
+        self.goods = sum(values, ZERO)  # intrinsic value, in the computation currency
         # id → Rule, in order of first use (dicts keep insertion order): the quote's rules.
         self._rules: dict[int, Rule] = dict(lead) if lead else {}
         self._origins: tuple[str, ...] | None = None
