@@ -57,7 +57,6 @@ class Ctx:
         "insurance",
         "_rules",
         "_origins",
-        "_hs_codes",
     )
 
     def __init__(
@@ -88,8 +87,7 @@ class Ctx:
         self.goods = sum(values, ZERO)  # intrinsic value, in the computation currency
         # id → Rule, in order of first use (dicts keep insertion order): the quote's rules.
         self._rules: dict[int, Rule] = dict(lead) if lead else {}
-        self._origins: tuple[str, ...] | None = None
-        self._hs_codes: tuple[str, ...] | None = None
+        self._origins: frozenset[str] | None = None
 
     # -- bookkeeping -----------------------------------------------------------------------
 
@@ -145,9 +143,8 @@ class Ctx:
         (see `Scope.threshold`)."""
         origins = self._origins
         if origins is None:
-            origins = self._origins = (
-                self.req.origin_country,
-                *[ln.origin_country for ln in self.lines],
+            origins = self._origins = frozenset(
+                [self.req.origin_country, *[ln.origin_country for ln in self.lines]]
             )
         return self.scope.threshold(ident, origins)
 
@@ -159,14 +156,19 @@ class Ctx:
         """
         if th is None:
             return False
-        hs_codes = self._hs_codes
-        if hs_codes is None and th.excludes:  # only exclusions depend on the HS codes
-            hs_codes = self._hs_codes = tuple([ln.hs_code for ln in self.lines])
-        plan = self.scope.within_plan(th, hs_codes if th.excludes else ())
         rules = self._rules
-        if plan.refused is not None:
-            rules.setdefault(id(plan.refused), plan.refused)
+        scope = self.scope
+        if th.amount is None:  # suspended for these origins
+            rule = scope.suspended_rule(th)
+            rules.setdefault(id(rule), rule)
             return False
+        if th.excludes:
+            for ln in self.lines:
+                rule = scope.excluded(th, ln.hs_code)
+                if rule is not None:
+                    rules.setdefault(id(rule), rule)
+                    return False
+        plan = scope.within_plan(th)
         if plan.fx_rule is not None:
             rules.setdefault(id(plan.fx_rule), plan.fx_rule)
         if value is None:  # the value the threshold's base names

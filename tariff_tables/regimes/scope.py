@@ -21,7 +21,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..model import Band, DutyMeasure, FlatDuty, Profile, TaxRate, Threshold
-from ..money import ZERO, exponent, fmt
+from ..money import exponent, fmt
 from ..result import Rule
 from ..tariff import Tariff
 
@@ -64,22 +64,12 @@ def rate_text(rate: Decimal) -> str:
 
 
 class WithinPlan:
-    """How a threshold judges orders of given HS codes: `refused` names why no such order
-    can be within it (the threshold is suspended, or a code is excluded), else `limit` is
-    the amount in the computation currency and `ok_rule`/`over_rule` the rule each outcome
-    shows (with `fx_rule` when the limit was converted)."""
+    """A threshold's limit in the computation currency and the rule each outcome shows
+    (with `fx_rule` when the limit was converted)."""
 
-    __slots__ = ("refused", "limit", "fx_rule", "ok_rule", "over_rule")
+    __slots__ = ("limit", "fx_rule", "ok_rule", "over_rule")
 
-    def __init__(
-        self,
-        refused: Rule | None,
-        limit: Decimal = ZERO,
-        fx_rule: Rule | None = None,
-        ok_rule: Rule | None = None,
-        over_rule: Rule | None = None,
-    ):
-        self.refused = refused
+    def __init__(self, limit: Decimal, fx_rule: Rule | None, ok_rule: Rule, over_rule: Rule):
         self.limit = limit
         self.fx_rule = fx_rule
         self.ok_rule = ok_rule
@@ -144,6 +134,7 @@ class Scope:
         "_fx",
         "_thresholds",
         "_within",
+        "_excluded",
         "_params",
         "_duties",
         "_taxes",
@@ -170,7 +161,8 @@ class Scope:
         self.channel = channel
         self._fx: dict[str, tuple[Decimal, Rule | None]] = {}
         self._thresholds: dict[tuple, Threshold | None] = {}
-        self._within: dict[tuple[int, tuple[str, ...]], WithinPlan] = {}
+        self._within: dict[int, WithinPlan] = {}
+        self._excluded: dict[tuple[int, str], Rule | None] = {}
         self._params: dict[str, tuple[Decimal, Rule]] = {}
         self._duties: dict[tuple[str, str], tuple[DutyPlan, ...]] = {}
         self._taxes: dict[tuple[str, str], tuple[tuple[TaxRate, Rule | None], ...]] = {}
@@ -189,9 +181,9 @@ class Scope:
 
     # -- thresholds ------------------------------------------------------------------------
 
-    def threshold(self, ident: str, origins: tuple[str, ...]) -> Threshold | None:
-        """The strictest threshold `ident` over the dispatch country and every goods origin
-        (`origins` lists them, dispatch country first, duplicates allowed).
+    def threshold(self, ident: str, origins: frozenset[str]) -> Threshold | None:
+        """The strictest threshold `ident` over `origins` (the dispatch country and every
+        goods origin of an order).
 
         Preferential thresholds (e.g. a higher one for goods from a free-trade partner)
         only help when every origin involved qualifies; a suspension for any origin wins.
@@ -201,7 +193,7 @@ class Scope:
         if best is not _UNSEEN:
             return best  # type: ignore[return-value]
         best = None
-        for o in dict.fromkeys(origins):  # each origin once, in a fixed order
+        for o in sorted(origins):  # a fixed order: ties resolve the same in every process
             th = self.threshold_for(ident, o)
             if th is None:
                 best = None
@@ -214,35 +206,39 @@ class Scope:
         self._thresholds[key] = best
         return best
 
-    def within_plan(self, th: Threshold, hs_codes: tuple[str, ...]) -> WithinPlan:
-        """How `th` judges an order of these HS codes (see `WithinPlan`)."""
-        key = (id(th), hs_codes)
-        plan = self._within.get(key)
-        if plan is None:
-            plan = self._within[key] = self._judge(th, hs_codes)
-        return plan
+    def suspended_rule(self, th: Threshold) -> Rule:
+        return rule_for(th, _suspended_text)
 
-    def _judge(self, th: Threshold, hs_codes: tuple[str, ...]) -> WithinPlan:
-        if th.amount is None:
-            return WithinPlan(rule_for(th, _suspended_text))
-        for hs in hs_codes:
+    def excluded(self, th: Threshold, hs: str) -> Rule | None:
+        """The rule naming the first of `th.excludes` that `hs` falls under, else None."""
+        key = (id(th), hs)
+        rule = self._excluded.get(key, _UNSEEN)
+        if rule is _UNSEEN:
+            rule = None
             for prefix in th.excludes:
                 if hs.startswith(prefix):
-                    return WithinPlan(
-                        rule_for(th, lambda r, p=prefix: _excluded_text(r, p), prefix)
-                    )
-        if th.currency == self.cur:
-            limit, fx_rule = th.amount, None
-        else:
-            rate, fx_rule = self.fx_to_cur(th.currency)
-            limit = th.amount * rate
-        return WithinPlan(
-            None,
-            limit,
-            fx_rule,
-            rule_for(th, lambda r: _within_text(r, True), True),
-            rule_for(th, lambda r: _within_text(r, False), False),
-        )
+                    rule = rule_for(th, lambda r, p=prefix: _excluded_text(r, p), prefix)
+                    break
+            self._excluded[key] = rule
+        return rule  # type: ignore[return-value]
+
+    def within_plan(self, th: Threshold) -> WithinPlan:
+        """The limit of a threshold that has an amount, in the computation currency, and the
+        rules each outcome shows."""
+        plan = self._within.get(id(th))
+        if plan is None:
+            if th.currency == self.cur:
+                limit, fx_rule = th.amount, None
+            else:
+                rate, fx_rule = self.fx_to_cur(th.currency)
+                limit = th.amount * rate  # type: ignore[operator]
+            plan = self._within[id(th)] = WithinPlan(
+                limit,  # type: ignore[arg-type]
+                fx_rule,
+                rule_for(th, lambda r: _within_text(r, True), True),
+                rule_for(th, lambda r: _within_text(r, False), False),
+            )
+        return plan
 
     def threshold_for(self, ident: str, origin: str) -> Threshold | None:
         """The threshold `ident` in force for goods dispatched from `origin` alone."""
