@@ -11,7 +11,11 @@ from .common import Assessment, Ctx
 
 
 def assessment(
-    ctx: Ctx, cvs: list[Decimal], regime: str, valuation: str = "CIF", collected_at="border"
+    ctx: Ctx,
+    cvs: list[Decimal],
+    regime: str,
+    valuation: str = "CIF",
+    collected_at: str = "border",
 ) -> Assessment:
     """An assessment of customs value Σ `cvs` (rounded), with no duty or tax yet."""
     cv = sum(cvs, ZERO).quantize(ctx.quantum, ROUND_HALF_UP)
