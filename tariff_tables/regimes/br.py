@@ -21,7 +21,7 @@ REGIME = "br"
 LINE_DUTY = False
 
 
-def _band_text(scheme: str, b: Band) -> tuple[str, str]:
+def _band_text(b: Band, scheme: str) -> tuple[str, str]:
     return (
         f"band:BR:{scheme}:{b.upper}:{b.valid_from}",
         f"II {rate_text(b.rate * 100)}% − {fmt(b.deduction)} {b.currency} up to "
@@ -45,7 +45,7 @@ def assess(ctx: Ctx) -> Assessment:
             destination="BR",
             on=ctx.on,
         )
-    ctx.note(band, lambda b: _band_text(scheme, b))
+    ctx.note(band, _band_text, scheme)
     ii = ctx.round(max(value * band.rate - ctx.convert(band.deduction, band.currency), ZERO))
     rate = rate_text(band.rate)
     if band.deduction:

@@ -95,7 +95,8 @@ class Ctx:
         self._rules.setdefault(id(rule), rule)
 
     def note(self, row: Any, build: RuleText, key: object = None) -> None:
-        """Record that the quote applied `row` (text built lazily, once per process)."""
+        """Record that the quote applied `row`, stated by `build(row)` (or `build(row, key)`),
+        the text built once per process (`scope.rule_for`)."""
         rule = rule_for(row, build, key)
         self._rules.setdefault(id(rule), rule)
 

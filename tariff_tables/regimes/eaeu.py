@@ -27,7 +27,7 @@ def _no_quantity(unit: str) -> None:  # pragma: no cover - only kg terms are tab
     raise NotCovered(f"EAEU personal-use duty per {unit}")
 
 
-def _measure_text(dest: str, m: DutyMeasure) -> tuple[str, str]:
+def _measure_text(m: DutyMeasure, dest: str) -> tuple[str, str]:
     return f"duty:{dest}:{m.measure}", f"{m.measure}: {m.expression.text}"  # type: ignore[union-attr]
 
 
@@ -54,7 +54,7 @@ def assess(ctx: Ctx) -> Assessment:
     m, _ = ctx.scope.duties("", None)
     weight = ctx.weight()
     limit = ctx.convert(th.amount, th.currency)
-    ctx.note(m, lambda r: _measure_text(ctx.dest, r))
+    ctx.note(m, _measure_text, ctx.dest)
     charged = dutiable(ctx, m, th, value, weight, limit)
     if charged is None:
         return a

@@ -34,7 +34,7 @@ def flat_duty(ctx: Ctx, flat: FlatDuty) -> DutyLine:
     """The flat duty on the parcel: the amount per distinct HS6 subheading × their count."""
     n = len({ln.hs_code[:6] for ln in ctx.lines})
     amount = ctx.round(ctx.convert(flat.amount, flat.currency) * n)
-    ctx.note(flat, lambda r: _flat_text(r, n), n)
+    ctx.note(flat, _flat_text, n)
     rate = f"{fmt(flat.amount)} {flat.currency}/{flat.per}"
     return DutyLine("eu_flat_duty_per_hs6", Decimal(n), rate, amount)
 

@@ -27,22 +27,22 @@ from ..tariff import Tariff
 
 _RULES: dict[tuple[int, object, object], tuple[object, Rule]] = {}
 _UNSEEN = object()
-RuleText = Callable[[Any], tuple[str, str]]
+RuleText = Callable[..., tuple[str, str]]
 
 
 def rule_for(row: Any, build: RuleText, key: object = None) -> Rule:
     """The Rule for a table row as stated at one call site, built once and shared.
 
     Quotes in a batch apply the same rows again and again; formatting their text every time
-    would cost more than the arithmetic. `build` is only called on the first use; the cache
-    key is the row, the call site (the lambda's code) and an optional extra `key` for texts
-    that depend on more than the row. One Rule object per (row, site, key) also lets a
+    would cost more than the arithmetic. `build(row)` — `build(row, key)` for texts that
+    depend on more than the row — is only called on the first use; the cache key is the
+    row, the text function and `key`. One Rule object per (row, text, key) also lets a
     quote de-duplicate its rules by identity.
     """
-    k = (id(row), build.__code__, key)
+    k = (id(row), build.__code__, key)  # the code: a lambda is a new object at each call
     hit = _RULES.get(k)
     if hit is None or hit[0] is not row:
-        ident, text = build(row)
+        ident, text = build(row) if key is None else build(row, key)
         hit = _RULES[k] = (row, Rule(ident, text, row.source))
     return hit[1]
 
@@ -217,7 +217,7 @@ class Scope:
             rule = None
             for prefix in th.excludes:
                 if hs.startswith(prefix):
-                    rule = rule_for(th, lambda r, p=prefix: _excluded_text(r, p), prefix)
+                    rule = rule_for(th, _excluded_text, prefix)
                     break
             self._excluded[key] = rule
         return rule  # type: ignore[return-value]
@@ -235,8 +235,8 @@ class Scope:
             plan = self._within[id(th)] = WithinPlan(
                 limit,  # type: ignore[arg-type]
                 fx_rule,
-                rule_for(th, lambda r: _within_text(r, True), True),
-                rule_for(th, lambda r: _within_text(r, False), False),
+                rule_for(th, _within_text, True),
+                rule_for(th, _within_text, False),
             )
         return plan
 
