@@ -53,13 +53,13 @@ def tax_row(ctx: Ctx, kind: str, ln: QuoteLine, required: bool = True) -> TaxRat
     return None
 
 
-def tax_line(ctx: Ctx, kind: str, base: Decimal, rate: Decimal, text: str | None = None) -> TaxLine:
+def tax_line(ctx: Ctx, kind: str, base: Decimal, rate: Decimal) -> TaxLine:
     """`kind` at `rate` on `base`, base and amount rounded half-up to the minor unit."""
     q = ctx.quantum
     return TaxLine(
         kind,
         base.quantize(q, ROUND_HALF_UP),
-        rate_text(rate) if text is None else text,
+        rate_text(rate),
         (base * rate).quantize(q, ROUND_HALF_UP),
     )
 
