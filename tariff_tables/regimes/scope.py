@@ -7,8 +7,10 @@ origin, which tax rows, which parameter values, and what rule text each of them 
 A `Scope` answers each question once and keeps the answer together with its pre-built
 `Rule`, so a quote only does its own arithmetic and appends shared objects.
 
-Memos are keyed by plain strings or by `id()` of a table row; every row lives in the
-`Tariff` the scope belongs to, so an id can never be reused while the scope is alive.
+Memos are keyed by what the tables are indexed by (HS codes, origins, names) or by `id()`
+of a table row, never by a whole order, so they stay bounded in a long-running process;
+every row lives in the `Tariff` the scope belongs to, so an id can never be reused while
+the scope is alive.
 Failures (NotCovered) are never memoised: they are raised afresh, exactly where the
 uncached lookup raised them, so errors and their order are unchanged.
 """
