@@ -85,20 +85,21 @@ class Ctx:
             self.insurance = req.insurance_cost * fx_in
         self.values = values
         self.goods = sum(values, ZERO)  # intrinsic value, in the computation currency
-        # id → Rule, in order of first use (dicts keep insertion order): the quote's rules.
+        # id → Rule in order of first use, the quote's rules (a dict keeps the place a key
+        # was first stored at: recording a rule again changes nothing).
         self._rules: dict[int, Rule] = dict(lead) if lead else {}
         self._origins: frozenset[str] | None = None
 
     # -- bookkeeping -----------------------------------------------------------------------
 
     def add_rule(self, rule: Rule) -> None:
-        self._rules.setdefault(id(rule), rule)
+        self._rules[id(rule)] = rule
 
     def note(self, row: Any, build: RuleText, key: object = None) -> None:
         """Record that the quote applied `row`, stated by `build(row)` (or `build(row, key)`),
         the text built once per process (`scope.rule_for`)."""
         rule = rule_for(row, build, key)
-        self._rules.setdefault(id(rule), rule)
+        self._rules[id(rule)] = rule
 
     def round(self, amount: Decimal) -> Decimal:
         """Half-up to the minor unit of the computation currency."""
@@ -112,7 +113,7 @@ class Ctx:
             return amount
         rate, rule = self.scope.fx_to_cur(currency)
         if rule is not None:
-            self._rules.setdefault(id(rule), rule)
+            self._rules[id(rule)] = rule
         return amount * rate
 
     def unit_value(self, line: QuoteLine) -> Decimal:
@@ -134,7 +135,7 @@ class Ctx:
 
     def param(self, name: str) -> Decimal:
         value, rule = self.scope.param(name)
-        self._rules.setdefault(id(rule), rule)
+        self._rules[id(rule)] = rule
         return value
 
     # -- thresholds ------------------------------------------------------------------------
@@ -161,17 +162,17 @@ class Ctx:
         scope = self.scope
         if th.amount is None:  # suspended for these origins
             rule = scope.suspended_rule(th)
-            rules.setdefault(id(rule), rule)
+            rules[id(rule)] = rule
             return False
         if th.excludes:
             for ln in self.lines:
                 rule = scope.excluded(th, ln.hs_code)
                 if rule is not None:
-                    rules.setdefault(id(rule), rule)
+                    rules[id(rule)] = rule
                     return False
         plan = scope.within_plan(th)
         if plan.fx_rule is not None:
-            rules.setdefault(id(plan.fx_rule), plan.fx_rule)
+            rules[id(plan.fx_rule)] = plan.fx_rule
         if value is None:  # the value the threshold's base names
             base = th.base
             if base == "intrinsic" or base == "fob":
@@ -182,5 +183,5 @@ class Ctx:
                 value = self.goods + self.freight + self.insurance
         ok = value <= plan.limit
         rule = plan.ok_rule if ok else plan.over_rule
-        rules.setdefault(id(rule), rule)
+        rules[id(rule)] = rule
         return ok

@@ -57,7 +57,7 @@ def line_duties(
                 assert expr is not None
                 raw = evaluate(expr, base, quantities(ln), ctx.convert, _missing(ctx, ln))
             amount = raw.quantize(q, ROUND_HALF_UP) if rounding is None else rounding(raw)
-            rules.setdefault(id(rule), rule)
+            rules[id(rule)] = rule
             out.append(DutyLine(label, shown, text, amount))
             total += amount
         per_line.append(total)

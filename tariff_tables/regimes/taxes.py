@@ -44,7 +44,7 @@ def tax_row(ctx: Ctx, kind: str, ln: QuoteLine, required: bool = True) -> TaxRat
                     hs_code=ln.hs_code,
                     on=ctx.on,
                 )
-            ctx._rules.setdefault(id(rule), rule)
+            ctx._rules[id(rule)] = rule
             return row
     if required:
         raise NotCovered(
