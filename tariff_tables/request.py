@@ -108,10 +108,6 @@ class QuoteLine:
         """Line value (quantity × unit value) in the request currency."""
         return self.quantity * self.unit_value
 
-    @property
-    def hs6(self) -> str:
-        return self.hs_code[:6]
-
 
 @dataclass(frozen=True, slots=True)
 class QuoteRequest:
