@@ -137,7 +137,9 @@ def reference_tables(reference_csv: Path) -> tuple[list[tuple[str, ...]], list[t
     rows of subheadings, as the shipped tables hold them, read from the dataset's CSV."""
     with reference_csv.open(encoding="utf-8-sig") as fh:
         rows = [r for r in csv.DictReader(fh) if r["hscode"] not in _NOT_HS]
-    headings = [(r["level"], r["hscode"], r["description"]) for r in rows if r["level"] in ("2", "4")]
+    headings = [
+        (r["level"], r["hscode"], r["description"]) for r in rows if r["level"] in ("2", "4")
+    ]
     subs = [(r["hscode"], r["description"]) for r in rows if r["level"] == "6"]
     return headings, subs
 

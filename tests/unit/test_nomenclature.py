@@ -39,7 +39,9 @@ def test_wording_of_a_heading_and_its_subheadings():
     assert nomenclature.description("6109") == (
         "T-shirts, singlets and other vests; knitted or crocheted"
     )
-    assert nomenclature.description("61") == "Apparel and clothing accessories; knitted or crocheted"
+    assert (
+        nomenclature.description("61") == "Apparel and clothing accessories; knitted or crocheted"
+    )
     assert nomenclature.subheadings("6109.10.00") == ("610910", "610990")
     assert nomenclature.description("610910") == (
         "T-shirts, singlets and other vests; of cotton, knitted or crocheted"
