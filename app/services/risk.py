@@ -15,6 +15,7 @@ stored values are reused between assessments), ``RISK_QUOTA_NEAR_SHARE`` ("0.8")
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -39,6 +40,9 @@ DEFAULTS = {
     "RISK_STATS_CACHE_SECONDS": 60,
     "RISK_QUOTA_NEAR_SHARE": "0.8",
 }
+
+
+_CACHE_ENTRIES = 4096
 
 
 def _setting(name: str):
@@ -75,12 +79,7 @@ def _load(data: dict) -> DeclarationSnapshot:
 
 def _stored_values(heading: str, unit: str) -> list[tuple[str, Decimal, str]]:
     """(order id, unit value, currency) of the most recent stored lines of a heading and
-    unit, reused for RISK_STATS_CACHE_SECONDS."""
-    cache = current_app.extensions.setdefault("silkpost.risk_stats", {})
-    ttl = float(_setting("RISK_STATS_CACHE_SECONDS"))
-    hit = cache.get((heading, unit))
-    if hit is not None and time.monotonic() - hit[0] < ttl:
-        return hit[1]
+    unit."""
     stmt = (
         select(OrderLine.order_id, OrderLine.unit_value, Order.currency)
         .join(Order, Order.id == OrderLine.order_id)
@@ -88,34 +87,54 @@ def _stored_values(heading: str, unit: str) -> list[tuple[str, Decimal, str]]:
         .order_by(Order.created_at.desc(), OrderLine.id)
         .limit(int(_setting("RISK_LOW_VALUE_MAX_LINES")))
     )
-    rows = [tuple(r) for r in db.session.execute(stmt)]
-    cache[(heading, unit)] = (time.monotonic(), rows)
-    return rows
+    return [tuple(r) for r in db.session.execute(stmt)]
 
 
-def _sample(order: Order, heading: str, unit: str, currency: str, on: date) -> values.Sample:
+@dataclass(frozen=True)
+class _Converted:
+    """A heading's stored lines in one currency, each with its order id."""
+
+    pairs: tuple[tuple[str, Decimal], ...]
+    converted: int
+    note: str
+
+
+def _in_currency(heading: str, unit: str, currency: str, on: date) -> _Converted:
     """The stored unit values in ``currency``: same-currency lines as they are, others at
     the tariff's official rate for ``on`` where one is tabulated (others left out)."""
     table = quoting.tariff()
-    kept: list[Decimal] = []
-    converted_from: set[str] = set()
+    rates: dict[str, Decimal | None] = {currency: Decimal(1)}
+    kept: list[tuple[str, Decimal]] = []
     converted = 0
     for order_id, value, cur in _stored_values(heading, unit):
-        if order_id == order.id:
-            continue
-        if cur != currency:
+        if cur not in rates:
             try:
-                rate, _row = table.fx(cur, currency, on)
+                rates[cur] = table.fx(cur, currency, on)[0]
             except NotCovered:
-                continue
-            value, converted = value * rate, converted + 1
-            converted_from.add(cur)
-        kept.append(value)
-    note = (
-        f"converted from {', '.join(sorted(converted_from))} at the tariff's official rates "
-        f"for {on.isoformat()}"
-    )
-    return values.Sample(heading, unit, currency, tuple(kept), converted, note)
+                rates[cur] = None
+        rate = rates[cur]
+        if rate is None:
+            continue
+        kept.append((order_id, value if cur == currency else value * rate))
+        converted += cur != currency
+    used = sorted(c for c, r in rates.items() if r is not None and c != currency)
+    note = f"converted from {', '.join(used)} at the tariff's official rates for {on.isoformat()}"
+    return _Converted(tuple(kept), converted, note)
+
+
+def _sample(order: Order, heading: str, unit: str, currency: str, on: date) -> values.Sample:
+    """The sample for a line of ``order``, without the order's own lines; a heading's
+    stored lines are reused for RISK_STATS_CACHE_SECONDS across assessments."""
+    cache = current_app.extensions.setdefault("silkpost.risk_stats", {})
+    key = (heading, unit, currency, on)
+    hit = cache.get(key)
+    if hit is None or time.monotonic() - hit[0] >= float(_setting("RISK_STATS_CACHE_SECONDS")):
+        if len(cache) > _CACHE_ENTRIES:
+            cache.clear()
+        hit = cache[key] = (time.monotonic(), _in_currency(heading, unit, currency, on))
+    stored: _Converted = hit[1]
+    kept = tuple(value for order_id, value in stored.pairs if order_id != order.id)
+    return values.Sample(heading, unit, currency, kept, stored.converted, stored.note)
 
 
 def _low_unit_values(order: Order, snap: DeclarationSnapshot) -> list[Risk]:
