@@ -107,3 +107,11 @@ def test_risk_severity_is_checked_and_the_record_round_trips():
         Risk("x", "fatal", None, "m", "e")
     r = Risk("quota_near", "warning", "recipient.id_number", "m", "e", "s")
     assert Risk.from_json(r.to_json()) == r and not r.blocking
+
+
+@pytest.mark.parametrize(
+    "amount, text",
+    [("1.00000", "1.00"), ("10", "10.00"), ("0.125", "0.125"), ("8.5", "8.50"), ("1E+2", "100.00")],
+)
+def test_amounts_read_the_same_whatever_scale_the_database_returns(amount, text):
+    assert values.shown(D(amount)) == text

@@ -12,9 +12,18 @@ from dataclasses import dataclass
 from decimal import Decimal
 from statistics import median
 
-from tariff_tables.money import half_up
+from tariff_tables.money import fmt, half_up
 
 from .record import Risk
+
+
+def shown(amount: Decimal) -> str:
+    """An amount as a broker reads it, whatever scale the database returned it in:
+    at least two decimals, more only when they are not zero (1.00000 → 1.00, 0.125)."""
+    plain = amount.normalize()
+    if plain.as_tuple().exponent > -2:  # type: ignore[operator]
+        plain = plain.quantize(Decimal("0.01"))
+    return fmt(plain)
 
 
 @dataclass(frozen=True)
@@ -56,13 +65,13 @@ def low_unit_value(
         severity="warning",
         field=f"items.{index}.unit_value",
         message=(
-            f"Unit value {unit_value} {sample.currency} is far below what this service has "
+            f"Unit value {shown(unit_value)} {sample.currency} is far below what this service has "
             f"seen for HS heading {sample.heading}"
         ),
         explanation=(
             f"Median unit value of {size} stored lines of heading {sample.heading} per "
             f"{sample.unit} in {sample.currency}{converted}: {half_up(mid)} "
-            f"{sample.currency}; this line's {unit_value} is {ratio} of it (flagged below "
+            f"{sample.currency}; this line's {shown(unit_value)} is {ratio} of it (flagged below "
             f"{limits.ratio}, with at least {limits.min_sample} lines)."
         ),
     )
