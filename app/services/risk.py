@@ -42,7 +42,7 @@ DEFAULTS = {
 }
 
 
-_CACHE_ENTRIES = 4096
+_CACHE_ENTRIES = 4096  # (heading, unit, currency, date) samples kept before starting afresh
 
 
 def _setting(name: str):
@@ -55,7 +55,11 @@ def assess(order: Order, snapshot: dict | DeclarationSnapshot, quote: dict | Non
     ``snapshot`` is the declaration snapshot (its JSON or the record); ``quote`` the quote
     frozen with it (None: the snapshot's own quote, if any).
     """
-    snap = snapshot if isinstance(snapshot, DeclarationSnapshot) else _load(snapshot)
+    snap = (
+        snapshot
+        if isinstance(snapshot, DeclarationSnapshot)
+        else DeclarationSnapshot.from_json(snapshot)
+    )
     quote = quote if quote is not None else snap.quote
     filed_on = snap.created_at.date()
     found: list[Risk] = []
@@ -68,10 +72,6 @@ def assess(order: Order, snapshot: dict | DeclarationSnapshot, quote: dict | Non
     found += _duplicates(order, snap)
     found += tax_ids.missing_tax_id(snap, bool(order.seller_collects_vat), filed_on)
     return sorted(found, key=lambda r: SEVERITIES.index(r.severity))
-
-
-def _load(data: dict) -> DeclarationSnapshot:
-    return DeclarationSnapshot.from_json(data)
 
 
 # -- unit values against the stored lines ---------------------------------------------------
