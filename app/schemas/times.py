@@ -20,17 +20,18 @@ def iso_instant(value: datetime) -> str:
     return (value if value.tzinfo is not None else value.replace(tzinfo=UTC)).isoformat()
 
 
-class Instant(fields.AwareDateTime):
-    """A date-time field: ISO 8601 in; out with an offset (naive values read as UTC).
+class Instant(fields.DateTime):
+    """A date-time field: ISO 8601 in (kept as given), out always with an offset.
 
-    Input without an offset is read as UTC too, so a stored value always has one.
+    A value without an offset means UTC, in and out: it is kept as sent (so the order body
+    and its hash stay what the client wrote) and returned with ``+00:00``.
     """
 
     def __init__(self, **kwargs: Any):
         kwargs.setdefault("metadata", {}).setdefault(
             "description", "ISO 8601 date-time with an offset; one without is read as UTC"
         )
-        super().__init__(default_timezone=UTC, **kwargs)
+        super().__init__(**kwargs)
 
     def _serialize(self, value: Any, attr, obj, **kwargs) -> str | None:
         return None if value is None else iso_instant(value)

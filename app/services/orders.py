@@ -21,7 +21,8 @@ from ..errors import Conflict, NotFound, ValidationFailed, flatten_errors
 from ..extensions import db
 from ..models import AuditEntry, Order, OrderLine, Parcel, Seller, User
 from ..models.base import new_id, utcnow
-from ..schemas.orders import OrderIn
+from ..models.orders import DEFAULT_CHANNEL
+from ..schemas.orders import LineSchema, OrderIn
 from . import audit, quoting, s10_numbers
 
 _order_schema = OrderIn()
@@ -35,9 +36,16 @@ def _canonical(value: Any) -> Any:
     raise TypeError(f"cannot hash {type(value)}")
 
 
+# Fields added after orders were first stored, and the value every older body meant: at
+# that value a field stays out of the hash, so an order stored before the field existed
+# is still recognised when its body is sent again.
+_HASHED_UNLESS = {"channel": DEFAULT_CHANNEL}
+
+
 def body_hash(data: dict) -> str:
     """Hash of the validated order: equal bodies (``12.5`` vs ``"12.50"``) hash equal."""
-    text = json.dumps(data, default=_canonical, sort_keys=True, ensure_ascii=False)
+    hashed = {k: v for k, v in data.items() if k not in _HASHED_UNLESS or _HASHED_UNLESS[k] != v}
+    text = json.dumps(hashed, default=_canonical, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -417,7 +425,18 @@ def _body(data: dict) -> dict:
     body a client sends: decimals as strings, dates and times ISO 8601, empty party fields
     left out."""
     parties = {p: _party(data[p]) for p in ("sender", "recipient")}
-    return _order_schema.dump({**data, **parties})
+    items = [_line_body(item) for item in data["items"]]
+    return _order_schema.dump({**data, **parties, "items": items})
+
+
+_LINE_FIELDS = tuple(LineSchema().fields)
+
+
+def _line_body(line: dict | OrderLine) -> dict:
+    """An order line (validated or stored) with every field of a line body, None if unset."""
+    if isinstance(line, dict):
+        return {f: line.get(f) for f in _LINE_FIELDS}
+    return {f: getattr(line, f) for f in _LINE_FIELDS}
 
 
 def order_body(order: Order) -> dict:
