@@ -30,7 +30,8 @@ def test_server_files_live_under_the_data_dir(tmp_path, system_temp):
         assert server.ping()
         run = data / "redis"
         assert Path(server.socket_file) == run / "redis.socket"
-        assert sorted(p.name for p in run.iterdir()) == ["redis.config", "redis.pid", "redis.socket"]
+        run_files = sorted(p.name for p in run.iterdir())
+        assert run_files == ["redis.config", "redis.pid", "redis.socket"]
         assert (data / "redis.log").is_file()
         config = (run / "redis.config").read_text()
         assert f"unixsocket '{run / 'redis.socket'}'" in config.splitlines()
