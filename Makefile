@@ -10,7 +10,10 @@ PO     := $(wildcard $(I18N)/*/LC_MESSAGES/messages.po)
 MO     := $(PO:.po=.mo)
 # Front-end assets from npm (package.json + package-lock.json), committed under vendor/.
 VENDOR      := app/web/static/vendor
+SWAGGER_UI  := $(VENDOR)/swagger-ui
 TEST_VENDOR := tests/browser/vendor
+# `make run PORT=8001` serves on another port.
+PORT ?= 8000
 
 .PHONY: run test install lint format bench clean assets messages translations browser-deps
 
@@ -35,14 +38,16 @@ messages: $(STAMP)
 ## Refresh the vendored front-end assets from npm at the versions in package-lock.json.
 assets:
 	$(NPM) ci --ignore-scripts --no-audit --no-fund
-	mkdir -p $(VENDOR) $(TEST_VENDOR)
+	mkdir -p $(VENDOR) $(SWAGGER_UI) $(TEST_VENDOR)
 	cp node_modules/@picocss/pico/css/pico.min.css $(VENDOR)/pico.min.css
 	cp node_modules/@picocss/pico/LICENSE.md $(VENDOR)/pico.LICENSE.md
 	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx.min.js
 	cp node_modules/htmx.org/LICENSE $(VENDOR)/htmx.LICENSE
+	for f in swagger-ui-bundle.js swagger-ui-standalone-preset.js swagger-ui.css LICENSE NOTICE; do \
+	  sed '\|^/[/*]# sourceMappingURL=|d' node_modules/swagger-ui-dist/$$f > $(SWAGGER_UI)/$$f; done
 	cp node_modules/axe-core/axe.min.js $(TEST_VENDOR)/axe.min.js
 	cp node_modules/axe-core/LICENSE $(TEST_VENDOR)/axe-core.LICENSE
-	node -e 'const l=require("./package-lock.json").packages;for(const p of ["@picocss/pico","htmx.org","axe-core"])console.log(p+"@"+l["node_modules/"+p].version)' > $(VENDOR)/VERSIONS
+	node -e 'const l=require("./package-lock.json").packages;for(const p of ["@picocss/pico","htmx.org","swagger-ui-dist","axe-core"])console.log(p+"@"+l["node_modules/"+p].version)' > $(VENDOR)/VERSIONS
 
 ## Debian's Chromium and a CJK font for the browser tests: installed when missing and
 ## possible (root with apt); otherwise the browser tests skip and say why.
@@ -56,9 +61,9 @@ browser-deps:
 	  echo "chromium could not be installed: the browser tests will skip"; \
 	else echo "no /usr/bin/chromium and no root apt to install it: the browser tests will skip"; fi
 
-## Start the embedded stack (web + worker + Redis + SQLite) with demo accounts.
+## Start the embedded stack (web + worker + Redis + SQLite) with demo accounts, on PORT.
 run: install
-	$(BIN)/silkpost up --demo
+	$(BIN)/silkpost up --demo --port $(PORT)
 
 ## Run the whole test suite.
 test: install browser-deps

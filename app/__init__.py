@@ -14,6 +14,9 @@ def create_app(config: dict | None = None) -> Flask:
     """Build the app; connects to nothing until a request, job or command needs it."""
     app = Flask(__name__, instance_path=None)
     app.config.update(load_config(config))
+    from .schemas.times import JSONProvider
+
+    app.json = JSONProvider(app)  # ISO 8601 date-times with an offset
     app.json.sort_keys = False
     Path(app.config["SILKPOST_DATA_DIR"]).mkdir(parents=True, exist_ok=True)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")

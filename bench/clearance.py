@@ -37,6 +37,7 @@ from clearance_support import (  # noqa: E402
     Customs,
     export_body,
     import_body,
+    resident_id,
 )
 
 TARGET = 200  # cases/s with 2 workers
@@ -86,7 +87,7 @@ def build(workdir: Path, cases: int, batch: int):
         broker, _ = users.create_user(BROKER_NAME, "broker")
         users.update_profile(broker, BROKER_PROFILE)
         bodies = [
-            orders.validate_order(import_body(n, f"3101011990{n:08d}") if n % 2 else export_body(n))
+            orders.validate_order(import_body(n, resident_id(n)) if n % 2 else export_body(n))
             for n in range(cases)
         ]
         result = orders.store_orders(seller.seller.id, bodies, seller.id)

@@ -12,28 +12,17 @@ import csv
 import hashlib
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from . import expressions
+from . import expressions, model
 from .errors import DataError
-from .model import (
-    Band,
-    DutyMeasure,
-    FlatDuty,
-    FxRate,
-    Parameter,
-    Profile,
-    RebateRate,
-    TaxRate,
-    Threshold,
-    UnitValueCondition,
-)
 from .tariff import Tables, Tariff
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -166,7 +155,7 @@ def _destinations(row: _Row, file_dests: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(sorted(codes))
 
 
-def _condition(row: _Row) -> UnitValueCondition | None:
+def _condition(row: _Row) -> model.UnitValueCondition | None:
     raw = row.raw.get("condition")
     if raw is None:
         return None
@@ -177,149 +166,165 @@ def _condition(row: _Row) -> UnitValueCondition | None:
     if not isinstance(per, dict) or not per:
         raise DataError(f"{row.where}: condition.per_unit must map units to amounts")
     pairs = tuple((str(u), _Row({"v": v}, row.where, {}).dec("v")) for u, v in per.items())
-    return UnitValueCondition(sub.currency(), pairs)  # type: ignore[arg-type]
+    return model.UnitValueCondition(sub.currency(), pairs)  # type: ignore[arg-type]
 
 
-def _load_destination_file(path: Path, name: str, t: Tables) -> None:
-    doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER) or {}
+# One builder per section of a destination file: it validates a row once and returns the
+# record's constructor with every field but the destination filled in (the row may apply
+# to several destinations of the file).
+RowBuilder = Callable[["_Row"], Callable[..., Any]]
+
+
+def _profile(r: _Row) -> Callable[..., model.Profile]:
+    return partial(
+        model.Profile,
+        *r.dates(),
+        currency=r.currency(),
+        valuation=r.one_of("valuation", VALUATIONS),
+        regime=r.req("regime"),
+        rounding=r.req("rounding"),
+        source=r.source(),
+        note=r.opt("note") or "",
+    )
+
+
+def _threshold(r: _Row) -> Callable[..., model.Threshold]:
+    return partial(
+        model.Threshold,
+        *r.dates(),
+        id=r.req("id"),
+        amount=r.dec("amount", required=False),
+        currency=r.currency(),
+        base=r.one_of("base", BASES),
+        scope=r.one_of("scope", SCOPES),
+        switches=r.strings("switches"),
+        excludes=tuple(x.replace(".", "") for x in r.strings("excludes")),
+        origins=r.codes("origins"),
+        channel=r.opt("channel"),
+        source=r.source(),
+    )
+
+
+def _duty(r: _Row) -> Callable[..., model.DutyMeasure]:
+    start, end = r.dates()
+    kind = r.one_of("kind", frozenset({"mfn", "additional"}))
+    text = r.opt("expr")
+    expr = expressions.parse(text, r.where) if text is not None else None
+    if expr is None and not r.opt("note"):
+        raise DataError(f"{r.where}: a gap row (expr null) must say why in `note`")
+    origins = r.codes("origins")
+    if kind == "additional" and origins is None:
+        raise DataError(f"{r.where}: an additional duty must name its origins")
+    return partial(
+        model.DutyMeasure,
+        start,
+        end,
+        hs=r.hs(),
+        kind=kind,
+        measure=r.opt("measure") or kind,
+        origins=origins,
+        expression=expr,
+        source=r.source(),
+        note=r.opt("note") or "",
+    )
+
+
+def _tax(r: _Row) -> Callable[..., model.TaxRate]:
+    start, end = r.dates()
+    kind = r.one_of("kind", TAX_KINDS)
+    rate = r.rate("rate", required=False)
+    if rate is None and not r.opt("note"):
+        raise DataError(f"{r.where}: a gap row (rate null) must say why in `note`")
+    return partial(
+        model.TaxRate,
+        start,
+        end,
+        kind=kind,
+        name=r.opt("name") or "standard",
+        hs=r.hs(),
+        rate=rate,
+        region=r.opt("region"),
+        condition=_condition(r),
+        source=r.source(),
+        note=r.opt("note") or "",
+    )
+
+
+def _flat_duty(r: _Row) -> Callable[..., model.FlatDuty]:
+    return partial(
+        model.FlatDuty,
+        *r.dates(),
+        id=r.req("id"),
+        amount=r.dec("amount"),
+        currency=r.currency(),
+        per=r.one_of("per", SCOPES),
+        source=r.source(),
+    )
+
+
+def _band(r: _Row) -> Callable[..., model.Band]:
+    return partial(
+        model.Band,
+        *r.dates(),
+        scheme=r.req("scheme"),
+        upper=r.dec("upper"),
+        currency=r.currency(),
+        rate=r.rate("rate"),
+        deduction=r.dec("deduction", required=False) or Decimal(0),
+        origins=r.codes("origins"),
+        source=r.source(),
+    )
+
+
+def _parameter(r: _Row) -> Callable[..., model.Parameter]:
+    return partial(
+        model.Parameter,
+        *r.dates(),
+        name=r.req("name"),
+        value=r.dec("value"),
+        unit=r.opt("unit"),
+        source=r.source(),
+    )
+
+
+# section of a destination file → builder; each section fills the `Tables` list of its name
+SECTIONS: dict[str, RowBuilder] = {
+    "profiles": _profile,
+    "thresholds": _threshold,
+    "duties": _duty,
+    "taxes": _tax,
+    "flat_duties": _flat_duty,
+    "bands": _band,
+    "parameters": _parameter,
+}
+
+
+def _file_destinations(doc: dict[str, Any], name: str) -> tuple[str, ...]:
+    """The destinations a file declares, after checking its codes and section names."""
     file_dests = tuple(doc.get("destinations") or [])
     for code in file_dests:
         if not _CC.match(code):
             raise DataError(f"{name}: bad destination code {code!r}")
-    sections = set(doc) - {"destinations", "group", "notes"}
-    known = {"profiles", "thresholds", "duties", "taxes", "flat_duties", "bands", "parameters"}
-    if sections - known:
-        raise DataError(f"{name}: unknown sections {sorted(sections - known)}")
+    unknown = set(doc) - {"destinations", "group", "notes"} - set(SECTIONS)
+    if unknown:
+        raise DataError(f"{name}: unknown sections {sorted(unknown)}")
+    return file_dests
 
-    def rows(section: str) -> Iterable[_Row]:
+
+def _load_destination_file(path: Path, name: str, t: Tables) -> None:
+    doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER) or {}
+    file_dests = _file_destinations(doc, name)
+    for section, build in SECTIONS.items():
+        rows = getattr(t, section)
         for i, raw in enumerate(doc.get(section) or []):
-            yield _Row(raw, f"{name} {section}[{i}]", {})
-
-    for r in rows("profiles"):
-        start, end = r.dates()
-        for d in _destinations(r, file_dests):
-            t.profiles.append(
-                Profile(
-                    start,
-                    end,
-                    d,
-                    r.currency(),
-                    r.one_of("valuation", VALUATIONS),
-                    r.req("regime"),
-                    r.req("rounding"),
-                    r.source(),
-                    r.opt("note") or "",
-                )
-            )
-    for r in rows("thresholds"):
-        start, end = r.dates()
-        for d in _destinations(r, file_dests):
-            t.thresholds.append(
-                Threshold(
-                    start,
-                    end,
-                    d,
-                    r.req("id"),
-                    r.dec("amount", required=False),
-                    r.currency(),
-                    r.one_of("base", BASES),
-                    r.one_of("scope", SCOPES),
-                    r.strings("switches"),
-                    tuple(x.replace(".", "") for x in r.strings("excludes")),
-                    r.codes("origins"),
-                    r.opt("channel"),
-                    r.source(),
-                )
-            )
-    for r in rows("duties"):
-        start, end = r.dates()
-        kind = r.one_of("kind", frozenset({"mfn", "additional"}))
-        text = r.opt("expr")
-        expr = expressions.parse(text, r.where) if text is not None else None
-        if expr is None and not r.opt("note"):
-            raise DataError(f"{r.where}: a gap row (expr null) must say why in `note`")
-        origins = r.codes("origins")
-        if kind == "additional" and origins is None:
-            raise DataError(f"{r.where}: an additional duty must name its origins")
-        for d in _destinations(r, file_dests):
-            t.duties.append(
-                DutyMeasure(
-                    start,
-                    end,
-                    d,
-                    r.hs(),
-                    kind,
-                    r.opt("measure") or kind,
-                    origins,
-                    expr,
-                    r.source(),
-                    r.opt("note") or "",
-                )
-            )
-    for r in rows("taxes"):
-        start, end = r.dates()
-        kind = r.one_of("kind", TAX_KINDS)
-        rate = r.rate("rate", required=False)
-        if rate is None and not r.opt("note"):
-            raise DataError(f"{r.where}: a gap row (rate null) must say why in `note`")
-        for d in _destinations(r, file_dests):
-            t.taxes.append(
-                TaxRate(
-                    start,
-                    end,
-                    d,
-                    kind,
-                    r.opt("name") or "standard",
-                    r.hs(),
-                    rate,
-                    r.opt("region"),
-                    _condition(r),
-                    r.source(),
-                    r.opt("note") or "",
-                )
-            )
-    for r in rows("flat_duties"):
-        start, end = r.dates()
-        for d in _destinations(r, file_dests):
-            t.flat_duties.append(
-                FlatDuty(
-                    start,
-                    end,
-                    d,
-                    r.req("id"),
-                    r.dec("amount"),
-                    r.currency(),
-                    r.one_of("per", SCOPES),
-                    r.source(),
-                )
-            )
-    for r in rows("bands"):
-        start, end = r.dates()
-        for d in _destinations(r, file_dests):
-            t.bands.append(
-                Band(
-                    start,
-                    end,
-                    d,
-                    r.req("scheme"),
-                    r.dec("upper"),
-                    r.currency(),
-                    r.rate("rate"),
-                    r.dec("deduction", required=False) or Decimal(0),
-                    r.codes("origins"),
-                    r.source(),
-                )
-            )
-    for r in rows("parameters"):
-        start, end = r.dates()
-        for d in _destinations(r, file_dests):
-            t.parameters.append(
-                Parameter(start, end, d, r.req("name"), r.dec("value"), r.opt("unit"), r.source())
-            )
+            r = _Row(raw, f"{name} {section}[{i}]", {})
+            record = build(r)
+            rows.extend(record(destination=d) for d in _destinations(r, file_dests))
 
 
-def parse_fx_csv(text: str, where: str = "fx") -> list[FxRate]:
-    """Rows of the project's own FX table format (see data/fx/README in rates.csv header)."""
+def parse_fx_csv(text: str, where: str = "fx") -> list[model.FxRate]:
+    """Rows of the project's own FX table format (`base,quote,rate,valid_from,valid_to,period,
+    source`; see data/README.md and the header of data/fx/rates.csv)."""
     out = []
     lines = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
     for i, raw in enumerate(csv.DictReader(io.StringIO("\n".join(lines)))):
@@ -329,7 +334,7 @@ def parse_fx_csv(text: str, where: str = "fx") -> list[FxRate]:
         if rate == 0:
             raise DataError(f"{r.where}: rate must be positive")
         out.append(
-            FxRate(
+            model.FxRate(
                 start,
                 end,
                 r.currency("base"),
@@ -348,7 +353,7 @@ def _load_rebates(path: Path, name: str, t: Tables) -> None:
         r = _Row(raw, f"{name} rebates[{i}]", {})
         start, end = r.dates()
         t.rebates.append(
-            RebateRate(
+            model.RebateRate(
                 start,
                 end,
                 r.hs(),

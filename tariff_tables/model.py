@@ -34,10 +34,6 @@ class DutyComponent:
     currency: str | None = None
     unit: str | None = None
 
-    @property
-    def ad_valorem(self) -> bool:
-        return self.unit is None
-
     def text(self) -> str:
         if self.unit is None:
             return f"{_pct(self.rate)}%"

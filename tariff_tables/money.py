@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 ZERO = Decimal(0)
-ONE = Decimal(1)
 
 # ISO 4217 minor units for the currencies whose exponent is not 2.
 _MINOR_UNITS = {"JPY": 0, "KRW": 0, "VND": 0, "CLP": 0, "ISK": 0, "PYG": 0, "UGX": 0}
@@ -21,11 +20,6 @@ def exponent(currency: str) -> Decimal:
     return q
 
 
-def round_money(amount: Decimal, currency: str) -> Decimal:
-    """Round half-up to the minor unit of `currency` (the China, EU and UK rule)."""
-    return amount.quantize(exponent(currency), rounding=ROUND_HALF_UP)
-
-
 CENT = Decimal("0.01")
 
 
@@ -38,7 +32,7 @@ def truncate_to(amount: Decimal, step: Decimal) -> Decimal:
     """Drop everything below `step` (Japan truncates values to ¥1,000 and taxes to ¥100)."""
     if amount <= 0:
         return ZERO
-    return (amount / step).to_integral_value(rounding=ROUND_DOWN) * step
+    return amount // step * step  # `//` truncates toward zero
 
 
 def fmt(amount: Decimal) -> str:

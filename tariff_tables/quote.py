@@ -8,23 +8,29 @@ same official rate, so the order-currency lines still add up to the totals.
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from .errors import NotCovered
 from .loader import load_tariff
 from .model import Profile
-from .money import ZERO, exponent, round_money
-from .regimes import PLANS, REGIMES
+from .money import ZERO, exponent
+from .regimes import REGIMES, Regime
 from .regimes.common import Assessment, Ctx
-from .regimes.plan import Plan, compile_plan
-from .regimes.scope import fx_text, rule_for, scope_for
+from .regimes.scope import Scope, fx_text, rule_for, scope_for
 from .request import QuoteRequest
 from .result import DutyLine, FeeLine, Quote, Rule, TaxLine
 from .tariff import Tariff
 
-_UNSEEN = object()
-MAX_PLANS = 4096  # compiled shapes kept per route
-MAX_FAST = 65536  # (route, shape) → plan entries kept per Tariff
+
+def quote(request: QuoteRequest, as_of: date, tariff: Tariff | None = None) -> Quote:
+    """Landed-cost quote for `request` under the tables in force on `as_of`.
+
+    Raises NotCovered when the tables lack a figure the quote needs, QuoteRefused when the
+    order cannot use the channel, InvalidRequest when the request is malformed.
+    """
+    route = route_for(request, as_of, tariff or load_tariff())
+    ctx = Ctx(request, route.scope, route.fx_in, route.lead)
+    return package(request, route.regime.assess(ctx), ctx, route)
 
 
 def payer_of(req: QuoteRequest) -> str:
@@ -32,44 +38,6 @@ def payer_of(req: QuoteRequest) -> str:
     if req.incoterm == "DDP":
         return "sender"
     return req.duty_payer or "recipient"
-
-
-def _back(a: Assessment, rate: Decimal, currency: str) -> Assessment:
-    """Re-express an assessment made in the national currency in the order currency."""
-
-    def conv(x: Decimal) -> Decimal:
-        return round_money(x * rate, currency)
-
-    return Assessment(
-        conv(a.customs_value),
-        a.valuation,
-        a.regime,
-        a.collected_at,
-        [DutyLine(d.measure, conv(d.base), d.rate, conv(d.amount)) for d in a.duties],
-        [TaxLine(t.kind, conv(t.base), t.rate, conv(t.amount)) for t in a.taxes],
-        [FeeLine(f.kind, conv(f.amount)) for f in a.fees],
-    )
-
-
-def _totals(a: Assessment, currency: str) -> dict[str, Decimal]:
-    q = exponent(currency)
-    duty = tax = fee = ZERO
-    for d in a.duties:
-        duty += d.amount
-    for t in a.taxes:
-        tax += t.amount
-    for f in a.fees:
-        fee += f.amount
-    duty = duty.quantize(q)
-    tax = tax.quantize(q)
-    fee = fee.quantize(q)
-    return {
-        "customs_value": a.customs_value,
-        "duty_total": duty,
-        "tax_total": tax,
-        "fee_total": fee,
-        "total": duty + tax + fee,
-    }
 
 
 def _profile_text(p: Profile) -> tuple[str, str]:
@@ -80,24 +48,25 @@ def _profile_text(p: Profile) -> tuple[str, str]:
     )
 
 
-class _Route:
+class Route:
     """How one destination assesses orders in one currency on one date: the regime, the
-    computation currency, the shared Scope and the rules every such quote starts with.
+    shared Scope (whose currency is the computation currency) and the rules every such
+    quote starts with.
 
     Built once per (destination, date, order currency, region, channel) and kept on the
     Tariff; a failed lookup raises before anything is stored, so errors stay as they were.
     """
 
     __slots__ = (
-        "assess",
-        "currency",
+        "regime",
         "dest_cur",
+        "dest_quantum",
         "fx_in",
+        "back",
         "lead",
         "scope",
+        "table_version",
         "_out",
-        "plan_class",
-        "plans",
     )
 
     def __init__(self, request: QuoteRequest, as_of: date, tariff: Tariff):
@@ -109,37 +78,43 @@ class _Route:
                 destination=request.destination_country,
                 on=as_of,
             )
-        self.assess, national = regime
-        self.dest_cur = dest_cur = profile.currency
+        self.regime: Regime = regime
+        self.dest_cur = profile.currency
+        self.dest_quantum = exponent(profile.currency)
+        # national-currency regimes: order currency → national currency, and back
         self.fx_in: Decimal | None = None
+        self.back: Decimal | None = None
         cur = request.currency
         lead: list[Rule] = []
-        if national and cur != dest_cur:
-            self.fx_in, fx_row = tariff.fx(cur, dest_cur, as_of)
-            cur = dest_cur
+        if regime.national_currency and cur != self.dest_cur:
+            self.fx_in, fx_row = tariff.fx(cur, self.dest_cur, as_of)
+            self.back = Decimal(1) / self.fx_in
+            cur = self.dest_cur
             if fx_row is not None:
                 lead.append(rule_for(fx_row, fx_text))
         lead.append(rule_for(profile, _profile_text))
         self.lead = {id(r): r for r in lead}
-        self.scope = scope_for(
+        self.scope: Scope = scope_for(
             tariff, as_of, profile, cur, request.destination_region, request.channel
         )
+        self.table_version = tariff.table_version
         self._out: tuple[Decimal, Rule | None] | None = None
-        # Compiled fast paths per order shape (None: this shape takes the generic path).
-        self.currency = request.currency
-        self.plan_class = PLANS.get(profile.regime)
-        self.plans: dict[tuple, Plan | None] = {}
 
-    def to_destination(self, tariff: Tariff, cur: str, as_of: date) -> tuple[Decimal, Rule | None]:
-        """(rate, rule) from the order currency to the destination currency."""
+    def to_destination(self) -> tuple[Decimal, Rule | None]:
+        """(rate, rule) from the computation currency to the destination currency.
+
+        Looked up on first use, after an assessment: a quote that fails for another reason
+        names that reason, not a missing rate it would never have needed."""
         out = self._out
         if out is None:
-            rate, row = tariff.fx(cur, self.dest_cur, as_of)
+            scope = self.scope
+            rate, row = scope.tariff.fx(scope.cur, self.dest_cur, scope.on)
             out = self._out = (rate, rule_for(row, fx_text) if row is not None else None)
         return out
 
 
-def _route_for(request: QuoteRequest, as_of: date, tariff: Tariff) -> _Route:
+def route_for(request: QuoteRequest, as_of: date, tariff: Tariff) -> Route:
+    """The memoised Route of a request (kept on the Tariff, like its Scopes)."""
     key = (
         request.destination_country,
         as_of,
@@ -149,113 +124,86 @@ def _route_for(request: QuoteRequest, as_of: date, tariff: Tariff) -> _Route:
     )
     route = tariff.routes.get(key)
     if route is None:
-        route = tariff.routes[key] = _Route(request, as_of, tariff)
-    return route
+        route = tariff.routes[key] = Route(request, as_of, tariff)
+    return route  # type: ignore[return-value]
 
 
-def quote(request: QuoteRequest, as_of: date, tariff: Tariff | None = None) -> Quote:
-    """Landed-cost quote for `request` under the tables in force on `as_of`.
-
-    Raises NotCovered when the tables lack a figure the quote needs, QuoteRefused when the
-    order cannot use the channel, InvalidRequest when the request is malformed.
-    """
-    tariff = tariff or load_tariff()
-    lines = request.lines
-    # One lookup for the common case: route key + order shape → the compiled plan, or None
-    # when that shape takes the generic path. `fast_key[5:]` must equal `shape_of(request)`
-    # (tests/unit/tariff/test_tariff_plan_equivalence.py checks it).
-    # The shape's HS codes and goods origins, in line order (one pass: cheaper than two
-    # comprehensions on CPython 3.11, and the commonest order, one line, needs no loop).
-    if len(lines) == 1:
-        line = lines[0]
-        hs_codes: tuple[str, ...] = (line.hs_code,)
-        origins: tuple[str, ...] = (line.origin_country,)
-    else:
-        hs_list = []
-        origin_list = []
-        for line in lines:
-            hs_list.append(line.hs_code)
-            origin_list.append(line.origin_country)
-        hs_codes = tuple(hs_list)
-        origins = tuple(origin_list)
-    fast_key = (
-        request.destination_country,
-        as_of,
-        request.currency,
-        request.destination_region,
-        request.channel,
-        hs_codes,
-        origins,
-        request.origin_country,
-        request.seller_collects_vat,
-        request.category,
+def package(req: QuoteRequest, a: Assessment, ctx: Ctx, route: Route) -> Quote:
+    """The one place an assessment becomes a Quote: lines in the order currency, totals
+    in the destination currency, the payer, and the rules in order of first use."""
+    totals = _totals(a, ctx.quantum)
+    if route.back is not None:  # assessed in the national currency: lines back
+        a = _back(a, route.back, req.currency)
+    elif route.dest_cur != ctx.cur:
+        rate, rule = route.to_destination()
+        if rule is not None:
+            ctx.add_rule(rule)
+        totals = _converted(totals, rate, route.dest_quantum)
+    return Quote(  # positional (the field order of Quote): cheaper than 13 keywords
+        req.currency,
+        a.customs_value,
+        a.valuation,
+        tuple(a.duties),
+        tuple(a.taxes),
+        tuple(a.fees),
+        a.collected_at,
+        payer_of(req),
+        a.regime,
+        tuple(ctx._rules.values()),
+        route.table_version,
+        route.dest_cur,
+        totals,
     )
-    fast = tariff.plans
-    plan = fast.get(fast_key, _UNSEEN)
-    if plan is not _UNSEEN:
-        if plan is not None:
-            # `payer_of(request)`, inline on the hot path
-            payer = "sender" if request.incoterm == "DDP" else request.duty_payer or "recipient"
-            done = plan.run(request, payer)
-            if done is not None:  # None: a rare case the plan leaves to the generic path
-                return done
-        route = tariff.routes[fast_key[:5]]
-    else:
-        route = _route_for(request, as_of, tariff)
-        if route.plan_class is not None:
-            shape = fast_key[5:]
-            plans = route.plans
-            plan = plans.get(shape, _UNSEEN)
-            if plan is _UNSEEN:
-                if len(plans) >= MAX_PLANS:  # bound the memo for long-running processes
-                    plans.clear()
-                plan = plans[shape] = compile_plan(route.plan_class, route, shape, tariff, as_of)
-        else:
-            plan = None
-        if len(fast) >= MAX_FAST:
-            fast.clear()
-        fast[fast_key] = plan
-        if plan is not None:
-            done = plan.run(request, payer_of(request))
-            if done is not None:
-                return done
-    ctx = Ctx(request, route.scope, route.fx_in, route.lead)
-    a = route.assess(ctx)
 
-    cur = ctx.cur
-    dest_cur = route.dest_cur
-    if cur == request.currency:
-        in_order = a
-        if dest_cur == cur:
-            dest_amounts = _totals(a, cur)
-        else:
-            rate, rule = route.to_destination(tariff, cur, as_of)
-            if rule is not None:
-                ctx.add_rule(rule)
-            t = _totals(a, cur)
-            dest_amounts = {
-                k: round_money(v * rate, dest_cur) for k, v in t.items() if k != "total"
-            }
-            dest_amounts["total"] = (
-                dest_amounts["duty_total"] + dest_amounts["tax_total"] + dest_amounts["fee_total"]
-            )
-    else:
-        dest_amounts = _totals(a, cur)
-        back = Decimal(1) / route.fx_in  # type: ignore[operator]
-        in_order = _back(a, back, request.currency)
 
-    return Quote(
-        currency=request.currency,
-        customs_value=in_order.customs_value,
-        valuation=in_order.valuation,
-        duties=tuple(in_order.duties),
-        taxes=tuple(in_order.taxes),
-        fees=tuple(in_order.fees),
-        collected_at=in_order.collected_at,
-        payer=payer_of(request),
-        regime=in_order.regime,
-        rules=tuple(ctx._rules.values()),
-        table_version=tariff.table_version,
-        destination_currency=dest_cur,
-        destination_amounts=dest_amounts,
+def _totals(a: Assessment, quantum: Decimal) -> dict[str, Decimal]:
+    """Customs value and totals of an assessment, in its own currency."""
+    duty = tax = fee = ZERO
+    for d in a.duties:
+        duty += d.amount
+    for t in a.taxes:
+        tax += t.amount
+    for f in a.fees:
+        fee += f.amount
+    duty = duty.quantize(quantum)
+    tax = tax.quantize(quantum)
+    fee = fee.quantize(quantum)
+    return {
+        "customs_value": a.customs_value,
+        "duty_total": duty,
+        "tax_total": tax,
+        "fee_total": fee,
+        "total": duty + tax + fee,
+    }
+
+
+def _converted(totals: dict[str, Decimal], rate: Decimal, quantum: Decimal) -> dict[str, Decimal]:
+    """Totals at `rate`, each rounded half-up to `quantum`; the total adds the rounded."""
+    duty = (totals["duty_total"] * rate).quantize(quantum, ROUND_HALF_UP)
+    tax = (totals["tax_total"] * rate).quantize(quantum, ROUND_HALF_UP)
+    fee = (totals["fee_total"] * rate).quantize(quantum, ROUND_HALF_UP)
+    return {
+        "customs_value": (totals["customs_value"] * rate).quantize(quantum, ROUND_HALF_UP),
+        "duty_total": duty,
+        "tax_total": tax,
+        "fee_total": fee,
+        "total": duty + tax + fee,
+    }
+
+
+def _back(a: Assessment, rate: Decimal, currency: str) -> Assessment:
+    """Re-express an assessment made in the national currency in the order currency."""
+    q = exponent(currency)
+
+    def conv(x: Decimal) -> Decimal:
+        return (x * rate).quantize(q, ROUND_HALF_UP)
+
+    return Assessment(
+        conv(a.customs_value),
+        a.valuation,
+        a.regime,
+        a.collected_at,
+        [DutyLine(d.measure, conv(d.base), d.rate, conv(d.amount)) for d in a.duties],
+        [TaxLine(t.kind, conv(t.base), t.rate, conv(t.amount)) for t in a.taxes],
+        tuple([FeeLine(f.kind, conv(f.amount)) for f in a.fees]),
     )

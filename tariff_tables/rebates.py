@@ -19,6 +19,7 @@ from decimal import Decimal
 
 from .errors import InvalidRequest
 from .loader import load_tariff
+from .model import RebateRate
 from .money import ZERO, half_up
 from .request import normalise_hs
 from .tariff import Tariff
@@ -68,64 +69,84 @@ def rebate(
         raise InvalidRequest(f"method {method!r} not one of {sorted(METHODS)}")
     code = normalise_hs(hs)
     if method == "exempt_no_invoice":
-        return RebateResult(
-            method,
-            code,
-            ZERO,
-            ZERO,
-            ZERO,
-            ZERO,
-            ZERO,
-            None,
-            "无票免税: exempt from VAT without refund (no purchase invoice)",
-            "DOMAIN.md §6.4 (CBEC exports without purchase invoices in pilot "
-            "zones are exempt without refund)",
-        )
+        return _no_invoice(code)
     row = (tariff or load_tariff()).rebate_rate(code, export_date)
-    rate = row.rate
     if method == "exempt_refund":
-        amount = Decimal(purchase_invoice_amount_incl_vat)
-        if amount < 0 or vat_rate < 0:
-            raise InvalidRequest("purchase amount and VAT rate must be non-negative")
-        base = amount / (1 + vat_rate)
-        applied = min(rate, vat_rate)
-        refund = half_up(base * applied)
-        reason = f"免退: {half_up(base)} excl. VAT × {applied}" + (
-            " (rebate rate capped at the VAT rate)" if applied < rate else ""
-        )
-        if not rate:
-            reason = f"no rebate for HS {row.hs} on {export_date.isoformat()}"
-        return RebateResult(
-            method, code, rate, half_up(base), refund, ZERO, ZERO, None, reason, row.source
-        )
+        return _exempt_refund(code, row, purchase_invoice_amount_incl_vat, vat_rate, export_date)
     if fob_cny is None:
         raise InvalidRequest("免抵退 needs fob_cny (the FOB value in CNY)")
+    return _exempt_credit_refund(code, row, fob_cny, vat_rate, uncredited_input_vat)
+
+
+def _no_invoice(code: str) -> RebateResult:
+    """无票免税: exempt without refund."""
+    return RebateResult(
+        "exempt_no_invoice",
+        code,
+        ZERO,
+        ZERO,
+        ZERO,
+        ZERO,
+        ZERO,
+        None,
+        "无票免税: exempt from VAT without refund (no purchase invoice)",
+        "DOMAIN.md §6.4 (CBEC exports without purchase invoices in pilot "
+        "zones are exempt without refund)",
+    )
+
+
+def _exempt_refund(
+    code: str, row: RebateRate, amount_incl_vat: Decimal, vat_rate: Decimal, on: date
+) -> RebateResult:
+    """免退: the invoice amount without VAT × the rebate rate, capped at the VAT rate."""
+    amount = Decimal(amount_incl_vat)
+    if amount < 0 or vat_rate < 0:
+        raise InvalidRequest("purchase amount and VAT rate must be non-negative")
+    rate = row.rate
+    base = amount / (1 + vat_rate)
+    applied = min(rate, vat_rate)
+    refund = half_up(base * applied)
+    reason = f"免退: {half_up(base)} excl. VAT × {applied}" + (
+        " (rebate rate capped at the VAT rate)" if applied < rate else ""
+    )
+    if not rate:
+        reason = f"no rebate for HS {row.hs} on {on.isoformat()}"
+    return RebateResult(
+        "exempt_refund", code, rate, half_up(base), refund, ZERO, ZERO, None, reason, row.source
+    )
+
+
+def _exempt_credit_refund(
+    code: str,
+    row: RebateRate,
+    fob_cny: Decimal,
+    vat_rate: Decimal,
+    uncredited_input_vat: Decimal | None,
+) -> RebateResult:
+    """免抵退: refund the smaller of FOB × rate and the uncredited input VAT, credit the
+    rest; FOB × (VAT rate − rebate rate) cannot be credited."""
+    rate = row.rate
     limit = half_up(fob_cny * rate)
     non_creditable = half_up(fob_cny * max(vat_rate - rate, ZERO))
     if uncredited_input_vat is None:
-        return RebateResult(
-            method,
-            code,
-            rate,
-            half_up(fob_cny),
-            limit,
-            ZERO,
-            non_creditable,
-            limit,
+        refund = limit
+        reason = (
             "免抵退 limit = FOB × rebate rate (no period-end input VAT "
-            "given: the refund shown is the limit)",
-            row.source,
+            "given: the refund shown is the limit)"
         )
-    refund = min(half_up(uncredited_input_vat), limit)
+    else:
+        refund = min(half_up(uncredited_input_vat), limit)
+        reason = "免抵退: refund = min(period-end uncredited input VAT, FOB × rate)"
+    credit = ZERO if uncredited_input_vat is None else limit - refund
     return RebateResult(
-        method,
+        "exempt_credit_refund",
         code,
         rate,
         half_up(fob_cny),
         refund,
-        limit - refund,
+        credit,
         non_creditable,
         limit,
-        "免抵退: refund = min(period-end uncredited input VAT, FOB × rate)",
+        reason,
         row.source,
     )

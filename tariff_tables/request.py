@@ -24,37 +24,83 @@ _CC = re.compile(r"^[A-Z]{2}$")
 _CUR = re.compile(r"^[A-Z]{3}$")
 _HS = re.compile(r"^\d{6,10}$")
 
-# Units a line may be counted in, normalised to the few the rules care about. China
-# customs numeric unit codes are accepted as well (035 kg, 036 g, 095 l, 096 ml, 007 piece).
+# THE unit table: every unit code an order line may be counted in (API and files alike),
+# mapped to the customs unit the rules use: kg, g, l, ml, piece, set or pair. Codes are
+# looked up case-insensitively (:func:`customs_unit`); the order schema validates units
+# with this table, so an order is taken only in a unit the engine can quote.
+#
+# - The customs unit names and common spellings.
+# - China customs numeric unit codes (计量单位代码, DOMAIN.md §5): 035 kg, 036 g, 095 l,
+#   096 ml, 007 piece, 011 article, 025 pair, 001/006 set; 140 box and 142 bottle are
+#   counted as pieces.
+# - UN/ECE Recommendation 20, "Codes for Units of Measure Used in International Trade",
+#   Revision 17 (2021) (UNECE rec20_Rev17e-2021; code list read from the
+#   datasets/unece-units-of-measure data package, version 17.0): KGM kilogram, GRM gram,
+#   LTR litre, MLT millilitre, H87 piece, C62 one ("Synonym: unit"), EA each, NAR number
+#   of articles, PR pair, SET set, and NPR number of pairs (deprecated there: "use pair").
+#   PCE is not in Rec 20 at all: it is the legacy code for piece (replaced by H87) that
+#   invoices still carry, accepted as an alias. Rec 20's KG is keg, a deleted code; "KG" is
+#   read as the customs unit kg. Not taken: counts by the dozen or ten (DZN, DPR, TPR, TST),
+#   lengths and areas (MTR, MTK: no customs unit among ours) and packaging (Rec 21 codes
+#   such as XBX; Rec 20's BX and PK are deleted in favour of them).
 UNIT_ALIASES = {
+    # customs unit names and spellings
     "kg": "kg",
-    "035": "kg",
     "g": "g",
-    "036": "g",
     "l": "l",
     "litre": "l",
     "liter": "l",
-    "095": "l",
     "ml": "ml",
-    "096": "ml",
     "piece": "piece",
     "pcs": "piece",
     "pc": "piece",
     "item": "piece",
-    "007": "piece",
-    "011": "piece",
+    "bottle": "piece",
+    "box": "piece",
+    "set": "set",
+    "pair": "pair",
     "个": "piece",
     "件": "piece",
-    "set": "set",
+    # China customs unit codes
+    "035": "kg",
+    "036": "g",
+    "095": "l",
+    "096": "ml",
+    "007": "piece",
+    "011": "piece",
+    "142": "piece",
+    "140": "piece",
     "001": "set",
     "006": "set",
-    "pair": "pair",
     "025": "pair",
-    "bottle": "piece",
-    "142": "piece",
-    "box": "piece",
-    "140": "piece",
+    # UN/ECE Recommendation 20 (Rev. 17) common codes, and the legacy PCE
+    "KGM": "kg",
+    "GRM": "g",
+    "LTR": "l",
+    "MLT": "ml",
+    "H87": "piece",
+    "C62": "piece",
+    "EA": "piece",
+    "NAR": "piece",
+    "PCE": "piece",
+    "PR": "pair",
+    "NPR": "pair",
+    "SET": "set",
 }
+_UNIT_BY_KEY = {code.lower(): unit for code, unit in UNIT_ALIASES.items()}
+ACCEPTED_UNITS = tuple(UNIT_ALIASES)
+"""The accepted unit codes, in table order (listed in the refusal of an unknown unit)."""
+
+
+def customs_unit(code: object) -> str | None:
+    """The customs unit (kg, g, l, ml, piece, set, pair) a unit code names; None when the
+    table does not know it. Case and surrounding spaces do not matter (``pce``, ``KGM ``)."""
+    return _UNIT_BY_KEY.get(str(code).strip().lower())
+
+
+def unknown_unit_message(code: object) -> str:
+    """The refusal of a unit the table does not know, naming every accepted code."""
+    return f"unit {code!r} is not a known unit; accepted: {', '.join(ACCEPTED_UNITS)}"
 
 
 def normalise_hs(code: str) -> str:
@@ -96,9 +142,9 @@ class QuoteLine:
         object.__setattr__(self, "unit_value", _dec("unit_value", self.unit_value))
         if self.net_weight_kg is not None:
             object.__setattr__(self, "net_weight_kg", _dec("net_weight_kg", self.net_weight_kg))
-        unit = UNIT_ALIASES.get(str(self.unit).strip().lower())
+        unit = customs_unit(self.unit)
         if unit is None:
-            raise InvalidRequest(f"unit {self.unit!r} not one of {sorted(set(UNIT_ALIASES))}")
+            raise InvalidRequest(unknown_unit_message(self.unit))
         object.__setattr__(self, "unit", unit)
         if not _CC.match(self.origin_country or ""):
             raise InvalidRequest(f"origin_country {self.origin_country!r} is not ISO alpha-2")
@@ -107,10 +153,6 @@ class QuoteLine:
     def value(self) -> Decimal:
         """Line value (quantity × unit value) in the request currency."""
         return self.quantity * self.unit_value
-
-    @property
-    def hs6(self) -> str:
-        return self.hs_code[:6]
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,16 +8,15 @@ after load, so the caches never need invalidating.
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import TypeVar
 
 from .errors import DataError, NotCovered
 from .model import (
     Band,
-    Dated,
     DutyMeasure,
     FlatDuty,
     FxRate,
@@ -58,10 +57,7 @@ class Tables:
             "rebate": (self.rebates, lambda r: (r.hs,)),
         }
         for label, (rows, key) in keys.items():
-            groups: dict[tuple, list[Dated]] = defaultdict(list)
-            for row in rows:
-                groups[key(row)].append(row)
-            for k, group in groups.items():
+            for k, group in _index(rows, key).items():
                 group.sort(key=lambda r: r.valid_from)
                 for a, b in zip(group, group[1:], strict=False):
                     if a.valid_to is None or a.valid_to >= b.valid_from:
@@ -71,8 +67,40 @@ class Tables:
                         )
 
 
+R = TypeVar("R")
+K = TypeVar("K")
+
+
+def _index(rows: Iterable[R], key: Callable[[R], K]) -> dict[K, list[R]]:
+    """Rows grouped by `key`, each group in table order."""
+    out: dict[K, list[R]] = {}
+    for row in rows:
+        out.setdefault(key(row), []).append(row)
+    return out
+
+
 def _prefixes(hs: str) -> range:
     return range(len(hs), -1, -1)
+
+
+EVERY_ORIGIN = "*"  # `Tariff.duty_rows`: list the additional duties of every origin
+
+
+def duty_gaps(
+    mfn: DutyMeasure | None, extra: tuple[DutyMeasure, ...], dest: str, hs: str, on: date
+) -> list[NotCovered]:
+    """Everything `Tariff.duty_rows` found missing for a quote, in order: no MFN row, then
+    each recorded gap (a row without an expression)."""
+
+    def missing(what: str) -> NotCovered:
+        return NotCovered(what, destination=dest, hs_code=hs, on=on)
+
+    gaps = [] if mfn is not None else [missing("no duty rate tabulated")]
+    for m in extra if mfn is None else (mfn, *extra):
+        if m.expression is None:
+            what = "duty" if m.kind == "mfn" else f"additional duty {m.measure}"
+            gaps.append(missing(f"{what} not tabulated ({m.note})"))
+    return gaps
 
 
 class Tariff:
@@ -81,40 +109,20 @@ class Tariff:
     def __init__(self, tables: Tables, table_version: str):
         self.tables = tables
         self.table_version = table_version
-        self._profiles: dict[str, list[Profile]] = defaultdict(list)
-        for p in tables.profiles:
-            self._profiles[p.destination].append(p)
-        self._duties: dict[tuple[str, str], list[DutyMeasure]] = defaultdict(list)
-        for m in tables.duties:
-            self._duties[(m.destination, m.hs)].append(m)
-        self._taxes: dict[tuple[str, str, str], list[TaxRate]] = defaultdict(list)
-        for t in tables.taxes:
-            self._taxes[(t.destination, t.kind, t.hs)].append(t)
-        self._thresholds: dict[tuple[str, str], list[Threshold]] = defaultdict(list)
-        for th in tables.thresholds:
-            self._thresholds[(th.destination, th.id)].append(th)
-        self._flat: dict[tuple[str, str], list[FlatDuty]] = defaultdict(list)
-        for f in tables.flat_duties:
-            self._flat[(f.destination, f.id)].append(f)
-        self._bands: dict[tuple[str, str], list[Band]] = defaultdict(list)
-        for b in tables.bands:
-            self._bands[(b.destination, b.scheme)].append(b)
-        self._params: dict[tuple[str, str], list[Parameter]] = defaultdict(list)
-        for par in tables.parameters:
-            self._params[(par.destination, par.name)].append(par)
-        self._fx: dict[tuple[str, str], list[FxRate]] = defaultdict(list)
-        for r in tables.fx:
-            self._fx[(r.base, r.quote)].append(r)
-        self._rebates: dict[str, list[RebateRate]] = defaultdict(list)
-        for rb in tables.rebates:
-            self._rebates[rb.hs].append(rb)
+        self._profiles = _index(tables.profiles, lambda p: p.destination)
+        self._duties = _index(tables.duties, lambda m: (m.destination, m.hs))
+        self._taxes = _index(tables.taxes, lambda t: (t.destination, t.kind, t.hs))
+        self._thresholds = _index(tables.thresholds, lambda th: (th.destination, th.id))
+        self._flat = _index(tables.flat_duties, lambda f: (f.destination, f.id))
+        self._bands = _index(tables.bands, lambda b: (b.destination, b.scheme))
+        self._params = _index(tables.parameters, lambda p: (p.destination, p.name))
+        self._fx = _index(tables.fx, lambda r: (r.base, r.quote))
+        self._rebates = _index(tables.rebates, lambda r: r.hs)
         self._cache: dict[tuple, object] = {}
         # Per-(destination, date, currency, region, channel) memos of the quote engine
         # (regimes.scope.Scope); kept here so they live and die with these tables.
         self.scopes: dict[tuple, object] = {}
         self.routes: dict[tuple, object] = {}
-        # (route key + order shape) → compiled plan or None (quote.quote's one-lookup path)
-        self.plans: dict[tuple, object] = {}
 
     # -- construction helpers -------------------------------------------------------------
 
@@ -151,46 +159,49 @@ class Tariff:
             self._cache[key] = hit
         return hit  # type: ignore[return-value]
 
+    def duty_rows(
+        self, dest: str, hs: str, origin: str | None, on: date
+    ) -> tuple[DutyMeasure | None, tuple[DutyMeasure, ...]]:
+        """The MFN row and the additional rows in force for `hs`, by longest HS prefix,
+        recorded gaps (rows without an expression) included.
+
+        Additional rows: those naming `origin` (one per measure); with `EVERY_ORIGIN`, every
+        origin-specific row (one per measure and set of origins), as a lookup lists them.
+        """
+        mfn: DutyMeasure | None = None
+        extra: dict[object, DutyMeasure] = {}
+        every = origin == EVERY_ORIGIN
+        for n in _prefixes(hs):
+            for m in self._duties.get((dest, hs[:n]), ()):
+                if not m.covers(on):
+                    continue
+                if m.kind == "mfn":
+                    if mfn is None and m.origins is None:
+                        mfn = m
+                elif every:
+                    extra.setdefault((m.measure, m.origins), m)
+                elif origin in m.origins:  # type: ignore[operator]
+                    extra.setdefault(m.measure, m)
+        return mfn, tuple(extra.values())
+
     def duties(
         self, dest: str, hs: str, origin: str | None, on: date
     ) -> tuple[DutyMeasure, tuple[DutyMeasure, ...]]:
         """(MFN measure, additional measures for this origin) by longest HS prefix.
 
-        Raises NotCovered when no MFN row covers the code on that date, or when the covering
+        Raises NotCovered when no MFN row covers the code on that date, or when a covering
         row is a recorded gap.
         """
         key = ("duty", dest, hs, origin, on)
         hit = self._cache.get(key)
         if hit is not None:
             return hit  # type: ignore[return-value]
-        mfn: DutyMeasure | None = None
-        extra: dict[str, DutyMeasure] = {}
-        for n in _prefixes(hs):
-            for m in self._duties.get((dest, hs[:n]), ()):
-                if not m.covers(on):
-                    continue
-                if m.kind == "mfn":
-                    if mfn is None and (m.origins is None):
-                        mfn = m
-                elif origin in m.origins and m.measure not in extra:  # type: ignore[operator]
-                    extra[m.measure] = m
-        if mfn is None:
-            raise NotCovered("no duty rate tabulated", destination=dest, hs_code=hs, on=on)
-        if mfn.expression is None:
-            raise NotCovered(
-                f"duty not tabulated ({mfn.note})", destination=dest, hs_code=hs, on=on
-            )
-        for m in extra.values():
-            if m.expression is None:
-                raise NotCovered(
-                    f"additional duty {m.measure} not tabulated ({m.note})",
-                    destination=dest,
-                    hs_code=hs,
-                    on=on,
-                )
-        hit = (mfn, tuple(extra.values()))
-        self._cache[key] = hit
-        return hit
+        mfn, extra = self.duty_rows(dest, hs, origin, on)
+        gaps = duty_gaps(mfn, extra, dest, hs, on)
+        if gaps:
+            raise gaps[0]
+        hit = self._cache[key] = (mfn, extra)
+        return hit  # type: ignore[return-value]
 
     def tax_candidates(
         self, dest: str, kind: str, hs: str, on: date, region: str | None
@@ -269,13 +280,6 @@ class Tariff:
                 raise NotCovered(f"parameter {name} not tabulated", destination=dest, on=on)
             self._cache[key] = hit
         return hit  # type: ignore[return-value]
-
-    def has_parameter(self, dest: str, name: str, on: date) -> bool:
-        try:
-            self.parameter(dest, name, on)
-        except NotCovered:
-            return False
-        return True
 
     def fx(self, base: str, quote: str, on: date) -> tuple[Decimal, FxRate | None]:
         """Official rate to turn 1 `base` into `quote` on `on`, and the row it came from.

@@ -7,7 +7,7 @@ from marshmallow import Schema, fields
 
 from ..auth import roles_required
 from ..jobs import monitor
-from ..schemas.clearance import Time
+from ..schemas.times import Instant
 
 blp = Blueprint("admin", __name__, url_prefix="/admin", description="Operations (admins)")
 
@@ -27,8 +27,8 @@ class FailedJobOut(Schema):
     queue = fields.String()
     function = fields.String()
     args = fields.List(fields.Raw())
-    enqueued_at = Time(allow_none=True)
-    ended_at = Time(allow_none=True)
+    enqueued_at = Instant(allow_none=True)
+    ended_at = Instant(allow_none=True)
     error = fields.String(allow_none=True, metadata={"description": "The last traceback"})
 
 
@@ -37,8 +37,8 @@ class WorkerOut(Schema):
     state = fields.String()
     queues = fields.List(fields.String())
     pid = fields.Integer(allow_none=True)
-    birth = Time(allow_none=True)
-    last_heartbeat = Time(allow_none=True)
+    birth = Instant(allow_none=True)
+    last_heartbeat = Instant(allow_none=True)
     current_job = fields.String(allow_none=True)
     successful_jobs = fields.Integer()
     failed_jobs = fields.Integer()

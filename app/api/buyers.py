@@ -5,16 +5,17 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields, validate
+from marshmallow import fields, validate
 
 from ..auth import roles_required
 from ..errors import ValidationFailed
+from ..schemas.query import QuerySchema
 from ..services import quota_report
 
 blp = Blueprint("buyers", __name__, url_prefix="/buyers", description="CBEC buyers")
 
 
-class QuotaQuery(Schema):
+class QuotaQuery(QuerySchema):
     year = fields.Integer(load_default=None, validate=validate.Range(min=2000, max=2100))
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, request
+from flask import Response
 from flask_smorest import Blueprint
 
 from ..auth import current_user, roles_required
@@ -20,9 +20,7 @@ from ..schemas.clearance import (
     ReasonIn,
     RequestChangesIn,
 )
-from ..schemas.orders import OrderOut
 from ..services import amend, cases, review
-from ..services import orders as order_service
 
 blp = Blueprint("clearance", __name__, url_prefix="", description="Agent clearance cases")
 
@@ -152,18 +150,3 @@ def amend_case(body, case_id):
 def cancel(body, case_id):
     """Withdraw the case: at once before filing, else by filing a cancel with customs."""
     return cases.summary(review.cancel(current_user(), case_id, body["reason"]))
-
-
-@blp.route("/orders/<string:order_id>", methods=["PUT"])
-@roles_required("seller")
-@blp.doc(requestBody={"required": True, "content": {"application/json": {"schema": "OrderIn"}}})
-@blp.response(200, OrderOut)
-@blp.alt_response(409, description="The order is in clearance and no changes were requested")
-def replace_order(order_id):
-    """Replace the order with a new body (validated as a new order). While a clearance case
-    awaits changes or was rejected, this amends the case."""
-    payload = request.get_json(silent=True)
-    if payload is None:
-        raise DomainError("The body is not valid JSON.", {"_body": ["malformed JSON"]})
-    order = amend.replace_order(current_user(), order_id, payload)
-    return order_service.order_view(order)

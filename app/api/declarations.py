@@ -7,6 +7,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from ..auth import current_user, roles_required
+from ..schemas.times import Instant
 from ..services import declaring
 
 blp = Blueprint("declarations", __name__, url_prefix="/orders", description="Customs declarations")
@@ -20,14 +21,14 @@ class DocumentOut(Schema):
     url = fields.String(metadata={"description": "Where it is made (on first ask) and served"})
     stored = fields.Boolean(metadata={"description": "Whether the declaration holds it yet"})
     sha256 = fields.String(allow_none=True, metadata={"description": "Of the stored bytes"})
-    created_at = fields.DateTime(allow_none=True)
+    created_at = Instant(allow_none=True)
 
 
 class DeclarationRef(Schema):
     id = fields.String()
     version = fields.Integer()
     schema_version = fields.Integer()
-    created_at = fields.DateTime()
+    created_at = Instant()
 
 
 class DeclarationsOut(Schema):

@@ -8,7 +8,9 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from ..auth import current_user, roles_required
 from ..jobs.documents import enqueue_label_batch
+from ..models.orders import ORDER_STATUSES
 from ..schemas.batches import BatchProgressOut
+from ..schemas.query import QuerySchema
 from ..services import declaring, labels
 
 blp = Blueprint("parcels", __name__, url_prefix="", description="Customs forms and labels")
@@ -28,7 +30,7 @@ def _pdf(parcel_id: str, kind: str) -> Response:
     )
 
 
-class Cn23Query(Schema):
+class Cn23Query(QuerySchema):
     page = fields.String(load_default="a4", validate=validate.OneOf(("a4", "thermal")))
 
 
@@ -64,9 +66,7 @@ def label(parcel_id):
 
 
 class BatchFilter(Schema):
-    order_status = fields.String(
-        validate=validate.OneOf(("received", "declared", "released", "rejected", "returned"))
-    )
+    order_status = fields.String(validate=validate.OneOf(ORDER_STATUSES))
     flow = fields.String(validate=validate.OneOf(("export", "import")))
     created_from = fields.Date()
     created_to = fields.Date()

@@ -6,15 +6,16 @@ from collections.abc import Callable
 
 from flask import Response, request
 from flask_smorest import Blueprint
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import ValidationError, fields, validate, validates_schema
 
 from ..auth import current_user, roles_required
+from ..schemas.query import QuerySchema
 from ..services import reports
 
 blp = Blueprint("reports", __name__, url_prefix="/reports", description="Seller reports")
 
 
-class ReportQuery(Schema):
+class ReportQuery(QuerySchema):
     date_from = fields.Date(required=True, data_key="from")
     date_to = fields.Date(required=True, data_key="to")
     seller_id = fields.String(load_default=None, validate=validate.Length(min=1, max=36))

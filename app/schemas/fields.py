@@ -11,7 +11,7 @@ import pycountry
 from marshmallow import ValidationError, fields, validate
 
 from declarations import s10
-from tariff_tables import nomenclature
+from tariff_tables import nomenclature, request
 
 
 @lru_cache(maxsize=512)
@@ -71,6 +71,28 @@ class HsCode(fields.String):
         if problem:
             raise ValidationError(f"{value!r}: {problem}")
         return nomenclature.normalise(text)
+
+
+class Unit(fields.String):
+    """A unit of quantity, read through the one unit table (``tariff_tables.request``):
+    customs names, China customs codes and UN/ECE Rec 20 codes, stored as the customs unit
+    they name (``PCE`` → ``piece``, ``KGM`` → ``kg``)."""
+
+    def __init__(self, **kwargs: Any):
+        metadata = {
+            "description": "Unit of the quantity, case-insensitive, one of: "
+            + ", ".join(request.ACCEPTED_UNITS)
+            + ". Stored as the customs unit it names (kg, g, l, ml, piece, set, pair).",
+            **kwargs.pop("metadata", {}),
+        }
+        super().__init__(metadata=metadata, **kwargs)
+
+    def _deserialize(self, value: Any, attr, data, **kwargs) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        unit = request.customs_unit(text)
+        if unit is None:
+            raise ValidationError(request.unknown_unit_message(text))
+        return unit
 
 
 class S10Field(fields.String):

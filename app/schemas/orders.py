@@ -8,7 +8,7 @@ from decimal import Decimal
 from flask import current_app, has_app_context
 from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
-from ..models.orders import ORDER_STATUSES
+from ..models.orders import CHANNELS, DEFAULT_CHANNEL, ORDER_STATUSES
 from .fields import (
     Country,
     Currency,
@@ -18,7 +18,10 @@ from .fields import (
     MemoNested,
     S10Field,
     Text,
+    Unit,
 )
+from .query import QuerySchema
+from .times import Instant
 
 FLOWS = ("export", "import")
 REGIMES = ("cbec", "postal")
@@ -116,7 +119,7 @@ class LineSchema(Schema):
     description_local = _text(300, allow_none=True)
     hs_code = HsCode(required=True)
     quantity = ExactDecimal(places=3, required=True)
-    unit = fields.String(load_default="piece", validate=validate.Length(min=1, max=10))
+    unit = Unit(load_default="piece")
     net_weight_kg = ExactDecimal(places=3, required=True)
     unit_value = ExactDecimal(places=5, required=True)
     origin_country = Country(required=True)
@@ -136,7 +139,7 @@ class PaymentSchema(Schema):
     pay_code = CustomsCode(required=True)
     pay_name = _text(100, required=True)
     transaction_id = _text(60, required=True)
-    paid_at = fields.DateTime(required=True)
+    paid_at = Instant(required=True)
 
 
 class OrderIn(Schema):
@@ -151,6 +154,14 @@ class OrderIn(Schema):
     )
     flow = fields.String(required=True, validate=validate.OneOf(FLOWS))
     regime = fields.String(allow_none=True, load_default=None, validate=validate.OneOf(REGIMES))
+    channel = fields.String(
+        load_default=DEFAULT_CHANNEL,
+        validate=validate.OneOf(CHANNELS),
+        metadata={
+            "description": "How the parcel travels: 'post' (postal, UPU) or 'express' "
+            "(courier); the destination's thresholds and rates depend on it"
+        },
+    )
     incoterm = fields.String(load_default="DAP", validate=validate.OneOf(INCOTERMS))
     freight_payer = fields.String(load_default="sender", validate=validate.OneOf(PAYERS))
     duty_payer = fields.String(load_default="recipient", validate=validate.OneOf(PAYERS))
@@ -256,16 +267,30 @@ class OrderOut(OrderIn):
     items = fields.List(fields.Nested(LineOut), attribute="lines")
     parcels = fields.List(fields.Nested(ParcelOut))
     totals = fields.Nested(TotalsOut)
-    payment = fields.Dict(allow_none=True)  # as stored: paid_at is already ISO 8601 text
     quote = fields.Dict(allow_none=True, metadata={"description": "Frozen landed-cost quote"})
     quote_error = fields.String(allow_none=True, metadata={"description": "Why no quote"})
-    created_at = fields.DateTime()
+    created_at = Instant()
 
 
-class OrderQuery(Schema):
+class OrderQuery(QuerySchema):
+    """Filters of the order list; each one given narrows it (all must match)."""
+
     status = fields.String(validate=validate.OneOf(ORDER_STATUSES))
+    order_no = fields.String(validate=validate.Length(min=1, max=60))
+    flow = fields.String(validate=validate.OneOf(FLOWS))
+    destination = Country(metadata={"description": "The recipient's country (ISO 3166-1)"})
+    created_from = fields.Date(metadata={"description": "Created on or after this UTC day"})
+    created_to = fields.Date(metadata={"description": "Created on or before this UTC day"})
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=1_000_000))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
+
+    @validates_schema
+    def _days_in_order(self, data: dict, **kwargs) -> None:
+        start, end = data.get("created_from"), data.get("created_to")
+        if start and end and start > end:
+            raise ValidationError(
+                f"must not be before created_from ({start.isoformat()})", "created_to"
+            )
 
 
 class OrderPageOut(Schema):

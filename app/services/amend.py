@@ -10,13 +10,13 @@ as a change (appType 2).
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from ..errors import Conflict, ValidationFailed
 from ..extensions import db
 from ..models import ClearanceCase, Order, User
-from . import case_states, cases, declaring, filing, order_changes
-from .orders import get_order
+from . import case_states, cases, declaring, filing, orders
 
 SELLER_AMENDABLE = ("changes_requested", "rejected")
 MAX_FIELDS = 200
@@ -31,19 +31,13 @@ def amend(user: User, case_id: str, fields: dict[str, Any], reason: str | None) 
     case = cases.get_case(user, case_id)
     _may_amend(user, case)
     order = db.session.get(Order, case.order_id)
-    body = order_changes.apply_paths(order_changes.order_body(order), fields)
+    body = apply_paths(orders.order_body(order), fields)
     return _amended(user, case, order, body, reason)
 
 
-def replace_order(user: User, order_id: str, body: Any) -> Order:
-    """A seller's new body for an order: allowed without a case, or while the case awaits
-    changes or was rejected (the case is then amended); refused while it is in clearance."""
-    order = get_order(user, order_id)
-    case = declaring.open_case_of(order.id)
-    if case is None:
-        order_changes.replace_order(user, order, body, user)
-        db.session.commit()
-        return order
+def amend_in_clearance(user: User, order: Order, case: ClearanceCase, body: Any) -> Order:
+    """A new body for an order with an open case (``PUT``/``PATCH /orders/{id}``): allowed
+    while the case awaits changes or was rejected, and the case is amended with it."""
     _may_amend(user, case)
     _amended(user, case, order, body, None)
     return order
@@ -67,9 +61,9 @@ def _may_amend(user: User, case: ClearanceCase) -> None:
 def _amended(
     user: User, case: ClearanceCase, order: Order, body: dict, reason: str | None
 ) -> ClearanceCase:
-    before = order_changes.order_body(order)
-    order_changes.replace_order(user, order, body, user)
-    changes = order_changes.diff(before, order_changes.order_body(order))
+    before = orders.order_body(order)
+    orders.replace_order(user, order, body, user)
+    changes = diff(before, orders.order_body(order))
     if not changes:
         db.session.rollback()
         raise ValidationFailed("The amendment changes nothing.", {"fields": ["no change"]})
@@ -83,13 +77,13 @@ def _amended(
         "risk_codes": None,
         "error": None,
     }
-    diff = {path: {"before": b, "after": a} for path, (b, a) in changes.items()}
+    recorded = {path: {"before": b, "after": a} for path, (b, a) in changes.items()}
     cases.transition(
         case,
         "amend",
         user,
         reason=reason,
-        details={"diff": diff, "version": decl.version},
+        details={"diff": recorded, "version": decl.version},
         values=values,
     )
     db.session.commit()
@@ -97,3 +91,62 @@ def _amended(
 
     enqueue_prepare([case.id], quiet=True)
     return case
+
+
+# -- field paths ----------------------------------------------------------------------------
+
+
+def _walk(body: Any, path: str) -> tuple[Any, str | int]:
+    """The container holding ``path`` and the key in it; KeyError when there is none. A
+    field the body leaves out (an empty party field) may be named: the order schema then
+    judges it like any other."""
+    parts = path.split(".")
+    node = body
+    for part in parts[:-1]:
+        node = node[int(part)] if isinstance(node, list) else node[part]
+        if not isinstance(node, dict | list):
+            raise KeyError(path)
+    last: str | int = parts[-1]
+    if isinstance(node, list):
+        last = int(last)
+        if not 0 <= last < len(node):
+            raise KeyError(path)
+    return node, last
+
+
+def apply_paths(body: dict, fields: dict[str, Any]) -> dict:
+    """A copy of ``body`` with each ``{"items.0.hs_code": value}`` set; paths that do not
+    name a field of the order are a 422 naming them."""
+    changed = copy.deepcopy(body)
+    unknown = {}
+    for path, value in fields.items():
+        if path.split(".")[0] == "order_no":
+            unknown[path] = ["an order keeps its number"]
+            continue
+        try:
+            node, key = _walk(changed, path)
+        except (KeyError, IndexError, ValueError, TypeError):
+            unknown[path] = ["not a field of this order"]
+            continue
+        node[key] = value
+    if unknown:
+        raise ValidationFailed("The amendment names fields the order does not have.", unknown)
+    return changed
+
+
+def diff(before: Any, after: Any, prefix: str = "") -> dict[str, tuple[Any, Any]]:
+    """``{path: (before, after)}`` for every leaf that differs (lines added or removed
+    show as whole values)."""
+    if isinstance(before, dict) and isinstance(after, dict):
+        out: dict[str, tuple[Any, Any]] = {}
+        for key in dict.fromkeys([*before, *after]):
+            out.update(diff(before.get(key), after.get(key), f"{prefix}{key}."))
+        return out
+    if isinstance(before, list) and isinstance(after, list):
+        out = {}
+        for n in range(max(len(before), len(after))):
+            b = before[n] if n < len(before) else None
+            a = after[n] if n < len(after) else None
+            out.update(diff(b, a, f"{prefix}{n}."))
+        return out
+    return {} if before == after else {prefix.rstrip("."): (before, after)}

@@ -19,6 +19,7 @@ ORDER_FIELDS = (
     "order_no",
     "flow",
     "regime",
+    "channel",
     "incoterm",
     "freight_payer",
     "duty_payer",

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -21,7 +21,8 @@ from ..errors import Conflict, NotFound, ValidationFailed, flatten_errors
 from ..extensions import db
 from ..models import AuditEntry, Order, OrderLine, Parcel, Seller, User
 from ..models.base import new_id, utcnow
-from ..schemas.orders import OrderIn
+from ..models.orders import DEFAULT_CHANNEL
+from ..schemas.orders import LineSchema, OrderIn
 from . import audit, quoting, s10_numbers
 
 _order_schema = OrderIn()
@@ -35,9 +36,16 @@ def _canonical(value: Any) -> Any:
     raise TypeError(f"cannot hash {type(value)}")
 
 
+# Fields added after orders were first stored, and the value every older body meant: at
+# that value a field stays out of the hash, so an order stored before the field existed
+# is still recognised when its body is sent again.
+_HASHED_UNLESS = {"channel": DEFAULT_CHANNEL}
+
+
 def body_hash(data: dict) -> str:
     """Hash of the validated order: equal bodies (``12.5`` vs ``"12.50"``) hash equal."""
-    text = json.dumps(data, default=_canonical, sort_keys=True, ensure_ascii=False)
+    hashed = {k: v for k, v in data.items() if k not in _HASHED_UNLESS or _HASHED_UNLESS[k] != v}
+    text = json.dumps(hashed, default=_canonical, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -159,6 +167,46 @@ def _party(p: dict) -> dict:
     return {k: v for k, v in p.items() if v is not None}
 
 
+# The order columns an order body determines (its id, seller, number, status, batch and
+# creation time are the service's).
+_BODY_COLUMNS = tuple(
+    c
+    for c in _INSERTED[Order]
+    if c in OrderIn().fields and c not in ("order_no", "item_id", "sender", "recipient", "payment")
+)
+
+
+def _line_values(data: dict) -> list[dict]:
+    """The line columns of a validated body, numbered from 1 (ids are the caller's)."""
+    return [
+        {
+            **{c: item.get(c) for c in _INSERTED[OrderLine] if c not in ("id", "order_id")},
+            "line_no": n,
+            "unit": item.get("unit") or "piece",
+            "line_value": item["quantity"] * item["unit_value"],
+        }
+        for n, item in enumerate(data["items"], start=1)
+    ]
+
+
+def _order_values(
+    data: dict, lines: list[dict], digest: str, quote: dict | None, quote_error: str | None
+) -> dict:
+    """The order columns a validated body determines, with its totals and frozen quote."""
+    return {
+        **{c: data.get(c) for c in _BODY_COLUMNS},
+        "body_hash": digest,
+        "seller_collects_vat": bool(data.get("seller_collects_vat")),
+        "sender": _party(data["sender"]),
+        "recipient": _party(data["recipient"]),
+        "goods_value": sum((line["line_value"] for line in lines), Decimal(0)),
+        "net_weight_kg": sum((line["net_weight_kg"] for line in lines), Decimal(0)),
+        "payment": _payment(data.get("payment")),
+        "quote": quote,
+        "quote_error": quote_error,
+    }
+
+
 class _Rows:
     """The rows of new orders for one insert per table: order, lines, parcel, audit entry."""
 
@@ -180,19 +228,27 @@ class _Rows:
     def _add(self, data: dict, known: Precomputed, item_id: str) -> None:
         order_id = new_id()
         lines = [
-            _row(
-                OrderLine,
-                item,
-                id=new_id(),
-                order_id=order_id,
-                line_no=n,
-                unit=item.get("unit") or "piece",
-                line_value=item["quantity"] * item["unit_value"],
-            )
-            for n, item in enumerate(data["items"], start=1)
+            _row(OrderLine, line, id=new_id(), order_id=order_id) for line in _line_values(data)
         ]
         self.tables[OrderLine].extend(lines)
-        self.tables[Order].append(self._order(order_id, data, known, lines))
+        if known.quoted:
+            quote, quote_error = known.quote, known.quote_error
+        else:
+            quote, quote_error = quoting.frozen_quote(data, self.now.date())
+        content = _order_values(data, lines, known.digest, quote, quote_error)
+        self.tables[Order].append(
+            _row(
+                Order,
+                {},
+                id=order_id,
+                seller_id=self.seller_id,
+                order_no=data["order_no"],
+                status="received",
+                import_batch_id=self.import_batch_id,
+                created_at=self.now,
+                **content,
+            )
+        )
         self.tables[Parcel].append(
             _row(
                 Parcel,
@@ -214,30 +270,6 @@ class _Rows:
             audit.entry(self.actor_id, "order.created", "order", order_id, after=after, at=self.now)
         )
         self.order_ids.append(order_id)
-
-    def _order(self, order_id: str, data: dict, known: Precomputed, lines: list[dict]) -> dict:
-        if known.quoted:
-            quote, quote_error = known.quote, known.quote_error
-        else:
-            quote, quote_error = quoting.frozen_quote(data, self.now.date())
-        return _row(
-            Order,
-            data,
-            id=order_id,
-            seller_id=self.seller_id,
-            body_hash=known.digest,
-            status="received",
-            seller_collects_vat=bool(data.get("seller_collects_vat")),
-            sender=_party(data["sender"]),
-            recipient=_party(data["recipient"]),
-            goods_value=sum((line["line_value"] for line in lines), Decimal(0)),
-            net_weight_kg=sum((line["net_weight_kg"] for line in lines), Decimal(0)),
-            payment=_payment(data.get("payment")),
-            quote=quote,
-            quote_error=quote_error,
-            import_batch_id=self.import_batch_id,
-            created_at=self.now,
-        )
 
     def insert(self) -> None:
         """Core inserts (not the ORM bulk path): one executemany per table, in the
@@ -296,10 +328,47 @@ def get_order(user: User, order_id: str) -> Order:
     return order
 
 
-def list_orders(user: User, status: str | None, page: int, per_page: int) -> dict:
-    stmt = _visible(user)
-    if status:
-        stmt = stmt.where(Order.status == status)
+@dataclass(frozen=True)
+class OrderFilter:
+    """Which orders a listing shows; unset fields do not narrow it. ``created_from`` and
+    ``created_to`` are UTC calendar days, both included."""
+
+    status: str | None = None
+    order_no: str | None = None
+    flow: str | None = None
+    destination: str | None = None  # ISO country of the recipient
+    created_from: date | None = None
+    created_to: date | None = None
+
+    def apply(self, stmt):
+        """``stmt`` (a select over orders) narrowed to the orders this filter shows."""
+        for column, value in (
+            (Order.status, self.status),
+            (Order.order_no, self.order_no),
+            (Order.flow, self.flow),
+        ):
+            if value:
+                stmt = stmt.where(column == value)
+        if self.destination:
+            country = Order.recipient["country"].as_string()
+            stmt = stmt.where(country == self.destination.upper())
+        if self.created_from:
+            stmt = stmt.where(Order.created_at >= _utc_midnight(self.created_from))
+        if self.created_to:
+            stmt = stmt.where(Order.created_at < _utc_midnight(self.created_to + timedelta(1)))
+        return stmt
+
+
+def _utc_midnight(day: date) -> datetime:
+    return datetime.combine(day, time(), tzinfo=UTC)
+
+
+def list_orders(
+    user: User, status: str | None = None, page: int = 1, per_page: int = 50, **filters: Any
+) -> dict:
+    """One page of the orders ``user`` may see, newest first; ``filters`` are the other
+    fields of :class:`OrderFilter`."""
+    stmt = OrderFilter(status=status, **filters).apply(_visible(user))
     total = db.session.execute(select(func.count()).select_from(stmt.subquery())).scalar_one()
     rows = (
         db.session.execute(
@@ -318,11 +387,20 @@ def list_orders(user: User, status: str | None, page: int, per_page: int) -> dic
     }
 
 
+def stored_payment(order: Order) -> dict | None:
+    """The order's payment record with ``paid_at`` as a date-time again (it is stored as
+    ISO 8601 text in the JSON column)."""
+    if not order.payment:
+        return None
+    return {**order.payment, "paid_at": datetime.fromisoformat(order.payment["paid_at"])}
+
+
 def order_view(order: Order) -> dict:
     """The order with its computed totals, ready for ``OrderOut``."""
     parcels = list(order.parcels)
     return {
         **{c.name: getattr(order, c.name) for c in Order.__table__.columns},
+        "payment": stored_payment(order),
         "lines": list(order.lines),
         "parcels": parcels,
         "item_id": parcels[0].item_id if parcels else None,
@@ -339,13 +417,124 @@ def order_view(order: Order) -> dict:
     }
 
 
+# -- the stored order as a body, and replacing it -------------------------------------------
+
+
+def _body(data: dict) -> dict:
+    """An order in the shape of ``OrderIn`` (validated data, or the stored order) as the JSON
+    body a client sends: decimals as strings, dates and times ISO 8601, empty party fields
+    left out."""
+    parties = {p: _party(data[p]) for p in ("sender", "recipient")}
+    items = [_line_body(item) for item in data["items"]]
+    return _order_schema.dump({**data, **parties, "items": items})
+
+
+_LINE_FIELDS = tuple(LineSchema().fields)
+
+
+def _line_body(line: dict | OrderLine) -> dict:
+    """An order line (validated or stored) with every field of a line body, None if unset."""
+    if isinstance(line, dict):
+        return {f: line.get(f) for f in _LINE_FIELDS}
+    return {f: getattr(line, f) for f in _LINE_FIELDS}
+
+
+def order_body(order: Order) -> dict:
+    """The stored order as an ``OrderIn`` body: what a client would send to create it as it
+    stands, with the parcel's S10 id as ``item_id``. Validating it again gives the same
+    order, so it is the base a JSON merge patch applies to; a broker's amendment edits it
+    and hands it to :func:`replace_order`."""
+    return _body(
+        {
+            **{c: getattr(order, c) for c in _BODY_COLUMNS},
+            "order_no": order.order_no,
+            "item_id": order.parcels[0].item_id if order.parcels else None,
+            "sender": order.sender,
+            "recipient": order.recipient,
+            "payment": stored_payment(order),
+            "items": list(order.lines),
+        }
+    )
+
+
+def replace_order(user: User, order: Order, body: Any, actor: User | None) -> Order:
+    """Replace the content of a stored order with ``body``, a whole ``OrderIn`` body.
+
+    - ``user`` must be able to see the order (a seller only its own: :class:`NotFound`
+      otherwise); ``actor`` is who the audit log names (None for the system).
+    - The body is validated as on creation (:class:`ValidationFailed` with field paths);
+      ``order_no`` cannot change. Without ``item_id`` the parcel keeps its S10 id; another
+      id must be free (:class:`Conflict`).
+    - The order's columns, its lines, its parcel's gross weight and S10 id, a new frozen
+      quote (as of today) and the body hash (what an identical POST is recognised by) are
+      rewritten, and an ``order.replaced`` audit entry holds the changed body fields before
+      and after. A body that changes nothing changes nothing (no quote, no audit entry).
+
+    It does not judge whether the order may still change (see ``order_changes``), freeze a
+    declaration or commit: it flushes, in the caller's transaction.
+    """
+    get_order(user, order.id)
+    data = validate_order(body)
+    if data["order_no"] != order.order_no:
+        raise ValidationFailed(
+            "An order keeps its number.",
+            {"order_no": [f"stays {order.order_no!r}; store a new order for a new number"]},
+        )
+    digest = body_hash(data)
+    parcel = _only_parcel(order)
+    item_id = data.get("item_id") or parcel.item_id
+    before, after = order_body(order), _body({**data, "item_id": item_id})
+    if after == before:
+        return order
+    if item_id != parcel.item_id and _used_item_ids([item_id]):
+        raise Conflict(f"item_id {item_id} is already in use", {"item_id": ["already in use"]})
+    lines = _line_values(data)
+    quote, quote_error = quoting.frozen_quote(data, utcnow().date(), used=_quota_used(order, data))
+    for column, value in _order_values(data, lines, digest, quote, quote_error).items():
+        setattr(order, column, value)
+    order.lines = [OrderLine(id=new_id(), order_id=order.id, **line) for line in lines]
+    parcel.item_id, parcel.gross_weight_kg = item_id, data["gross_weight_kg"]
+    changed = [k for k in after if after[k] != before.get(k)]
+    audit.record(
+        actor.id if actor else None,
+        "order.replaced",
+        "order",
+        order.id,
+        before={k: before.get(k) for k in changed},
+        after={k: after[k] for k in changed},
+    )
+    db.session.flush()
+    return order
+
+
+def _only_parcel(order: Order) -> Parcel:
+    if len(order.parcels) != 1:
+        raise Conflict(
+            f"Order {order.order_no} ships in {len(order.parcels)} parcels; "
+            "it cannot be replaced as one."
+        )
+    return order.parcels[0]
+
+
+def _quota_used(order: Order, data: dict) -> Decimal | None:
+    """The buyer's CBEC quota used by the buyer's other orders (a re-quote must not count
+    this order against itself); None when the order has no such buyer."""
+    buyer = quoting.buyer_of(data)
+    if buyer is None:
+        return None
+    return quoting.buyer_year_used(buyer, utcnow().year, exclude_order=order.id)
+
+
 __all__ = [
+    "OrderFilter",
     "StoreResult",
     "body_hash",
     "create_order",
     "get_order",
     "list_orders",
+    "order_body",
     "order_view",
+    "replace_order",
     "store_orders",
     "validate_order",
 ]

@@ -8,25 +8,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
 
 from declarations import s10
 
 from ..extensions import db
 from ..models import Order, Parcel, User
-from .orders import _visible
+from .orders import OrderFilter, _visible
 
 MAX_RESULTS = 1000
 _SEPARATORS = re.compile(r"[\r\n,;\t]+")
 
 
-@dataclass(frozen=True)
-class ParcelFilter:
-    created_from: date | None = None
-    created_to: date | None = None  # inclusive
-    destination: str | None = None  # ISO country of the recipient
-    status: str | None = None
-    flow: str | None = None
+ParcelFilter = OrderFilter  # parcels are found by their orders' fields
 
 
 @dataclass
@@ -59,18 +52,7 @@ def _statement(user: User, item_ids: list[str] | None, filters: ParcelFilter):
     stmt = _visible(user).add_columns(Parcel).join(Parcel, Parcel.order_id == Order.id)
     if item_ids is not None:
         stmt = stmt.where(Parcel.item_id.in_(item_ids))
-    if filters.status:
-        stmt = stmt.where(Order.status == filters.status)
-    if filters.flow:
-        stmt = stmt.where(Order.flow == filters.flow)
-    if filters.created_from:
-        stmt = stmt.where(Order.created_at >= datetime.combine(filters.created_from, time()))
-    if filters.created_to:
-        day_after = filters.created_to + timedelta(days=1)
-        stmt = stmt.where(Order.created_at < datetime.combine(day_after, time()))
-    if filters.destination:
-        stmt = stmt.where(Order.recipient["country"].as_string() == filters.destination.upper())
-    return stmt.order_by(Order.created_at, Parcel.id)
+    return filters.apply(stmt).order_by(Order.created_at, Parcel.id)
 
 
 def _row(parcel: Parcel, order: Order) -> dict:

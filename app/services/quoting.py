@@ -25,16 +25,6 @@ from ..models import QuotaLedgerEntry
 
 COUNTED_STATES = ("declared", "released")
 
-DEFAULT_CHANNEL = "post"
-"""The transport channel every order is quoted for.
-
-Orders do not carry a channel yet (the field arrives with the first-contact details of an
-order); until then this one value reaches the engine. The regimes depend on it: Mexico's
-courier global rate applies only to "courier" (a postal order to MX is answered "not
-covered"), and so do Canada's CUSMA courier thresholds (CAD 150 duty / CAD 40 tax for
-goods from the US or Mexico).
-"""
-
 
 def tariff() -> tariff_tables.Tariff:
     cache = current_app.extensions.setdefault("silkpost.tariff", {})
@@ -96,7 +86,7 @@ def request_for(data: dict, as_of: date, used: Decimal | None = None) -> QuoteRe
         buyer_year_used=used or Decimal(0),
         seller_collects_vat=bool(data.get("seller_collects_vat")) or ioss is not None,
         ioss_number=ioss,
-        channel=DEFAULT_CHANNEL,
+        channel=data["channel"],  # the order's own: 'post' or 'express'
         lines=tuple(
             QuoteLine(
                 sku=item.get("sku") or "",

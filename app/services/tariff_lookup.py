@@ -1,9 +1,10 @@
 """What the tariff tables say for one destination and HS code on one date.
 
 A read-only view over ``tariff_tables``: the duty measures (MFN and origin-specific
-additional duties, by longest HS prefix), the taxes (VAT/GST/consumption tax/… with the
-most specific row first), the thresholds, flat duties, rate bands and named parameters in
-force, the destination's valuation basis and rounding, and the table version.
+additional duties, by longest HS prefix, resolved by ``Tariff.duty_rows`` exactly as a
+quote resolves them), the taxes (VAT/GST/consumption tax/… with the most specific row
+first), the thresholds, flat duties, rate bands and named parameters in force, the
+destination's valuation basis and rounding, and the table version.
 
 Known gaps in the tables (rows with no rate) are shown as such and listed under
 ``not_covered``; a destination or HS code the tables do not cover at all is a 404 whose
@@ -13,20 +14,157 @@ message names what is missing, never an empty answer.
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
-from tariff_tables import InvalidRequest, NotCovered
-from tariff_tables.model import Dated, DutyMeasure, TaxRate, Threshold
+from tariff_tables import InvalidRequest, NotCovered, Tariff
+from tariff_tables.model import (
+    Band,
+    Dated,
+    DutyMeasure,
+    FlatDuty,
+    Parameter,
+    Profile,
+    TaxRate,
+    Threshold,
+)
 from tariff_tables.money import fmt
+from tariff_tables.regimes import REGIMES
 from tariff_tables.request import normalise_hs
+from tariff_tables.tariff import EVERY_ORIGIN, duty_gaps
 
 from ..errors import NotFound, ValidationFailed
 from . import quoting
 
-# Regimes whose quotes do not always need a per-line duty rate: Brazil and Mexico assess
-# consignment-level global rates (bands), China's CBEC/postal regimes charge no duty except
-# on the CBEC single-item general-trade exception. Everywhere else a duty line is needed.
-LINE_DUTY_OPTIONAL = frozenset({"br", "mx", "cn"})
+
+def lookup(
+    dest: str, hs_code: str, on: date, origin: str | None = None, region: str | None = None
+) -> dict[str, Any]:
+    """The measures that apply to `hs_code` entering `dest` on `on` (optionally per origin).
+
+    Raises ValidationFailed for a malformed HS code and NotFound when the tables hold no
+    destination profile or no duty rate the destination's regime needs.
+    """
+    tariff = quoting.tariff()
+    dest = dest.upper()
+    origin = origin.upper() if origin else None
+    hs = _hs_code(hs_code)
+    profile = _profile(tariff, dest, on)
+    gaps: list[str] = []
+    duties = _duties(tariff, profile, hs, origin, on, gaps)
+    taxes = _taxes(tariff, dest, hs, on, region, gaps)
+    return {
+        "destination": dest,
+        "hs_code": hs,
+        "as_of": on.isoformat(),
+        "origin": origin,
+        "region": region,
+        "covered": not gaps,
+        "not_covered": gaps,
+        "currency": profile.currency,
+        "valuation": profile.valuation,
+        "regime": profile.regime,
+        "rounding": profile.rounding,
+        "profile_source": profile.source,
+        "profile_note": profile.note or None,
+        "duties": [_duty_json(m) for m in duties],
+        "taxes": taxes,
+        **_other_measures(tariff, dest, hs, on, origin),
+        "table_version": tariff.table_version,
+    }
+
+
+def _hs_code(hs_code: str) -> str:
+    try:
+        return normalise_hs(hs_code)
+    except InvalidRequest as exc:
+        raise ValidationFailed(str(exc), {"hs_code": [str(exc)]}) from exc
+
+
+def _profile(tariff: Tariff, dest: str, on: date) -> Profile:
+    try:
+        return tariff.profile(dest, on)
+    except NotCovered as exc:
+        raise NotFound(_sentence(exc), {"destination": [str(exc)]}) from exc
+
+
+def _duties(
+    tariff: Tariff, profile: Profile, hs: str, origin: str | None, on: date, gaps: list[str]
+) -> list[DutyMeasure]:
+    """The MFN row and the additional rows (of `origin`, or of every origin), noting gaps.
+
+    No MFN row is a 404 where the destination's regime charges a line duty on every
+    quote; elsewhere (consignment-level rates, CN channels) it is only noted."""
+    dest = profile.destination
+    mfn, extra = tariff.duty_rows(dest, hs, origin or EVERY_ORIGIN, on)
+    missing = duty_gaps(mfn, extra, dest, hs, on)
+    if mfn is None:
+        first = missing.pop(0)
+        regime = REGIMES.get(profile.regime)
+        if regime is None or regime.line_duty:
+            raise NotFound(_sentence(first), {"hs_code": [str(first)]})
+        gaps.append(f"{first} (needed only where the regime charges a line duty)")
+    gaps.extend(str(gap) for gap in missing)
+    return [*([mfn] if mfn is not None else []), *extra]
+
+
+def _taxes(
+    tariff: Tariff, dest: str, hs: str, on: date, region: str | None, gaps: list[str]
+) -> list[dict[str, Any]]:
+    """Every tax row that may apply, most specific first, each saying when it applies."""
+    out: list[dict[str, Any]] = []
+    kinds = sorted({t.kind for t in tariff.tables.taxes if t.destination == dest})
+    for kind in kinds:
+        for n, t in enumerate(tariff.tax_candidates(dest, kind, hs, on, region)):
+            if t.condition is not None:
+                out.append(_tax_json(t, "when the condition holds"))
+                continue
+            out.append(_tax_json(t, "always" if n == 0 else "otherwise"))
+            if t.rate is None:
+                gap = NotCovered(
+                    f"{kind} rate not tabulated ({t.note or t.name})",
+                    destination=dest,
+                    hs_code=hs,
+                    on=on,
+                )
+                gaps.append(str(gap))
+            break  # the first unconditional row wins; less specific ones never apply
+    return out
+
+
+def _other_measures(
+    tariff: Tariff, dest: str, hs: str, on: date, origin: str | None
+) -> dict[str, list[dict[str, Any]]]:
+    """Thresholds, flat duties ("fees"), value bands and parameters in force."""
+    tables = tariff.tables
+
+    def in_force(row: Any) -> bool:
+        return row.destination == dest and row.covers(on)
+
+    def for_origin(row: Any) -> bool:
+        return in_force(row) and (origin is None or row.origins is None or origin in row.origins)
+
+    return {
+        "thresholds": [
+            _threshold_json(th, hs)
+            for th in sorted(tables.thresholds, key=lambda th: th.id)
+            if for_origin(th)
+        ],
+        "fees": [_flat_json(f) for f in tables.flat_duties if in_force(f)],
+        "bands": [
+            _band_json(b)
+            for b in sorted(tables.bands, key=lambda b: (b.scheme, b.upper))
+            if for_origin(b)
+        ],
+        "parameters": [
+            _parameter_json(p)
+            for p in sorted(tables.parameters, key=lambda p: p.name)
+            if in_force(p)
+        ],
+    }
+
+
+# -- JSON of one row ---------------------------------------------------------------------
 
 
 def _validity(row: Dated) -> dict[str, str | None]:
@@ -38,29 +176,6 @@ def _validity(row: Dated) -> dict[str, str | None]:
 
 def _codes(values: frozenset[str] | None) -> list[str] | None:
     return sorted(values) if values is not None else None
-
-
-def _duty_rows(
-    rows: list[DutyMeasure], dest: str, hs: str, origin: str | None, on: date
-) -> tuple[DutyMeasure | None, list[DutyMeasure]]:
-    """The MFN row and the additional rows that apply, by longest HS prefix.
-
-    Mirrors ``Tariff.duties`` but keeps recorded gaps (rows without an expression) so they
-    can be shown, and without an origin lists every origin-specific measure.
-    """
-    mfn: DutyMeasure | None = None
-    extra: dict[tuple[str, tuple[str, ...]], DutyMeasure] = {}
-    candidates = [m for m in rows if m.destination == dest and m.covers(on) and hs.startswith(m.hs)]
-    for m in sorted(candidates, key=lambda m: -len(m.hs)):
-        if m.kind == "mfn":
-            if mfn is None and m.origins is None:
-                mfn = m
-            continue
-        if origin is not None and origin not in (m.origins or ()):
-            continue
-        key = (m.measure, tuple(sorted(m.origins or ())) if origin is None else ())
-        extra.setdefault(key, m)
-    return mfn, list(extra.values())
 
 
 def _duty_json(m: DutyMeasure) -> dict[str, Any]:
@@ -117,145 +232,31 @@ def _threshold_json(th: Threshold, hs: str) -> dict[str, Any]:
     }
 
 
-def lookup(
-    dest: str, hs_code: str, on: date, origin: str | None = None, region: str | None = None
-) -> dict[str, Any]:
-    """The measures that apply to `hs_code` entering `dest` on `on` (optionally per origin).
+def _fields_json(row: Dated, *names: str) -> dict[str, Any]:
+    """The named fields of a table row, amounts as decimal strings and origin sets as sorted
+    lists, then its validity."""
+    out: dict[str, Any] = {}
+    for name in names:
+        value = getattr(row, name)
+        if isinstance(value, Decimal):
+            value = fmt(value)
+        elif isinstance(value, frozenset):
+            value = _codes(value)
+        out[name] = value
+    return {**out, **_validity(row)}
 
-    Raises ValidationFailed for a malformed HS code and NotFound when the tables hold no
-    destination profile or no duty rate the destination's regime needs.
-    """
-    tariff = quoting.tariff()
-    dest = dest.upper()
-    origin = origin.upper() if origin else None
-    try:
-        hs = normalise_hs(hs_code)
-    except InvalidRequest as exc:
-        raise ValidationFailed(str(exc), {"hs_code": [str(exc)]}) from exc
-    try:
-        profile = tariff.profile(dest, on)
-    except NotCovered as exc:
-        raise NotFound(_sentence(exc), {"destination": [str(exc)]}) from exc
 
-    tables = tariff.tables
-    gaps: list[str] = []
-    mfn, extra = _duty_rows(tables.duties, dest, hs, origin, on)
-    duties: list[DutyMeasure] = []
-    if mfn is None:
-        missing = NotCovered("no duty rate tabulated", destination=dest, hs_code=hs, on=on)
-        if profile.regime not in LINE_DUTY_OPTIONAL:
-            raise NotFound(_sentence(missing), {"hs_code": [str(missing)]})
-        gaps.append(f"{missing} (needed only where the regime charges a line duty)")
-    else:
-        duties.append(mfn)
-    duties.extend(extra)
-    for m in duties:
-        if m.expression is None:
-            what = "duty" if m.kind == "mfn" else f"additional duty {m.measure}"
-            gaps.append(
-                str(
-                    NotCovered(
-                        f"{what} not tabulated ({m.note})", destination=dest, hs_code=hs, on=on
-                    )
-                )
-            )
+def _flat_json(f: FlatDuty) -> dict[str, Any]:
+    return {"kind": "flat_duty", **_fields_json(f, "id", "amount", "currency", "per", "source")}
 
-    taxes: list[dict[str, Any]] = []
-    kinds = sorted({t.kind for t in tables.taxes if t.destination == dest})
-    for kind in kinds:
-        for n, t in enumerate(tariff.tax_candidates(dest, kind, hs, on, region)):
-            applies = (
-                "when the condition holds"
-                if t.condition is not None
-                else ("always" if n == 0 else "otherwise")
-            )
-            taxes.append(_tax_json(t, applies))
-            if t.condition is None:
-                if t.rate is None:
-                    gaps.append(
-                        str(
-                            NotCovered(
-                                f"{kind} rate not tabulated ({t.note or t.name})",
-                                destination=dest,
-                                hs_code=hs,
-                                on=on,
-                            )
-                        )
-                    )
-                break  # the first unconditional row wins; less specific ones never apply
 
-    def in_force_for_origin(row: Any) -> bool:
-        return (
-            row.destination == dest
-            and row.covers(on)
-            and (origin is None or row.origins is None or origin in row.origins)
-        )
+def _band_json(b: Band) -> dict[str, Any]:
+    names = ("scheme", "upper", "currency", "rate", "deduction", "origins", "source")
+    return _fields_json(b, *names)
 
-    thresholds = [
-        _threshold_json(th, hs)
-        for th in sorted(tables.thresholds, key=lambda th: th.id)
-        if in_force_for_origin(th)
-    ]
-    fees = [
-        {
-            "kind": "flat_duty",
-            "id": f.id,
-            "amount": fmt(f.amount),
-            "currency": f.currency,
-            "per": f.per,
-            "source": f.source,
-            **_validity(f),
-        }
-        for f in tables.flat_duties
-        if f.destination == dest and f.covers(on)
-    ]
-    bands = [
-        {
-            "scheme": b.scheme,
-            "upper": fmt(b.upper),
-            "currency": b.currency,
-            "rate": fmt(b.rate),
-            "deduction": fmt(b.deduction),
-            "origins": _codes(b.origins),
-            "source": b.source,
-            **_validity(b),
-        }
-        for b in sorted(tables.bands, key=lambda b: (b.scheme, b.upper))
-        if in_force_for_origin(b)
-    ]
-    parameters = [
-        {
-            "name": p.name,
-            "value": fmt(p.value),
-            "unit": p.unit,
-            "source": p.source,
-            **_validity(p),
-        }
-        for p in sorted(tables.parameters, key=lambda p: p.name)
-        if p.destination == dest and p.covers(on)
-    ]
-    return {
-        "destination": dest,
-        "hs_code": hs,
-        "as_of": on.isoformat(),
-        "origin": origin,
-        "region": region,
-        "covered": not gaps,
-        "not_covered": gaps,
-        "currency": profile.currency,
-        "valuation": profile.valuation,
-        "regime": profile.regime,
-        "rounding": profile.rounding,
-        "profile_source": profile.source,
-        "profile_note": profile.note or None,
-        "duties": [_duty_json(m) for m in duties],
-        "taxes": taxes,
-        "thresholds": thresholds,
-        "fees": fees,
-        "bands": bands,
-        "parameters": parameters,
-        "table_version": tariff.table_version,
-    }
+
+def _parameter_json(p: Parameter) -> dict[str, Any]:
+    return _fields_json(p, "name", "value", "unit", "source")
 
 
 def _sentence(exc: Exception) -> str:
@@ -263,4 +264,4 @@ def _sentence(exc: Exception) -> str:
     return text[:1].upper() + text[1:]
 
 
-__all__ = ["LINE_DUTY_OPTIONAL", "lookup"]
+__all__ = ["lookup"]

@@ -1,57 +1,55 @@
-"""Regime registry: profile.regime name → (assess function, assesses in national currency).
+"""The regimes: every module of this package that names a `REGIME` is one.
 
-China and Japan assess in their own currency because their limits and rounding rules
-(fen half-up on CNY limits, ¥1,000/¥100 truncation) are defined in it.
+A regime module states its law once: the docstring cites the rule, the body reads like
+it, and three names tell the engine how to use it:
+
+- `REGIME`: the name destination profiles give in their `regime` field;
+- `assess(ctx) -> Assessment`: the rule itself (see `common` for the shared steps);
+- `NATIONAL_CURRENCY` (default False): the regime assesses in the destination currency
+  whatever the order currency, because its limits and rounding are defined in it (China,
+  Japan); the engine converts in and back at the official rate;
+- `LINE_DUTY` (default True): every quote needs a per-line duty rate. False where the
+  regime charges a consignment-level rate instead (Brazil, Mexico) or no duty at all
+  except in an exception (China); the tariff lookup uses it to decide whether a missing
+  duty row makes an HS code "not covered".
+
+Adding a regime is adding its module (and its tests); nothing here lists them.
 """
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from collections.abc import Callable
+from dataclasses import dataclass
 
-from . import au, br, cn_cbec, cn_postal, eaeu, eu, gb, jp, mx, my, sg, standard
 from .common import Assessment, Ctx
-from .plan import Plan
-from .plan_band import BrPlan, MxPlan
-from .plan_cn import CnPlan
-from .plan_eaeu import EaeuPlan
-from .plan_eu import EuPlan
-from .plan_import import AuPlan, GbPlan, MyPlan, SgPlan, StandardPlan
-from .plan_jp import JpPlan
 
 
-def _cn(ctx: Ctx) -> Assessment:
-    if ctx.req.regime == "cbec":
-        return cn_cbec.assess(ctx)
-    return cn_postal.assess(ctx)
+@dataclass(frozen=True, slots=True)
+class Regime:
+    name: str
+    assess: Callable[[Ctx], Assessment]
+    national_currency: bool
+    line_duty: bool
 
 
-REGIMES: dict[str, tuple[Callable[[Ctx], Assessment], bool]] = {
-    "standard": (standard.assess, False),
-    "eu": (eu.assess, False),
-    "gb": (gb.assess, False),
-    "au": (au.assess, False),
-    "sg": (sg.assess, False),
-    "my": (my.assess, False),
-    "jp": (jp.assess, True),
-    "eaeu": (eaeu.assess, False),
-    "br": (br.assess, False),
-    "mx": (mx.assess, False),
-    "cn": (_cn, True),
-}
+def _discover() -> dict[str, Regime]:
+    found: dict[str, Regime] = {}
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        name = getattr(module, "REGIME", None)
+        if name is None:
+            continue
+        if name in found:
+            raise RuntimeError(f"regime {name!r} defined twice (module {info.name})")
+        found[name] = Regime(
+            name,
+            module.assess,
+            getattr(module, "NATIONAL_CURRENCY", False),
+            getattr(module, "LINE_DUTY", True),
+        )
+    return found
 
 
-# Regimes with a compiled per-order-shape fast path (see `plan`); the others always run
-# their `assess` function.
-PLANS: dict[str, type[Plan] | type[CnPlan]] = {
-    "eu": EuPlan,
-    "standard": StandardPlan,
-    "gb": GbPlan,
-    "au": AuPlan,
-    "sg": SgPlan,
-    "jp": JpPlan,
-    "my": MyPlan,
-    "eaeu": EaeuPlan,
-    "br": BrPlan,
-    "mx": MxPlan,
-    "cn": CnPlan,
-}
+REGIMES: dict[str, Regime] = _discover()

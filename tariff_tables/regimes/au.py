@@ -8,20 +8,20 @@ GST on the value of the taxable importation = customs value + duty + transport &
 
 from __future__ import annotations
 
-from ..money import ZERO
-from .common import Assessment, Ctx, add, allocate, customs_values, line_duties, taxes_on
+from .common import Assessment, Ctx
+from .taxes import duty_and_tax, taxes_on
+from .values import add, allocate, assessment, customs_values
+
+REGIME = "au"
 
 
 def assess(ctx: Ctx) -> Assessment:
     cvs = customs_values(ctx, "FOB")
     transport = allocate(ctx, ctx.freight + ctx.insurance)
-    a = Assessment(ctx.round(sum(cvs, ZERO)), "FOB", "au_import", "border")
-    if ctx.within(ctx.threshold("au_lvg")):
-        a.regime = "au_low_value_goods"
-        if ctx.req.seller_collects_vat:
-            a.collected_at = "checkout"
-            a.taxes = taxes_on(ctx, "gst", add(cvs, transport))
-        return a
-    a.duties, per_line = line_duties(ctx, cvs)
-    a.taxes = taxes_on(ctx, "gst", add(add(cvs, per_line), transport))
+    if not ctx.within(ctx.threshold("au_lvg")):
+        return duty_and_tax(ctx, assessment(ctx, cvs, "au_import", "FOB"), cvs, "gst", transport)
+    if not ctx.req.seller_collects_vat:
+        return assessment(ctx, cvs, "au_low_value_goods", "FOB")  # no GST collected
+    a = assessment(ctx, cvs, "au_low_value_goods", "FOB", collected_at="checkout")
+    a.taxes = taxes_on(ctx, "gst", add(cvs, transport))
     return a

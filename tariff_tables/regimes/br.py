@@ -11,19 +11,21 @@ from __future__ import annotations
 from ..errors import NotCovered
 from ..model import Band
 from ..money import ZERO, fmt
-from ..result import DutyLine, Rule, TaxLine
-from .common import Assessment, Ctx, customs_values, rate_text, rule_for, tax_row
+from ..result import DutyLine
+from .common import Assessment, Ctx
+from .scope import rate_text
+from .taxes import tax_line, tax_row
+from .values import assessment, band_for, customs_values
+
+REGIME = "br"
+LINE_DUTY = False
 
 
-def band_rule(band: Band, scheme: str) -> Rule:
-    """The rule naming the value band applied (one shared Rule per row)."""
-    return rule_for(
-        band,
-        lambda b: (
-            f"band:BR:{scheme}:{b.upper}:{b.valid_from}",
-            f"II {rate_text(b.rate * 100)}% − {fmt(b.deduction)} {b.currency} up to "
-            f"{fmt(b.upper)} {b.currency}",
-        ),
+def _band_text(b: Band, scheme: str) -> tuple[str, str]:
+    return (
+        f"band:BR:{scheme}:{b.upper}:{b.valid_from}",
+        f"II {rate_text(b.rate * 100)}% − {fmt(b.deduction)} {b.currency} up to "
+        f"{fmt(b.upper)} {b.currency}",
     )
 
 
@@ -32,10 +34,10 @@ def assess(ctx: Ctx) -> Assessment:
     value = sum(cvs, ZERO)
     rc = ctx.req.seller_collects_vat
     scheme = "remessa_conforme" if rc else "simplified_regime"
-    bands = ctx.tariff.bands(ctx.dest, scheme, ctx.on, ctx.req.origin_country)
+    bands = ctx.scope.bands(scheme, ctx.req.origin_country)
     if not bands:
         raise NotCovered(f"BR {scheme} rates", destination="BR", on=ctx.on)
-    band = next((b for b in bands if value <= ctx.convert(b.upper, b.currency)), None)
+    band = band_for(ctx, bands, value)
     if band is None:
         raise NotCovered(
             f"BR value above the {scheme} upper bound "
@@ -43,16 +45,14 @@ def assess(ctx: Ctx) -> Assessment:
             destination="BR",
             on=ctx.on,
         )
-    ctx.add_rule(band_rule(band, scheme))
+    ctx.note(band, _band_text, scheme)
     ii = ctx.round(max(value * band.rate - ctx.convert(band.deduction, band.currency), ZERO))
     rate = rate_text(band.rate)
     if band.deduction:
         rate = f"{rate} - {fmt(band.deduction)} {band.currency}"
-    a = Assessment(ctx.round(value), "CIF", f"br_{scheme}", "checkout" if rc else "border")
+    a = assessment(ctx, cvs, f"br_{scheme}", collected_at="checkout" if rc else "border")
     a.duties = [DutyLine(f"br_import_tax_{scheme}", ctx.round(value), rate, ii)]
-    row = tax_row(ctx, "icms", ctx.lines[0], required=True)
-    icms = row.rate
+    icms = tax_row(ctx, "icms", ctx.lines[0]).rate
     assert icms is not None
-    base = (value + ii) / (1 - icms)
-    a.taxes = [TaxLine("icms", ctx.round(base), rate_text(icms), ctx.round(base * icms))]
+    a.taxes = [tax_line(ctx, "icms", (value + ii) / (1 - icms), icms)]
     return a

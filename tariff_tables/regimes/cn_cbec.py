@@ -14,14 +14,47 @@ from decimal import Decimal
 
 from ..errors import QuoteRefused
 from ..money import ZERO, fmt
+from ..request import QuoteLine
 from ..result import TaxLine
-from .common import Assessment, Ctx, customs_values, line_duties, rate_text, tax_row
+from .common import Assessment, Ctx
+from .duties import line_duties
+from .taxes import tax_line, tax_row
+from .values import assessment, customs_values
 
 
-def assess(ctx: Ctx) -> Assessment:
-    cvs = customs_values(ctx)
-    value = sum(cvs, ZERO)
-    order_limit = ctx.param("cbec_order_limit")
+def _rates(ctx: Ctx, ln: QuoteLine) -> tuple[Decimal, Decimal]:
+    """(consumption tax rate, 0 when none applies; VAT rate) of one line."""
+    ct = tax_row(ctx, "consumption_tax", ln, required=False)
+    vat = tax_row(ctx, "vat", ln)
+    return (ct.rate if ct is not None else ZERO), vat.rate  # type: ignore[return-value,union-attr]
+
+
+def general_trade(ctx: Ctx, cvs: list[Decimal], a: Assessment, limit: Decimal) -> Assessment:
+    """Full tax on a single item over the order limit: MFN duty, CT on V + D, VAT on all.
+    Several items over the limit cannot use the channel."""
+    if not ctx.single_item():
+        raise QuoteRefused(
+            "cn_cbec_order_limit",
+            f"-621005 order value {fmt(ctx.round(sum(cvs, ZERO)))} CNY over the single-order "
+            f"limit {fmt(limit)} CNY and not a single item",
+        )
+    a.regime = "cn_cbec_single_item_general_trade"
+    a.duties, per_line = line_duties(ctx, cvs)
+    taxes: list[TaxLine] = []
+    for ln, v, d in zip(ctx.lines, cvs, per_line, strict=True):
+        c, vat = _rates(ctx, ln)
+        ct = ZERO
+        if c:
+            ct_line = tax_line(ctx, "consumption_tax", (v + d) / (1 - c), c)
+            taxes.append(ct_line)
+            ct = ct_line.amount
+        taxes.append(tax_line(ctx, "vat", v + d + ct, vat))
+    a.taxes = taxes
+    return a
+
+
+def check_quota(ctx: Ctx, value: Decimal) -> None:
+    """Refuse a buyer whose year so far plus this order passes the annual quota."""
     annual_limit = ctx.param("cbec_annual_limit")
     used = ctx.req.buyer_year_used
     if used + value > annual_limit:
@@ -30,48 +63,23 @@ def assess(ctx: Ctx) -> Assessment:
             f"-621018 annual CBEC quota exceeded: used {fmt(used)} + order {fmt(ctx.round(value))}"
             f" > {fmt(annual_limit)} CNY",
         )
-    single = len(ctx.lines) == 1 and ctx.lines[0].quantity == 1
-    a = Assessment(ctx.round(value), "CIF", "cn_cbec", "checkout")
+
+
+def assess(ctx: Ctx) -> Assessment:
+    cvs = customs_values(ctx)
+    value = sum(cvs, ZERO)
+    order_limit = ctx.param("cbec_order_limit")
+    check_quota(ctx, value)
+    a = assessment(ctx, cvs, "cn_cbec", collected_at="checkout")
     if value > order_limit:
-        if not single:
-            raise QuoteRefused(
-                "cn_cbec_order_limit",
-                f"-621005 order value {fmt(ctx.round(value))} CNY over the single-order limit "
-                f"{fmt(order_limit)} CNY and not a single item",
-            )
-        a.regime = "cn_cbec_single_item_general_trade"
-        a.duties, per_line = line_duties(ctx, cvs)
-        for ln, v, d in zip(ctx.lines, cvs, per_line, strict=True):
-            ct_row = tax_row(ctx, "consumption_tax", ln, required=False)
-            c = ct_row.rate if ct_row is not None else ZERO
-            vat = tax_row(ctx, "vat", ln, required=True).rate
-            ct = ZERO
-            if c:
-                base = (v + d) / (1 - c)  # type: ignore[operator]
-                ct = ctx.round(base * c)
-                a.taxes.append(TaxLine("consumption_tax", ctx.round(base), rate_text(c), ct))
-            vat_base = v + d + ct
-            a.taxes.append(
-                TaxLine(
-                    "vat",
-                    ctx.round(vat_base),
-                    rate_text(vat),  # type: ignore[arg-type]
-                    ctx.round(vat_base * vat),
-                )
-            )  # type: ignore[operator]
-        return a
+        return general_trade(ctx, cvs, a, order_limit)
     factor = ctx.param("cbec_tax_factor")
+    taxes: list[TaxLine] = []
     for ln, v in zip(ctx.lines, cvs, strict=True):
-        ct_row = tax_row(ctx, "consumption_tax", ln, required=False)
-        c: Decimal = ct_row.rate if ct_row is not None else ZERO  # type: ignore[assignment]
-        vat: Decimal = tax_row(ctx, "vat", ln, required=True).rate  # type: ignore[union-attr,assignment]
+        c, vat = _rates(ctx, ln)
         base = v / (1 - c) if c else v
-        shown = ctx.round(base)
         if c:
-            rate = c * factor
-            a.taxes.append(
-                TaxLine("consumption_tax", shown, rate_text(rate), ctx.round(base * rate))
-            )
-        rate = vat * factor
-        a.taxes.append(TaxLine("vat", shown, rate_text(rate), ctx.round(base * rate)))
+            taxes.append(tax_line(ctx, "consumption_tax", base, c * factor))
+        taxes.append(tax_line(ctx, "vat", base, vat * factor))
+    a.taxes = taxes
     return a

@@ -8,54 +8,61 @@ value + duty. Which arithmetic applies follows from the measure in force on the 
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from ..errors import NotCovered
 from ..expressions import Quantities, evaluate
-from ..model import DutyMeasure
+from ..model import DutyMeasure, Threshold
 from ..money import ZERO
-from ..result import DutyLine, Rule
-from .common import Assessment, Ctx, add, allocate, customs_values, rate_text, rule_for, taxes_on
+from ..result import DutyLine
+from .common import Assessment, Ctx
+from .scope import rate_text
+from .taxes import taxes_on
+from .values import add, allocate, assessment, customs_values
+
+REGIME = "eaeu"
 
 
 def _no_quantity(unit: str) -> None:  # pragma: no cover - only kg terms are tabulated
     raise NotCovered(f"EAEU personal-use duty per {unit}")
 
 
-def measure_rule(dest: str, m: DutyMeasure) -> Rule:
-    """The rule naming the personal-use measure (one shared Rule per row)."""
-    return rule_for(m, lambda r: (f"duty:{dest}:{r.measure}", f"{r.measure}: {r.expression.text}"))
+def _measure_text(m: DutyMeasure, dest: str) -> tuple[str, str]:
+    return f"duty:{dest}:{m.measure}", f"{m.measure}: {m.expression.text}"  # type: ignore[union-attr]
+
+
+def dutiable(
+    ctx: Ctx, m: DutyMeasure, th: Threshold, value: Decimal, weight: Decimal, limit: Decimal
+) -> tuple[Decimal, Decimal] | None:
+    """(value, kg) the measure is charged on, None when the order is exempt: until
+    2026-06-30 the excess over both limits, from 2026-07-01 the whole order over €200."""
+    if m.measure == "eaeu_personal_excess":
+        over_value = max(value - limit, ZERO)
+        over_weight = max(weight - ctx.param("eaeu_weight_limit_kg"), ZERO)
+        ctx.within(th)
+        return (over_value, over_weight) if over_value or over_weight else None
+    return None if ctx.within(th) else (value, weight)
 
 
 def assess(ctx: Ctx) -> Assessment:
     cvs = customs_values(ctx)
     value = sum(cvs, ZERO)
-    a = Assessment(ctx.round(value), "CIF", "eaeu_personal_exempt", "border")
+    a = assessment(ctx, cvs, "eaeu_personal_exempt")
     th = ctx.threshold("eaeu_personal")
     if th is None or th.amount is None:
         raise NotCovered("EAEU personal-use threshold", destination=ctx.dest, on=ctx.on)
-    m, _ = ctx.tariff.duties(ctx.dest, "", None, ctx.on)
-    expr = m.expression
-    assert expr is not None
+    m, _ = ctx.scope.duties("", None)
     weight = ctx.weight()
     limit = ctx.convert(th.amount, th.currency)
-    ctx.add_rule(measure_rule(ctx.dest, m))
-    if m.measure == "eaeu_personal_excess":
-        weight_limit = ctx.param("eaeu_weight_limit_kg")
-        over_value = max(value - limit, ZERO)
-        over_weight = max(weight - weight_limit, ZERO)
-        ctx.within(th)
-        if not over_value and not over_weight:
-            return a
-        duty = evaluate(
-            expr, over_value, Quantities(over_weight, None, None), ctx.convert, _no_quantity
-        )
-        base = over_value
-    else:
-        if ctx.within(th):
-            return a
-        duty = evaluate(expr, value, Quantities(weight, None, None), ctx.convert, _no_quantity)
-        base = value
+    ctx.note(m, _measure_text, ctx.dest)
+    charged = dutiable(ctx, m, th, value, weight, limit)
+    if charged is None:
+        return a
+    base, kg = charged
+    expr = m.expression
+    assert expr is not None
+    amount = ctx.round(evaluate(expr, base, Quantities(kg, None, None), ctx.convert, _no_quantity))
     rate = expr.simple_ad_valorem
-    amount = ctx.round(duty)
     a.regime = m.measure
     a.duties = [
         DutyLine(

@@ -13,45 +13,44 @@ from decimal import Decimal
 
 from ..model import FlatDuty
 from ..money import ZERO, fmt
-from ..result import DutyLine, Rule
-from .common import Assessment, Ctx, add, allocate, customs_values, line_duties, rule_for, taxes_on
+from ..result import DutyLine
+from .common import Assessment, Ctx
+from .duties import line_duties
+from .taxes import taxes_on
+from .values import add, allocate, assessment, customs_values
+
+REGIME = "eu"
 
 
-def flat_rule(flat: FlatDuty, n: int) -> Rule:
-    """The rule naming the flat duty and the parcel's count of subheadings (one per n)."""
-    return rule_for(
-        flat,
-        lambda r: (
-            f"flat:{r.id}",
-            f"flat duty {fmt(r.amount)} {r.currency} per "
-            f"distinct HS6 subheading ({n} in this parcel)",
-        ),
-        n,
+def _flat_text(flat: FlatDuty, n: int) -> tuple[str, str]:
+    return (
+        f"flat:{flat.id}",
+        f"flat duty {fmt(flat.amount)} {flat.currency} per "
+        f"distinct HS6 subheading ({n} in this parcel)",
     )
 
 
-def flat_line(flat: FlatDuty, n: int, amount: Decimal) -> DutyLine:
-    return DutyLine(
-        "eu_flat_duty_per_hs6", Decimal(n), f"{fmt(flat.amount)} {flat.currency}/{flat.per}", amount
-    )
+def flat_duty(ctx: Ctx, flat: FlatDuty) -> DutyLine:
+    """The flat duty on the parcel: the amount per distinct HS6 subheading × their count."""
+    n = len({ln.hs_code[:6] for ln in ctx.lines})
+    amount = ctx.round(ctx.convert(flat.amount, flat.currency) * n)
+    ctx.note(flat, _flat_text, n)
+    rate = f"{fmt(flat.amount)} {flat.currency}/{flat.per}"
+    return DutyLine("eu_flat_duty_per_hs6", Decimal(n), rate, amount)
 
 
 def assess(ctx: Ctx) -> Assessment:
     cvs = customs_values(ctx)
-    cv = sum(cvs, ZERO)
     low = ctx.within(ctx.threshold("eu_low_value"))
     flat = ctx.scope.flat_duty("eu_flat_duty") if low else None
     relief = ctx.threshold("eu_duty_relief") if low and flat is None else None
-    a = Assessment(ctx.round(cv), "CIF", "eu_import", "border")
-    per_line = [ZERO] * len(cvs)
+    a = assessment(ctx, cvs, "eu_import")
     if flat is not None:
-        n = len({ln.hs[:6] for ln in ctx.lines})
-        amount = ctx.round(ctx.convert(flat.amount, flat.currency) * n)
-        ctx.add_rule(flat_rule(flat, n))
-        a.duties = [flat_line(flat, n, amount)]
-        per_line = allocate(ctx, amount)
+        a.duties = [flat_duty(ctx, flat)]
+        per_line = allocate(ctx, a.duties[0].amount)
         a.regime = "eu_low_value_flat_duty"
     elif relief is not None and ctx.within(relief):
+        per_line = [ZERO] * len(cvs)
         a.regime = "eu_low_value_relief"
     else:
         a.duties, per_line = line_duties(ctx, cvs)

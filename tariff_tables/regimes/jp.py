@@ -12,76 +12,58 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..expressions import evaluate
-from ..model import DutyMeasure
 from ..money import ZERO, truncate_to
-from ..result import DutyLine, Rule, TaxLine
-from .common import Assessment, Ctx, allocate, rate_text, rule_for, tax_row
+from ..result import TaxLine
+from .common import Assessment, Ctx
+from .duties import line_duties
+from .scope import rate_text
+from .taxes import tax_row
+from .values import allocate
+
+REGIME = "jp"
+NATIONAL_CURRENCY = True
 
 THOUSAND = Decimal(1000)
 HUNDRED = Decimal(100)
 
 
-def _duty_text(r: DutyMeasure) -> tuple[str, str]:
-    return (
-        f"duty:JP:{r.measure}:{r.hs}:{r.valid_from}",
-        f"{r.measure} {r.expression.text} on HS {r.hs}",  # type: ignore[union-attr]
-    )
+def _to_hundred(amount: Decimal) -> Decimal:
+    return truncate_to(amount, HUNDRED)
 
 
-def duty_rule(m: DutyMeasure) -> Rule:
-    """Japan names its duty measures by the tabulated prefix (one shared Rule per row)."""
-    return rule_for(m, _duty_text)
+def taxable_values(ctx: Ctx) -> list[Decimal]:
+    """Per line: the goods value (60 % of it for personal use) + its share of transport."""
+    factor = ctx.param("jp_personal_use_factor") if ctx.req.personal_use else Decimal(1)
+    shares = allocate(ctx, ctx.freight + ctx.insurance)
+    return [v * factor + s for v, s in zip(ctx.values, shares, strict=True)]
+
+
+def consumption_tax(ctx: Ctx, cvs: list[Decimal], duty: Decimal) -> list[TaxLine]:
+    """National tax per rate on value + its share of the duty, then the local tax on it."""
+    groups: dict[Decimal, Decimal] = {}
+    for ln, v in zip(ctx.lines, cvs, strict=True):
+        rate: Decimal = tax_row(ctx, "consumption_tax", ln).rate  # type: ignore[union-attr,assignment]
+        groups[rate] = groups.get(rate, ZERO) + v
+    num = ctx.param("jp_local_ct_numerator")
+    den = ctx.param("jp_local_ct_denominator")
+    cv = sum(cvs, ZERO)
+    out = []
+    for rate, v in groups.items():
+        base = truncate_to(v + (duty * v / cv if cv else ZERO), THOUSAND)
+        national = _to_hundred(base * rate)
+        out.append(TaxLine("consumption_tax", base, rate_text(rate), national))
+        out.append(
+            TaxLine("consumption_tax", national, f"{num}/{den}", _to_hundred(national * num / den))
+        )
+    return out
 
 
 def assess(ctx: Ctx) -> Assessment:
-    factor = ctx.param("jp_personal_use_factor") if ctx.req.personal_use else Decimal(1)
-    shares = allocate(ctx, ctx.freight + ctx.insurance)
-    cvs = [ln.value * factor + s for ln, s in zip(ctx.lines, shares, strict=True)]
+    cvs = taxable_values(ctx)
     cv = sum(cvs, ZERO)
-    a = Assessment(truncate_to(cv, THOUSAND), "CIF", "jp_import", "border")
     if ctx.within(ctx.threshold("jp_small_value"), cv):
-        a.regime = "jp_small_value_exemption"
-        a.customs_value = ctx.round(cv)
-        return a
-    duty_total = ZERO
-    for ln, v in zip(ctx.lines, cvs, strict=True):
-        mfn, extra = ctx.tariff.duties(ctx.dest, ln.hs, ln.origin, ctx.on)
-        base = truncate_to(v, THOUSAND)
-        for m in (mfn, *extra):
-            expr = m.expression
-            assert expr is not None
-            amount = truncate_to(
-                evaluate(expr, base, ln.quantities(), ctx.convert, _missing), HUNDRED
-            )
-            ctx.add_rule(duty_rule(m))
-            rate = expr.simple_ad_valorem
-            a.duties.append(
-                DutyLine(
-                    f"{m.measure}:{ln.hs}",
-                    base,
-                    rate_text(rate) if rate is not None else expr.text,
-                    amount,
-                )
-            )
-            duty_total += amount
-    groups: dict[Decimal, Decimal] = {}
-    for ln, v in zip(ctx.lines, cvs, strict=True):
-        row = tax_row(ctx, "consumption_tax", ln, required=True)
-        groups[row.rate] = groups.get(row.rate, ZERO) + v  # type: ignore[index]
-    num = ctx.param("jp_local_ct_numerator")
-    den = ctx.param("jp_local_ct_denominator")
-    duty_shares = [duty_total * g / cv for g in groups.values()] if cv else []
-    for (rate, v), d in zip(groups.items(), duty_shares, strict=True):
-        base = truncate_to(v + d, THOUSAND)
-        national = truncate_to(base * rate, HUNDRED)
-        local = truncate_to(national * num / den, HUNDRED)
-        a.taxes.append(TaxLine("consumption_tax", base, rate_text(rate), national))
-        a.taxes.append(TaxLine("consumption_tax", national, f"{num}/{den}", local))
+        return Assessment(ctx.round(cv), "CIF", "jp_small_value_exemption", "border")
+    a = Assessment(truncate_to(cv, THOUSAND), "CIF", "jp_import", "border")
+    a.duties, per_line = line_duties(ctx, [truncate_to(v, THOUSAND) for v in cvs], _to_hundred)
+    a.taxes = consumption_tax(ctx, cvs, sum(per_line, ZERO))
     return a
-
-
-def _missing(unit: str) -> None:
-    from ..errors import InvalidRequest
-
-    raise InvalidRequest(f"a specific duty for JP needs the quantity in {unit}")

@@ -1,62 +1,72 @@
-"""Mexico: the courier regime's global rate (duty and VAT in one) by origin and value band."""
+"""Mexico: the courier regime's global rate (duty and VAT in one) by origin and value band.
+
+Every goods origin in the consignment must have a tabulated global rate for the value, and
+they must agree (a consignment mixing rates is not covered). Postal imports follow another
+regime, not covered here.
+"""
 
 from __future__ import annotations
+
+from decimal import Decimal
 
 from ..errors import NotCovered
 from ..model import Band
 from ..money import ZERO, fmt
-from ..result import DutyLine, Rule
-from .common import Assessment, Ctx, customs_values, rate_text, rule_for
+from ..result import DutyLine
+from .common import Assessment, Ctx
+from .scope import rate_text
+from .values import assessment, band_for, customs_values
+
+REGIME = "mx"
+LINE_DUTY = False
 
 
-def band_rule(band: Band) -> Rule:
-    """The rule naming the value band applied (one shared Rule per row)."""
-    return rule_for(
-        band,
-        lambda b: (
-            f"band:MX:{b.upper}:{b.valid_from}",
-            f"courier global rate {rate_text(b.rate * 100)}% up to "
-            f"{fmt(b.upper)} {b.currency} (duty and VAT included)",
-        ),
+def _band_text(b: Band) -> tuple[str, str]:
+    return (
+        f"band:MX:{b.upper}:{b.valid_from}",
+        f"courier global rate {rate_text(b.rate * 100)}% up to "
+        f"{fmt(b.upper)} {b.currency} (duty and VAT included)",
     )
+
+
+def _not_covered(what: str, ctx: Ctx) -> NotCovered:
+    return NotCovered(what, destination="MX", on=ctx.on)
+
+
+def global_rate(ctx: Ctx, value: Decimal) -> Band:
+    """The one band every goods origin of the consignment falls in for `value`."""
+    chosen = None
+    for origin in sorted({ln.origin_country for ln in ctx.lines}):
+        bands = ctx.scope.bands("courier_global", origin)
+        if not bands:
+            raise _not_covered(f"MX courier global rate for goods of origin {origin}", ctx)
+        band = band_for(ctx, bands, value)
+        if band is None:
+            top = bands[-1]
+            raise _not_covered(
+                f"MX value above {fmt(top.upper)} {top.currency}: general import regime", ctx
+            )
+        if chosen is not None and chosen.rate != band.rate:
+            raise _not_covered("MX courier consignment mixing origins with different rates", ctx)
+        chosen = band
+    assert chosen is not None
+    return chosen
 
 
 def assess(ctx: Ctx) -> Assessment:
     if ctx.req.channel == "post":
-        raise NotCovered("MX postal import regime", destination="MX", on=ctx.on)
+        raise _not_covered("MX postal import regime", ctx)
     cvs = customs_values(ctx)
     value = sum(cvs, ZERO)
-    chosen = None
-    for origin in sorted({ln.origin for ln in ctx.lines}):
-        bands = ctx.tariff.bands(ctx.dest, "courier_global", ctx.on, origin)
-        if not bands:
-            raise NotCovered(
-                f"MX courier global rate for goods of origin {origin}", destination="MX", on=ctx.on
-            )
-        band = next((b for b in bands if value <= ctx.convert(b.upper, b.currency)), None)
-        if band is None:
-            raise NotCovered(
-                f"MX value above {fmt(bands[-1].upper)} {bands[-1].currency}: "
-                "general import regime",
-                destination="MX",
-                on=ctx.on,
-            )
-        if chosen is not None and chosen.rate != band.rate:
-            raise NotCovered(
-                "MX courier consignment mixing origins with different rates",
-                destination="MX",
-                on=ctx.on,
-            )
-        chosen = band
-    assert chosen is not None
-    ctx.add_rule(band_rule(chosen))
-    a = Assessment(ctx.round(value), "CIF", "mx_courier_global_rate", "border")
+    band = global_rate(ctx, value)
+    ctx.note(band, _band_text)
+    a = assessment(ctx, cvs, "mx_courier_global_rate")
     a.duties = [
         DutyLine(
             "mx_courier_global_rate",
             ctx.round(value),
-            rate_text(chosen.rate),
-            ctx.round(value * chosen.rate),
+            rate_text(band.rate),
+            ctx.round(value * band.rate),
         )
     ]
     return a

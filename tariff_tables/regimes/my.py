@@ -1,12 +1,19 @@
-"""Malaysia: low-value goods (≤ RM 500) sales tax at checkout by registered sellers."""
+"""Malaysia: low-value goods (≤ RM 500) sales tax at checkout by registered sellers.
+
+At or under RM 500: the LVG sales tax on the goods value, charged by a seller registered
+for it (an unregistered seller's low-value goods are not covered). Above: the standard
+import regime (duty, then import sales tax on value + duty).
+"""
 
 from __future__ import annotations
 
 from ..errors import NotCovered
-from ..money import ZERO
-from ..result import TaxLine
-from .common import Assessment, Ctx, customs_values, rate_text
+from .common import Assessment, Ctx
 from .standard import assess as standard
+from .taxes import tax_line
+from .values import assessment, customs_values
+
+REGIME = "my"
 
 
 def assess(ctx: Ctx) -> Assessment:
@@ -19,12 +26,8 @@ def assess(ctx: Ctx) -> Assessment:
             on=ctx.on,
         )
     rate = ctx.param("my_lvg_sales_tax_rate")
-    value = ctx.goods
-    a = Assessment(
-        ctx.round(sum(customs_values(ctx), ZERO)),
-        ctx.profile.valuation,
-        "my_low_value_goods",
-        "checkout",
+    a = assessment(
+        ctx, customs_values(ctx), "my_low_value_goods", ctx.profile.valuation, "checkout"
     )
-    a.taxes = [TaxLine("sales_tax", ctx.round(value), rate_text(rate), ctx.round(value * rate))]
+    a.taxes = [tax_line(ctx, "sales_tax", ctx.goods, rate)]
     return a

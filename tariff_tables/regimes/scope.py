@@ -7,8 +7,10 @@ origin, which tax rows, which parameter values, and what rule text each of them 
 A `Scope` answers each question once and keeps the answer together with its pre-built
 `Rule`, so a quote only does its own arithmetic and appends shared objects.
 
-Memos are keyed by plain strings or by `id()` of a table row; every row lives in the
-`Tariff` the scope belongs to, so an id can never be reused while the scope is alive.
+Memos are keyed by what the tables are indexed by (HS codes, origins, names) or by `id()`
+of a table row, never by a whole order, so they stay bounded in a long-running process;
+every row lives in the `Tariff` the scope belongs to, so an id can never be reused while
+the scope is alive.
 Failures (NotCovered) are never memoised: they are raised afresh, exactly where the
 uncached lookup raised them, so errors and their order are unchanged.
 """
@@ -20,28 +22,29 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from ..model import DutyMeasure, FlatDuty, Profile, TaxRate, Threshold
+from ..model import Band, DutyMeasure, FlatDuty, Profile, TaxRate, Threshold
 from ..money import exponent, fmt
 from ..result import Rule
 from ..tariff import Tariff
 
 _RULES: dict[tuple[int, object, object], tuple[object, Rule]] = {}
-RuleText = Callable[[Any], tuple[str, str]]
+_UNSEEN = object()
+RuleText = Callable[..., tuple[str, str]]
 
 
 def rule_for(row: Any, build: RuleText, key: object = None) -> Rule:
     """The Rule for a table row as stated at one call site, built once and shared.
 
     Quotes in a batch apply the same rows again and again; formatting their text every time
-    would cost more than the arithmetic. `build` is only called on the first use; the cache
-    key is the row, the call site (the lambda's code) and an optional extra `key` for texts
-    that depend on more than the row. One Rule object per (row, site, key) also lets a
+    would cost more than the arithmetic. `build(row)` — `build(row, key)` for texts that
+    depend on more than the row — is only called on the first use; the cache key is the
+    row, the text function and `key`. One Rule object per (row, text, key) also lets a
     quote de-duplicate its rules by identity.
     """
-    k = (id(row), build.__code__, key)
+    k = (id(row), build.__code__, key)  # the code: a lambda is a new object at each call
     hit = _RULES.get(k)
     if hit is None or hit[0] is not row:
-        ident, text = build(row)
+        ident, text = build(row) if key is None else build(row, key)
         hit = _RULES[k] = (row, Rule(ident, text, row.source))
     return hit[1]
 
@@ -63,7 +66,8 @@ def rate_text(rate: Decimal) -> str:
 
 
 class WithinPlan:
-    """A threshold's limit in the computation currency and the rules each outcome shows."""
+    """A threshold's limit in the computation currency and the rule each outcome shows
+    (with `fx_rule` when the limit was converted)."""
 
     __slots__ = ("limit", "fx_rule", "ok_rule", "over_rule")
 
@@ -137,6 +141,7 @@ class Scope:
         "_duties",
         "_taxes",
         "_flat",
+        "_kinds",
     )
 
     def __init__(
@@ -161,9 +166,10 @@ class Scope:
         self._within: dict[int, WithinPlan] = {}
         self._excluded: dict[tuple[int, str], Rule | None] = {}
         self._params: dict[str, tuple[Decimal, Rule]] = {}
-        self._duties: dict[tuple[str, str], tuple[DutyPlan, tuple[DutyPlan, ...]]] = {}
+        self._duties: dict[tuple[str, str], tuple[DutyPlan, ...]] = {}
         self._taxes: dict[tuple[str, str], tuple[tuple[TaxRate, Rule | None], ...]] = {}
         self._flat: dict[str, FlatDuty | None] = {}
+        self._kinds: tuple[str, ...] | None = None
 
     # -- currency --------------------------------------------------------------------------
 
@@ -177,19 +183,20 @@ class Scope:
 
     # -- thresholds ------------------------------------------------------------------------
 
-    def threshold(self, ident: str, origins: tuple[str, ...]) -> Threshold | None:
-        """The strictest threshold `ident` over the dispatch country and every goods origin
-        (`origins` lists them, dispatch country first, duplicates allowed).
+    def threshold(self, ident: str, origins: frozenset[str]) -> Threshold | None:
+        """The strictest threshold `ident` over `origins` (the dispatch country and every
+        goods origin of an order).
 
         Preferential thresholds (e.g. a higher one for goods from a free-trade partner)
         only help when every origin involved qualifies; a suspension for any origin wins.
         """
-        key = (ident, *origins)
-        if key in self._thresholds:
-            return self._thresholds[key]
-        best: Threshold | None = None
-        for o in set(origins):
-            th = self.tariff.threshold(self.dest, ident, self.on, o, self.channel)
+        key = (ident, origins)
+        best = self._thresholds.get(key, _UNSEEN)
+        if best is not _UNSEEN:
+            return best  # type: ignore[return-value]
+        best = None
+        for o in sorted(origins):  # a fixed order: ties resolve the same in every process
+            th = self.threshold_for(ident, o)
             if th is None:
                 best = None
                 break
@@ -201,37 +208,49 @@ class Scope:
         self._thresholds[key] = best
         return best
 
-    def within_plan(self, th: Threshold) -> WithinPlan:
-        """Limit and outcome rules of a threshold that has an amount."""
-        plan = self._within.get(id(th))
-        if plan is None:
-            rate, fx_rule = self.fx_to_cur(th.currency)
-            limit = th.amount if th.currency == self.cur else th.amount * rate  # type: ignore[operator]
-            plan = self._within[id(th)] = WithinPlan(
-                limit,  # type: ignore[arg-type]
-                None if th.currency == self.cur else fx_rule,
-                rule_for(th, lambda r: _within_text(r, True), True),
-                rule_for(th, lambda r: _within_text(r, False), False),
-            )
-        return plan
-
     def suspended_rule(self, th: Threshold) -> Rule:
         return rule_for(th, _suspended_text)
 
     def excluded(self, th: Threshold, hs: str) -> Rule | None:
         """The rule naming the first of `th.excludes` that `hs` falls under, else None."""
         key = (id(th), hs)
-        if key in self._excluded:
-            return self._excluded[key]
-        rule = None
-        for prefix in th.excludes:
-            if hs.startswith(prefix):
-                rule = rule_for(th, lambda r, p=prefix: _excluded_text(r, p), prefix)
-                break
-        self._excluded[key] = rule
-        return rule
+        rule = self._excluded.get(key, _UNSEEN)
+        if rule is _UNSEEN:
+            rule = None
+            for prefix in th.excludes:
+                if hs.startswith(prefix):
+                    rule = rule_for(th, _excluded_text, prefix)
+                    break
+            self._excluded[key] = rule
+        return rule  # type: ignore[return-value]
 
-    # -- parameters, duties, taxes ---------------------------------------------------------
+    def within_plan(self, th: Threshold) -> WithinPlan:
+        """The limit of a threshold that has an amount, in the computation currency, and the
+        rules each outcome shows."""
+        plan = self._within.get(id(th))
+        if plan is None:
+            if th.currency == self.cur:
+                limit, fx_rule = th.amount, None
+            else:
+                rate, fx_rule = self.fx_to_cur(th.currency)
+                limit = th.amount * rate  # type: ignore[operator]
+            plan = self._within[id(th)] = WithinPlan(
+                limit,  # type: ignore[arg-type]
+                fx_rule,
+                rule_for(th, _within_text, True),
+                rule_for(th, _within_text, False),
+            )
+        return plan
+
+    def threshold_for(self, ident: str, origin: str) -> Threshold | None:
+        """The threshold `ident` in force for goods dispatched from `origin` alone."""
+        return self.tariff.threshold(self.dest, ident, self.on, origin, self.channel)
+
+    # -- parameters, bands, duties, taxes --------------------------------------------------
+
+    def bands(self, scheme: str, origin: str) -> tuple[Band, ...]:
+        """The value bands of `scheme` in force for `origin`, lowest upper bound first."""
+        return self.tariff.bands(self.dest, scheme, self.on, origin)
 
     def flat_duty(self, ident: str) -> FlatDuty | None:
         if ident not in self._flat:
@@ -245,14 +264,25 @@ class Scope:
             hit = self._params[name] = (p.value, rule_for(p, _param_text))
         return hit
 
-    def duty_plans(self, hs: str, origin: str) -> tuple[DutyPlan, tuple[DutyPlan, ...]]:
-        """(MFN plan, additional plans for this origin) for one line's HS code."""
+    def duties(self, hs: str, origin: str | None) -> tuple[DutyMeasure, tuple[DutyMeasure, ...]]:
+        """(MFN measure, additional measures for `origin`) by longest HS prefix."""
+        return self.tariff.duties(self.dest, hs, origin, self.on)
+
+    def duty_plans(self, hs: str, origin: str) -> tuple[DutyPlan, ...]:
+        """The plans of the measures one line of `hs` from `origin` pays: MFN first, then
+        the additional measures for that origin."""
         key = (hs, origin)
         hit = self._duties.get(key)
         if hit is None:
-            mfn, extra = self.tariff.duties(self.dest, hs, origin, self.on)
-            hit = self._duties[key] = (_duty_plan(mfn, hs), tuple(_duty_plan(m, hs) for m in extra))
+            mfn, extra = self.duties(hs, origin)
+            hit = self._duties[key] = tuple(_duty_plan(m, hs) for m in (mfn, *extra))
         return hit
+
+    def tax_kinds(self) -> tuple[str, ...]:
+        """The value-added style tax kinds the destination has rows for."""
+        if self._kinds is None:
+            self._kinds = self.tariff.tax_kinds(self.dest)
+        return self._kinds
 
     def tax_rows(self, kind: str, hs: str) -> tuple[tuple[TaxRate, Rule | None], ...]:
         """Tax rows in force, most specific first, each with its rule (None for a gap row)."""

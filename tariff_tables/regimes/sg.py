@@ -8,19 +8,19 @@ at the border.
 
 from __future__ import annotations
 
-from ..money import ZERO
-from .common import Assessment, Ctx, add, customs_values, line_duties, taxes_on
+from .common import Assessment, Ctx
+from .taxes import duty_and_tax, taxes_on
+from .values import assessment, customs_values
+
+REGIME = "sg"
 
 
 def assess(ctx: Ctx) -> Assessment:
     cvs = customs_values(ctx)
-    a = Assessment(ctx.round(sum(cvs, ZERO)), "CIF", "sg_import", "border")
-    if ctx.within(ctx.threshold("sg_low_value")):
-        a.regime = "sg_low_value_goods"
-        if ctx.req.seller_collects_vat:
-            a.collected_at = "checkout"
-            a.taxes = taxes_on(ctx, "gst", cvs)
-        return a
-    a.duties, per_line = line_duties(ctx, cvs)
-    a.taxes = taxes_on(ctx, "gst", add(cvs, per_line))
+    if not ctx.within(ctx.threshold("sg_low_value")):
+        return duty_and_tax(ctx, assessment(ctx, cvs, "sg_import"), cvs, "gst")
+    if not ctx.req.seller_collects_vat:
+        return assessment(ctx, cvs, "sg_low_value_goods")  # import GST relief
+    a = assessment(ctx, cvs, "sg_low_value_goods", collected_at="checkout")
+    a.taxes = taxes_on(ctx, "gst", cvs)
     return a

@@ -17,6 +17,7 @@ from clearance_support import (
     hand_over,
     import_body,
     parties,
+    resident_id,
     work,
 )
 from support import headers
@@ -74,7 +75,7 @@ def test_a_worker_killed_while_filing_leaves_each_message_filed_once(
     configure(app)
     app.config["SUBMIT_STUCK_SECONDS"] = 0
     seller, broker = parties(client, make_user)
-    orders = [create(client, seller, import_body(n, f"31010119900101{n:04d}")) for n in range(3)]
+    orders = [create(client, seller, import_body(n, resident_id(n))) for n in range(3)]
     case_ids = hand_over(client, seller, orders)
     work(app)
     r = client.post(

@@ -17,6 +17,7 @@ from clearance_support import (
     import_body,
     parties,
     post,
+    resident_id,
     work,
 )
 from support import headers
@@ -92,7 +93,7 @@ def test_fifty_import_and_export_orders_to_release_with_quota_counted_once(setup
     from app.services import inbox
 
     app, client, seller, broker, customs = setup
-    buyers = [f"3101011990010{n:05d}" for n in range(5)]
+    buyers = [resident_id(n) for n in range(5)]
     imports = [create(client, seller, import_body(n, buyers[n % 5])) for n in range(25)]
     exports = [create(client, seller, export_body(n)) for n in range(25)]
     case_ids = hand_over(client, seller, imports + exports)

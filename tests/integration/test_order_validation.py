@@ -191,3 +191,60 @@ def test_unknown_route_and_method_use_envelope(client, seller):
     assert r.status_code == 404 and set(r.json) == {"code", "status", "message", "errors"}
     r = client.delete("/api/v1/orders", headers=headers(seller))
     assert r.status_code == 405 and r.json["code"] == 405
+
+
+@pytest.mark.parametrize(
+    "given, stored",
+    [
+        ("PCE", "piece"),
+        ("H87", "piece"),
+        ("C62", "piece"),
+        ("EA", "piece"),
+        ("NAR", "piece"),
+        ("KGM", "kg"),
+        ("GRM", "g"),
+        ("LTR", "l"),
+        ("MLT", "ml"),
+        ("PR", "pair"),
+        ("SET", "set"),
+        ("kgm", "kg"),
+        (" pce ", "piece"),
+        ("035", "kg"),
+        ("个", "piece"),
+    ],
+)
+def test_rec20_and_customs_units_are_taken_as_the_customs_unit(
+    client, seller, order_payload, given, stored
+):
+    r = client.post(
+        "/api/v1/orders", json=with_item(order_payload, unit=given), headers=headers(seller)
+    )
+    assert r.status_code == 201, r.json
+    assert [i["unit"] for i in r.json["items"]] == [stored, "piece"]
+
+
+def test_unknown_unit_is_refused_with_the_accepted_list(client, seller, order_payload):
+    from tariff_tables.request import ACCEPTED_UNITS
+
+    errs = errors_for(client, seller, with_item(order_payload, 1, unit="FURLONG"))
+    assert errs == {
+        "items.1.unit": [
+            "unit 'FURLONG' is not a known unit; accepted: " + ", ".join(ACCEPTED_UNITS)
+        ]
+    }
+    assert "PCE" in ACCEPTED_UNITS and "KGM" in ACCEPTED_UNITS
+
+
+def test_unknown_unit_stores_nothing(app, client, seller, order_payload):
+    from app.extensions import db
+    from app.models import Order
+
+    errors_for(client, seller, with_item(order_payload, unit="BX"))
+    assert db.session.execute(db.select(db.func.count()).select_from(Order)).scalar() == 0
+
+
+def test_channel_defaults_to_post_and_takes_express_only(client, seller, order_payload):
+    r = client.post("/api/v1/orders", json=order_payload(), headers=headers(seller))
+    assert r.status_code == 201 and r.json["channel"] == "post"
+    errs = errors_for(client, seller, order_payload(order_no="C-2", channel="courier"))
+    assert errs == {"channel": ["Must be one of: post, express."]}

@@ -7,7 +7,16 @@ import itertools
 from datetime import datetime
 
 import pytest
-from clearance_support import CEB_DIR, configure, file_orders, import_body, parties
+from clearance_support import (
+    CEB_DIR,
+    configure,
+    file_orders,
+    hand_over,
+    import_body,
+    parties,
+    post,
+    work,
+)
 from support import headers
 
 from declarations import dxp
@@ -140,6 +149,8 @@ def test_bad_receipts(client, make_user):
 
 
 def test_filing_past_the_annual_quota_is_refused(app, client, make_user):
+    """The risk checks flag a buyer near the limit; filing checks again, since another
+    order of the buyer may be filed between the review and the filing."""
     from decimal import Decimal
 
     from app.extensions import db
@@ -149,8 +160,11 @@ def test_filing_past_the_annual_quota_is_refused(app, client, make_user):
     seller, broker = parties(client, make_user)
     r = client.post("/api/v1/orders", json=import_body(1), headers=headers(seller))
     oid = r.json["id"]
-    # the buyer already used almost all of the year's CNY 26,000 on an earlier order
     other = client.post("/api/v1/orders", json=import_body(0), headers=headers(seller)).json["id"]
+    case_id = hand_over(client, seller, [oid])[0]
+    work(app)
+    assert post(client, broker, case_id, "approve").status_code == 200
+    # meanwhile the buyer's other order used almost all of the year's CNY 26,000
     db.session.add(
         QuotaLedgerEntry(
             order_id=other,
@@ -161,10 +175,17 @@ def test_filing_past_the_annual_quota_is_refused(app, client, make_user):
         )
     )
     db.session.commit()
-    (case_id,) = file_orders(app, client, seller, broker, [oid])
+    work(app)
     case = client.get(f"/api/v1/clearance/{case_id}", headers=headers(broker)).json
     assert case["status"] == "changes_requested" and "-621018" in case["error"]
     assert case["problems"][0]["field"] == "recipient.id_number"
     assert case["messages"] == []
     assert ledger(app, oid) is None
     assert client.get(f"/api/v1/orders/{oid}", headers=headers(seller)).json["status"] == "received"
+    # prepared again, the risk checks now stop it before a broker can approve it
+    r = post(client, broker, case_id, "amend", {"fields": {"items.0.quantity": "2"}})
+    assert r.status_code == 200
+    work(app)
+    case = client.get(f"/api/v1/clearance/{case_id}", headers=headers(broker)).json
+    assert "quota_over" in {r["code"] for r in case["risks"]}
+    assert case["status"] == "changes_requested"

@@ -9,7 +9,6 @@ import pytest
 import tariff_test_helpers as h
 
 from tariff_tables import NotCovered, quote, rebate
-from tariff_tables.sdr import customs_form
 
 D = Decimal
 ON = date(2026, 11, 15)
@@ -85,11 +84,6 @@ def test_cn_consumption_tax_gap():
 def test_rebate_not_tabulated():
     with pytest.raises(NotCovered, match="HS 9503000000"):
         rebate(D("1130"), D("0.13"), "9503000000", ON)
-
-
-def test_sdr_rate_missing():
-    with pytest.raises(NotCovered, match="CNY/XDR"):
-        customs_form(D("100"), "CNY", ON)
 
 
 def test_not_covered_for_untabulated_eaeu_date():

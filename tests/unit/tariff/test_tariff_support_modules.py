@@ -1,4 +1,4 @@
-"""Rebate methods, quota ledger, FX importers, SDR form choice, settlement, loader checks."""
+"""Rebate methods, quota ledger, FX importers, settlement, loader checks."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-import tariff_test_helpers as h
 
 from tariff_tables import (
     DataError,
@@ -20,7 +19,6 @@ from tariff_tables import (
     rebate,
 )
 from tariff_tables.loader import build
-from tariff_tables.sdr import customs_form
 from tariff_tables.settlement import ExportRow, ReceiptRow, fx_settlement_report
 
 D = Decimal
@@ -35,27 +33,18 @@ def test_rebate_capped_at_purchase_vat_rate():
     assert r.refund == D("900.00") and "capped" in r.reason
 
 
-def test_rebate_exempt_credit_refund_limit():
-    r = rebate(
-        D(0),
-        D("0.13"),
-        "6109100010",
-        ON,
-        "免抵退",
-        fob_cny=D("100000"),
-        uncredited_input_vat=D("20000"),
+def _exempt_credit_refund(method: str, uncredited: str, hs: str = "6109100010"):
+    """免抵退 on CNY 100,000 FOB with `uncredited` input VAT left to credit."""
+    return rebate(
+        D(0), D("0.13"), hs, ON, method, fob_cny=D("100000"), uncredited_input_vat=D(uncredited)
     )
+
+
+def test_rebate_exempt_credit_refund_limit():
+    r = _exempt_credit_refund("免抵退", "20000")
     assert r.limit == D("13000.00")
     assert r.refund == D("13000.00") and r.credit == D("0.00")
-    r2 = rebate(
-        D(0),
-        D("0.13"),
-        "6109100010",
-        ON,
-        "exempt_credit_refund",
-        fob_cny=D("100000"),
-        uncredited_input_vat=D("5000"),
-    )
+    r2 = _exempt_credit_refund("exempt_credit_refund", "5000")
     assert r2.refund == D("5000.00") and r2.credit == D("8000.00")
     batt = rebate(D(0), D("0.13"), "8507600010", ON, "exempt_credit_refund", fob_cny=D("100000"))
     assert batt.limit == D("6000.00") and batt.non_creditable == D("7000.00")
@@ -161,14 +150,6 @@ def test_inverse_rate_used_when_only_opposite_published():
     assert row is not None and rate == 1 / D("3.6725")
 
 
-def test_sdr_form_choice():
-    t = load_tariff().with_fx_rates(h.fx_rows(("CNY", "XDR", "0.1")))
-    assert customs_form(D("2999"), "CNY", ON, tariff=t) == "CN22"
-    assert customs_form(D("3000"), "CNY", ON, tariff=t) == "CN23"
-    assert customs_form(D("3000"), "CNY", ON, tariff=t, limit_inclusive_cn23=False) == "CN22"
-    assert customs_form(D("1"), "CNY", ON, parcel=True, tariff=t) == "CN23"
-
-
 # -- settlement ------------------------------------------------------------------------------
 
 
@@ -217,13 +198,17 @@ def test_loader_reads_a_minimal_table(tmp_path):
 @pytest.mark.parametrize(
     ("old", "new", "match"),
     [
-        ('rate: "0.2"', 'rate: "20"', "fraction"),
-        ('rate: "0.2"', "rate: 0.2x", "not a decimal"),
-        ('source: "Test publication No. 1"}\n', "source: x}\n", "does not name"),
-        ("valid_to: null,\n     source", "source", "valid_to must be present"),
-        ('kind: vat, hs: ""', 'kind: vat, hs: "61.09A"', "HS prefix"),
-        ("kind: vat", "kind: excise", "not one of"),
-        ('rate: "0.2"', "rate: null", "must say why"),
+        pytest.param('rate: "0.2"', 'rate: "20"', "fraction", id="percent-not-fraction"),
+        pytest.param('rate: "0.2"', "rate: 0.2x", "not a decimal", id="not-a-number"),
+        pytest.param(
+            'source: "Test publication No. 1"}\n', "source: x}\n", "does not name", id="source"
+        ),
+        pytest.param(
+            "valid_to: null,\n     source", "source", "valid_to must be present", id="no-valid-to"
+        ),
+        pytest.param('kind: vat, hs: ""', 'kind: vat, hs: "61.09A"', "HS prefix", id="bad-hs"),
+        pytest.param("kind: vat", "kind: excise", "not one of", id="unknown-kind"),
+        pytest.param('rate: "0.2"', "rate: null", "must say why", id="gap-without-note"),
     ],
 )
 def test_loader_rejects_bad_rows(tmp_path, old, new, match):

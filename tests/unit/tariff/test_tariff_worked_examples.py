@@ -103,27 +103,22 @@ def test_br_remessa_conforme():
     assert j["collected_at"] == "checkout"
 
 
+def _eaeu_tshirt(dest: str, local: str, rate: str, value: str, on: date) -> dict:
+    """A EUR `value` t-shirt, 2 kg gross, to an EAEU destination (fixture EUR rate)."""
+    t = h.tariff_with(("EUR", local, rate))
+    req = h.request(dest, "EUR", [h.line("61091000", 1, value)], gross_weight_kg=D(2))
+    return quote(req, on, t).to_json()
+
+
 def test_kz_from_2026_07_01():
-    t = h.tariff_with(("EUR", "KZT", "600"))
-    q = quote(
-        h.request("KZ", "EUR", [h.line("61091000", 1, "300")], gross_weight_kg=D(2)),
-        date(2026, 7, 1),
-        t,
-    )
-    j = q.to_json()
+    j = _eaeu_tshirt("KZ", "KZT", "600", "300", date(2026, 7, 1))
     assert j["duty_total"] == "15.00"
     assert j["tax_total"] == "50.40"
     assert j["taxes"][0]["base"] == "315.00"
 
 
 def test_eaeu_before_2026_07_01():
-    t = h.tariff_with(("EUR", "RUB", "100"))
-    q = quote(
-        h.request("RU", "EUR", [h.line("61091000", 1, "450")], gross_weight_kg=D(2)),
-        date(2026, 6, 30),
-        t,
-    )
-    j = q.to_json()
+    j = _eaeu_tshirt("RU", "RUB", "100", "450", date(2026, 6, 30))
     assert j["duty_total"] == "37.50"
     assert j["tax_total"] == "0.00"
 
