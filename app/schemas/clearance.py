@@ -8,10 +8,11 @@ from ..services.case_states import STATES
 from ..services.cases import MAX_BULK
 from ..services.review import MAX_REASON
 from .orders import FLOWS
+from .query import QuerySchema
 from .times import Instant
 
 
-class CaseQuery(Schema):
+class CaseQuery(QuerySchema):
     status = fields.String(validate=validate.OneOf(STATES))
     seller_id = fields.String(validate=validate.Length(max=36))
     risk = fields.String(

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -60,24 +60,25 @@ def record(
     reason: str | None = None,
     details: dict | None = None,
 ) -> None:
-    """A case event and its audit entry, in the caller's transaction."""
-    at = utcnow()
-    db.session.add(
-        CaseEvent(
-            case_id=case.id,
-            at=at,
-            actor_id=actor.id if actor else None,
-            action=action,
-            from_status=before,
-            to_status=after,
-            reason=reason,
-            details=details,
-        )
-    )
+    """A case event and its audit entry, in the caller's transaction (Core inserts: jobs
+    record thousands)."""
+    at, actor_id = utcnow(), actor.id if actor else None
+    event = {
+        "case_id": case.id,
+        "at": at,
+        "actor_id": actor_id,
+        "action": action,
+        "from_status": before,
+        "to_status": after,
+        "reason": reason,
+        "details": details,
+    }
+    db.session.execute(insert(CaseEvent), [event])
     states: dict[str, Any] = {"after": {"status": after, "reason": reason, **(details or {})}}
     if before is not None:
         states["before"] = {"status": before}
-    audit.record(actor.id if actor else None, f"case.{action}", "clearance_case", case.id, **states)
+    entry = audit.entry(actor_id, f"case.{action}", "clearance_case", case.id, at=at, **states)
+    db.session.execute(insert(AuditEntry), [entry])
 
 
 def refused(exc: IllegalTransition) -> Conflict:

@@ -65,7 +65,7 @@ def test_the_queues_start_the_embedded_server_in_the_data_dir(tmp_path, system_t
         embedded = app.extensions["silkpost.queues"]["embedded"]
         try:
             assert Path(embedded.socket_file) == data / "redis" / "redis.socket"
-            assert queues.get("imports").count == 0
+            assert queues.get("intake").count == 0
             assert list(system_temp.iterdir()) == []
         finally:
             embedded.shutdown()

@@ -151,6 +151,7 @@ def test_every_query_schema_of_the_api_refuses_unknown_parameters(app):
     }
     assert set(query_schemas) == {
         "buyers.get_quota",
+        "clearance.list_cases",
         "orders.list_orders",
         "parcels.cn23",
         "reports.export_rebates",
