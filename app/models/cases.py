@@ -36,6 +36,8 @@ class ClearanceCase(db.Model):
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     declaration_id: Mapped[str | None] = mapped_column(ForeignKey("declarations.id"))
     app_type: Mapped[str] = mapped_column(String(1), nullable=False, default="1")
+    # DxpMsg SenderId per message of the filing, worked out from the snapshot when prepared.
+    senders: Mapped[dict | None] = mapped_column(JSON)
     problems: Mapped[list | None] = mapped_column(JSON)
     risks: Mapped[list | None] = mapped_column(JSON)
     # The risk codes, space-separated and space-framed (" quota_near low_unit_value "), so

@@ -15,7 +15,7 @@ import hashlib
 import logging
 import time
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import func, or_, select, update
@@ -54,22 +54,27 @@ def _sender(kind: str, snapshot: DeclarationSnapshot) -> str:
     return who.dxp_id
 
 
-def sender_problems(flow: str, snapshot: DeclarationSnapshot) -> list[str]:
-    """What keeps the filing set's envelopes from being made (checked while preparing)."""
+def senders(flow: str, snapshot: DeclarationSnapshot) -> dict[str, str]:
+    """The SenderId of each message of the filing set (worked out when a case is prepared;
+    an empty one keeps the filing from being made)."""
+    return {kind.name: _sender(kind.name, snapshot) for kind in filing_set(flow)}
+
+
+def sender_problems(found: dict[str, str]) -> list[str]:
     return [
-        f"{kind.name}: the party that sends it has no DXP id (set it in the profile)"
-        for kind in filing_set(flow)
-        if not _sender(kind.name, snapshot)
+        f"{kind}: the party that sends it has no DXP id (set it in the profile)"
+        for kind, dxp_id in found.items()
+        if not dxp_id
     ]
 
 
-def envelope(name: str, kind: str, content: bytes, snapshot: DeclarationSnapshot) -> bytes:
+def envelope(name: str, content: bytes, sender_id: str, created: datetime) -> bytes:
     """The DxpMsg of one message; its CopMsgId is derived from the file name, so the same
     message always travels under the same id and a receiver can drop repeats."""
     return dxp.wrap(
         content,
-        sender_id=_sender(kind, snapshot),
-        created=snapshot.created_at,
+        sender_id=sender_id,
+        created=created,
         cop_msg_id=guid("dxp", name),
         file_name=name,
         schema_dir=current_app.config.get("CEB_XSD_DIR"),
@@ -218,13 +223,14 @@ def _messages(case: ClearanceCase, order: Order) -> list[tuple[str, str, bytes]]
     """Every message of the filing, wrapped (made before anything is written, so a
     message that cannot be made stops the filing before customs sees any of it)."""
     decl = db.session.get(Declaration, case.declaration_id)
-    snapshot = DeclarationSnapshot.from_json(decl.snapshot)
+    created = datetime.fromisoformat(decl.snapshot["created_at"])
+    ids = case.senders or senders(case.flow, DeclarationSnapshot.from_json(decl.snapshot))
     stored = declaring.documents(decl)
     out = []
     for kind in filing_set(case.flow):
         doc = stored.get(kind.name) or declaring.document_of(decl, kind, None, order, commit=False)
         name = message_name(case, kind.name)
-        out.append((kind.name, name, envelope(name, kind.name, doc.content, snapshot)))
+        out.append((kind.name, name, envelope(name, doc.content, ids[kind.name], created)))
     return out
 
 
@@ -334,7 +340,7 @@ def file_cancel(case_id: str, n: int, gateway: Gateway | None = None) -> str:
             raise DeclarationError(f"no cancel message for {case.flow} filings")
         content = declaring.render(kind, snapshot, "1", case.cancel_reason or "")
         name = message_name(case, kind.name, "" if n == 1 else f"_r{n}")
-        body = envelope(name, kind.name, content, snapshot)
+        body = envelope(name, content, _sender(kind.name, snapshot), snapshot.created_at)
     except DeclarationError as exc:
         return _cancel_failed(case, exc.summary)
     try:

@@ -41,6 +41,7 @@ class Prepared:
     documents: list[tuple[DocumentKind, bytes]] = field(default_factory=list)
     problems: list[dict] = field(default_factory=list)
     risks: list[risk.Risk] = field(default_factory=list)
+    senders: dict[str, str] = field(default_factory=dict)
 
 
 def prepare_cases(case_ids: list[str]) -> dict[str, str]:
@@ -89,12 +90,13 @@ def check(
         except DeclarationError as exc:
             for text in exc.problems or [exc.summary]:
                 found.problems.append({"source": kind.name, "field": None, "message": text})
-    for text in filing.sender_problems(flow, snapshot):
+    found.senders = filing.senders(flow, snapshot)
+    for text in filing.sender_problems(found.senders):
         found.problems.append({"source": "envelope", "field": None, "message": text})
     if flow == "import" and order.quote is None:
         why = order.quote_error or "no landed-cost quote"
         found.problems.append({"source": "quote", "field": None, "message": f"No tax quote: {why}"})
-    found.risks = risk.assess(order, snapshot.to_json(), order.quote)
+    found.risks = risk.assess(order, snapshot, order.quote)
     found.problems += [
         {"source": f"risk:{r.code}", "field": r.field, "message": r.message}
         for r in found.risks
@@ -118,6 +120,7 @@ def _store(case: ClearanceCase, order: Order, decl: Declaration | None, found: P
         "problems": found.problems,
         "risks": [r.to_json() for r in found.risks],
         "risk_codes": f" {' '.join(codes)} " if codes else None,
+        "senders": found.senders,
         "error": None,
     }
     details = {"version": case.version, "problems": len(found.problems), "risks": len(found.risks)}

@@ -36,6 +36,7 @@ def _cases() -> None:
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("declaration_id", ID, _fk(t, "declaration_id", "declarations")),
         sa.Column("app_type", sa.String(1), nullable=False),
+        sa.Column("senders", sa.JSON()),
         sa.Column("problems", sa.JSON()),
         sa.Column("risks", sa.JSON()),
         sa.Column("risk_codes", sa.String(400)),
