@@ -229,6 +229,8 @@ def up(host: str, port: int, workers: int, web_workers: int, demo: bool) -> None
     tokens = _seed_demo(env) if demo else []
     procs = [_worker_process(env) for _ in range(max(1, workers))]
     procs.append(_ticker_process(env))
+    if current_app.config["GATEWAY"] == "simulator":
+        procs.append(_simulator_process(env))
     procs.append(_web_process(env, host, port, web_workers))
     stopping = _stop_on_signals()
     exit_code = 1
@@ -298,6 +300,12 @@ def _worker_process(env: dict) -> subprocess.Popen:
 
 def _ticker_process(env: dict) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "app.cli", "clearance", "ticker"], env=env)
+
+
+def _simulator_process(env: dict) -> subprocess.Popen:
+    """Customs on the other side of the gateway folders (``SILKPOST_GATEWAY=simulator``)."""
+    click.echo(f"customs: simulator on {current_app.config['GATEWAY_DIR']}")
+    return subprocess.Popen([sys.executable, "-m", "app.cli", "simulator", "run"], env=env)
 
 
 def _web_process(env: dict, host: str, port: int, web_workers: int) -> subprocess.Popen:

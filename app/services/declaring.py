@@ -164,10 +164,23 @@ def _filing(cfg, order: Order) -> CustomsFiling:
     )
 
 
-def build_snapshot(order: Order, now: datetime | None = None) -> DeclarationSnapshot:
+def _registrations(order: Order, memo: dict | None) -> tuple:
+    """The seller's and the broker's registrations (``memo``: kept for a batch of cases,
+    whose orders share them)."""
+    memo = {} if memo is None else memo
+    if order.seller_id not in memo:
+        memo[order.seller_id] = _seller_registration(db.session.get(Seller, order.seller_id).user)
+    if "broker" not in memo:
+        memo["broker"] = _broker_registration(current_app.config.get("BROKER_NAME"))
+    return memo[order.seller_id], memo["broker"]
+
+
+def build_snapshot(
+    order: Order, now: datetime | None = None, memo: dict | None = None
+) -> DeclarationSnapshot:
     """Freeze everything the documents need: order, parties, registrations, quote."""
     cfg = current_app.config
-    seller = db.session.get(Seller, order.seller_id)
+    seller, broker = _registrations(order, memo)
     logistics = None
     if cfg.get("OPERATOR_CODE"):
         logistics = LogisticsOperator(code=cfg["OPERATOR_CODE"], name=cfg["OPERATOR_NAME"])
@@ -176,10 +189,10 @@ def build_snapshot(order: Order, now: datetime | None = None) -> DeclarationSnap
         sender=_party(order.sender),
         recipient=_party(order.recipient),
         lines=tuple(_line(ln) for ln in order.lines),
-        seller=_seller_registration(seller.user),
+        seller=seller,
         created_at=now or datetime.now(UTC).replace(tzinfo=None, microsecond=0),
         quote=order.quote,
-        broker=_broker_registration(cfg.get("BROKER_NAME")),
+        broker=broker,
         logistics=logistics,
         payment=_payment(order.payment),
         filing=_filing(cfg, order),

@@ -46,14 +46,15 @@ class Prepared:
 
 def prepare_cases(case_ids: list[str]) -> dict[str, str]:
     """Prepare each case; returns what happened to each."""
-    outcomes = {}
+    outcomes, memo = {}, {}
     for case_id in case_ids:
-        outcomes[case_id] = prepare(case_id)
+        outcomes[case_id] = prepare(case_id, memo)
         db.session.expunge_all()  # a batch must not drag every earlier case along
     return outcomes
 
 
-def prepare(case_id: str) -> str:
+def prepare(case_id: str, memo: dict | None = None) -> str:
+    """Prepare one case (``memo``: registrations shared by a batch)."""
     case = cases.fresh(case_id)
     if case is None or case.status not in ("handed_over", "preparing"):
         db.session.rollback()
@@ -63,7 +64,7 @@ def prepare(case_id: str) -> str:
         None if case.status == "handed_over" else db.session.get(Declaration, case.declaration_id)
     )
     if decl is None:
-        snapshot, app_type, stored = declaring.build_snapshot(order), "1", set()
+        snapshot, app_type, stored = declaring.build_snapshot(order, memo=memo), "1", set()
     else:
         snapshot = DeclarationSnapshot.from_json(decl.snapshot)
         app_type, stored = case.app_type, declaring.stored_kinds(decl)
