@@ -66,7 +66,7 @@ def assess(order: Order, snapshot: dict | DeclarationSnapshot, quote: dict | Non
     found += lines.hs_needs_10_digits(snap)
     found += lines.hs_wording(snap)
     found += _low_unit_values(order, snap)
-    found += lines.restricted_goods(snap, quoting.DEFAULT_CHANNEL, filed_on)
+    found += lines.restricted_goods(snap, order.channel, filed_on)
     if snap.order.flow == "import" and snap.order.regime == "cbec":
         found += _cbec_limits(order, snap, quote)
     found += _duplicates(order, snap)
