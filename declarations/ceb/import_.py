@@ -28,6 +28,7 @@ from declarations.ceb.common import (
     Signable,
     Snapshots,
     emit,
+    goods_info,
     goods_lines,
     hs_problem,
     inventory_line,
@@ -55,7 +56,6 @@ __all__ = [
 ]
 
 MAX_LINES = 99
-GOODS_INFO_MAX = 200
 
 ORDER_HEAD = layout(
     """
@@ -463,11 +463,6 @@ def _payment_values(pr: _Prepared) -> dict[str, Any]:
     }
 
 
-def _goods_info(pr: _Prepared) -> str:
-    text = ";".join(f"{ln.name}*{ln.qty.normalize():f}" for ln in pr.lines)
-    return text if len(text) <= GOODS_INFO_MAX else text[: GOODS_INFO_MAX - 1] + "…"
-
-
 @_memo
 def _waybill_values(pr: _Prepared) -> dict[str, Any]:
     s = pr.snap
@@ -485,7 +480,7 @@ def _waybill_values(pr: _Prepared) -> dict[str, Any]:
         "currency": codes.CNY,
         "weight": round_money(s.order.gross_weight_kg),
         "packNo": 1,
-        "goodsInfo": _goods_info(pr),
+        "goodsInfo": goods_info(pr.lines),
         "consignee": name,
         "consigneeAddress": address,
         "consigneeTelephone": phone,
@@ -582,21 +577,23 @@ def _waybill_key(s: DeclarationSnapshot) -> str | None:
 
 
 def build_ceb311(snapshots: Snapshots, **settings: Unpack[Signable]) -> bytes:
-    """CEB311 electronic order, filed by the seller/platform or a commissioned operator."""
+    """CEB311 electronic order, sent by the seller (the e-commerce company) by default."""
     draft = _open("CEB311", snapshots, settings)
     draft.orders(ORDER, _order_values, _order_row, check=_check_order)
     return draft.close()
 
 
 def build_ceb411(snapshots: Snapshots, **settings: Unpack[Signable]) -> bytes:
-    """CEB411 payment record, as a commissioned operator files it for the payment company."""
+    """CEB411 payment record: the payment company's data, transmitted by the seller by
+    default."""
     draft = _open("CEB411", snapshots, settings)
     _heads(draft, PAYMENT, _payment_values, _payment_key, "no payment record for CEB411")
     return draft.close()
 
 
 def build_ceb511(snapshots: Snapshots, **settings: Unpack[Signable]) -> bytes:
-    """CEB511 waybill, filed by the logistics operator (or the service acting for it)."""
+    """CEB511 waybill, sent by the logistics operator (the declarer transmits it for an
+    operator without a DXP id)."""
     draft = _open("CEB511", snapshots, settings)
     _heads(draft, LOGISTICS, _waybill_values, _waybill_key, "no logistics operator for CEB511")
     return draft.close()

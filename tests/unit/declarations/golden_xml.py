@@ -148,6 +148,11 @@ def exp_second() -> DeclarationSnapshot:
     return _replace(exp_units(), "order", order_no="SP-EXP-0002", item_id="LX806576739CN")
 
 
+def exp_declared() -> DeclarationSnapshot:
+    """The export after customs issued its numbers (a cancel needs the invtNo)."""
+    return _replace(exp(), "filing", pre_no="P20260303000000017", invt_no="53042026E000000017")
+
+
 def _export_item(service: str, serial: int, **order) -> DeclarationSnapshot:
     """The one-line export example as another postal item, with ``order`` changes."""
     item_id = str(s10.build(service, serial, "CN"))
@@ -200,11 +205,12 @@ def _ceb701(sd: Path) -> list[bytes]:
     )
 
 
-def _kind(name: str, snapshot: Callable[[], DeclarationSnapshot]) -> Case:
-    """The document kind ``name`` as the service builds it (declarations.kinds)."""
+def _kind(name: str, snapshot: Callable[[], DeclarationSnapshot], **filing: str) -> Case:
+    """The document kind ``name`` as the service builds it (declarations.kinds); ``filing``
+    is the appType or reason supplied."""
 
     def build(schema_dir: Path) -> bytes:
-        supplied = Supplied(schema_dir=schema_dir, operator="CNPOST", signer=signer())
+        supplied = Supplied(schema_dir=schema_dir, operator="CNPOST", signer=signer(), **filing)
         return KINDS[name].build(snapshot(), supplied)
 
     return build
@@ -218,7 +224,17 @@ CASES: dict[str, Case] = {
     "ceb511": _kind("ceb511", imp),
     "ceb621": _kind("ceb621", imp_units),
     "ceb303": _kind("ceb303", exp),
+    "ceb403": _kind("ceb403", exp),
+    "ceb505": _kind("ceb505", exp),
     "ceb603": _kind("ceb603", exp_units),
+    "ceb605": _kind("ceb605", exp_declared, reason="买家取消订单"),
+    "ceb621-change": _kind("ceb621", imp, app_type="2"),
+    "ceb505-batch": lambda sd: export.build_ceb505(
+        [exp_units(), exp_second()], options=CHANGE, schema_dir=sd
+    ),
+    "ceb403-transmitter": lambda sd: export.build_ceb403(
+        _replace(exp(), "payment", amount_paid=Decimal("60.00")), options=TRANSMITTER, schema_dir=sd
+    ),
     "itmatt-batch": lambda sd: itmatt.build(
         [imp(), itmatt_other(), itmatt_documents()],
         created=WHEN,
@@ -334,6 +350,18 @@ REFUSAL_CASES: dict[str, Refusal] = {
     ),
     "ceb603 with 101 lines": lambda sd: export.build_ceb603(examples.export_snapshot(101)),
     "ceb411 without a payment": lambda sd: import_.build_ceb411(imp().with_changes(payment=None)),
+    "ceb403 without a payment": lambda sd: export.build_ceb403(exp().with_changes(payment=None)),
+    "ceb403 for an import order": lambda sd: export.build_ceb403(imp()),
+    "ceb505 without a logistics operator": lambda sd: export.build_ceb505(
+        exp().with_changes(logistics=None)
+    ),
+    "ceb505 problems of every kind": lambda sd: export.build_ceb505(_export_problems()),
+    "ceb605 without the inventory number or a reason": lambda sd: export.build_ceb605(
+        exp(), reason=""
+    ),
+    "ceb621 filed with appType 3 and appStatus 9": lambda sd: import_.build_ceb621(
+        imp(), signer=signer(), options=Options(app_type="3", app_status="9")
+    ),
     "ceb511 without a logistics operator": lambda sd: import_.build_ceb511(
         imp().with_changes(logistics=None)
     ),
