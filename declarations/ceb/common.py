@@ -87,9 +87,11 @@ def _rows(fields: Sequence[Field]) -> tuple[tuple[str, str, bool, int, int, str,
 def layout(spec: str) -> Layout:
     """Parse a layout table. Each line is ``name rule`` where rule is ``=N`` (exactly N
     characters), ``A-B`` (A to B characters), ``dec`` or ``int``; a leading ``?`` marks an
-    element the schema lets us omit."""
+    element the schema lets us omit. Blank lines are ignored, so tables may be joined."""
     fields = []
     for raw in spec.strip().splitlines():
+        if not raw.strip():
+            continue
         name, rule = raw.split()
         optional = rule.startswith("?")
         rule = rule.lstrip("?")
