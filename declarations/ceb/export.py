@@ -16,7 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Unpack
 
-from declarations.ceb import codes
+from declarations.ceb import codes, matching
 from declarations.ceb.common import (
     EXPORT_XSD,
     Draft,
@@ -303,15 +303,12 @@ def prepare(
 
 
 def check_order_and_inventory(pr: _Prepared, problems: Problems) -> None:
-    """Order and inventory must agree line for line (gnum 1:1) and in total value."""
-    inv_total = sum((ln.total for ln in pr.lines), Decimal(0))
-    if inv_total != pr.goods:
-        problems.add(
-            f"{pr.snap.order.order_no}: inventory total {inv_total} differs from "
-            f"order goodsValue {pr.goods}"
-        )
-    if [ln.gnum for ln in pr.lines] != list(range(1, len(pr.lines) + 1)):
-        problems.add(f"{pr.snap.order.order_no}: line numbers must run 1..n")
+    """Order and inventory must agree line for line (gnum 1:1) and in total value
+    (:func:`matching.order_and_inventory`, the rule customs apply)."""
+    rows = [{"gnum": ln.gnum, "qty": ln.qty, "totalPrice": ln.total} for ln in pr.lines]
+    order = {**order_parties(pr.snap), "goodsValue": pr.goods}
+    for problem in matching.order_and_inventory(pr.snap.order.order_no, order, order, rows, rows):
+        problems.add(problem)
 
 
 def _order_values(pr: _Prepared) -> dict[str, Any]:

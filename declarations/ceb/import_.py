@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Unpack
 
-from declarations.ceb import codes
+from declarations.ceb import codes, matching
 from declarations.ceb.common import (
     Draft,
     GoodsLine,
@@ -381,35 +381,22 @@ def prepare(
 
 
 def _three_documents(pr: _Prepared, problems: Problems) -> None:
-    """三单对碰: compare what the order, payment, waybill and inventory would say."""
-    s, fig = pr.snap, pr.fig
-    where = s.order.order_no
-    order = _order_values(pr)
+    """三单对碰: compare what the order, payment, waybill and inventory would say
+    (:func:`matching.three_documents`, the rule customs apply)."""
+    s = pr.snap
     # Without lines no order or inventory can be produced, so a payment on its own has
     # nothing to contradict; with lines every amount must agree.
+    payment = None
     if s.payment is not None and (pr.lines or s.payment.amount_paid is None):
         payment = _payment_values(pr)
-        if payment["amountPaid"] != order["acturalPaid"]:
-            problems.add(
-                f"{where}: payment amountPaid {payment['amountPaid']} differs from the order's "
-                f"acturalPaid {order['acturalPaid']} (goodsValue {fig.goods} + freight "
-                f"{fig.freight} + taxTotal {fig.tax} - discount {fig.discount})"
-            )
-        if payment["orderNo"] != order["orderNo"] or (
-            payment["payTransactionId"] != order["payTransactionId"]
-        ):
-            problems.add(f"{where}: payment and order disagree on orderNo/payTransactionId")
-    if s.logistics is not None:
-        waybill = _waybill_values(pr)
-        for key in ("consignee", "consigneeTelephone", "consigneeAddress", "orderNo"):
-            if waybill[key] != order[key]:
-                problems.add(f"{where}: {key} differs between order and waybill")
-        inventory = _inventory_values(pr)
-        if inventory["logisticsNo"] != waybill["logisticsNo"]:
-            problems.add(f"{where}: logisticsNo differs between inventory and waybill")
-    gnums = [ln.gnum for ln in pr.lines]
-    if gnums != list(range(1, len(pr.lines) + 1)):
-        problems.add(f"{where}: line numbers must run 1..n to map onto inventory lines")
+    waybill = _waybill_values(pr) if s.logistics is not None else None
+    inventory = _inventory_values(pr) if waybill is not None else None
+    rows = [{"gnum": ln.gnum, "qty": ln.qty, "totalPrice": ln.total} for ln in pr.lines]
+    found = matching.three_documents(
+        s.order.order_no, _order_values(pr), payment, waybill, inventory, rows, rows
+    )
+    for problem in found:
+        problems.add(problem)
 
 
 @_memo
