@@ -21,12 +21,15 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from decimal import Decimal
+from functools import lru_cache
 
 from declarations import dxp
 from declarations.ceb import receipts_out
+from declarations.ceb.common import guid
 from declarations.xmlfmt import compact_millis
+from tariff_tables import load_tariff
 
 from . import rules
 from .codes import FORMAT_STATUS, REJECTIONS
@@ -139,6 +142,7 @@ class CustomsSimulator:
         self.config = config
         self.store = store
         self.rates = Rates(config.manual_review_rate, config.inspection_rate, config.reject_rate)
+        self.tariff = load_tariff()  # read once here rather than on the first inventory
 
     # -- the interface the loop uses --------------------------------------------------------
 
@@ -150,9 +154,8 @@ class CustomsSimulator:
                 msg = read(envelope, self.config.schema_dir)
             except Unreadable as exc:
                 return self._format_error(exc, ts, name)
-            if self.store.seen(msg.msg_id):
+            if not self.store.take(msg.msg_id, name, ts):
                 return []
-            self.store.mark_seen(msg.msg_id, name, ts)
             out: list[Scheduled] = []
             for head, lines in msg.nodes:
                 out += self._decide(_Filing(msg, KINDS[msg.msg_type], ts, head, lines))
@@ -325,7 +328,7 @@ class CustomsSimulator:
         except rules.NotANumber as exc:
             return "mismatch", str(exc)
         used = self.store.used(counted.buyer, counted.year)
-        return rules.limit_refusal(counted, on, lines, used)
+        return rules.limit_refusal(counted, on, lines, used, self.tariff)
 
     def _count(self, doc: Doc, sign: int) -> None:
         """Count an accepted import inventory against its buyer's year (sign +1), or give
@@ -479,9 +482,8 @@ class CustomsSimulator:
 
     def _format_error(self, exc: Unreadable, now: float, name: str) -> list[Scheduled]:
         """A CEB900 for a message that cannot be read (once per message id)."""
-        if self.store.seen(exc.msg_id):
+        if not self.store.take(exc.msg_id, name, now):
             return []
-        self.store.mark_seen(exc.msg_id, name, now)
         source = {
             "oriCopMsgId": exc.msg_id[:255],
             "oriMessageType": exc.msg_type[:15],
@@ -492,7 +494,7 @@ class CustomsSimulator:
         return self._schedule(to, source, steps, now)[0]
 
     def _clock(self, due: float) -> str:
-        return compact_millis(datetime.fromtimestamp(due, self.config.timezone))
+        return _return_time(due, self.config.timezone)
 
     def _file(self, msg_type: str, receiver: str, pending: list[Pending]) -> ReceiptFile:
         content = receipts_out.build_receipt(msg_type, [p.node for p in pending])
@@ -503,6 +505,8 @@ class CustomsSimulator:
             sender_id=EPORT[ie],
             receiver_ids=(receiver[:16] or UNKNOWN_RECEIVER,),
             created=created.replace(microsecond=0),
+            cop_msg_id=guid(msg_type, "receipt", *[str(p.id) for p in pending]),
+            msg_type=f"{msg_type}Message",
         )
         name = f"{msg_type}_{hashlib.sha256(envelope).hexdigest()[:20]}.xml"
         return ReceiptFile(name, envelope, tuple(p.id for p in pending if p.id is not None))
@@ -546,6 +550,12 @@ def _returned_lines(returned: Sequence[Fields], declared: Sequence[Fields]) -> l
         if over:
             problems.append(f"line {gnum} returns {ln.get('qty')}, more than {original.get('qty')}")
     return problems
+
+
+@lru_cache(maxsize=4096)
+def _return_time(due: float, tz: tzinfo) -> str:
+    """returnTime of a receipt due at ``due`` (many nodes of a tick share one)."""
+    return compact_millis(datetime.fromtimestamp(due, tz))
 
 
 def _state_detail(f: _Filing, inv: Doc | None, status: str) -> str:

@@ -111,12 +111,10 @@ class SimStore:
 
     # -- messages taken ---------------------------------------------------------------------
 
-    def seen(self, msg_id: str) -> bool:
-        row = self._db.execute("SELECT 1 FROM seen WHERE msg_id = ?", (msg_id,)).fetchone()
-        return row is not None
-
-    def mark_seen(self, msg_id: str, name: str, at: float) -> None:
-        self._db.execute("INSERT OR IGNORE INTO seen VALUES (?, ?, ?)", (msg_id, name, at))
+    def take(self, msg_id: str, name: str, at: float) -> bool:
+        """Record message ``msg_id`` as taken; False when it was taken before."""
+        cursor = self._db.execute("INSERT OR IGNORE INTO seen VALUES (?, ?, ?)", (msg_id, name, at))
+        return cursor.rowcount == 1
 
     # -- documents --------------------------------------------------------------------------
 
