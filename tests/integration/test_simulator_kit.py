@@ -8,6 +8,7 @@ This module holds no tests; the simulator test modules import it.
 from __future__ import annotations
 
 import dataclasses
+import os
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -32,6 +33,14 @@ needs_reference = pytest.mark.skipif(
     not (REFERENCE / "ceb-import.xsd").is_file(),
     reason=f"official CEB 202205 schemas not found at {REFERENCE}",
 )
+#: The marks of every simulator test module: the official schemas are needed, and as the
+#: simulator uses no database of the service, the PostgreSQL run does not repeat them.
+SIMULATOR_TESTS = [
+    needs_reference,
+    pytest.mark.skipif(
+        bool(os.environ.get("SILKPOST_TEST_DATABASE_URL")), reason="uses no service database"
+    ),
+]
 
 
 @cache

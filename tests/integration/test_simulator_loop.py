@@ -16,11 +16,11 @@ from pathlib import Path
 import pytest
 from integration.test_simulator_kit import (
     REFERENCE,
+    SIMULATOR_TESTS,
     T0,
     export_order,
     filing_set,
     import_order,
-    needs_reference,
 )
 
 from app.config import load_config
@@ -30,12 +30,7 @@ from declarations import dxp
 from declarations.ceb import import_, receipts
 from declarations.ceb.common import guid
 
-pytestmark = [
-    needs_reference,
-    pytest.mark.skipif(
-        bool(os.environ.get("SILKPOST_TEST_DATABASE_URL")), reason="uses no service database"
-    ),
-]
+pytestmark = SIMULATOR_TESTS
 
 
 class Clock:

@@ -9,12 +9,12 @@ PostgreSQL.
 from __future__ import annotations
 
 import dataclasses
-import os
 from datetime import timedelta
 
 import pytest
 from integration.test_simulator_kit import (
     ACCEPTED,
+    SIMULATOR_TESTS,
     T0,
     customs,
     declared,
@@ -22,7 +22,6 @@ from integration.test_simulator_kit import (
     export_order,
     filing_set,
     import_order,
-    needs_reference,
     other_buyer,
     other_consignee,
     other_signer,
@@ -33,12 +32,7 @@ from app.gateway.simulator import codes
 from declarations import dxp
 from declarations.ceb import receipts
 
-pytestmark = [
-    needs_reference,
-    pytest.mark.skipif(
-        bool(os.environ.get("SILKPOST_TEST_DATABASE_URL")), reason="uses no service database"
-    ),
-]
+pytestmark = SIMULATOR_TESTS
 
 
 def replace_line(line, **changes):
