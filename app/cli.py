@@ -35,10 +35,13 @@ def main() -> None:
 
 
 def register_commands(app: Flask) -> None:
+    from .gateway.simulator.cli import simulator
+
     app.cli.add_command(users)
     app.cli.add_command(worker_command)
     app.cli.add_command(orders)
     app.cli.add_command(up)
+    app.cli.add_command(simulator)
 
 
 # -- users ---------------------------------------------------------------------------------

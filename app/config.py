@@ -73,6 +73,7 @@ def load_config(overrides: dict | None = None) -> dict:
     cfg: dict = {
         **_services(env, data_dir),
         **_intake(),
+        **_gateway(data_dir),
         **{k: os.environ.get(f"SILKPOST_{k}", v) for k, v in DECLARING_DEFAULTS.items()},
         **{k: os.environ.get(f"SILKPOST_{k}") or None for k in OPTIONAL_FILES},
         "CEB_XSD_DIR": os.environ.get("CEB_XSD_DIR") or None,
@@ -119,6 +120,24 @@ def _intake() -> dict:
         "PHONE_REQUIRED_DESTINATIONS": _env_list(
             "SILKPOST_PHONE_REQUIRED_DESTINATIONS", "CN,BR,KR,RU,KZ,BY,SA,AE"
         ),
+    }
+
+
+def _gateway(data_dir: Path) -> dict:
+    """The customs gateway folders (outbox/inbox, ``GATEWAY_DIR``) and the customs simulator
+    answering on them: its seed, the delay between successive receipts, the rates of manual
+    review, inspection and random rejection, and how long an inventory waits for its order,
+    payment and waybill."""
+    env = os.environ.get
+    return {
+        "GATEWAY_DIR": env("SILKPOST_GATEWAY_DIR") or str(data_dir / "gateway"),
+        "SIMULATOR_SEED": int(env("SILKPOST_SIMULATOR_SEED", 7)),
+        "SIMULATOR_DELAY_SECONDS": float(env("SILKPOST_SIMULATOR_DELAY_SECONDS", 0.5)),
+        "SIMULATOR_MANUAL_REVIEW_RATE": float(env("SILKPOST_SIMULATOR_MANUAL_REVIEW_RATE", 0)),
+        "SIMULATOR_INSPECTION_RATE": float(env("SILKPOST_SIMULATOR_INSPECTION_RATE", 0)),
+        "SIMULATOR_REJECT_RATE": float(env("SILKPOST_SIMULATOR_REJECT_RATE", 0)),
+        "SIMULATOR_MATCH_WAIT_SECONDS": float(env("SILKPOST_SIMULATOR_MATCH_WAIT_SECONDS", 30)),
+        "SIMULATOR_POLL_SECONDS": float(env("SILKPOST_SIMULATOR_POLL_SECONDS", 0.2)),
     }
 
 

@@ -105,7 +105,9 @@ class StatusEvent:
 
 
 def _local(el: etree._Element) -> str:
-    return etree.QName(el).localname
+    """The element's name without its namespace (string work: QName objects cost more)."""
+    tag = el.tag
+    return tag[tag.rfind("}") + 1 :]
 
 
 def _fields(node: etree._Element) -> dict[str, str]:
