@@ -74,6 +74,7 @@ def load_config(overrides: dict | None = None) -> dict:
         "CEB_XSD_DIR": os.environ.get("CEB_XSD_DIR") or None,
         **API_DOCS,
         **_web(env),
+        **_printing(),
         "JSON_SORT_KEYS": False,
     }
     cfg.update(overrides)
@@ -116,6 +117,15 @@ def _intake() -> dict:
             "SILKPOST_PHONE_REQUIRED_DESTINATIONS", "CN,BR,KR,RU,KZ,BY,SA,AE"
         ),
     }
+
+
+def _printing() -> dict:
+    """The TrueType CJK font the PDF forms embed for Chinese, Japanese and Korean text:
+    a file (unset: Debian's fonts-wqy-zenhei) and the face within a .ttc collection."""
+    raw = os.environ.get("SILKPOST_CJK_FONT_INDEX", "0").strip() or "0"
+    if not raw.isdigit():
+        raise ConfigError(f"SILKPOST_CJK_FONT_INDEX must be a face number (0, 1, …), not {raw!r}")
+    return {"CJK_FONT": os.environ.get("SILKPOST_CJK_FONT") or None, "CJK_FONT_INDEX": int(raw)}
 
 
 def _web(env: str) -> dict:

@@ -1,5 +1,6 @@
-"""Set-up for the PDF form tests: make the PDF reading functions importable, and example
-snapshots with the CN22/CN23 choice recorded."""
+"""Set-up for the PDF form tests: make the PDF reading functions importable, example
+snapshots with the CN22/CN23 choice recorded, and a skip (saying why) when no TrueType CJK
+font is installed: the examples carry Chinese text, which is refused without one."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ if str(_HERE) not in sys.path:
 
 from declarations import examples  # noqa: E402
 from declarations.forms import SdrRate, record  # noqa: E402
+from declarations.pdf import fonts  # noqa: E402
 
 #: EUR per SDR on the examples' declaration date (a test value).
 EUR_PER_SDR = SdrRate("EUR", Decimal("1.10"), date(2026, 3, 1), "test")
@@ -34,3 +36,13 @@ def export_cn23():
     snap = examples.export_snapshot(3)
     lines = tuple(replace(line, unit_value=Decimal("80.00")) for line in snap.lines)
     return record(snap.with_changes(lines=lines), EUR_PER_SDR)
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "any_cjk_font: the test chooses the CJK font (or none)")
+
+
+def pytest_runtest_setup(item):
+    """Skip unless a CJK font is there; tests marked ``any_cjk_font`` set up their own."""
+    if item.get_closest_marker("any_cjk_font") is None and fonts.cjk_source() is None:
+        pytest.skip(f"no TrueType CJK font ({fonts.cjk_problem()}); {fonts.HOW_TO_GET_CJK}")
