@@ -43,11 +43,10 @@ def test_the_app_draws_with_the_configured_face(restore_fonts, tmp_path):
     assert fonts.cjk_source().index == 0
 
 
+@pytest.mark.cjk_font
 def test_a_missing_font_refuses_chinese_forms_until_one_is_set(
     app, client, make_user, order_payload, restore_fonts, tmp_path
 ):
-    if not WQY.is_file():
-        pytest.skip(f"{WQY} not installed ({fonts.HOW_TO_GET_CJK})")
     seller = make_user("seller")
     r = client.post("/api/v1/orders", json=order_payload(), headers=headers(seller))
     assert r.status_code == 201, r.json
@@ -57,6 +56,28 @@ def test_a_missing_font_refuses_chinese_forms_until_one_is_set(
     assert refused.status_code == 409, refused.data[:200]
     assert "no TrueType CJK font" in refused.json["message"]
     assert any("SILKPOST_CJK_FONT" in p for p in refused.json["errors"]["problems"])
-    fonts.use_cjk_font(WQY)
+    fonts.use_cjk_font(None)
     served = client.get(url, headers=headers(seller))
     assert served.status_code == 200 and served.data.startswith(b"%PDF")
+
+
+def test_a_label_batch_without_the_font_fails_saying_why(
+    app, client, make_user, order_payload, restore_fonts, tmp_path
+):
+    from app.jobs.runner import make_worker
+
+    seller, carrier = make_user("seller"), make_user("carrier")
+    r = client.post("/api/v1/orders", json=order_payload(), headers=headers(seller))
+    assert r.status_code == 201, r.json
+    r = client.post(
+        "/api/v1/labels/batches",
+        json={"kind": "label", "parcel_ids": [r.json["parcels"][0]["id"]]},
+        headers=headers(carrier),
+    )
+    assert r.status_code == 202, r.json
+    fonts.use_cjk_font(tmp_path / "gone.ttc")
+    make_worker(app, simple=True).work(burst=True, with_scheduler=False)
+    b = client.get(f"/api/v1/labels/batches/{r.json['id']}", headers=headers(carrier)).json
+    assert b["status"] == "failed" and b["download_url"] is None, b
+    assert "no TrueType CJK font" in b["message"] and "fonts-wqy-zenhei" in b["message"]
+    assert not list((tmp_path / "data" / "labels").glob("*"))

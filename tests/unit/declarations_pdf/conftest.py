@@ -1,6 +1,6 @@
 """Set-up for the PDF form tests: make the PDF reading functions importable, example
-snapshots with the CN22/CN23 choice recorded, and a skip (saying why) when no TrueType CJK
-font is installed: the examples carry Chinese text, which is refused without one."""
+snapshots with the CN22/CN23 choice recorded; the tests are marked as needing the CJK font
+(they skip, saying why, without one): the examples carry Chinese text."""
 
 from __future__ import annotations
 
@@ -18,7 +18,6 @@ if str(_HERE) not in sys.path:
 
 from declarations import examples  # noqa: E402
 from declarations.forms import SdrRate, record  # noqa: E402
-from declarations.pdf import fonts  # noqa: E402
 
 #: EUR per SDR on the examples' declaration date (a test value).
 EUR_PER_SDR = SdrRate("EUR", Decimal("1.10"), date(2026, 3, 1), "test")
@@ -38,11 +37,13 @@ def export_cn23():
     return record(snap.with_changes(lines=lines), EUR_PER_SDR)
 
 
+def pytest_collection_modifyitems(items):
+    """Every form test here draws Chinese text, except those choosing the font themselves."""
+    here = str(_HERE)
+    for item in items:
+        if str(item.path).startswith(here) and item.get_closest_marker("any_cjk_font") is None:
+            item.add_marker(pytest.mark.cjk_font)
+
+
 def pytest_configure(config):
     config.addinivalue_line("markers", "any_cjk_font: the test chooses the CJK font (or none)")
-
-
-def pytest_runtest_setup(item):
-    """Skip unless a CJK font is there; tests marked ``any_cjk_font`` set up their own."""
-    if item.get_closest_marker("any_cjk_font") is None and fonts.cjk_source() is None:
-        pytest.skip(f"no TrueType CJK font ({fonts.cjk_problem()}); {fonts.HOW_TO_GET_CJK}")
