@@ -79,6 +79,7 @@ def load_config(overrides: dict | None = None) -> dict:
         "CEB_XSD_DIR": os.environ.get("CEB_XSD_DIR") or None,
         **API_DOCS,
         **_web(env),
+        **_printing(),
         "JSON_SORT_KEYS": False,
     }
     cfg.update(overrides)
@@ -139,6 +140,15 @@ def _gateway(data_dir: Path) -> dict:
         "SIMULATOR_MATCH_WAIT_SECONDS": float(env("SILKPOST_SIMULATOR_MATCH_WAIT_SECONDS", 30)),
         "SIMULATOR_POLL_SECONDS": float(env("SILKPOST_SIMULATOR_POLL_SECONDS", 0.2)),
     }
+
+
+def _printing() -> dict:
+    """The TrueType CJK font the PDF forms embed for Chinese, Japanese and Korean text:
+    a file (unset: Debian's fonts-wqy-zenhei) and the face within a .ttc collection."""
+    raw = os.environ.get("SILKPOST_CJK_FONT_INDEX", "0").strip() or "0"
+    if not raw.isdigit():
+        raise ConfigError(f"SILKPOST_CJK_FONT_INDEX must be a face number (0, 1, …), not {raw!r}")
+    return {"CJK_FONT": os.environ.get("SILKPOST_CJK_FONT") or None, "CJK_FONT_INDEX": int(raw)}
 
 
 def _web(env: str) -> dict:

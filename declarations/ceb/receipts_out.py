@@ -30,6 +30,7 @@ from declarations.ceb.common import (
     layout,
     message_root,
 )
+from declarations.ceb.receipts import CHINA_TIME
 from declarations.errors import IncompleteDataError, Problems
 from declarations.xmlfmt import compact_millis
 
@@ -209,12 +210,18 @@ RECEIPTS: dict[str, Receipt] = {
 }
 
 
+def china_time(when: datetime) -> datetime:
+    """A receipt time as China Standard Time: an aware time is converted; a naive one is
+    taken to be in China time already (as the receipts themselves are written)."""
+    return when.astimezone(CHINA_TIME) if when.tzinfo is not None else when
+
+
 def _node_values(msg_type: str, spec: Receipt, given: Mapping[str, Any]) -> dict[str, Any]:
     """The node's values with its time written out and its guid filled in."""
     values = dict(given)
     when = values.get("returnTime")
     if isinstance(when, datetime):
-        values["returnTime"] = compact_millis(when)
+        values["returnTime"] = compact_millis(china_time(when))
     if not values.get("guid"):
         key = [str(values.get(k, "")) for k in spec.keys]
         status, time = values.get("returnStatus", ""), values.get("returnTime", "")
@@ -276,7 +283,7 @@ def build_tax_bill(
     for bill in bills:
         head = dict(bill["head"])
         if isinstance(head.get("returnTime"), datetime):
-            head["returnTime"] = compact_millis(head["returnTime"])
+            head["returnTime"] = compact_millis(china_time(head["returnTime"]))
         if not head.get("guid"):
             head["guid"] = guid("CEB816", "tax", head.get("taxNo", ""), head.get("returnTime"))
         heads.append(head)

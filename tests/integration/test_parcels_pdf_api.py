@@ -24,6 +24,7 @@ def text_of(pdf_bytes: bytes) -> str:
     return "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf_bytes)).pages)
 
 
+@pytest.mark.cjk_font
 def test_cn23_label_and_cn22_choice(client, make_user, parcel):
     seller, parcel_id, item_id = parcel
     r = client.get(f"/api/v1/parcels/{parcel_id}/cn23.pdf", headers=headers(seller))
@@ -80,6 +81,7 @@ def test_batch_request_validation(client, make_user, parcel):
     assert r.status_code == 202 and r.json["total"] == 1
 
 
+@pytest.mark.cjk_font
 @pytest.mark.slow
 def test_thousand_parcel_batch_on_a_real_worker(app, client, make_user, order_payload):
     import copy

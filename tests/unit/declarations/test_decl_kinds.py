@@ -105,6 +105,7 @@ PAGES = {
 }
 
 
+@pytest.mark.cjk_font
 @pytest.mark.parametrize("kind", FORMS, ids=[k.name for k in FORMS])
 def test_parcel_forms_render_on_their_page(kind):
     data = kind.build(_snapshot("export"), Supplied())
