@@ -187,9 +187,7 @@ class Scope:
 
     # -- thresholds ------------------------------------------------------------------------
 
-    def threshold(
-        self, ident: str, origins: frozenset[str], shipped_from: str
-    ) -> Threshold | None:
+    def threshold(self, ident: str, origins: frozenset[str], shipped_from: str) -> Threshold | None:
         """The strictest threshold `ident` over `origins` (the dispatch country and every
         goods origin of an order) for a parcel dispatched from `shipped_from`.
 
@@ -252,9 +250,7 @@ class Scope:
         self, ident: str, origin: str, shipped_from: str | None = None
     ) -> Threshold | None:
         """The threshold `ident` in force for goods of (or dispatched from) `origin`."""
-        return self.tariff.threshold(
-            self.dest, ident, self.on, origin, self.channel, shipped_from
-        )
+        return self.tariff.threshold(self.dest, ident, self.on, origin, self.channel, shipped_from)
 
     def general(self, th: Threshold) -> Threshold | None:
         """The unrestricted threshold of the same id that a channel- or dispatch-restricted
