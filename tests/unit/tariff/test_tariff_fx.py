@@ -137,3 +137,16 @@ def test_ecb_file_parses_lazily_from_text():
     ecb = EcbRates.from_text("Date,USD,\n2026-01-02,N/A,\n2026-01-05,1.17,\n", "test")
     assert ecb.cell(0, "USD") is None and ecb.cell(1, "USD") == D("1.17")
     assert ecb.last_published("USD", 0) is None
+
+
+def test_cn22_chosen_under_300_sdr_at_the_derived_rate():
+    """300 SDR ≈ US$406.46 on 2026-10-30 (derived): US$400 of contents take a CN22 (UPU
+    operators: CN22 below 300 SDR), US$410 a CN23; the declaration names the rate."""
+    from declarations import forms
+
+    on = date(2026, 10, 30)
+    per_sdr, row = load_tariff().fx("XDR", "USD", on)
+    assert per_sdr == D("1.35487")
+    rate = forms.SdrRate("USD", per_sdr, on, source=row.source)
+    assert forms.choose(D("400"), "USD", rate).form == "CN22"
+    assert forms.choose(D("410"), "USD", rate).form == "CN23"
