@@ -20,6 +20,8 @@ import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
+from . import cli_fx
+
 
 def _create_app() -> Flask:
     from . import create_app
@@ -42,6 +44,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(orders)
     app.cli.add_command(up)
     app.cli.add_command(simulator)
+    app.cli.add_command(cli_fx.fx)
 
 
 # -- users ---------------------------------------------------------------------------------
