@@ -15,7 +15,7 @@ TEST_VENDOR := tests/browser/vendor
 # `make run PORT=8001` serves on another port.
 PORT ?= 8000
 
-.PHONY: run test install lint format bench clean assets messages translations browser-deps
+.PHONY: run test install lint format bench clean assets messages translations browser-deps cjk-font
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,7 +23,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
-install: $(STAMP) $(MO)
+install: $(STAMP) $(MO) cjk-font
 
 $(I18N)/%/LC_MESSAGES/messages.mo: $(I18N)/%/LC_MESSAGES/messages.po $(STAMP)
 	$(BIN)/pybabel compile --statistics -i $< -o $@
@@ -49,17 +49,30 @@ assets:
 	cp node_modules/axe-core/LICENSE $(TEST_VENDOR)/axe-core.LICENSE
 	node -e 'const l=require("./package-lock.json").packages;for(const p of ["@picocss/pico","htmx.org","swagger-ui-dist","axe-core"])console.log(p+"@"+l["node_modules/"+p].version)' > $(VENDOR)/VERSIONS
 
-## Debian's Chromium and a CJK font for the browser tests: installed when missing and
-## possible (root with apt); otherwise the browser tests skip and say why.
-browser-deps:
-	@if [ -x /usr/bin/chromium ] && dpkg -s fonts-wqy-zenhei >/dev/null 2>&1; then :; \
-	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	  echo "installing chromium and fonts-wqy-zenhei for the browser tests"; \
+## Install Debian packages $(1) when root with apt, else say $(2).
+define apt_install
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "installing $(1)"; \
 	  export DEBIAN_FRONTEND=noninteractive; \
-	  apt-get install -y -qq chromium fonts-wqy-zenhei >/dev/null 2>&1 || \
-	  { apt-get update -qq && apt-get install -y -qq chromium fonts-wqy-zenhei >/dev/null; } || \
-	  echo "chromium could not be installed: the browser tests will skip"; \
-	else echo "no /usr/bin/chromium and no root apt to install it: the browser tests will skip"; fi
+	  apt-get install -y -qq $(1) >/dev/null 2>&1 || \
+	  { apt-get update -qq && apt-get install -y -qq $(1) >/dev/null; } || \
+	  echo "$(1) could not be installed: $(2)"; \
+	else echo "$(1) not installed and no root apt to install it: $(2)"; fi
+endef
+
+## The TrueType CJK font the PDF forms embed for Chinese, Japanese and Korean text
+## (SILKPOST_CJK_FONT names another). Without one, forms with such text are refused and
+## the tests that need the font skip, saying why.
+CJK_FONT_FILE := /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc
+cjk-font:
+	@if [ -f "$(CJK_FONT_FILE)" ] || [ -f "$$SILKPOST_CJK_FONT" ]; then :; else \
+	$(call apt_install,fonts-wqy-zenhei,PDF forms with Chinese or Korean text are refused and their tests skip); fi
+
+## Debian's Chromium for the browser tests (the CJK font above shows the Chinese pages):
+## installed when missing and possible; otherwise the browser tests skip and say why.
+browser-deps: cjk-font
+	@if [ -x /usr/bin/chromium ]; then :; else \
+	$(call apt_install,chromium,the browser tests will skip); fi
 
 ## Start the embedded stack (web + worker + Redis + SQLite) with demo accounts, on PORT.
 run: install

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from flask import Flask
 
+from declarations.pdf import fonts
+
 from .config import load_config
 
 
@@ -19,6 +21,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.json = JSONProvider(app)  # ISO 8601 date-times with an offset
     app.json.sort_keys = False
     Path(app.config["SILKPOST_DATA_DIR"]).mkdir(parents=True, exist_ok=True)
+    fonts.use_cjk_font(app.config["CJK_FONT"], app.config["CJK_FONT_INDEX"])
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 

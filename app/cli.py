@@ -20,6 +20,8 @@ import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
+from . import cli_fx
+
 
 def _create_app() -> Flask:
     from . import create_app
@@ -35,11 +37,15 @@ def main() -> None:
 
 
 def register_commands(app: Flask) -> None:
+    from .gateway.simulator.cli import simulator
+
     app.cli.add_command(users)
     app.cli.add_command(worker_command)
     app.cli.add_command(orders)
     app.cli.add_command(clearance)
     app.cli.add_command(up)
+    app.cli.add_command(simulator)
+    app.cli.add_command(cli_fx.fx)
 
 
 # -- users ---------------------------------------------------------------------------------

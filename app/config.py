@@ -73,12 +73,14 @@ def load_config(overrides: dict | None = None) -> dict:
     cfg: dict = {
         **_services(env, data_dir),
         **_intake(),
-        **_clearance(env, data_dir),
+        **_gateway(data_dir),
+        **_clearance(env),
         **{k: os.environ.get(f"SILKPOST_{k}", v) for k, v in DECLARING_DEFAULTS.items()},
         **{k: os.environ.get(f"SILKPOST_{k}") or None for k in OPTIONAL_FILES},
         "CEB_XSD_DIR": os.environ.get("CEB_XSD_DIR") or None,
         **API_DOCS,
         **_web(env),
+        **_printing(),
         "JSON_SORT_KEYS": False,
     }
     cfg.update(overrides)
@@ -123,7 +125,7 @@ def _intake() -> dict:
     }
 
 
-def _clearance(env: str, data_dir: Path) -> dict:
+def _clearance(env: str) -> dict:
     """Agent clearance: review claims, the customs gateway folders and the periodic ticks."""
     gateway = "filedrop" if env == "production" else "simulator"
     return {
@@ -135,12 +137,38 @@ def _clearance(env: str, data_dir: Path) -> dict:
         "CLEARANCE_BATCH": int(os.environ.get("SILKPOST_CLEARANCE_BATCH", 200)),
         # filedrop: the folders only; simulator: ``silkpost up`` also runs the simulator.
         "GATEWAY": os.environ.get("SILKPOST_GATEWAY", gateway),
-        "GATEWAY_DIR": os.environ.get("SILKPOST_GATEWAY_DIR") or str(data_dir / "gateway"),
         # Fault injection for the crash tests: seconds a submit sleeps after its first file.
         "FAULT_PAUSE_AFTER_FIRST_FILE": float(
             os.environ.get("SILKPOST_FAULT_PAUSE_AFTER_FIRST_FILE", 0)
         ),
     }
+
+
+def _gateway(data_dir: Path) -> dict:
+    """The customs gateway folders (outbox/inbox, ``GATEWAY_DIR``) and the customs simulator
+    answering on them: its seed, the delay between successive receipts, the rates of manual
+    review, inspection and random rejection, and how long an inventory waits for its order,
+    payment and waybill."""
+    env = os.environ.get
+    return {
+        "GATEWAY_DIR": env("SILKPOST_GATEWAY_DIR") or str(data_dir / "gateway"),
+        "SIMULATOR_SEED": int(env("SILKPOST_SIMULATOR_SEED", 7)),
+        "SIMULATOR_DELAY_SECONDS": float(env("SILKPOST_SIMULATOR_DELAY_SECONDS", 0.5)),
+        "SIMULATOR_MANUAL_REVIEW_RATE": float(env("SILKPOST_SIMULATOR_MANUAL_REVIEW_RATE", 0)),
+        "SIMULATOR_INSPECTION_RATE": float(env("SILKPOST_SIMULATOR_INSPECTION_RATE", 0)),
+        "SIMULATOR_REJECT_RATE": float(env("SILKPOST_SIMULATOR_REJECT_RATE", 0)),
+        "SIMULATOR_MATCH_WAIT_SECONDS": float(env("SILKPOST_SIMULATOR_MATCH_WAIT_SECONDS", 30)),
+        "SIMULATOR_POLL_SECONDS": float(env("SILKPOST_SIMULATOR_POLL_SECONDS", 0.2)),
+    }
+
+
+def _printing() -> dict:
+    """The TrueType CJK font the PDF forms embed for Chinese, Japanese and Korean text:
+    a file (unset: Debian's fonts-wqy-zenhei) and the face within a .ttc collection."""
+    raw = os.environ.get("SILKPOST_CJK_FONT_INDEX", "0").strip() or "0"
+    if not raw.isdigit():
+        raise ConfigError(f"SILKPOST_CJK_FONT_INDEX must be a face number (0, 1, …), not {raw!r}")
+    return {"CJK_FONT": os.environ.get("SILKPOST_CJK_FONT") or None, "CJK_FONT_INDEX": int(raw)}
 
 
 def _web(env: str) -> dict:

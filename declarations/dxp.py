@@ -68,9 +68,10 @@ def wrap(
 ) -> bytes:
     """Wrap a (signed) CEB message into a ``DxpMsg``. The message id defaults to the CEB
     message guid and the type to its root element name."""
-    root_el = safexml.parse(message)
-    msg_type = msg_type or etree.QName(root_el).localname
-    cop_msg_id = cop_msg_id or root_el.get("guid") or ""
+    if not (msg_type and cop_msg_id):  # only then is the message read
+        root_el = safexml.parse(message)
+        msg_type = msg_type or etree.QName(root_el).localname
+        cop_msg_id = cop_msg_id or root_el.get("guid") or ""
     receivers = receiver_ids or (default_receiver(msg_type),)
     problems = []
     if not 1 <= len(sender_id) <= 16:

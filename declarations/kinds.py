@@ -17,6 +17,7 @@ from typing import Any
 
 from declarations import itmatt, pdf
 from declarations.ceb import export, import_
+from declarations.ceb.common import Options
 from declarations.snapshot import DeclarationSnapshot
 
 XML = "application/xml"
@@ -30,11 +31,15 @@ EITHER = ("export", "import")
 class Supplied:
     """What the deployment supplies to the builders besides the snapshot: the directory of
     the official CEB schemas (validation), the designated operator's code (the ITMATT
-    sender) and, for signed kinds only, the declarer's signer."""
+    sender) and, for signed kinds only, the declarer's signer; and what the filing says:
+    its appType (``1`` new, ``2`` a change, e.g. after a customs rejection) and, for a
+    cancel or a return, the reason."""
 
     schema_dir: str | Path | None = None
     operator: str = ""
     signer: Any = None
+    app_type: str = "1"
+    reason: str = ""
 
 
 Build = Callable[[DeclarationSnapshot, Supplied], bytes]
@@ -56,7 +61,9 @@ class PdfForm:
 class DocumentKind:
     """One kind of document: ``flows`` are the order flows it is for, ``signed`` that the
     declarer signs it, ``dxp`` that it may be wrapped in a DxpMsg, ``form`` (printed forms
-    only) how it is rendered, ``batch`` that label batches print it."""
+    only) how it is rendered, ``batch`` that label batches print it, ``action`` what filing
+    it makes (``declare``; ``cancel`` and ``return`` need the customs inventory number and a
+    reason)."""
 
     name: str
     title: str
@@ -67,6 +74,7 @@ class DocumentKind:
     dxp: bool = False
     form: PdfForm | None = None
     batch: bool = False
+    action: str = "declare"
 
     @property
     def per_parcel(self) -> bool:
@@ -77,15 +85,30 @@ def _itmatt(snapshot: DeclarationSnapshot, supplied: Supplied) -> bytes:
     return itmatt.build(snapshot, created=snapshot.created_at, sender_operator=supplied.operator)
 
 
-def _ceb(name: str, title: str, flows: tuple[str, ...], builder, *, signed: bool = False):
+def _ceb(
+    name: str,
+    title: str,
+    flows: tuple[str, ...],
+    builder,
+    *,
+    signed: bool = False,
+    action: str = "declare",
+):
     """A CEB message: validated against the official schemas when they are supplied, signed
-    when its schema requires it, and carried to customs in a DxpMsg."""
+    when its schema requires it, filed new or as a change, and carried to customs in a
+    DxpMsg; a cancel or return states the reason supplied."""
 
     def build(snapshot: DeclarationSnapshot, supplied: Supplied) -> bytes:
-        signer = supplied.signer if signed else None
-        return builder(snapshot, signer=signer, schema_dir=supplied.schema_dir)
+        settings: dict[str, Any] = {
+            "signer": supplied.signer if signed else None,
+            "schema_dir": supplied.schema_dir,
+            "options": Options(app_type=supplied.app_type),
+        }
+        if action != "declare":
+            settings["reason"] = supplied.reason
+        return builder(snapshot, **settings)
 
-    return DocumentKind(name, title, XML, flows, build, signed=signed, dxp=True)
+    return DocumentKind(name, title, XML, flows, build, signed=signed, dxp=True, action=action)
 
 
 def _form(name: str, title: str, renderer: str, *, batch: bool = False, **options: Any):
@@ -103,8 +126,29 @@ KINDS: dict[str, DocumentKind] = {
         _ceb(
             "ceb621", "CEB621 import inventory (signed)", IMPORT, import_.build_ceb621, signed=True
         ),
+        _ceb(
+            "ceb623",
+            "CEB623 import inventory cancel (signed)",
+            IMPORT,
+            import_.build_ceb623,
+            signed=True,
+            action="cancel",
+        ),
+        _ceb(
+            "ceb625",
+            "CEB625 import return (signed)",
+            IMPORT,
+            import_.build_ceb625,
+            signed=True,
+            action="return",
+        ),
         _ceb("ceb303", "CEB303 export order", EXPORT, export.build_ceb303),
+        _ceb("ceb403", "CEB403 export receipt of payment", EXPORT, export.build_ceb403),
+        _ceb("ceb505", "CEB505 export waybill", EXPORT, export.build_ceb505),
         _ceb("ceb603", "CEB603 export inventory", EXPORT, export.build_ceb603),
+        _ceb(
+            "ceb605", "CEB605 export inventory cancel", EXPORT, export.build_ceb605, action="cancel"
+        ),
         _form("label", "4x6 in address label", "label", batch=True),
         _form("cn23", "CN23 customs declaration (A4)", "cn23", page="a4", copies=2, batch=True),
         _form(
@@ -126,3 +170,13 @@ KINDS: dict[str, DocumentKind] = {
         ),
     )
 }
+
+#: The documents one filing consists of, per flow (DOMAIN.md §5): order, payment (export:
+#: receipt of payment), waybill, and the inventory that declares, filed in that order.
+FILING_SETS: dict[str, tuple[str, ...]] = {
+    "import": ("ceb311", "ceb411", "ceb511", "ceb621"),
+    "export": ("ceb303", "ceb403", "ceb505", "ceb603"),
+}
+#: The kind that cancels a filed inventory, and the one that returns released goods.
+CANCELS: dict[str, str] = {"import": "ceb623", "export": "ceb605"}
+RETURNS: dict[str, str] = {"import": "ceb625"}

@@ -24,6 +24,7 @@ import copy
 import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import Protocol
 
 from cryptography import x509
@@ -245,6 +246,13 @@ def _detach(el: etree._Element) -> None:
     parent.remove(el)
 
 
+@lru_cache(maxsize=256)
+def _certificate(der: bytes) -> x509.Certificate:
+    """A certificate from its DER bytes; a receiver sees the same few declarers' certificates
+    on every message, and parsing one costs more than the rest of a look-up."""
+    return x509.load_der_x509_certificate(der)
+
+
 def _one(parent: etree._Element, path: str) -> etree._Element:
     found = parent.findall(path, {"ds": DS})
     if len(found) != 1:
@@ -260,7 +268,18 @@ def verify(
 ) -> Verified:
     """Verify the enveloped signature of a message; raise :class:`SignatureError` if it does
     not. With ``trusted``, the certificate in KeyInfo must also be one of those."""
-    root = safexml.parse(xml)
+    return verify_root(safexml.parse(xml), trusted=trusted, algorithms=algorithms)
+
+
+def verify_root(
+    root: etree._Element,
+    *,
+    trusted: list[x509.Certificate] | None = None,
+    algorithms: dict[tuple[str, str], Algorithm] | None = None,
+) -> Verified:
+    """:func:`verify` of a message already parsed (with the safe parser), for a reader that
+    has checked the tree otherwise first. The signature is taken out of ``root`` (the
+    enveloped-signature transform), so the tree is not the message any more afterwards."""
     sig = _one(root, "ds:Signature")
     info = _one(sig, "ds:SignedInfo")
     if _one(info, "ds:CanonicalizationMethod").get("Algorithm") != C14N:
@@ -282,7 +301,7 @@ def verify(
         cert_der = base64.b64decode(
             "".join(_one(sig, "ds:KeyInfo/ds:X509Data/ds:X509Certificate").text.split())
         )
-        certificate = x509.load_der_x509_certificate(cert_der)
+        certificate = _certificate(cert_der)
         signature_value = base64.b64decode("".join(_one(sig, "ds:SignatureValue").text.split()))
         expected_digest = base64.b64decode("".join(_one(ref, "ds:DigestValue").text.split()))
     except (ValueError, TypeError, AttributeError) as exc:

@@ -290,10 +290,12 @@ class BrokerRegistration(_Record):
 
 @dataclass(frozen=True)
 class LogisticsOperator(_Record):
-    """The postal/express operator carrying the parcel (物流企业), by its customs code."""
+    """The postal/express operator carrying the parcel (物流企业), by its customs code, and
+    the DXP id it sends its waybills from (empty: the declarer transmits them)."""
 
     code: str
     name: str
+    dxp_id: str = ""
 
 
 @dataclass(frozen=True)

@@ -56,3 +56,8 @@ def compact_date(value: date) -> str:
     if value.year >= 1000:
         return f"{value.year}{value.month:02d}{value.day:02d}"
     return value.strftime("%Y%m%d")
+
+
+def compact_millis(value: datetime) -> str:
+    """YYYYMMDDhhmmssSSS, as CEB receipts' returnTime (milliseconds, truncated)."""
+    return compact_datetime(value) + f"{value.microsecond // 1000:03d}"

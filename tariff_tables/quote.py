@@ -87,7 +87,7 @@ class Route:
         cur = request.currency
         lead: list[Rule] = []
         if regime.national_currency and cur != self.dest_cur:
-            self.fx_in, fx_row = tariff.fx(cur, self.dest_cur, as_of)
+            self.fx_in, fx_row = tariff.fx(cur, self.dest_cur, as_of, profile.destination)
             self.back = Decimal(1) / self.fx_in
             cur = self.dest_cur
             if fx_row is not None:
@@ -98,18 +98,23 @@ class Route:
             tariff, as_of, profile, cur, request.destination_region, request.channel
         )
         self.table_version = tariff.table_version
-        self._out: tuple[Decimal, Rule | None] | None = None
+        self._out: tuple[Decimal, Rule | None] | str | None = None
 
-    def to_destination(self) -> tuple[Decimal, Rule | None]:
-        """(rate, rule) from the computation currency to the destination currency.
+    def to_destination(self) -> tuple[Decimal, Rule | None] | str:
+        """(rate, rule) from the computation currency to the destination currency, or why
+        there is none (a quote is still answered in the order currency without it).
 
         Looked up on first use, after an assessment: a quote that fails for another reason
         names that reason, not a missing rate it would never have needed."""
         out = self._out
         if out is None:
             scope = self.scope
-            rate, row = scope.tariff.fx(scope.cur, self.dest_cur, scope.on)
-            out = self._out = (rate, rule_for(row, fx_text) if row is not None else None)
+            try:
+                rate, row = scope.tariff.fx(scope.cur, self.dest_cur, scope.on, scope.dest)
+            except NotCovered as exc:
+                out = self._out = str(exc)
+            else:
+                out = self._out = (rate, rule_for(row, fx_text) if row is not None else None)
         return out
 
 
@@ -130,15 +135,21 @@ def route_for(request: QuoteRequest, as_of: date, tariff: Tariff) -> Route:
 
 def package(req: QuoteRequest, a: Assessment, ctx: Ctx, route: Route) -> Quote:
     """The one place an assessment becomes a Quote: lines in the order currency, totals
-    in the destination currency, the payer, and the rules in order of first use."""
-    totals = _totals(a, ctx.quantum)
+    in the destination currency (or why there are none), the payer, and the rules in
+    order of first use."""
+    totals: dict[str, Decimal] | None = _totals(a, ctx.quantum)
+    missing = None
     if route.back is not None:  # assessed in the national currency: lines back
         a = _back(a, route.back, req.currency)
     elif route.dest_cur != ctx.cur:
-        rate, rule = route.to_destination()
-        if rule is not None:
-            ctx.add_rule(rule)
-        totals = _converted(totals, rate, route.dest_quantum)
+        out = route.to_destination()
+        if isinstance(out, str):  # no rate into the destination currency
+            totals, missing = None, out
+        else:
+            rate, rule = out
+            if rule is not None:
+                ctx.add_rule(rule)
+            totals = _converted(totals, rate, route.dest_quantum)  # type: ignore[arg-type]
     return Quote(  # positional (the field order of Quote): cheaper than 13 keywords
         req.currency,
         a.customs_value,
@@ -153,6 +164,7 @@ def package(req: QuoteRequest, a: Assessment, ctx: Ctx, route: Route) -> Quote:
         route.table_version,
         route.dest_cur,
         totals,
+        missing,
     )
 
 

@@ -19,7 +19,7 @@ INCOTERMS = frozenset({"EXW", "FCA", "FAS", "FOB", "CFR", "CIF", "CPT", "CIP", "
 CATEGORIES = frozenset(
     {"gift", "documents", "commercial_sample", "returned_goods", "sale_of_goods", "other"}
 )
-CHANNELS = frozenset({"post", "courier"})
+CHANNELS = frozenset({"post", "express"})  # the order API's `channel` words
 _CC = re.compile(r"^[A-Z]{2}$")
 _CUR = re.compile(r"^[A-Z]{3}$")
 _HS = re.compile(r"^\d{6,10}$")
@@ -166,7 +166,8 @@ class QuoteRequest:
       UK point-of-sale VAT, AU/SG/MY low-value GST, BR Remessa Conforme).
     - `origin_country`: the dispatch country; each line has its own goods origin.
     - `destination_region`: province/state when the destination taxes by region (CA HST).
-    - `channel`: "post" or "courier" where thresholds depend on it (CA).
+    - `channel`: "post" or "express" (courier) where the rules depend on it: Canada's
+      CUSMA courier thresholds, Korea's express list clearance, Mexico's courier regime.
     - `personal_use`: goods for the buyer's own use (JP 60 % rule).
     - `buyer_year_used`: CNY already counted against the buyer's CBEC annual quota.
     """

@@ -36,7 +36,7 @@ SEVERITY = {"prohibited": "blocking", "restricted": "warning", "licence": "warni
 SEVERITIES = ("blocking", "warning", "info")
 CONDITIONS = ("always", "seller_collects_vat", "recipient_company", "cbec_import")
 FLOWS = ("import", "export")
-CHANNELS = ("post", "courier")
+CHANNELS = ("post", "express")  # the order field's values
 REGIONS = ("EU",)
 
 InRegion = Callable[[str, str, date], bool]

@@ -56,7 +56,11 @@ class Quote:
     """A landed-cost breakdown in the order currency.
 
     `destination_amounts` repeats the totals in the destination currency at the dated
-    official rate (identical figures when the currencies are the same).
+    official rate (identical figures when the currencies are the same). When no rate
+    into the destination currency is available (e.g. an EUR order to KZ: the ECB publishes
+    no KZT rate) the quote is still answered in the order currency: `destination_amounts`
+    is None and `destination_amounts_not_covered` says which rate is missing. The JSON
+    always carries both keys (`null` for the one that does not apply).
     """
 
     currency: str
@@ -71,7 +75,8 @@ class Quote:
     rules: tuple[Rule, ...]
     table_version: str
     destination_currency: str
-    destination_amounts: dict[str, Decimal]
+    destination_amounts: dict[str, Decimal] | None
+    destination_amounts_not_covered: str | None = None
 
     @property
     def duty_total(self) -> Decimal:
@@ -114,5 +119,10 @@ class Quote:
             "rules": [r.to_json() for r in self.rules],
             "table_version": self.table_version,
             "destination_currency": self.destination_currency,
-            "destination_amounts": {k: fmt(v) for k, v in self.destination_amounts.items()},
+            "destination_amounts": (
+                None
+                if self.destination_amounts is None
+                else {k: fmt(v) for k, v in self.destination_amounts.items()}
+            ),
+            "destination_amounts_not_covered": self.destination_amounts_not_covered,
         }

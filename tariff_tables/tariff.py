@@ -14,15 +14,20 @@ from datetime import date
 from decimal import Decimal
 from typing import TypeVar
 
+from . import fx_rules
 from .errors import DataError, NotCovered
+from .fx import EcbFile, EcbRates
 from .model import (
     Band,
+    DutiablePrice,
     DutyMeasure,
     FlatDuty,
     FxRate,
+    FxRule,
     Parameter,
     Profile,
     RebateRate,
+    SdrBasket,
     TaxRate,
     Threshold,
 )
@@ -40,6 +45,10 @@ class Tables:
     bands: list[Band] = field(default_factory=list)
     parameters: list[Parameter] = field(default_factory=list)
     fx: list[FxRate] = field(default_factory=list)
+    fx_overrides: list[FxRate] = field(default_factory=list)  # `Tariff.with_fx_rates`
+    fx_rules: list[FxRule] = field(default_factory=list)
+    sdr_baskets: list[SdrBasket] = field(default_factory=list)
+    dutiable_prices: list[DutiablePrice] = field(default_factory=list)
     rebates: list[RebateRate] = field(default_factory=list)
 
     def check_overlaps(self) -> None:
@@ -47,13 +56,20 @@ class Tables:
         depend on file order."""
         keys = {
             "profile": (self.profiles, lambda r: (r.destination,)),
-            "threshold": (self.thresholds, lambda r: (r.destination, r.id, r.origins, r.channel)),
+            "threshold": (
+                self.thresholds,
+                lambda r: (r.destination, r.id, r.origins, r.channel, r.shipped_from),
+            ),
             "duty": (self.duties, lambda r: (r.destination, r.hs, r.kind, r.measure, r.origins)),
             "tax": (self.taxes, lambda r: (r.destination, r.kind, r.hs, r.region, r.condition)),
             "flat duty": (self.flat_duties, lambda r: (r.destination, r.id)),
             "band": (self.bands, lambda r: (r.destination, r.scheme, r.upper, r.origins)),
             "parameter": (self.parameters, lambda r: (r.destination, r.name)),
             "fx rate": (self.fx, lambda r: (r.base, r.quote)),
+            "fx override": (self.fx_overrides, lambda r: (r.base, r.quote)),
+            "fx rule": (self.fx_rules, lambda r: (r.destination,)),
+            "sdr basket": (self.sdr_baskets, lambda r: ()),
+            "dutiable price": (self.dutiable_prices, lambda r: (r.destination, r.hs)),
             "rebate": (self.rebates, lambda r: (r.hs,)),
         }
         for label, (rows, key) in keys.items():
@@ -106,9 +122,10 @@ def duty_gaps(
 class Tariff:
     """Versioned lookups over Tables. Build it with `loader.load_tariff()`."""
 
-    def __init__(self, tables: Tables, table_version: str):
+    def __init__(self, tables: Tables, table_version: str, ecb: EcbFile | None = None):
         self.tables = tables
         self.table_version = table_version
+        self.ecb_file = ecb
         self._profiles = _index(tables.profiles, lambda p: p.destination)
         self._duties = _index(tables.duties, lambda m: (m.destination, m.hs))
         self._taxes = _index(tables.taxes, lambda t: (t.destination, t.kind, t.hs))
@@ -116,8 +133,14 @@ class Tariff:
         self._flat = _index(tables.flat_duties, lambda f: (f.destination, f.id))
         self._bands = _index(tables.bands, lambda b: (b.destination, b.scheme))
         self._params = _index(tables.parameters, lambda p: (p.destination, p.name))
-        self._fx = _index(tables.fx, lambda r: (r.base, r.quote))
+        # FX rows: the operator's (with_fx_rates) are consulted before the shipped ones
+        self._fx_layers = (
+            _index(tables.fx_overrides, lambda r: (r.base, r.quote)),
+            _index(tables.fx, lambda r: (r.base, r.quote)),
+        )
+        self._fx_rules = _index(tables.fx_rules, lambda r: r.destination)
         self._rebates = _index(tables.rebates, lambda r: r.hs)
+        self._dutiable = _index(tables.dutiable_prices, lambda r: (r.destination, r.hs))
         self._cache: dict[tuple, object] = {}
         # Per-(destination, date, currency, region, channel) memos of the quote engine
         # (regimes.scope.Scope); kept here so they live and die with these tables.
@@ -127,18 +150,27 @@ class Tariff:
     # -- construction helpers -------------------------------------------------------------
 
     def with_fx_rates(self, rates: Iterable[FxRate]) -> Tariff:
-        """A new Tariff with extra official FX rows (e.g. imported from an ECB/HMRC file).
+        """A new Tariff with the operator's FX rows (e.g. imported from an HMRC file, or
+        `SILKPOST_FX_RATES_FILE`): they add pairs and override, for their dates, the shipped
+        rows and the rates derived from the ECB file.
 
         The table version changes with them: a quote must name the rates it used.
         """
         rates = list(rates)
         tables = Tables(**{k: list(v) for k, v in vars(self.tables).items()})
-        tables.fx.extend(rates)
+        tables.fx_overrides.extend(rates)
         tables.check_overlaps()
         digest = hashlib.sha256(self.table_version.encode())
         for r in sorted(rates, key=lambda r: (r.base, r.quote, r.valid_from)):
             digest.update(f"{r.base}{r.quote}{r.rate}{r.valid_from}{r.valid_to}{r.source}".encode())
-        return Tariff(tables, f"{self.table_version}+fx-{digest.hexdigest()[:8]}")
+        return Tariff(tables, f"{self.table_version}+fx-{digest.hexdigest()[:8]}", self.ecb_file)
+
+    @property
+    def ecb(self) -> EcbRates:
+        """The ECB reference rates (parsed on first use)."""
+        if self.ecb_file is None:
+            raise NotCovered("no ECB rates file loaded")
+        return self.ecb_file.rates
 
     # -- lookups ---------------------------------------------------------------------------
 
@@ -235,10 +267,17 @@ class Tariff:
         return hit  # type: ignore[return-value]
 
     def threshold(
-        self, dest: str, ident: str, on: date, origin: str | None = None, channel: str | None = None
+        self,
+        dest: str,
+        ident: str,
+        on: date,
+        origin: str | None = None,
+        channel: str | None = None,
+        shipped_from: str | None = None,
     ) -> Threshold | None:
-        """The threshold `ident` in force, preferring one restricted to this origin/channel."""
-        key = ("thr", dest, ident, on, origin, channel)
+        """The threshold `ident` in force, preferring one restricted to this goods origin,
+        channel and dispatch country."""
+        key = ("thr", dest, ident, on, origin, channel, shipped_from)
         if key in self._cache:
             return self._cache[key]  # type: ignore[return-value]
         best = None
@@ -249,7 +288,11 @@ class Tariff:
                 continue
             if th.channel is not None and th.channel != channel:
                 continue
-            specific = (th.origins is not None) + (th.channel is not None)
+            if th.shipped_from is not None and shipped_from not in th.shipped_from:
+                continue
+            specific = (
+                (th.origins is not None) + (th.channel is not None) + (th.shipped_from is not None)
+            )
             if best is None or specific > best[0]:
                 best = (specific, th)
         hit = self._cache[key] = best[1] if best else None
@@ -281,27 +324,72 @@ class Tariff:
             self._cache[key] = hit
         return hit  # type: ignore[return-value]
 
-    def fx(self, base: str, quote: str, on: date) -> tuple[Decimal, FxRate | None]:
+    def fx(
+        self, base: str, quote: str, on: date, customs: str | None = None
+    ) -> tuple[Decimal, FxRate | None]:
         """Official rate to turn 1 `base` into `quote` on `on`, and the row it came from.
 
-        Direct rows win; otherwise the inverse of the opposite row. No cross rates are
-        derived: customs publish the rates they use, and a made-up cross rate is not one.
+        A table row (the operator's first, then the shipped ones: pegs, fixed rates) wins,
+        directly or as the inverse of the opposite row. Otherwise the rate is derived from
+        the ECB file by the exchange-rate rule of the destination `customs` (`fx_rules`):
+        the day its rule names, cross via EUR, the SDR from the IMF basket.
         """
         if base == quote:
             return Decimal(1), None
-        key = ("fx", base, quote, on)
+        key = ("fx", base, quote, on, customs)
         hit = self._cache.get(key)
         if hit is None:
-            row = next((r for r in self._fx.get((base, quote), ()) if r.covers(on)), None)
+            row = self._fx_row(base, quote, on)
             if row is not None:
                 hit = (row.rate, row)
             else:
-                inv = next((r for r in self._fx.get((quote, base), ()) if r.covers(on)), None)
-                if inv is None:
-                    raise NotCovered("no official FX rate", currency_pair=(base, quote), on=on)
-                hit = (Decimal(1) / inv.rate, inv)
+                inv = self._fx_row(quote, base, on)
+                if inv is not None:
+                    hit = (Decimal(1) / inv.rate, inv)
+                else:
+                    derived = self._derived_fx(base, quote, on, customs)
+                    hit = (derived.rate, derived)
             self._cache[key] = hit
         return hit  # type: ignore[return-value]
+
+    def _fx_row(self, base: str, quote: str, on: date) -> FxRate | None:
+        for layer in self._fx_layers:
+            row = next((r for r in layer.get((base, quote), ()) if r.covers(on)), None)
+            if row is not None:
+                return row
+        return None
+
+    def _derived_fx(self, base: str, quote: str, on: date, customs: str | None) -> FxRate:
+        try:
+            basket = next((b for b in self.tables.sdr_baskets if b.covers(on)), None)
+            return fx_rules.derive(self.ecb, self.fx_rule(customs, on), base, quote, on, basket)
+        except NotCovered as exc:
+            raise NotCovered(
+                f"no official FX rate ({exc.what})",
+                destination=customs,
+                currency_pair=(base, quote),
+                on=on,
+            ) from exc
+
+    def fx_rule(self, destination: str | None, on: date) -> FxRule:
+        """The exchange-rate rule of `destination`'s customs on `on` (the ECB rate of the
+        day, saying that no rule is tabulated, when it has none)."""
+        rows = self._fx_rules.get(destination or "", ())
+        rule = next((r for r in rows if r.covers(on)), None)
+        return rule or fx_rules.default_rule(destination, on)
+
+    def dutiable_price(self, dest: str, hs: str, on: date) -> DutiablePrice | None:
+        """The listed dutiable price row for `hs` by longest HS prefix, None when unlisted."""
+        key = ("dutiable", dest, hs, on)
+        if key not in self._cache:
+            found = None
+            for n in _prefixes(hs):
+                rows = self._dutiable.get((dest, hs[:n]), ())
+                found = next((r for r in rows if r.covers(on)), None)
+                if found is not None:
+                    break
+            self._cache[key] = found
+        return self._cache[key]  # type: ignore[return-value]
 
     def rebate_rate(self, hs: str, on: date) -> RebateRate:
         key = ("rebate", hs, on)

@@ -89,8 +89,15 @@ def import_body(n: int, buyer: str = "310101199001011234", **changes) -> dict:
 
 
 def export_body(n: int, **changes) -> dict:
+    """An export with the buyer's payment, which the receipt of payment (CEB403) states."""
     body = copy.deepcopy(BASE_EXPORT_ORDER)
-    body.update({"order_no": f"EX-{n:04d}", **changes})
+    payment = {
+        "pay_code": "1101110323",
+        "pay_name": "示例支付有限公司",
+        "transaction_id": f"EXPAY-{n:06d}",
+        "paid_at": "2026-11-20T09:00:00",
+    }
+    body.update({"order_no": f"EX-{n:04d}", "payment": payment, **changes})
     return _china_codes(body)
 
 

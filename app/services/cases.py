@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import func, insert, or_, select, update
@@ -35,11 +34,6 @@ from . import audit, case_states
 from .case_states import ENDED, IllegalTransition
 
 log = logging.getLogger(__name__)
-
-
-def aware(moment: datetime | None) -> datetime | None:
-    """A stored time as UTC (SQLite hands timezone-aware columns back naive)."""
-    return moment.replace(tzinfo=UTC) if moment and moment.tzinfo is None else moment
 
 
 MAX_BULK = 1000

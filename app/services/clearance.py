@@ -261,7 +261,7 @@ def _stored_events(order: Order) -> list[receipts.StatusEvent]:
             kind=(r.details or {}).get("kind", ""),
             business_key=r.business_key,
             status=r.status,
-            time=r.occurred_at,
+            time=r.occurred_at.astimezone(receipts.CHINA_TIME),  # as customs wrote it
             info=r.info or "",
             keys=(r.details or {}).get("keys") or {},
         )
@@ -294,7 +294,8 @@ def recompute(order: Order, actor: User | None) -> None:
 
 
 def timeline(order: Order) -> dict:
-    """Every stored event of the order and the current state per document."""
+    """Every stored event of the order and the current state per document; times in ISO
+    8601 at UTC+08:00, as customs gave them."""
     events = _stored_events(order)
     states = receipts.fold(events)
     by_kind: dict[str, list] = defaultdict(list)
@@ -304,7 +305,7 @@ def timeline(order: Order) -> dict:
                 "business_key": key,
                 "status": s.status,
                 "label": s.label,
-                "time": s.time,
+                "time": s.time.isoformat(),
                 "info": s.info,
             }
         )
@@ -319,7 +320,7 @@ def timeline(order: Order) -> dict:
                 "business_key": e.business_key,
                 "status": e.status,
                 "label": e.label,
-                "time": e.time,
+                "time": e.time.isoformat(),
                 "info": e.info,
             }
             for e in sorted(events, key=lambda e: e.time)

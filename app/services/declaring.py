@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from declarations import dxp, forms
 from declarations.ceb.common import declarer
 from declarations.errors import DeclarationError
-from declarations.kinds import KINDS, DocumentKind
+from declarations.kinds import KINDS, DocumentKind, Supplied
 from declarations.snapshot import (
     BrokerRegistration,
     CustomsFiling,
@@ -47,7 +47,6 @@ from ..models import (
 )
 from ..models.base import new_id
 from . import audit, quoting, signing_keys
-from .filing_kinds import supplied_for
 from .orders import get_order
 
 __all__ = [
@@ -308,7 +307,7 @@ def render(
 ) -> bytes:
     """The bytes of one document of ``snapshot``, built and validated by its kind."""
     cfg = current_app.config
-    supplied = supplied_for(
+    supplied = Supplied(
         schema_dir=cfg.get("CEB_XSD_DIR"),
         operator=cfg.get("OPERATOR_CODE", ""),
         signer=signing_keys.signer() if kind.signed else None,

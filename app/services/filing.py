@@ -49,9 +49,7 @@ def message_name(case: ClearanceCase, kind: str, suffix: str = "") -> str:
 
 def _sender(kind: str, snapshot: DeclarationSnapshot) -> str:
     """The DxpMsg SenderId: whoever transmits the message (DOMAIN.md §5, who files)."""
-    filer = getattr(common, "filer", None)
-    who = filer(kind.upper(), snapshot) if filer else common.declarer(snapshot)
-    return who.dxp_id
+    return common.filer(kind.upper(), snapshot).dxp_id
 
 
 def senders(flow: str, snapshot: DeclarationSnapshot) -> dict[str, str]:
@@ -114,7 +112,7 @@ def _stale():
 def _takeable(case: ClearanceCase) -> bool:
     if case.status == "approved":
         return True
-    stamp = cases.aware(case.submit_started_at)
+    stamp = case.submit_started_at
     return case.status == "submitting" and (stamp is None or stamp < _stale())
 
 
@@ -331,13 +329,11 @@ def file_cancel(case_id: str, n: int, gateway: Gateway | None = None) -> str:
     case = cases.fresh(case_id)
     if case is None or case.status != "cancel_requested":
         return "skipped"
-    kind = KINDS.get(CANCELS[case.flow])
+    kind = KINDS[CANCELS[case.flow]]
     decl = db.session.get(Declaration, case.declaration_id)
     snapshot = DeclarationSnapshot.from_json(decl.snapshot)
     snapshot = replace(snapshot, filing=replace(snapshot.filing, invt_no=case.invt_no or ""))
     try:
-        if kind is None:
-            raise DeclarationError(f"no cancel message for {case.flow} filings")
         content = declaring.render(kind, snapshot, "1", case.cancel_reason or "")
         name = message_name(case, kind.name, "" if n == 1 else f"_r{n}")
         body = envelope(name, content, _sender(kind.name, snapshot), snapshot.created_at)

@@ -73,9 +73,11 @@ def validate_groups(
 _HELPER: dict = {}
 
 
-def _init_worker(phone_required: tuple[str, ...], fx_rates_file: str | None, as_of: date) -> None:
+def _init_worker(
+    phone_required: tuple[str, ...], fx_rates_file: str | None, as_of: date, ecb_file: str | None
+) -> None:
     order_schemas.DEFAULT_PHONE_REQUIRED = phone_required
-    _HELPER["table"] = quoting.build_tariff(fx_rates_file)
+    _HELPER["table"] = quoting.build_tariff(fx_rates_file, ecb_file)
     _HELPER["as_of"] = as_of
 
 
@@ -91,6 +93,7 @@ def validated_chunks(
     as_of: date | None = None,
     table: Tariff | None = None,
     fx_rates_file: str | None = None,
+    ecb_file: str | None = None,
 ) -> Iterator[list[Checked]]:
     """Validated chunks in input order.
 
@@ -108,7 +111,7 @@ def validated_chunks(
         max_workers=processes,
         mp_context=context,
         initializer=_init_worker,
-        initargs=(tuple(phone_required), fx_rates_file, as_of),
+        initargs=(tuple(phone_required), fx_rates_file, as_of, ecb_file),
     ) as pool:
         done = 0
         try:

@@ -158,6 +158,7 @@ def _validated(chunks: list[list[order_files.OrderGroup]]):
         as_of=utcnow().date(),
         table=quoting.tariff(),
         fx_rates_file=config.get("FX_RATES_FILE"),
+        ecb_file=quoting.ecb_file(),
     )
 
 

@@ -14,6 +14,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from declarations import pdf
+from declarations.errors import DeclarationError
 from declarations.kinds import KINDS
 from declarations.snapshot import DeclarationSnapshot
 
@@ -149,16 +150,23 @@ def process_batch(batch_id: str) -> LabelBatch:
             batch.done = done
             db.session.commit()
 
-    with partial.open("wb") as out:
-        result = pdf.write_batch(
-            _snapshots(batch, actor, skipped),
-            out,
-            form.renderer,
-            progress=progress,
-            total=batch.total,
-            title=f"Silkpost {batch.kind} batch {batch.id}",
-            **form.options,
-        )
+    try:
+        with partial.open("wb") as out:
+            result = pdf.write_batch(
+                _snapshots(batch, actor, skipped),
+                out,
+                form.renderer,
+                progress=progress,
+                total=batch.total,
+                title=f"Silkpost {batch.kind} batch {batch.id}",
+                **form.options,
+            )
+    except DeclarationError as exc:  # e.g. no CJK font to embed: retrying will not help
+        partial.unlink(missing_ok=True)
+        db.session.rollback()
+        batch.status, batch.message, batch.finished_at = "failed", str(exc), utcnow()
+        db.session.commit()
+        return batch
     partial.replace(target)
     batch.done, batch.pages = batch.total, result.pages
     batch.file_path = str(target)

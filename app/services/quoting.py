@@ -22,6 +22,7 @@ from tariff_tables.model import FxRate
 from ..errors import ValidationFailed
 from ..extensions import db
 from ..models import QuotaLedgerEntry
+from . import fx_files
 
 COUNTED_STATES = ("declared", "released")
 
@@ -29,13 +30,20 @@ COUNTED_STATES = ("declared", "released")
 def tariff() -> tariff_tables.Tariff:
     cache = current_app.extensions.setdefault("silkpost.tariff", {})
     if "tariff" not in cache:
-        cache["tariff"] = build_tariff(current_app.config.get("FX_RATES_FILE"))
+        cache["tariff"] = build_tariff(current_app.config.get("FX_RATES_FILE"), ecb_file())
     return cache["tariff"]
 
 
-def build_tariff(fx_rates_file: str | None) -> tariff_tables.Tariff:
-    """The shipped tables plus the operator's FX file (no app needed: import helpers use it)."""
-    base = tariff_tables.load_tariff()
+def ecb_file() -> str | None:
+    """The ECB rates file imported into the data dir (None: the one shipped)."""
+    found = fx_files.imported_ecb_file(current_app.config["SILKPOST_DATA_DIR"])
+    return str(found) if found else None
+
+
+def build_tariff(fx_rates_file: str | None, ecb_file: str | None = None) -> tariff_tables.Tariff:
+    """The shipped tables with the ECB rates file (the imported one when given) plus the
+    operator's FX file (no app needed: import helpers use it)."""
+    base = tariff_tables.load_tariff(ecb_file=ecb_file)
     return base.with_fx_rates(read_fx_file(Path(fx_rates_file))) if fx_rates_file else base
 
 

@@ -37,7 +37,7 @@ from typing import Any
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import selectinload
 
-from tariff_tables import InvalidRequest, NotCovered, rebate
+from tariff_tables import FxRate, InvalidRequest, NotCovered, rebate
 from tariff_tables.money import ZERO, exponent, fmt, half_up
 from tariff_tables.request import normalise_hs
 
@@ -165,6 +165,19 @@ def export_orders(seller_id: str | None, start: date, end: date) -> list[Order]:
     return sorted(orders, key=lambda o: (order_date(o), o.order_no, o.id))
 
 
+CN_CUSTOMS = "CN"  # export declarations convert at China customs' rate (its tariff FX rule)
+
+
+def fx_source(row: FxRate | None) -> str:
+    """The rate a CNY figure used, named with its date, how it was obtained and its source."""
+    if row is None:
+        return "same currency"
+    how = f"; {row.note}" if row.note else ""
+    return (
+        f"{row.base}/{row.quote} {row.rate} of {row.valid_from} ({row.period}{how}); {row.source}"
+    )
+
+
 def rebate_lines(orders: Iterable[Order]) -> list[ReportLine]:
     """One line per order line: dated rebate rate, FX to CNY and the 免抵退 ceiling."""
     t = tariff()
@@ -181,11 +194,9 @@ def rebate_lines(orders: Iterable[Order]) -> list[ReportLine]:
             except (NotCovered, InvalidRequest) as exc:
                 row.notes.append(str(exc))
             try:
-                fx, fx_row = t.fx(order.currency, "CNY", on)
+                fx, fx_row = t.fx(order.currency, "CNY", on, CN_CUSTOMS)
                 row.fx_rate = fx
-                row.fx_source = (
-                    f"{fx_row.source} ({fx_row.period})" if fx_row is not None else "same currency"
-                )
+                row.fx_source = fx_source(fx_row)
                 row.fob_cny = half_up(ln.line_value * fx)
             except NotCovered as exc:
                 row.notes.append(str(exc))

@@ -47,7 +47,7 @@ def hold_claim(user: User, case: ClearanceCase) -> None:
         raise cases.refused(case_states.IllegalTransition("claim", case.status))
     now = utcnow()
     until = now + timedelta(minutes=current_app.config["CLAIM_MINUTES"])
-    expires = cases.aware(case.claim_expires_at)
+    expires = case.claim_expires_at
     renewed = case.claimed_by == user.id and expires is not None and expires > now
     taken = db.session.execute(
         update(ClearanceCase)

@@ -28,7 +28,6 @@ from tariff_tables import NotCovered, nomenclature, quota
 from ..errors import Conflict
 from ..extensions import db
 from ..models import Order, OrderLine, Parcel, Profile, Seller
-from ..models.orders import DEFAULT_CHANNEL
 from . import clearance, quoting
 from .risk_rules import SEVERITIES, Risk, limits, lines, tax_ids, values
 
@@ -67,7 +66,7 @@ def assess(order: Order, snapshot: dict | DeclarationSnapshot, quote: dict | Non
     found += lines.hs_needs_10_digits(snap)
     found += lines.hs_wording(snap)
     found += _low_unit_values(order, snap)
-    found += lines.restricted_goods(snap, order.channel or DEFAULT_CHANNEL, filed_on)
+    found += lines.restricted_goods(snap, order.channel, filed_on)
     if snap.order.flow == "import" and snap.order.regime == "cbec":
         found += _cbec_limits(order, snap, quote)
     found += _duplicates(order, snap)

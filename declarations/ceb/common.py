@@ -87,9 +87,11 @@ def _rows(fields: Sequence[Field]) -> tuple[tuple[str, str, bool, int, int, str,
 def layout(spec: str) -> Layout:
     """Parse a layout table. Each line is ``name rule`` where rule is ``=N`` (exactly N
     characters), ``A-B`` (A to B characters), ``dec`` or ``int``; a leading ``?`` marks an
-    element the schema lets us omit."""
+    element the schema lets us omit. Blank lines are ignored, so tables may be joined."""
     fields = []
     for raw in spec.strip().splitlines():
+        if not raw.strip():
+            continue
         name, rule = raw.split()
         optional = rule.startswith("?")
         rule = rule.lstrip("?")
@@ -228,19 +230,54 @@ def code_or_problem(problems: Problems, where: str, fn, value: str) -> str:
 
 
 def declarer(snapshot: DeclarationSnapshot) -> Transmitter:
-    """Who files by default: the broker when one is engaged (agent clearance), else the
-    seller."""
+    """Who declares inventories, cancels and returns: the broker when one is engaged (agent
+    clearance, the agentCode), else the seller."""
     if snapshot.broker is not None:
         b = snapshot.broker
         return Transmitter(b.customs_code, b.name, b.dxp_id)
+    return seller_transmitter(snapshot)
+
+
+def seller_transmitter(snapshot: DeclarationSnapshot) -> Transmitter:
     s = snapshot.seller
     return Transmitter(s.customs_code, s.name, s.dxp_id)
+
+
+def logistics_transmitter(snapshot: DeclarationSnapshot) -> Transmitter:
+    """The logistics operator sends its own waybill when its DXP id is known; otherwise the
+    declarer transmits the operator's data for it."""
+    lg = snapshot.logistics
+    if lg is not None and lg.dxp_id:
+        return Transmitter(lg.code, lg.name, lg.dxp_id)
+    return declarer(snapshot)
+
+
+#: Who transmits each message by default (DOMAIN.md §5, "who files"). Orders come from the
+#: e-commerce company (or its platform); the payment record and the export receipt of payment
+#: are the payment company's data, which the seller transmits; waybills come from the
+#: logistics operator. Every other message (inventories, cancels, returns) is filed by the
+#: declarer: the broker as agent of the seller, or the seller itself.
+FILED_BY: dict[str, Callable[[DeclarationSnapshot], Transmitter]] = {
+    "CEB311": seller_transmitter,
+    "CEB303": seller_transmitter,
+    "CEB411": seller_transmitter,
+    "CEB403": seller_transmitter,
+    "CEB511": logistics_transmitter,
+    "CEB505": logistics_transmitter,
+}
+
+
+def filer(message: str, snapshot: DeclarationSnapshot) -> Transmitter:
+    """Who transmits ``message`` (``CEB311``…) for ``snapshot``: its BaseTransfer, and the
+    DxpMsg SenderId an envelope of it must carry."""
+    return FILED_BY.get(message.upper(), declarer)(snapshot)
 
 
 def default_subscriptions(
     snapshot: DeclarationSnapshot, sender: Transmitter
 ) -> tuple[Subscription, ...]:
-    """Let the other of seller/broker receive copies of receipts (BaseSubscribe)."""
+    """Let the seller and the broker receive copies of the receipts (BaseSubscribe) of a
+    message the other of them, or the logistics operator, sends."""
     subs = []
     for dxp in (snapshot.seller.dxp_id, snapshot.broker.dxp_id if snapshot.broker else ""):
         if dxp and dxp != sender.dxp_id and all(s.dxp_address != dxp for s in subs):
@@ -287,6 +324,19 @@ def append_transport(
         values = {"status": sub.status, "dxpMode": "DXP", "dxpAddress": sub.dxp_address}
         emit(out, BASE_SUBSCRIBE, {**values, "note": sub.note}, problems, "BaseSubscribe")
         out.end()
+
+
+APP_TYPES = {"1": "new", "2": "change"}
+APP_STATUSES = {"1": "staged", "2": "declared"}
+
+
+def check_options(options: Options, problems: Problems) -> None:
+    """A declaration is filed new (appType 1) or as a change (2: after a rejection, or an
+    amendment customs allow); it is staged (appStatus 1) or declared (2)."""
+    if options.app_type not in APP_TYPES:
+        problems.add(f"appType {options.app_type!r} must be 1 (new) or 2 (change)")
+    if options.app_status not in APP_STATUSES:
+        problems.add(f"appStatus {options.app_status!r} must be 1 (staged) or 2 (declared)")
 
 
 def check_node_count(items: Sequence[object], problems: Problems) -> None:
@@ -427,6 +477,16 @@ def goods_lines(
             )
         )
     return out
+
+
+GOODS_INFO_MAX = 200
+
+
+def goods_info(lines: Sequence[GoodsLine]) -> str:
+    """What a waybill says the parcel holds (goodsInfo): ``name*qty`` per line, cut to the
+    200 characters both waybill schemas allow."""
+    text = ";".join(f"{ln.name}*{ln.qty.normalize():f}" for ln in lines)
+    return text if len(text) <= GOODS_INFO_MAX else text[: GOODS_INFO_MAX - 1] + "…"
 
 
 def order_line(ln: GoodsLine, currency: str) -> dict[str, Any]:
@@ -633,10 +693,11 @@ class Draft(Generic[P]):
             self.node(node, pr.snap.order.order_no, pr.snap, head(pr), rows)
 
     def close(self) -> bytes:
-        """Add the transport part (the declarer by default, copies to the other of seller and
-        broker) and finish the message, validated against its flow's schema."""
+        """Add the transport part (by default whoever files the message, see :func:`filer`,
+        with copies to the seller and broker who do not send it) and finish the message,
+        validated against its flow's schema."""
         first = self.snapshots[0]
-        sender = self.options.transmitter or declarer(first)
+        sender = self.options.transmitter or filer(self.message, first)
         subs = self.options.subscriptions
         if subs is None:
             subs = default_subscriptions(first, sender)
@@ -671,6 +732,7 @@ def open_message(
     """
     snaps = as_list(snapshots)
     problems, consistency = Problems(), Problems()
+    check_options(options, problems)
     check_node_count(snaps, problems)
     if not snaps:
         problems.raise_if_any(IncompleteDataError, f"{message} cannot be produced")

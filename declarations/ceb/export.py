@@ -1,5 +1,6 @@
 """Export declarations (China CBEC export, 9610/9710/9810 and postal exports): CEB303 order,
-CEB603 inventory and the CEB701 summary application.
+CEB403 receipt of payment, CEB505 waybill, CEB603 inventory, CEB605 inventory cancel and the
+CEB701 summary application.
 
 Export money is declared in the order currency (FOB goods value, freight and insurance stated
 separately). The CEB701 summary groups a seller's released inventories of a period so customs
@@ -8,17 +9,19 @@ can turn them into the monthly declaration that backs the VAT rebate and FX sett
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Unpack
 
-from declarations.ceb import codes
+from declarations.ceb import codes, matching
 from declarations.ceb.common import (
     EXPORT_XSD,
+    Draft,
     GoodsLine,
+    Layout,
     Node,
     Options,
     Prepared,
@@ -30,6 +33,7 @@ from declarations.ceb.common import (
     code_or_problem,
     emit,
     finish,
+    goods_info,
     goods_lines,
     inventory_line,
     inventory_parties,
@@ -50,7 +54,10 @@ __all__ = [
     "Options",
     "SummaryGroup",
     "build_ceb303",
+    "build_ceb403",
+    "build_ceb505",
     "build_ceb603",
+    "build_ceb605",
     "build_ceb701",
     "group_released",
     "prepare",
@@ -166,6 +173,65 @@ INVENTORY_LIST = layout(
     note ?0-1000
     """
 )
+RECEIPTS = layout(
+    """
+    guid =36
+    appType =1
+    appTime =14
+    appStatus =1
+    ebpCode 1-18
+    ebpName 1-100
+    ebcCode 1-18
+    ebcName 1-100
+    orderNo 1-60
+    payCode ?0-18
+    payName 1-100
+    payNo ?0-60
+    charge dec
+    currency =3
+    accountingDate =14
+    note ?0-1000
+    """
+)
+LOGISTICS = layout(
+    """
+    guid =36
+    appType =1
+    appTime =14
+    appStatus =1
+    logisticsCode 1-18
+    logisticsName 1-100
+    logisticsNo 1-32
+    freight dec
+    insuredFee dec
+    currency =3
+    grossWeight dec
+    packNo int
+    goodsInfo 1-200
+    ebcCode ?0-18
+    ebcName ?0-100
+    ebcTelephone ?0-50
+    note ?0-1000
+    """
+)
+CANCEL = layout(
+    """
+    guid =36
+    appType =1
+    appTime =14
+    appStatus =1
+    customsCode =4
+    copNo 1-30
+    preNo ?=18
+    invtNo 1-20
+    reason 1-1000
+    agentCode 1-18
+    agentName 1-100
+    ebcCode 1-18
+    ebcName 1-100
+    note ?0-1000
+    """
+)
 SUMMARY_HEAD = layout(
     """
     guid =36
@@ -219,7 +285,8 @@ def prepare(
     o = s.order
     if o.flow != "export":
         raise WrongFlowError(
-            f"order {o.order_no} is an {o.flow} order; CEB303/603/701 are export messages"
+            f"order {o.order_no} is an {o.flow} order; CEB303/403/505/603/605/701 are "
+            "export messages"
         )
     where = o.order_no
     if not s.lines:
@@ -236,15 +303,12 @@ def prepare(
 
 
 def check_order_and_inventory(pr: _Prepared, problems: Problems) -> None:
-    """Order and inventory must agree line for line (gnum 1:1) and in total value."""
-    inv_total = sum((ln.total for ln in pr.lines), Decimal(0))
-    if inv_total != pr.goods:
-        problems.add(
-            f"{pr.snap.order.order_no}: inventory total {inv_total} differs from "
-            f"order goodsValue {pr.goods}"
-        )
-    if [ln.gnum for ln in pr.lines] != list(range(1, len(pr.lines) + 1)):
-        problems.add(f"{pr.snap.order.order_no}: line numbers must run 1..n")
+    """Order and inventory must agree line for line (gnum 1:1) and in total value
+    (:func:`matching.order_and_inventory`, the rule customs apply)."""
+    rows = [{"gnum": ln.gnum, "qty": ln.qty, "totalPrice": ln.total} for ln in pr.lines]
+    order = {**order_parties(pr.snap), "goodsValue": pr.goods}
+    for problem in matching.order_and_inventory(pr.snap.order.order_no, order, order, rows, rows):
+        problems.add(problem)
 
 
 def _order_values(pr: _Prepared) -> dict[str, Any]:
@@ -292,7 +356,7 @@ def _inventory_row(pr: _Prepared, ln: GoodsLine) -> dict[str, Any]:
     return inventory_line(ln, pr.destination, pr.currency)
 
 
-def _open(message: str, snapshots: Snapshots, settings: Signable):
+def _open(message: str, snapshots: Snapshots, settings: Signable) -> Draft[_Prepared]:
     return open_message(message, snapshots, prepare, "order and inventory would differ", **settings)
 
 
@@ -308,6 +372,113 @@ def build_ceb603(snapshots: Snapshots, **settings: Unpack[Signable]) -> bytes:
     draft = _open("CEB603", snapshots, settings)
     draft.orders(INVENTORY, _inventory_values, _inventory_row)
     return draft.close()
+
+
+def _receipt_values(pr: _Prepared) -> dict[str, Any]:
+    """The receipt of payment: what the buyer paid (the payment record's amount, else goods
+    and freight as the order states them), in the order currency, and when it arrived."""
+    s = pr.snap
+    pay = s.payment
+    assert pay is not None
+    paid = pay.amount_paid
+    freight = round_money(s.order.shipping_cost)
+    charge = round_money(paid) if paid is not None else pr.goods + freight
+    return {
+        **order_parties(s),
+        "payCode": pay.pay_code,
+        "payName": pay.pay_name,
+        "payNo": pay.transaction_id,
+        "charge": charge,
+        "currency": pr.currency,
+        "accountingDate": compact_datetime(pay.paid_at),
+    }
+
+
+def _waybill_values(pr: _Prepared) -> dict[str, Any]:
+    s = pr.snap
+    lg = s.logistics
+    assert lg is not None
+    return {
+        "logisticsCode": lg.code,
+        "logisticsName": lg.name,
+        "logisticsNo": s.order.waybill_no,
+        "freight": round_money(s.order.shipping_cost),
+        "insuredFee": round_money(s.order.insurance_cost),
+        "currency": pr.currency,
+        "grossWeight": round_money(s.order.gross_weight_kg),
+        "packNo": 1,
+        "goodsInfo": goods_info(pr.lines),
+        "ebcCode": s.seller.customs_code,
+        "ebcName": s.seller.name,
+        "ebcTelephone": s.sender.phone,
+    }
+
+
+def _flat(
+    draft: Draft[_Prepared],
+    tag: str,
+    fields: Layout,
+    values: Callable[[_Prepared], dict[str, Any]],
+    needs: Callable[[DeclarationSnapshot], object],
+    missing: str,
+) -> None:
+    """One flat business node (``tag``) per snapshot, keyed by the order number; a snapshot
+    without what the node describes (``needs`` gives None) is a problem named by
+    ``missing``."""
+    for pr in draft.prepared:
+        key = pr.snap.order.order_no
+        if needs(pr.snap) is None:
+            draft.problems.add(f"{key}: {missing}")
+            continue
+        draft.head(tag, fields, key, pr.snap, values(pr))
+
+
+def build_ceb403(snapshots: Snapshots, **settings: Unpack[Signable]) -> bytes:
+    """CEB403 receipt of payment (收款单) of an export order: the payment company's data,
+    transmitted by the seller by default."""
+    draft = _open("CEB403", snapshots, settings)
+    _flat(draft, "Receipts", RECEIPTS, _receipt_values, _payment, "no payment record for CEB403")
+    return draft.close()
+
+
+def build_ceb505(snapshots: Snapshots, **settings: Unpack[Signable]) -> bytes:
+    """CEB505 export waybill, sent by the logistics operator (the declarer transmits it for
+    an operator without a DXP id)."""
+    draft = _open("CEB505", snapshots, settings)
+    missing = "no logistics operator for CEB505"
+    _flat(draft, "Logistics", LOGISTICS, _waybill_values, _logistics, missing)
+    return draft.close()
+
+
+def build_ceb605(snapshots: Snapshots, *, reason: str, **settings: Unpack[Signable]) -> bytes:
+    """CEB605 cancel of an export inventory (撤销申请单). Customs identify the inventory by
+    the number they issued, so the invtNo is mandatory; ``reason`` says why."""
+    draft = _open("CEB605", snapshots, settings)
+    for pr in draft.prepared:
+        key = pr.snap.order.order_no
+        if not pr.snap.filing.invt_no:
+            draft.problems.add(f"{key}: cancel needs the inventory number (invtNo)")
+        draft.head("InvtCancel", CANCEL, key, pr.snap, _cancel_values(pr, reason))
+    return draft.close()
+
+
+def _cancel_values(pr: _Prepared, reason: str) -> dict[str, Any]:
+    s = pr.snap
+    parties = inventory_parties(s)
+    keep = ("customsCode", "preNo", "invtNo", "agentCode", "agentName", "ebcCode", "ebcName")
+    return {
+        **{k: parties[k] for k in keep},
+        "copNo": s.filing.cop_no or s.order.order_no,
+        "reason": reason,
+    }
+
+
+def _payment(s: DeclarationSnapshot) -> object:
+    return s.payment
+
+
+def _logistics(s: DeclarationSnapshot) -> object:
+    return s.logistics
 
 
 # --------------------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Unpack
 
-from declarations.ceb import codes
+from declarations.ceb import codes, matching
 from declarations.ceb.common import (
     Draft,
     GoodsLine,
@@ -28,6 +28,7 @@ from declarations.ceb.common import (
     Signable,
     Snapshots,
     emit,
+    goods_info,
     goods_lines,
     hs_problem,
     inventory_line,
@@ -55,7 +56,6 @@ __all__ = [
 ]
 
 MAX_LINES = 99
-GOODS_INFO_MAX = 200
 
 ORDER_HEAD = layout(
     """
@@ -381,35 +381,22 @@ def prepare(
 
 
 def _three_documents(pr: _Prepared, problems: Problems) -> None:
-    """三单对碰: compare what the order, payment, waybill and inventory would say."""
-    s, fig = pr.snap, pr.fig
-    where = s.order.order_no
-    order = _order_values(pr)
+    """三单对碰: compare what the order, payment, waybill and inventory would say
+    (:func:`matching.three_documents`, the rule customs apply)."""
+    s = pr.snap
     # Without lines no order or inventory can be produced, so a payment on its own has
     # nothing to contradict; with lines every amount must agree.
+    payment = None
     if s.payment is not None and (pr.lines or s.payment.amount_paid is None):
         payment = _payment_values(pr)
-        if payment["amountPaid"] != order["acturalPaid"]:
-            problems.add(
-                f"{where}: payment amountPaid {payment['amountPaid']} differs from the order's "
-                f"acturalPaid {order['acturalPaid']} (goodsValue {fig.goods} + freight "
-                f"{fig.freight} + taxTotal {fig.tax} - discount {fig.discount})"
-            )
-        if payment["orderNo"] != order["orderNo"] or (
-            payment["payTransactionId"] != order["payTransactionId"]
-        ):
-            problems.add(f"{where}: payment and order disagree on orderNo/payTransactionId")
-    if s.logistics is not None:
-        waybill = _waybill_values(pr)
-        for key in ("consignee", "consigneeTelephone", "consigneeAddress", "orderNo"):
-            if waybill[key] != order[key]:
-                problems.add(f"{where}: {key} differs between order and waybill")
-        inventory = _inventory_values(pr)
-        if inventory["logisticsNo"] != waybill["logisticsNo"]:
-            problems.add(f"{where}: logisticsNo differs between inventory and waybill")
-    gnums = [ln.gnum for ln in pr.lines]
-    if gnums != list(range(1, len(pr.lines) + 1)):
-        problems.add(f"{where}: line numbers must run 1..n to map onto inventory lines")
+    waybill = _waybill_values(pr) if s.logistics is not None else None
+    inventory = _inventory_values(pr) if waybill is not None else None
+    rows = [{"gnum": ln.gnum, "qty": ln.qty, "totalPrice": ln.total} for ln in pr.lines]
+    found = matching.three_documents(
+        s.order.order_no, _order_values(pr), payment, waybill, inventory, rows, rows
+    )
+    for problem in found:
+        problems.add(problem)
 
 
 @_memo
@@ -463,11 +450,6 @@ def _payment_values(pr: _Prepared) -> dict[str, Any]:
     }
 
 
-def _goods_info(pr: _Prepared) -> str:
-    text = ";".join(f"{ln.name}*{ln.qty.normalize():f}" for ln in pr.lines)
-    return text if len(text) <= GOODS_INFO_MAX else text[: GOODS_INFO_MAX - 1] + "…"
-
-
 @_memo
 def _waybill_values(pr: _Prepared) -> dict[str, Any]:
     s = pr.snap
@@ -485,7 +467,7 @@ def _waybill_values(pr: _Prepared) -> dict[str, Any]:
         "currency": codes.CNY,
         "weight": round_money(s.order.gross_weight_kg),
         "packNo": 1,
-        "goodsInfo": _goods_info(pr),
+        "goodsInfo": goods_info(pr.lines),
         "consignee": name,
         "consigneeAddress": address,
         "consigneeTelephone": phone,
@@ -582,21 +564,23 @@ def _waybill_key(s: DeclarationSnapshot) -> str | None:
 
 
 def build_ceb311(snapshots: Snapshots, **settings: Unpack[Signable]) -> bytes:
-    """CEB311 electronic order, filed by the seller/platform or a commissioned operator."""
+    """CEB311 electronic order, sent by the seller (the e-commerce company) by default."""
     draft = _open("CEB311", snapshots, settings)
     draft.orders(ORDER, _order_values, _order_row, check=_check_order)
     return draft.close()
 
 
 def build_ceb411(snapshots: Snapshots, **settings: Unpack[Signable]) -> bytes:
-    """CEB411 payment record, as a commissioned operator files it for the payment company."""
+    """CEB411 payment record: the payment company's data, transmitted by the seller by
+    default."""
     draft = _open("CEB411", snapshots, settings)
     _heads(draft, PAYMENT, _payment_values, _payment_key, "no payment record for CEB411")
     return draft.close()
 
 
 def build_ceb511(snapshots: Snapshots, **settings: Unpack[Signable]) -> bytes:
-    """CEB511 waybill, filed by the logistics operator (or the service acting for it)."""
+    """CEB511 waybill, sent by the logistics operator (the declarer transmits it for an
+    operator without a DXP id)."""
     draft = _open("CEB511", snapshots, settings)
     _heads(draft, LOGISTICS, _waybill_values, _waybill_key, "no logistics operator for CEB511")
     return draft.close()

@@ -1,4 +1,5 @@
-"""Reading CEB import declarations (CEB311/411/511/621/623/625) back into snapshots.
+"""Reading CEB declarations: the business nodes of any import or export declaration, and
+import declarations (CEB311/411/511/621/623/625) back into snapshots.
 
 Why: orders sometimes reach the service as CEB XML already (from a platform, or a broker
 migrating its backlog), and reading the official samples proves the snapshot holds everything
@@ -10,6 +11,8 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+
+from lxml import etree
 
 from declarations import safexml
 from declarations.ceb import codes
@@ -48,27 +51,50 @@ def _iso(cn_code: str) -> str:
         return ""
 
 
+#: Each declaration message: its business node, the node's head element (None: the node is
+#: flat, its fields are the head) and its list element (None: no lines).
+NODES: dict[str, tuple[str, str | None, str | None]] = {
+    "CEB311": ("Order", "OrderHead", "OrderList"),
+    "CEB411": ("Payment", "PaymentHead", None),
+    "CEB511": ("Logistics", "LogisticsHead", None),
+    "CEB621": ("Inventory", "InventoryHead", "InventoryList"),
+    "CEB623": ("InvtCancel", None, None),
+    "CEB625": ("InvtRefund", "InvtRefundHead", "InvtRefundList"),
+    "CEB303": ("Order", "OrderHead", "OrderList"),
+    "CEB403": ("Receipts", None, None),
+    "CEB505": ("Logistics", None, None),
+    "CEB603": ("Inventory", "InventoryHead", "InventoryList"),
+    "CEB605": ("InvtCancel", None, None),
+}
+IMPORT_DECLARATIONS = ("CEB311", "CEB411", "CEB511", "CEB621", "CEB623", "CEB625")
+
+Fields = dict[str, str]
+
+
+def business_nodes(root: etree._Element) -> list[tuple[Fields, list[Fields]]]:
+    """The business nodes of a parsed declaration message, each as its head fields and its
+    list rows (element name -> stripped text)."""
+    name = _local(root).removesuffix("Message")
+    if name not in NODES:
+        raise DeclarationError(f"{name} is not a declaration this service reads")
+    node_name, head_name, list_name = NODES[name]
+    out = []
+    for node in _children(root, node_name):
+        heads = _children(node, head_name) if head_name else [node]
+        if not heads:
+            raise DeclarationError(f"{name} {node_name} without {head_name}")
+        rows = [_fields(c) for c in _children(node, list_name)] if list_name else []
+        out.append((_fields(heads[0]), rows))
+    return out
+
+
 def read(xml: bytes) -> list[DeclarationSnapshot]:
     """One snapshot per business node of an import declaration message."""
     root = safexml.parse(xml)
     name = _local(root).removesuffix("Message")
-    readers = {
-        "CEB311": ("Order", "OrderHead", "OrderList"),
-        "CEB411": ("Payment", "PaymentHead", None),
-        "CEB511": ("Logistics", "LogisticsHead", None),
-        "CEB621": ("Inventory", "InventoryHead", "InventoryList"),
-        "CEB623": ("InvtCancel", None, None),
-        "CEB625": ("InvtRefund", "InvtRefundHead", "InvtRefundList"),
-    }
-    if name not in readers:
+    if name not in IMPORT_DECLARATIONS:
         raise DeclarationError(f"{name} is not an import declaration this service reads")
-    node_name, head_name, list_name = readers[name]
-    out = []
-    for node in _children(root, node_name):
-        head = _fields(_children(node, head_name)[0]) if head_name else _fields(node)
-        rows = [_fields(c) for c in _children(node, list_name)] if list_name else []
-        out.append(_snapshot(head, rows))
-    return out
+    return [_snapshot(head, rows) for head, rows in business_nodes(root)]
 
 
 def _snapshot(h: dict[str, str], rows: list[dict[str, str]]) -> DeclarationSnapshot:

@@ -6,13 +6,17 @@ matched on business keys (orderNo, payTransactionId, logisticsNo, copNo/invtNo, 
 guid. Parsing turns each return node into a plain :class:`StatusEvent`; :func:`fold` then
 computes the state from any collection of events, with a result that does not depend on the
 order they arrived in: a release (800) is never undone by a late "accepted" (120).
+
+Receipt times (``returnTime``, ``opDate``) carry no offset: they are China Standard Time,
+UTC+08:00 all year (China keeps no daylight saving time), and are read as aware datetimes
+in that offset, so they sort and compare with times from anywhere as the instants they are.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal, InvalidOperation
 
 from lxml import etree
@@ -105,22 +109,31 @@ class StatusEvent:
 
 
 def _local(el: etree._Element) -> str:
-    return etree.QName(el).localname
+    """The element's name without its namespace (string work: QName objects cost more)."""
+    tag = el.tag
+    return tag[tag.rfind("}") + 1 :]
 
 
 def _fields(node: etree._Element) -> dict[str, str]:
     return {_local(c): (c.text or "").strip() for c in node if isinstance(c.tag, str)}
 
 
+#: China Standard Time, the time of every CEB receipt: a fixed offset, no daylight saving.
+CHINA_TIME = timezone(timedelta(hours=8))
+
+
 def parse_time(text: str) -> datetime:
-    """``YYYYMMDDhhmmssSSS`` (17 characters; 14 accepted) as a naive local datetime."""
+    """``YYYYMMDDhhmmssSSS`` (17 characters, the schemas' length; 14 accepted, without the
+    milliseconds) in China Standard Time, as an aware datetime at UTC+08:00."""
     text = text.strip()
+    problem = DeclarationError(f"receipt time {text!r} is not YYYYMMDDhhmmss[SSS]")
+    if len(text) not in (14, 17) or not (text.isascii() and text.isdigit()):
+        raise problem
     try:
         base = datetime.strptime(text[:14], "%Y%m%d%H%M%S")
     except ValueError:
-        raise DeclarationError(f"receipt time {text!r} is not YYYYMMDDhhmmss[SSS]") from None
-    ms = text[14:17]
-    return base.replace(microsecond=int(ms) * 1000) if ms.isdigit() else base
+        raise problem from None
+    return base.replace(microsecond=int(text[14:] or 0) * 1000, tzinfo=CHINA_TIME)
 
 
 def _decimal(text: str) -> Decimal:
@@ -269,7 +282,8 @@ def _precedence(e: StatusEvent) -> tuple:
 
 def fold(events: Iterable[StatusEvent]) -> dict[tuple[str, str], State]:
     """Current state per (kind, business key). Repeats are ignored and the result is the same
-    for any arrival order: the event of the latest stage wins, then the latest time."""
+    for any arrival order: the event of the latest stage wins, then the latest time. Times
+    are aware and compared as instants, whatever offset each is written in."""
     grouped: dict[tuple[str, str], set[StatusEvent]] = {}
     for e in events:
         grouped.setdefault((e.kind, e.business_key), set()).add(e)

@@ -3,7 +3,8 @@
 Why: forms are stored and golden-tested, and a batch re-run must give the same file. Reportlab
 stamps the current time and a random-ish document id unless told otherwise; ``invariant=1``
 fixes both, and the creation/modification date is set from the snapshot so the metadata
-still says when the declaration was made.
+still says when the declaration was made. Every font the canvas names is embedded (see
+:mod:`declarations.pdf.fonts`).
 """
 
 from __future__ import annotations
@@ -42,7 +43,15 @@ def new_canvas(
 ) -> Canvas:
     """A deterministic canvas writing to ``out`` when saved."""
     fonts.ensure_registered()
-    canvas = Canvas(out, pagesize=pagesize, invariant=1, pageCompression=1, pdfVersion=(1, 4))
+    canvas = Canvas(
+        out,
+        pagesize=pagesize,
+        invariant=1,
+        pageCompression=1,
+        pdfVersion=(1, 4),
+        # reportlab otherwise names Helvetica on every page, a font no PDF of ours embeds.
+        initialFontName=fonts.SANS,
+    )
     canvas.setTitle(title)
     canvas.setAuthor(PRODUCER)
     canvas.setCreator(PRODUCER)

@@ -202,3 +202,6 @@ def _fit_cached(
         lines = kept
     lines = [ln for ln in lines if ln]
     return Fitted(size, leading, tuple(lines), truncated=True)
+
+
+fonts.on_change(_fit_cached.cache_clear)

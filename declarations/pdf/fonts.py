@@ -5,18 +5,23 @@ umlauts and perhaps a Cyrillic address on the same page; no single font we can s
 all of them. Text is cut into *runs* of characters that one font can draw, and every
 measurement and drawing goes through those runs.
 
+Every font is a TrueType file embedded as a subset of the glyphs a document uses, so the
+forms print the same in every viewer and on every printer, with or without fonts of its own.
 Fonts, in order of preference:
 
 * Latin, Cyrillic and Greek: PT Sans from the ``fontpkg-pt-sans`` package (OFL, static
   TrueType, Latin-extended + Cyrillic); else DejaVu Sans from Debian's ``fonts-dejavu-core``;
   else reportlab's own Bitstream Vera (Latin only: Cyrillic would print as blanks).
 * Characters the main font lacks (Vietnamese, Armenian, …): DejaVu Sans when installed.
-* Chinese, Japanese kana: the built-in ``STSong-Light`` CID font. Korean Hangul: the
-  built-in ``HYSMyeongJo-Medium``. These are *not embedded*: the PDF names an Adobe CJK
-  font and the reader or printer substitutes one it has (Acrobat's Asian font pack; poppler
-  and CUPS use any installed CJK font, e.g. Debian's ``fonts-wqy-zenhei`` or
-  ``fonts-arphic-uming``). The text layer is exact either way, so extraction and search
-  work everywhere; a print host without any CJK font shows blanks for those glyphs.
+* Chinese, Japanese kana and Korean Hangul: one TrueType CJK font, by default WenQuanYi Zen
+  Hei from Debian's ``fonts-wqy-zenhei`` (a collection; face 0 is the proportional one),
+  which covers Han, kana and Hangul. An operator names another with
+  :func:`use_cjk_font` (the app passes ``SILKPOST_CJK_FONT`` and ``SILKPOST_CJK_FONT_INDEX``).
+
+Without a CJK font, text in those scripts is refused (:class:`MissingCjkFont`, a
+:class:`DeclarationError`) rather than printed with a font the PDF does not carry: a
+printer without such a font would leave the sender's address blank. Forms without CJK text
+still render.
 
 Registration happens once per process (:func:`ensure_registered`); widths at unit size are
 memoised so laying out a batch of a thousand forms does not re-measure the same strings.
@@ -26,24 +31,39 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import reportlab
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfbase.ttfonts import TTFError, TTFont
+
+from declarations.errors import DeclarationError
 
 #: Names the forms use; they are ours, independent of which files back them.
 SANS = "SP-Sans"
 SANS_BOLD = "SP-Sans-Bold"
 FALLBACK = "SP-Fallback"
-CJK = "STSong-Light"
-HANGUL = "HYSMyeongJo-Medium"
+CJK = "SP-CJK"
 
 _DEJAVU_DIR = Path(os.environ.get("SILKPOST_DEJAVU_DIR", "/usr/share/fonts/truetype/dejavu"))
 _VERA_DIR = Path(reportlab.__file__).resolve().parent / "fonts"
+#: Where Debian puts the CJK fonts looked for when none is configured, in order.
+DEFAULT_CJK_FONTS = (
+    (Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"), 0),
+    (Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"), 0),
+)
+HOW_TO_GET_CJK = (
+    "install Debian's fonts-wqy-zenhei (`make install` does when root) or set "
+    "SILKPOST_CJK_FONT to a TrueType CJK font (SILKPOST_CJK_FONT_INDEX picks the face of a "
+    ".ttc collection)"
+)
+
+
+class MissingCjkFont(DeclarationError):
+    """Text in Chinese, Japanese or Korean, and no TrueType CJK font to embed."""
 
 
 @dataclass(frozen=True)
@@ -54,6 +74,15 @@ class FontSource:
     regular: Path
     bold: Path
     covers_cyrillic: bool
+
+
+@dataclass(frozen=True)
+class CjkSource:
+    """The CJK font in use: its file, the face within a collection, and the face's name."""
+
+    path: Path
+    index: int
+    family: str
 
 
 def _pt_sans() -> FontSource | None:
@@ -81,35 +110,103 @@ def _vera() -> FontSource:
 
 _lock = threading.Lock()
 _source: FontSource | None = None
-_has_fallback = False
+_cjk_registered = False
 _cmaps: dict[str, frozenset[int] | dict[int, int]] = {}
+#: The CJK font asked for (None: the first of DEFAULT_CJK_FONTS found) and its face index.
+_cjk_wanted: tuple[Path | None, int] = (None, 0)
+_cjk: CjkSource | None = None
+#: Why there is no CJK font, when there is none.
+_cjk_problem = ""
+#: Called when the fonts change, so caches of measurements made with them are dropped.
+_on_change: list[Callable[[], None]] = []
 
 
 def ensure_registered() -> FontSource:
     """Register the form fonts with reportlab once; returns the main font's source."""
-    global _source, _has_fallback
-    if _source is not None:
+    global _source, _cjk_registered
+    if _source is not None and _cjk_registered:
         return _source
     with _lock:
-        if _source is not None:
-            return _source
-        source = _pt_sans() or _dejavu() or _vera()
-        regular = TTFont(SANS, str(source.regular))
-        bold = TTFont(SANS_BOLD, str(source.bold))
-        pdfmetrics.registerFont(regular)
-        pdfmetrics.registerFont(bold)
-        _cmaps[SANS] = regular.face.charToGlyph
-        _cmaps[SANS_BOLD] = bold.face.charToGlyph
-        dejavu = _dejavu()
-        if dejavu is not None and dejavu.regular != source.regular:
-            fallback = TTFont(FALLBACK, str(dejavu.regular))
-            pdfmetrics.registerFont(fallback)
-            _cmaps[FALLBACK] = fallback.face.charToGlyph
-            _has_fallback = True
-        pdfmetrics.registerFont(UnicodeCIDFont(CJK))
-        pdfmetrics.registerFont(UnicodeCIDFont(HANGUL))
-        _source = source
-    return source
+        if _source is None:
+            source = _pt_sans() or _dejavu() or _vera()
+            _register(SANS, str(source.regular))
+            _register(SANS_BOLD, str(source.bold))
+            dejavu = _dejavu()
+            if dejavu is not None and dejavu.regular != source.regular:
+                _register(FALLBACK, str(dejavu.regular))
+            _source = source
+        if not _cjk_registered:
+            _register_cjk()
+            _cjk_registered = True
+    return _source
+
+
+def _register(name: str, path: str, index: int = 0) -> TTFont:
+    font = TTFont(name, path, subfontIndex=index)
+    # reportlab keeps the first font registered under a name (or for a face name) and
+    # ignores later ones; a CJK font chosen anew must replace the one before it.
+    pdfmetrics._fonts.pop(name, None)
+    pdfmetrics._dynFaceNames.pop(font.face.name, None)
+    pdfmetrics.registerFont(font)
+    _cmaps[name] = font.face.charToGlyph
+    return font
+
+
+def _register_cjk() -> None:
+    """Register the wanted CJK font, or note why there is none (Latin forms still work)."""
+    global _cjk, _cjk_problem
+    path, index = _cjk_wanted
+    candidates = [(path, index)] if path is not None else list(DEFAULT_CJK_FONTS)
+    _cjk, _cjk_problem = None, ""
+    _cmaps.pop(CJK, None)
+    problems = []
+    for candidate, face in candidates:
+        if not candidate.is_file():
+            problems.append(f"no font file {candidate}")
+            continue
+        try:
+            font = _register(CJK, str(candidate), face)
+        except (TTFError, OSError, IndexError) as exc:
+            problems.append(f"{candidate} (face {face}) is not a usable TrueType font: {exc}")
+            continue
+        family = font.face.name.decode("latin-1", "replace")
+        _cjk = CjkSource(candidate, face, family)
+        return
+    _cjk_problem = "; ".join(problems)
+
+
+def use_cjk_font(path: str | os.PathLike[str] | None, index: int = 0) -> None:
+    """Draw CJK text with the TrueType font at ``path`` (face ``index`` of a .ttc
+    collection); ``None`` looks for the fonts of :data:`DEFAULT_CJK_FONTS`. Takes effect on
+    the next drawing; a font that cannot be used is reported when CJK text is drawn."""
+    global _cjk_wanted, _cjk_registered
+    wanted = (Path(path) if path else None, int(index))
+    if wanted == _cjk_wanted:
+        return
+    with _lock:
+        _cjk_wanted = wanted
+        _cjk_registered = False
+    runs.cache_clear()
+    unit_width.cache_clear()
+    for clear in _on_change:
+        clear()
+
+
+def on_change(clear: Callable[[], None]) -> None:
+    """Have ``clear`` called whenever the fonts change (for caches of measurements)."""
+    _on_change.append(clear)
+
+
+def cjk_source() -> CjkSource | None:
+    """The CJK font in use, or None when there is none (see :func:`cjk_problem`)."""
+    ensure_registered()
+    return _cjk
+
+
+def cjk_problem() -> str:
+    """Why there is no CJK font ("" when there is one)."""
+    ensure_registered()
+    return _cjk_problem
 
 
 # --------------------------------------------------------------------------------------------
@@ -122,7 +219,7 @@ def _is_hangul(cp: int) -> bool:
 
 
 def _is_cjk(cp: int) -> bool:
-    """Han ideographs, kana, CJK punctuation and full-width forms (drawn by STSong-Light)."""
+    """Han ideographs, kana, CJK punctuation and full-width forms."""
     return (
         0x2E80 <= cp <= 0x9FFF
         or 0xF900 <= cp <= 0xFAFF
@@ -138,17 +235,30 @@ def is_wide(ch: str) -> bool:
     return _is_cjk(cp) or _is_hangul(cp)
 
 
+def _in(font: str, cp: int) -> bool:
+    cmap = _cmaps.get(font)
+    return cmap is not None and cp in cmap
+
+
 def _font_for_char(cp: int, base: str) -> str:
+    """The font that draws ``cp``: CJK and Hangul in the CJK font, the rest in the main
+    font, then DejaVu, then the CJK font (which has many symbols); else the main font,
+    which prints its "missing" glyph."""
     if cp < 0x80:
         return base
-    if _is_cjk(cp):
+    wide = _is_cjk(cp) or _is_hangul(cp)
+    if wide and _in(CJK, cp):
         return CJK
-    if _is_hangul(cp):
-        return HANGUL
-    if cp in _cmaps[base]:
-        return base
-    if _has_fallback and cp in _cmaps[FALLBACK]:
-        return FALLBACK
+    for font in (base, FALLBACK, CJK):
+        if _in(font, cp):
+            return font
+    if wide:
+        if _cjk is None:
+            raise MissingCjkFont(
+                f"{chr(cp)!r} cannot be printed: no TrueType CJK font to embed ({_cjk_problem})",
+                [HOW_TO_GET_CJK],
+            )
+        return CJK
     return base
 
 
@@ -160,8 +270,9 @@ Run = tuple[str, str]
 def runs(text: str, bold: bool = False) -> tuple[Run, ...]:
     """Cut ``text`` into runs of one font each.
 
-    A space after CJK text stays in the CJK run (one run fewer to draw); other ASCII always
-    uses the main sans-serif, whose Latin glyphs look better than the CID font's.
+    Each character's font depends on that character alone (ASCII, spaces included, always
+    in the main sans-serif), so the width of a string is the sum of its parts' widths: the
+    fitting code measures words and pieces separately and relies on it.
     """
     ensure_registered()
     base = SANS_BOLD if bold else SANS
@@ -169,14 +280,11 @@ def runs(text: str, bold: bool = False) -> tuple[Run, ...]:
         return ((base, text),)
     out: list[list[str]] = []
     for ch in text:
-        cp = ord(ch)
-        font = _font_for_char(cp, base)
-        if out:
-            current = out[-1][0]
-            if font == current or (cp < 0x80 and current in (CJK, HANGUL) and ch == " "):
-                out[-1][1] += ch
-                continue
-        out.append([font, ch])
+        font = _font_for_char(ord(ch), base)
+        if out and out[-1][0] == font:
+            out[-1][1] += ch
+        else:
+            out.append([font, ch])
     return tuple((f, t) for f, t in out)
 
 
@@ -197,14 +305,6 @@ def source() -> FontSource:
 
 
 def covers(text: str) -> bool:
-    """Whether every character of ``text`` has a glyph in one of the registered fonts
-    (CJK and Hangul are assumed covered by the CID fonts)."""
+    """Whether every character of ``text`` has a glyph in one of the registered fonts."""
     ensure_registered()
-    for ch in text:
-        cp = ord(ch)
-        if cp < 0x20 or _is_cjk(cp) or _is_hangul(cp):
-            continue
-        if cp in _cmaps[SANS] or (_has_fallback and cp in _cmaps[FALLBACK]):
-            continue
-        return False
-    return True
+    return all(ord(ch) < 0x20 or any(_in(f, ord(ch)) for f in (SANS, FALLBACK, CJK)) for ch in text)

@@ -148,7 +148,7 @@ class Ctx:
             origins = self._origins = frozenset(
                 [self.req.origin_country, *[ln.origin_country for ln in self.lines]]
             )
-        return self.scope.threshold(ident, origins)
+        return self.scope.threshold(ident, origins, self.req.origin_country)
 
     def within(self, th: Threshold | None, value: Decimal | None = None) -> bool:
         """True when the order is at or under the threshold and nothing excludes it.
@@ -169,7 +169,8 @@ class Ctx:
                 rule = scope.excluded(th, ln.hs_code)
                 if rule is not None:
                     rules[id(rule)] = rule
-                    return False
+                    general = scope.general(th)
+                    return False if general is None else self.within(general, value)
         plan = scope.within_plan(th)
         if plan.fx_rule is not None:
             rules[id(plan.fx_rule)] = plan.fx_rule

@@ -1,8 +1,9 @@
 """Mexico: the courier regime's global rate (duty and VAT in one) by origin and value band.
 
-Every goods origin in the consignment must have a tabulated global rate for the value, and
-they must agree (a consignment mixing rates is not covered). Postal imports follow another
-regime, not covered here.
+Only goods imported by courier (order channel `express`) are under it. Every goods origin
+in the consignment must have a tabulated global rate for the value, and they must agree (a
+consignment mixing rates is not covered). Postal imports follow another regime, not
+covered here; an order that does not state its channel is not covered either.
 """
 
 from __future__ import annotations
@@ -54,8 +55,9 @@ def global_rate(ctx: Ctx, value: Decimal) -> Band:
 
 
 def assess(ctx: Ctx) -> Assessment:
-    if ctx.req.channel == "post":
-        raise _not_covered("MX postal import regime", ctx)
+    if ctx.req.channel != "express":
+        what = "MX postal import regime" if ctx.req.channel == "post" else "MX channel not stated"
+        raise _not_covered(f"{what} (only the courier regime, channel express, is tabulated)", ctx)
     cvs = customs_values(ctx)
     value = sum(cvs, ZERO)
     band = global_rate(ctx, value)

@@ -22,7 +22,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from ..model import Band, DutyMeasure, FlatDuty, Profile, TaxRate, Threshold
+from ..model import Band, DutiablePrice, DutyMeasure, FlatDuty, Profile, TaxRate, Threshold
 from ..money import exponent, fmt
 from ..result import Rule
 from ..tariff import Tariff
@@ -50,8 +50,10 @@ def rule_for(row: Any, build: RuleText, key: object = None) -> Rule:
 
 
 def fx_text(r: Any) -> tuple[str, str]:
-    """Rule text for an FX row (one function, so every use shares one cached Rule)."""
-    return f"fx:{r.base}{r.quote}:{r.valid_from}", f"FX {r.base}/{r.quote} {r.rate} ({r.period})"
+    """Rule text for an FX row (one function, so every use shares one cached Rule): the
+    rate, its period and, for a rate derived from the ECB file, how it was obtained."""
+    text = f"FX {r.base}/{r.quote} {r.rate} ({r.period})"
+    return f"fx:{r.base}{r.quote}:{r.valid_from}", text + (f"; {r.note}" if r.note else "")
 
 
 _RATE_TEXT: dict[Decimal, str] = {}
@@ -137,6 +139,7 @@ class Scope:
         "_thresholds",
         "_within",
         "_excluded",
+        "_general",
         "_params",
         "_duties",
         "_taxes",
@@ -165,6 +168,7 @@ class Scope:
         self._thresholds: dict[tuple, Threshold | None] = {}
         self._within: dict[int, WithinPlan] = {}
         self._excluded: dict[tuple[int, str], Rule | None] = {}
+        self._general: dict[int, Threshold | None] = {}
         self._params: dict[str, tuple[Decimal, Rule]] = {}
         self._duties: dict[tuple[str, str], tuple[DutyPlan, ...]] = {}
         self._taxes: dict[tuple[str, str], tuple[tuple[TaxRate, Rule | None], ...]] = {}
@@ -177,26 +181,26 @@ class Scope:
         """(rate, rule) turning 1 `currency` into the computation currency."""
         hit = self._fx.get(currency)
         if hit is None:
-            rate, row = self.tariff.fx(currency, self.cur, self.on)
+            rate, row = self.tariff.fx(currency, self.cur, self.on, self.dest)
             hit = self._fx[currency] = (rate, rule_for(row, fx_text) if row is not None else None)
         return hit
 
     # -- thresholds ------------------------------------------------------------------------
 
-    def threshold(self, ident: str, origins: frozenset[str]) -> Threshold | None:
+    def threshold(self, ident: str, origins: frozenset[str], shipped_from: str) -> Threshold | None:
         """The strictest threshold `ident` over `origins` (the dispatch country and every
-        goods origin of an order).
+        goods origin of an order) for a parcel dispatched from `shipped_from`.
 
         Preferential thresholds (e.g. a higher one for goods from a free-trade partner)
         only help when every origin involved qualifies; a suspension for any origin wins.
         """
-        key = (ident, origins)
+        key = (ident, origins, shipped_from)
         best = self._thresholds.get(key, _UNSEEN)
         if best is not _UNSEEN:
             return best  # type: ignore[return-value]
         best = None
         for o in sorted(origins):  # a fixed order: ties resolve the same in every process
-            th = self.threshold_for(ident, o)
+            th = self.threshold_for(ident, o, shipped_from)
             if th is None:
                 best = None
                 break
@@ -242,9 +246,21 @@ class Scope:
             )
         return plan
 
-    def threshold_for(self, ident: str, origin: str) -> Threshold | None:
-        """The threshold `ident` in force for goods dispatched from `origin` alone."""
-        return self.tariff.threshold(self.dest, ident, self.on, origin, self.channel)
+    def threshold_for(
+        self, ident: str, origin: str, shipped_from: str | None = None
+    ) -> Threshold | None:
+        """The threshold `ident` in force for goods of (or dispatched from) `origin`."""
+        return self.tariff.threshold(self.dest, ident, self.on, origin, self.channel, shipped_from)
+
+    def general(self, th: Threshold) -> Threshold | None:
+        """The unrestricted threshold of the same id that a channel- or dispatch-restricted
+        one falls back to when it excludes a line (None for an unrestricted one)."""
+        if th.channel is None and th.shipped_from is None:
+            return None
+        found = self._general.get(id(th), _UNSEEN)
+        if found is _UNSEEN:
+            found = self._general[id(th)] = self.tariff.threshold(self.dest, th.id, self.on)
+        return found  # type: ignore[return-value]
 
     # -- parameters, bands, duties, taxes --------------------------------------------------
 
@@ -277,6 +293,10 @@ class Scope:
             mfn, extra = self.duties(hs, origin)
             hit = self._duties[key] = tuple(_duty_plan(m, hs) for m in (mfn, *extra))
         return hit
+
+    def dutiable_price(self, hs: str) -> DutiablePrice | None:
+        """China's listed dutiable price row for `hs` (None when the article is unlisted)."""
+        return self.tariff.dutiable_price(self.dest, hs, self.on)
 
     def tax_kinds(self) -> tuple[str, ...]:
         """The value-added style tax kinds the destination has rows for."""

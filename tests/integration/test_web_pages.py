@@ -308,6 +308,7 @@ def test_order_list_filters_by_status_like_the_api(app, sign_in):
 # -- the order page --------------------------------------------------------------------------
 
 
+@pytest.mark.cjk_font
 def test_order_page_shows_quote_rules_documents_and_timeline(app, sign_in):
     client = sign_in("seller")
     order_id = _order(client, "EU-1", currency="EUR")
@@ -526,6 +527,7 @@ def test_parcel_search_by_scan_and_filters(app, sign_in):
     assert parcel_search.find_parcels(other, scan).parcels == []
 
 
+@pytest.mark.cjk_font
 def test_printing_a_batch_from_the_counter_page(app, sign_in):
     seller = sign_in("seller")
     order_ids = [_order(seller, f"L-{n}") for n in range(3)]

@@ -123,8 +123,19 @@ def _registrations(draw):
             ),
         )
     )
-    logistics = records.LogisticsOperator(code=draw(codes), name=draw(text(1, 50)))
+    logistics = records.LogisticsOperator(
+        code=draw(codes), name=draw(text(1, 50)), dxp_id=draw(st.sampled_from(["", "DXPL1"]))
+    )
     return {"seller": seller, "broker": broker, "logistics": logistics}
+
+
+def _payment(draw, paid_at: datetime) -> records.Payment:
+    return records.Payment(
+        pay_code=draw(codes),
+        pay_name=draw(text(1, 40)),
+        transaction_id="PAY" + draw(digits(5, 20)),
+        paid_at=paid_at,
+    )
 
 
 def _order_basics(draw, prefix: str, flow: str, ls, created: datetime, packing: str) -> dict:
@@ -165,12 +176,7 @@ def import_snapshots(draw, max_lines: int = 99) -> records.DeclarationSnapshot:
         lines=ls,
         quote=quote,
         **registrations,
-        payment=records.Payment(
-            pay_code=draw(codes),
-            pay_name=draw(text(1, 40)),
-            transaction_id="PAY" + draw(digits(5, 20)),
-            paid_at=created,
-        ),
+        payment=_payment(draw, created),
         filing=records.CustomsFiling(
             customs_code=draw(st.sampled_from(["0101", "2244", "5141", "3700"])),
             port_code=draw(st.sampled_from(["0101", "2244", "5141"])),
@@ -206,6 +212,7 @@ def export_snapshots(draw, max_lines: int = 100) -> records.DeclarationSnapshot:
         lines=ls,
         quote=None,
         **registrations,
+        payment=_payment(draw, created),
         filing=records.CustomsFiling(
             customs_code=draw(st.sampled_from(["5304", "2244", "0101"])),
             port_code=draw(st.sampled_from(["5304", "2244", "0101"])),

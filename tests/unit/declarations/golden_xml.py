@@ -26,7 +26,7 @@ from functools import cache
 from pathlib import Path
 
 from declarations import dxp, examples, itmatt, s10, signing
-from declarations.ceb import export, import_
+from declarations.ceb import export, import_, receipts_out
 from declarations.ceb.common import Options, Subscription, Transmitter
 from declarations.errors import DeclarationError
 from declarations.kinds import KINDS, Supplied
@@ -148,6 +148,11 @@ def exp_second() -> DeclarationSnapshot:
     return _replace(exp_units(), "order", order_no="SP-EXP-0002", item_id="LX806576739CN")
 
 
+def exp_declared() -> DeclarationSnapshot:
+    """The export after customs issued its numbers (a cancel needs the invtNo)."""
+    return _replace(exp(), "filing", pre_no="P20260303000000017", invt_no="53042026E000000017")
+
+
 def _export_item(service: str, serial: int, **order) -> DeclarationSnapshot:
     """The one-line export example as another postal item, with ``order`` changes."""
     item_id = str(s10.build(service, serial, "CN"))
@@ -200,11 +205,12 @@ def _ceb701(sd: Path) -> list[bytes]:
     )
 
 
-def _kind(name: str, snapshot: Callable[[], DeclarationSnapshot]) -> Case:
-    """The document kind ``name`` as the service builds it (declarations.kinds)."""
+def _kind(name: str, snapshot: Callable[[], DeclarationSnapshot], **filing: str) -> Case:
+    """The document kind ``name`` as the service builds it (declarations.kinds); ``filing``
+    is the appType or reason supplied."""
 
     def build(schema_dir: Path) -> bytes:
-        supplied = Supplied(schema_dir=schema_dir, operator="CNPOST", signer=signer())
+        supplied = Supplied(schema_dir=schema_dir, operator="CNPOST", signer=signer(), **filing)
         return KINDS[name].build(snapshot(), supplied)
 
     return build
@@ -218,7 +224,17 @@ CASES: dict[str, Case] = {
     "ceb511": _kind("ceb511", imp),
     "ceb621": _kind("ceb621", imp_units),
     "ceb303": _kind("ceb303", exp),
+    "ceb403": _kind("ceb403", exp),
+    "ceb505": _kind("ceb505", exp),
     "ceb603": _kind("ceb603", exp_units),
+    "ceb605": _kind("ceb605", exp_declared, reason="买家取消订单"),
+    "ceb621-change": _kind("ceb621", imp, app_type="2"),
+    "ceb505-batch": lambda sd: export.build_ceb505(
+        [exp_units(), exp_second()], options=CHANGE, schema_dir=sd
+    ),
+    "ceb403-transmitter": lambda sd: export.build_ceb403(
+        _replace(exp(), "payment", amount_paid=Decimal("60.00")), options=TRANSMITTER, schema_dir=sd
+    ),
     "itmatt-batch": lambda sd: itmatt.build(
         [imp(), itmatt_other(), itmatt_documents()],
         created=WHEN,
@@ -262,6 +278,108 @@ CASES: dict[str, Case] = {
         export.build_ceb303(exp()), sender_id="DXPENT0000000003", created=WHEN, schema_dir=sd
     ),
 }
+
+
+# -- receipts --------------------------------------------------------------------------------
+
+#: The documents the sample receipts answer: the example import (0101 Beijing) and export
+#: (5304 Shenzhen) filings, with the numbers E-Port and customs issue.
+_IMPORT_KEYS = {
+    "customsCode": "0101",
+    "ebpCode": "1101110325",
+    "ebcCode": "1105910159",
+    "agentCode": "1101180999",
+    "copNo": "SPINV0001",
+    "preNo": "B20260303000000001",
+}
+_EXPORT_KEYS = {
+    "agentCode": "4403980DEF",
+    "copNo": "SPEXP0001",
+    "preNo": "P20260303000000001",
+    "invtNo": "53042026E000000001",
+}
+#: One document's receipts in the order they come: (status, seconds after filing, text).
+_PATH = (
+    ("2", 0, "电子口岸申报中"),
+    ("120", 1, "海关入库"),
+    ("399", 2, "海关审结"),
+    ("800", 3, "放行"),
+)
+
+
+def _path(keys: dict, path=_PATH) -> list[dict]:
+    return [
+        {**keys, "returnStatus": status, "returnTime": WHEN.replace(second=s), "returnInfo": text}
+        for status, s, text in path
+    ]
+
+
+_REJECTED = (("100", 4, "-623005 清单状态不允许撤销 & <800 放行>"),)
+RECEIPT_RETURNS: dict[str, list[dict]] = {
+    "CEB312": _path({"ebpCode": "1101110325", "ebcCode": "1105910159", "orderNo": "SP-IMP-0001"}),
+    "CEB412": _path({"payCode": "1101110323", "payTransactionId": "P0242250007"})[:2],
+    "CEB512": _path({"logisticsCode": "1101180326", "logisticsNo": "RR473124829GB"})[:2],
+    "CEB622": _path({**_IMPORT_KEYS, "invtNo": "01012026I000000001"}),
+    "CEB624": _path(_IMPORT_KEYS, _REJECTED),
+    "CEB626": _path({**_IMPORT_KEYS, "invtNo": "01012026I000000001"})[:3],
+    "CEB900": [
+        {
+            "returnStatus": "-1",
+            "returnTime": WHEN,
+            "returnInfo": "line 1: Element 'ceb:orderNo': [facet 'maxLength'] …",
+            "oriCopMsgId": "0D4C1B06-2C51-5E8B-9F6A-1B2C3D4E5F60",
+            "oriMessageType": "CEB311Message",
+            "oriBizMessage": "CEB311_case_v1_a1.xml",
+        }
+    ],
+    "CEB304": _path({"ebpCode": "4403960XYZ", "ebcCode": "4403960ABC", "orderNo": "SP-EXP-0001"}),
+    "CEB404": _path({"ebcCode": "4403960ABC", "orderNo": "SP-EXP-0001", "payNo": "EP1"})[:2],
+    "CEB506": _path({"logisticsCode": "4403180EMS", "logisticsNo": "LX806576725CN"})[:2],
+    "CEB604": _path(
+        {
+            **_EXPORT_KEYS,
+            "ebcCode": "4403960ABC",
+            "ebpCode": "4403960XYZ",
+            "orderNo": "SP-EXP-0001",
+            "statisticsFlag": "A",
+        }
+    ),
+    "CEB606": _path(_EXPORT_KEYS)[:3],
+}
+TAX_BILL = {
+    "head": {
+        "returnTime": WHEN,
+        "invtNo": "01012026I000000001",
+        "taxNo": "TAX2026000001",
+        "customsTax": Decimal(0),
+        "valueAddedTax": Decimal("29.12"),
+        "consumptionTax": Decimal(0),
+        "status": "1",
+        "assureCode": "1105910159",
+        "ebcCode": "1105910159",
+        "logisticsCode": "1101180326",
+        "agentCode": "1101180999",
+        "customsCode": "0101",
+    },
+    "lines": [
+        {
+            "gnum": 1,
+            "gcode": "8509800000",
+            "taxPrice": Decimal("320"),
+            "customsTax": Decimal(0),
+            "valueAddedTax": Decimal("29.12"),
+            "consumptionTax": Decimal(0),
+        }
+    ],
+}
+
+
+def _receipt(msg_type: str) -> Case:
+    return lambda sd: receipts_out.build_receipt(msg_type, RECEIPT_RETURNS[msg_type], schema_dir=sd)
+
+
+CASES.update({f"receipt-{m.lower()}": _receipt(m) for m in RECEIPT_RETURNS})
+CASES["receipt-ceb816"] = lambda sd: receipts_out.build_tax_bill([TAX_BILL], schema_dir=sd)
 
 
 # -- refusals --------------------------------------------------------------------------------
@@ -334,6 +452,18 @@ REFUSAL_CASES: dict[str, Refusal] = {
     ),
     "ceb603 with 101 lines": lambda sd: export.build_ceb603(examples.export_snapshot(101)),
     "ceb411 without a payment": lambda sd: import_.build_ceb411(imp().with_changes(payment=None)),
+    "ceb403 without a payment": lambda sd: export.build_ceb403(exp().with_changes(payment=None)),
+    "ceb403 for an import order": lambda sd: export.build_ceb403(imp()),
+    "ceb505 without a logistics operator": lambda sd: export.build_ceb505(
+        exp().with_changes(logistics=None)
+    ),
+    "ceb505 problems of every kind": lambda sd: export.build_ceb505(_export_problems()),
+    "ceb605 without the inventory number or a reason": lambda sd: export.build_ceb605(
+        exp(), reason=""
+    ),
+    "ceb621 filed with appType 3 and appStatus 9": lambda sd: import_.build_ceb621(
+        imp(), signer=signer(), options=Options(app_type="3", app_status="9")
+    ),
     "ceb511 without a logistics operator": lambda sd: import_.build_ceb511(
         imp().with_changes(logistics=None)
     ),
@@ -375,6 +505,11 @@ REFUSAL_CASES: dict[str, Refusal] = {
     "itmatt with a 20-digit amount": lambda sd: itmatt.build(
         _with_line(exp(), 0, unit_value=Decimal("12345678901234567.123"))
     ),
+    "receipt CEB622 of 101 nodes, one without its keys": lambda sd: receipts_out.build_receipt(
+        "CEB622", [{}] + RECEIPT_RETURNS["CEB622"] * 25
+    ),
+    "receipt of a request message": lambda sd: receipts_out.build_receipt("CEB621", []),
+    "tax bill without lines": lambda sd: receipts_out.build_tax_bill([{**TAX_BILL, "lines": []}]),
     "dxp sender id too long, six business keys": lambda sd: dxp.wrap(
         import_.build_ceb311(imp()),
         sender_id="DXP-SENDER-ID-TOO-LONG",

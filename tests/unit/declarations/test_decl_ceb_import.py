@@ -15,7 +15,7 @@ from lxml import etree
 
 from declarations import examples, signing, xsd
 from declarations.ceb import import_, reader
-from declarations.ceb.common import NS
+from declarations.ceb.common import NS, filer
 from declarations.errors import ConsistencyError, IncompleteDataError, WrongFlowError
 
 SETTINGS = settings(
@@ -190,3 +190,36 @@ def test_official_samples_read_into_snapshots_and_regenerate_valid_xml(ceb_dir, 
         again = reader.read(builders[number](snap))
         assert again[0].order.order_no == snap.order.order_no
         assert [ln.sku for ln in again[0].lines] == [ln.sku for ln in snap.lines]
+
+
+def test_each_message_is_sent_by_whoever_files_it():
+    """DOMAIN.md §5: the order by the seller, the payment record transmitted by the seller,
+    the waybill by the logistics operator, the inventory, cancel and return by the broker as
+    the seller's agent, with copies of the receipts to the others."""
+    snap = examples.import_snapshot(1)
+    snap = snap.with_changes(filing=dataclasses.replace(snap.filing, invt_no="010120261234567890"))
+    signer = demo_signer()
+    sent = {
+        "CEB311": import_.build_ceb311(snap),
+        "CEB411": import_.build_ceb411(snap),
+        "CEB511": import_.build_ceb511(snap),
+        "CEB621": import_.build_ceb621(snap, signer=signer),
+        "CEB623": import_.build_ceb623(snap, reason="r", signer=signer),
+        "CEB625": import_.build_ceb625(snap, reason="r", signer=signer),
+    }
+    seller, broker, operator = "DXPENT0000000001", "DXPENT0000000002", "DXPENT0000000005"
+    expected = {
+        "CEB311": (seller, [broker]),
+        "CEB411": (seller, [broker]),
+        "CEB511": (operator, [seller, broker]),
+        "CEB621": (broker, [seller]),
+        "CEB623": (broker, [seller]),
+        "CEB625": (broker, [seller]),
+    }
+    for message, data in sent.items():
+        root = etree.fromstring(data)
+        copies = [e.text for e in root.iterfind("ceb:BaseSubscribe/ceb:dxpAddress", N)]
+        assert (root.findtext("ceb:BaseTransfer/ceb:dxpId", namespaces=N), copies) == expected[
+            message
+        ], message
+        assert filer(message, snap).dxp_id == expected[message][0]

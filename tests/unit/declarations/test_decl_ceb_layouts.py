@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from lxml import etree
 
-from declarations.ceb import common, export, import_
+from declarations.ceb import common, export, import_, receipts_out
 
 XS = "{http://www.w3.org/2001/XMLSchema}"
 
@@ -26,9 +26,18 @@ CASES = [
     ("ceb-export.xsd", "OrderList", export.ORDER_LIST),
     ("ceb-export.xsd", "InventoryHead", export.INVENTORY_HEAD),
     ("ceb-export.xsd", "InventoryList", export.INVENTORY_LIST),
+    ("ceb-export.xsd", "Receipts", export.RECEIPTS),
+    ("ceb-export.xsd", "Logistics", export.LOGISTICS),
+    ("ceb-export.xsd", "InvtCancel", export.CANCEL),
     ("ceb-export.xsd", "SummaryApplyHead", export.SUMMARY_HEAD),
     ("ceb-export.xsd", "SummaryApplyList", export.SUMMARY_LIST),
     ("ceb-export.xsd", "BaseTransfer", common.BASE_TRANSFER),
+    *(
+        (spec.schema_file, spec.node, spec.fields)
+        for spec in {(s.schema_file, s.node): s for s in receipts_out.RECEIPTS.values()}.values()
+    ),
+    ("ceb-import.xsd", "TaxHeadRd", receipts_out.TAX_HEAD),
+    ("ceb-import.xsd", "TaxListRd", receipts_out.TAX_LIST),
 ]
 
 

@@ -6,6 +6,7 @@ case (``golden_xml.CASES[<kind>]`` and the recorded file), which the first test 
 
 from __future__ import annotations
 
+import dataclasses
 import io
 
 import golden_xml
@@ -14,9 +15,10 @@ from lxml import etree
 from pypdf import PdfReader
 
 from declarations import examples, pdf
-from declarations.errors import WrongFlowError
+from declarations.ceb.common import NS
+from declarations.errors import IncompleteDataError, WrongFlowError
 from declarations.forms import SdrRate, record
-from declarations.kinds import KINDS, PDF, XML, Supplied
+from declarations.kinds import CANCELS, FILING_SETS, KINDS, PDF, RETURNS, XML, Supplied
 
 ORDER = [k for k in KINDS.values() if not k.per_parcel]
 FORMS = [k for k in KINDS.values() if k.per_parcel]
@@ -26,8 +28,16 @@ A4, THERMAL, LABEL = (595, 842), (283, 425), (288, 432)
 
 
 def _snapshot(flow: str):
+    """The example of ``flow`` after customs issued its inventory number (which cancels and
+    returns need)."""
     snap = examples.import_snapshot(2) if flow == "import" else examples.export_snapshot(2)
+    snap = snap.with_changes(filing=dataclasses.replace(snap.filing, invt_no="0101202611234567"))
     return record(snap, SdrRate(snap.order.currency, 1000, snap.created_at.date()))
+
+
+def _supplied(ceb_dir, **changes) -> Supplied:
+    settings = {"operator": "CNPOST", "signer": golden_xml.signer(), "reason": "r", **changes}
+    return Supplied(schema_dir=ceb_dir, **settings)
 
 
 def test_every_order_kind_has_a_golden_message():
@@ -36,13 +46,46 @@ def test_every_order_kind_has_a_golden_message():
 
 @pytest.mark.parametrize("kind", ORDER, ids=[k.name for k in ORDER])
 def test_order_documents_are_the_xml_their_entry_describes(ceb_dir, kind):
-    supplied = Supplied(schema_dir=ceb_dir, operator="CNPOST", signer=golden_xml.signer())
     for flow in kind.flows:
-        root = etree.fromstring(kind.build(_snapshot(flow), supplied))
+        root = etree.fromstring(kind.build(_snapshot(flow), _supplied(ceb_dir)))
         assert kind.media_type == XML
         assert (root.find(DS) is not None) == kind.signed
         name = etree.QName(root).localname
         assert name == (f"{kind.name.upper()}Message" if kind.dxp else "ITMATT")
+
+
+CEB = [k for k in ORDER if k.dxp]
+
+
+@pytest.mark.parametrize("kind", CEB, ids=[k.name for k in CEB])
+def test_ceb_kinds_file_new_or_as_a_change(ceb_dir, kind):
+    (flow,) = kind.flows
+    for app_type in ("1", "2"):
+        root = etree.fromstring(kind.build(_snapshot(flow), _supplied(ceb_dir, app_type=app_type)))
+        assert {e.text for e in root.iter(f"{{{NS}}}appType")} == {app_type}
+    with pytest.raises(IncompleteDataError, match="appType '3' must be 1"):
+        kind.build(_snapshot(flow), _supplied(ceb_dir, app_type="3"))
+
+
+ACTIONS = [k for k in CEB if k.action != "declare"]
+
+
+@pytest.mark.parametrize("kind", ACTIONS, ids=[k.name for k in ACTIONS])
+def test_cancels_and_returns_state_the_reason_supplied(ceb_dir, kind):
+    (flow,) = kind.flows
+    root = etree.fromstring(kind.build(_snapshot(flow), _supplied(ceb_dir, reason="买家取消")))
+    assert [e.text for e in root.iter(f"{{{NS}}}reason")] == ["买家取消"]
+    with pytest.raises(IncompleteDataError, match="reason is required"):
+        kind.build(_snapshot(flow), _supplied(ceb_dir, reason=""))
+
+
+def test_filing_sets_cancels_and_returns_name_kinds_of_their_flow():
+    named = [(f, k) for f, ks in FILING_SETS.items() for k in ks]
+    named += [*CANCELS.items(), *RETURNS.items()]
+    assert all(flow in KINDS[name].flows for flow, name in named)
+    assert {KINDS[n].action for n in CANCELS.values()} == {"cancel"}
+    assert {KINDS[n].action for n in RETURNS.values()} == {"return"}
+    assert {k.name for k in CEB} == {n for _, n in named}
 
 
 @pytest.mark.parametrize("kind", ORDER, ids=[k.name for k in ORDER])
@@ -62,6 +105,7 @@ PAGES = {
 }
 
 
+@pytest.mark.cjk_font
 @pytest.mark.parametrize("kind", FORMS, ids=[k.name for k in FORMS])
 def test_parcel_forms_render_on_their_page(kind):
     data = kind.build(_snapshot("export"), Supplied())

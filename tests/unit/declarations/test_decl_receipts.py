@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from hypothesis import given
@@ -11,7 +12,8 @@ from lxml import etree
 
 from declarations import xsd
 from declarations.ceb import receipts
-from declarations.ceb.receipts import StatusEvent
+from declarations.ceb.receipts import CHINA_TIME, StatusEvent
+from declarations.errors import DeclarationError
 
 
 @pytest.mark.parametrize(
@@ -31,7 +33,54 @@ from declarations.ceb.receipts import StatusEvent
 def test_official_receipts_parse(ceb_dir, path, kind):
     events = receipts.parse((ceb_dir / "samples" / path).read_bytes())
     assert events and all(e.kind == kind and e.business_key for e in events)
-    assert all(isinstance(e.time, datetime) for e in events)
+    assert all(e.time.utcoffset() == timedelta(hours=8) for e in events)
+
+
+def test_official_inventory_receipt_time_is_china_standard_time(ceb_dir):
+    """CEB622 sample: <returnTime>20160512102646001</returnTime>, i.e. 10:26:46.001 in
+    Beijing, 02:26:46.001 UTC."""
+    events = receipts.parse((ceb_dir / "samples/import/CEB622Message.xml").read_bytes())
+    assert events[0].time.isoformat() == "2016-05-12T10:26:46.001000+08:00"
+    assert events[0].time == datetime(2016, 5, 12, 2, 26, 46, 1000, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("text", "iso"),
+    [
+        ("20260305101500123", "2026-03-05T10:15:00.123000+08:00"),  # 17: with milliseconds
+        ("20260305101500", "2026-03-05T10:15:00+08:00"),  # 14: whole seconds
+        (" 20260305101500000 ", "2026-03-05T10:15:00+08:00"),
+        ("20260701000000000", "2026-07-01T00:00:00+08:00"),  # no daylight saving in summer
+    ],
+)
+def test_receipt_times_are_read_at_utc_plus_eight(text, iso):
+    parsed = receipts.parse_time(text)
+    assert parsed.isoformat() == iso
+    assert parsed.utcoffset() == timedelta(hours=8) and parsed.tzinfo is CHINA_TIME
+
+
+def test_early_morning_in_beijing_is_the_previous_day_in_utc():
+    parsed = receipts.parse_time("20260101053000250")
+    assert parsed.astimezone(UTC).isoformat() == "2025-12-31T21:30:00.250000+00:00"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "2026030510150",  # 13 characters
+        "202603051015001",  # 15: milliseconds cut short
+        "2026030510150012",  # 16
+        "202603051015001234",  # 18
+        "20261305101500",  # month 13
+        "2026030510150x12",
+        "２０２６０３０５１０１５００",  # full-width digits
+        "2026-03-05T10:15",
+    ],
+)
+def test_malformed_receipt_times_are_refused(text):
+    with pytest.raises(DeclarationError, match="YYYYMMDDhhmmss"):
+        receipts.parse_time(text)
 
 
 TAX_BILL = """<?xml version="1.0" encoding="UTF-8"?>
@@ -57,15 +106,12 @@ def test_tax_bill_is_schema_valid_and_parses(ceb_dir):
     assert event.label == "tax bill issued"
 
 
-def _ev(status: str, minute: int, key: str = "COP1", info: str = "") -> StatusEvent:
-    return StatusEvent(
-        "CEB622",
-        "inventory",
-        key,
-        status,
-        datetime(2026, 3, 3, 9) + timedelta(minutes=minute),
-        info,
-    )
+def _ev(
+    status: str, minute: int, key: str = "COP1", info: str = "", tz: timezone = CHINA_TIME
+) -> StatusEvent:
+    """An inventory event ``minute`` minutes after 09:00 Beijing time, written in ``tz``."""
+    at = datetime(2026, 3, 3, 9, tzinfo=CHINA_TIME) + timedelta(minutes=minute)
+    return StatusEvent("CEB622", "inventory", key, status, at.astimezone(tz), info)
 
 
 TYPICAL = [
@@ -101,3 +147,23 @@ def test_documents_are_folded_separately():
     states = receipts.fold([_ev("800", 1, "A"), _ev("2", 2, "B")])
     assert states[("inventory", "A")].status == "800"
     assert states[("inventory", "B")].status == "2"
+
+
+OFFSETS = st.sampled_from([CHINA_TIME, UTC, timezone(timedelta(hours=-5)), timezone.min])
+
+
+@given(st.permutations(TYPICAL), st.lists(OFFSETS, min_size=len(TYPICAL), max_size=len(TYPICAL)))
+def test_fold_with_aware_times_depends_on_instants_not_on_how_they_are_written(events, zones):
+    """The same receipts, each time written in some other offset (as read back from a
+    database in UTC, say), fold to the same state and the same history."""
+    rewritten = [replace(e, time=e.time.astimezone(z)) for e, z in zip(events, zones, strict=True)]
+    state = receipts.current([*rewritten, *events])
+    assert (state.status, state.time) == ("899", TYPICAL[-1].time)
+    assert state.history == tuple(TYPICAL)
+
+
+def test_a_late_event_in_utc_still_wins_by_its_instant():
+    # 120 at 09:05 Beijing, then 300 at 01:09 UTC (= 09:09 Beijing): the review is later
+    state = receipts.current([_ev("120", 5), _ev("300", 9, tz=UTC)])
+    assert state.status == "300"
+    assert state.time.isoformat() == "2026-03-03T01:09:00+00:00"

@@ -1,5 +1,6 @@
-"""Set-up for the PDF form tests: make the PDF reading functions importable, and example
-snapshots with the CN22/CN23 choice recorded."""
+"""Set-up for the PDF form tests: make the PDF reading functions importable, example
+snapshots with the CN22/CN23 choice recorded; the tests are marked as needing the CJK font
+(they skip, saying why, without one): the examples carry Chinese text."""
 
 from __future__ import annotations
 
@@ -34,3 +35,15 @@ def export_cn23():
     snap = examples.export_snapshot(3)
     lines = tuple(replace(line, unit_value=Decimal("80.00")) for line in snap.lines)
     return record(snap.with_changes(lines=lines), EUR_PER_SDR)
+
+
+def pytest_collection_modifyitems(items):
+    """Every form test here draws Chinese text, except those choosing the font themselves."""
+    here = str(_HERE)
+    for item in items:
+        if str(item.path).startswith(here) and item.get_closest_marker("any_cjk_font") is None:
+            item.add_marker(pytest.mark.cjk_font)
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "any_cjk_font: the test chooses the CJK font (or none)")

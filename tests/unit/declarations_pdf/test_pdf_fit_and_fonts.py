@@ -114,11 +114,11 @@ def test_runs_pick_a_font_per_script():
     assert fonts.runs("李小宝") == ((fonts.CJK, "李小宝"),)
     assert fonts.runs("Tel 电话 8号") == (
         (fonts.SANS, "Tel "),
-        (fonts.CJK, "电话 "),
-        (fonts.SANS, "8"),
+        (fonts.CJK, "电话"),
+        (fonts.SANS, " 8"),
         (fonts.CJK, "号"),
     )
-    assert fonts.runs("서울") == ((fonts.HANGUL, "서울"),)
+    assert fonts.runs("서울") == ((fonts.CJK, "서울"),)
     assert fonts.runs("Bold", bold=True) == ((fonts.SANS_BOLD, "Bold"),)
 
 

@@ -27,7 +27,7 @@ def test_eu_flat_duty_starts_2026_07_01():
 
 
 def test_eu_flat_duty_ends_2028_07_01():
-    req = h.request("DE", "EUR", [h.line("61091000", 5, "10")])
+    req = h.request("DE", "EUR", [h.line("61091000", 5, "10")], channel="post")
     assert quote(req, date(2028, 6, 30)).duty_total == D("3.00")
     # afterwards no low-value rule remains: the TARIC rate applies
     assert quote(req, date(2028, 7, 1)).duty_total == D("6.00")

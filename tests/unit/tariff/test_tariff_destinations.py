@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 from decimal import Decimal
 
@@ -16,7 +17,7 @@ ON = date(2026, 11, 15)
 JSON_KEYS = {
     "currency", "customs_value", "valuation", "duties", "duty_total", "taxes", "tax_total",
     "fees", "fee_total", "total", "collected_at", "payer", "regime", "rules", "table_version",
-    "destination_currency", "destination_amounts",
+    "destination_currency", "destination_amounts", "destination_amounts_not_covered",
 }  # fmt: skip
 
 
@@ -62,12 +63,33 @@ def test_destination_amounts_converted():
     assert "+fx-" in j["table_version"]
 
 
-def test_kr_under_de_minimis_and_us_origin():
+def test_kr_under_de_minimis_and_express_from_the_us():
+    """KCS 'Clearance procedures for express cargo': USD 150 (200 dollars for the goods from
+    US); the postal page names USD 150 only. "From the US" is the dispatch country: goods
+    made in Vietnam dispatched from the US by express are under USD 200."""
     t = h.tariff_with(("USD", "KRW", "1400"))
     assert quote(h.request("KR", "USD", [h.line("61091000", 1, "150")]), ON, t).total == 0
-    us = h.request("KR", "USD", [h.line("61091000", 1, "180", origin="US")], origin_country="US")
-    assert quote(us, ON, t).total == 0
-    assert quote(h.request("KR", "USD", [h.line("61091000", 1, "180")]), ON, t).total > 0
+
+    def tee(value, origin, channel, hs="61091000"):
+        req = h.request(
+            "KR",
+            "USD",
+            [h.line(hs, 1, value, origin="VN")],
+            origin_country=origin,
+            channel=channel,
+        )
+        return quote(req, ON, t)
+
+    assert tee("180", "US", "express").total == 0
+    assert tee("180", "US", "post").total > 0  # post from the US stays USD 150
+    assert tee("180", "JP", "express").total > 0  # express from elsewhere: USD 150
+    # goods excluded from list clearance (health supplements, 2106) keep USD 150: at 140
+    # they are exempt, at 180 dutiable (and the tables hold no duty rate for them)
+    supplements = tee("140", "US", "express", hs="21069098")
+    assert supplements.total == 0
+    assert any("HS 21 excluded" in r.text for r in supplements.rules)
+    with pytest.raises(NotCovered, match="HS 21069098"):
+        tee("180", "US", "express", hs="21069098")
 
 
 def test_gb_gifts():
@@ -101,7 +123,8 @@ def test_eu_above_150_taric_and_vat_at_border():
 
 def test_eu_national_currency_needs_rate():
     t = h.tariff_with(("EUR", "SEK", "11.5"))
-    q = quote(h.request("SE", "EUR", [h.line("61091000", 1, "100")]), date(2026, 7, 1), t)
+    req = h.request("SE", "EUR", [h.line("61091000", 1, "100")], channel="post")
+    q = quote(req, date(2026, 7, 1), t)
     assert q.destination_currency == "SEK"
     assert q.tax_total == D("25.75")  # 25 % × (100 + 3)
     assert q.destination_amounts["total"] == D("330.63")  # 34.50 + 296.13
@@ -131,14 +154,14 @@ def test_ca_thresholds_and_hst():
     assert on_hst.tax_total == D("13.00") and on_hst.duty_total == 0
     gst = quote(h.request("CA", "CAD", [h.line("84713000", 1, "100")]), ON)
     assert gst.tax_total == D("5.00")
-    us_courier = h.request(
+    us_express = h.request(
         "CA",
         "CAD",
         [h.line("84713000", 1, "30", origin="US")],
         origin_country="US",
-        channel="courier",
+        channel="express",
     )
-    assert quote(us_courier, ON).total == 0
+    assert quote(us_express, ON).total == 0
     us_post = h.request(
         "CA", "CAD", [h.line("84713000", 1, "30", origin="US")], origin_country="US", channel="post"
     )
@@ -192,7 +215,10 @@ def test_sg_low_value():
 
 def test_mx_global_rate():
     t = h.tariff_with(("USD", "MXN", "18"))
-    q = quote(h.request("MX", "USD", [h.line("61091000", 1, "100")], shipping_cost=D(10)), ON, t)
+    req = h.request("MX", "USD", [h.line("61091000", 1, "100")], shipping_cost=D(10))
+    with pytest.raises(NotCovered, match="channel not stated"):
+        quote(req, ON, t)
+    q = quote(dataclasses.replace(req, channel="express"), ON, t)
     assert q.duty_total == D("36.85") and q.tax_total == 0
 
 
@@ -289,18 +315,19 @@ def test_cbec_assessed_in_cny_from_foreign_order():
 
 
 def test_postal_value_cap():
-    two = h.request("CN", "CNY", [h.line("62019300", 2, "600")], regime="postal")
+    # leather shoes: no dutiable price tabulated, so the tax is on the declared price
+    two = h.request("CN", "CNY", [h.line("64039900", 2, "600")], regime="postal")
     with pytest.raises(QuoteRefused, match="cap"):
         quote(two, ON)
-    single = quote(h.request("CN", "CNY", [h.line("62019300", 1, "1200")], regime="postal"), ON)
+    single = quote(h.request("CN", "CNY", [h.line("64039900", 1, "1200")], regime="postal"), ON)
     assert single.tax_total == D("240.00")
     hk = h.request(
-        "CN", "CNY", [h.line("62019300", 2, "450")], regime="postal", origin_country="HK"
+        "CN", "CNY", [h.line("64039900", 2, "450")], regime="postal", origin_country="HK"
     )
     with pytest.raises(QuoteRefused):
         quote(hk, ON)
     assert quote(
-        h.request("CN", "CNY", [h.line("62019300", 2, "450")], regime="postal"), ON
+        h.request("CN", "CNY", [h.line("64039900", 2, "450")], regime="postal"), ON
     ).tax_total == D("180.00")
 
 

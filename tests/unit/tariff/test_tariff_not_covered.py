@@ -34,21 +34,27 @@ def test_heading_not_tabulated_above_threshold():
 
 
 def test_missing_fx_rate_names_pair_and_date():
+    """KZT is not an ECB currency: a KZT order cannot convert the EUR 200 EAEU limit."""
+    req = h.request("KZ", "KZT", [h.line("61091000", 1, "1000")], gross_weight_kg=D(1))
     with pytest.raises(NotCovered) as err:
-        quote(h.request("KR", "USD", [h.line("61091000", 1, "160")]), ON)
-    assert err.value.currency_pair == ("USD", "KRW")
-    assert "currency pair USD/KRW" in str(err.value)
+        quote(req, ON)
+    assert err.value.currency_pair == ("EUR", "KZT")
+    assert "currency pair EUR/KZT" in str(err.value)
+    assert "the ECB publishes no KZT reference rate" in str(err.value)
     assert "on 2026-11-15" in str(err.value)
 
 
-def test_threshold_needs_fx_rate():
-    with pytest.raises(NotCovered, match="EUR/USD"):
-        quote(h.request("DE", "USD", [h.line("61091000", 1, "10")]), ON)
+def test_rate_older_than_45_days_is_not_used():
+    """The EU rate for 2027-01 is fixed on 2026-12-23, after the shipped file's last day
+    (2026-10-30): on 2027-01-20 its latest rate is 82 days old, over the 45-day allowance."""
+    with pytest.raises(NotCovered, match="EUR/USD") as err:
+        quote(h.request("DE", "USD", [h.line("61091000", 1, "10")]), date(2027, 1, 20))
+    assert "no ECB rate for 2026-12-23: the rates file ends 2026-10-30" in str(err.value)
 
 
 def test_eu_reduced_rate_gap():
     with pytest.raises(NotCovered, match="vat rate not tabulated"):
-        quote(h.request("FR", "EUR", [h.line("49019900", 1, "20")]), ON)
+        quote(h.request("FR", "EUR", [h.line("49019900", 1, "20")], channel="post"), ON)
 
 
 def test_profile_before_coverage():
@@ -73,7 +79,8 @@ def test_brazil_above_simplified_regime():
 def test_mexico_fta_origin_not_covered():
     t = h.tariff_with(("USD", "MXN", "18"))
     with pytest.raises(NotCovered, match="origin US"):
-        quote(h.request("MX", "USD", [h.line("61091000", 1, "10", origin="US")]), ON, t)
+        req = h.request("MX", "USD", [h.line("61091000", 1, "10", origin="US")], channel="express")
+        quote(req, ON, t)
 
 
 def test_cn_consumption_tax_gap():

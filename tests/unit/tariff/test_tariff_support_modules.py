@@ -109,18 +109,17 @@ ECB = """Date,USD,JPY,BGN,GBP,
 """
 
 
-def test_ecb_import_and_customs_period():
+def test_ecb_import_rows():
     rows = fx.parse_ecb_csv(ECB)
     assert len(rows) == 9 and rows[0].base == "EUR"
-    customs = fx.eu_customs_rates(rows)
-    usd = next(r for r in customs if r.quote == "USD")
+    usd = [r for r in rows if r.quote == "USD"]
+    assert [(r.valid_from, r.rate) for r in usd][1] == (date(2026, 5, 20), D("1.1100"))
     assert fx.penultimate_wednesday(2026, 5) == date(2026, 5, 20)
-    assert usd.rate == D("1.1100")
-    assert (usd.valid_from, usd.valid_to) == (date(2026, 6, 1), date(2026, 6, 30))
-    t = load_tariff().with_fx_rates(customs)
-    assert t.fx("EUR", "USD", date(2026, 6, 15))[0] == D("1.1100")
+    assert fx.third_wednesday(2026, 9) == date(2026, 9, 16)
+    t = load_tariff().with_fx_rates(usd[1:2])  # the operator's row wins for its date
+    assert t.fx("EUR", "USD", date(2026, 5, 20))[0] == D("1.1100")
     with pytest.raises(NotCovered):
-        t.fx("EUR", "USD", date(2026, 7, 1))
+        t.fx("EUR", "KZT", date(2026, 5, 20))
 
 
 def test_ecb_daily_format():
@@ -248,7 +247,8 @@ def test_every_shipped_row_names_a_source():
 
 
 def test_fx_rows_validated():
-    with pytest.raises(DataError, match="overlapping fx"):
-        load_tariff().with_fx_rates(
-            [FxRate(date(2020, 1, 1), None, "USD", "SAR", D("3.7"), "Test publication", "x")]
-        )
+    row = FxRate(date(2020, 1, 1), None, "USD", "SAR", D("3.7"), "Test publication", "x")
+    with pytest.raises(DataError, match="overlapping fx override"):
+        load_tariff().with_fx_rates([row, row])
+    # an operator's row overrides the shipped peg for its dates
+    assert load_tariff().with_fx_rates([row]).fx("USD", "SAR", ON)[0] == D("3.7")

@@ -36,13 +36,28 @@ def test_cn_cbec_essence_with_consumption_tax():
 
 
 def test_cn_postal_coat_and_book():
+    """DOMAIN §6.3 computes "coat 800 × 20 % = 160" on the price paid. The tax base is the
+    dutiable price of the 完税价格表 where the article is listed (GAC Announcement 2012
+    No. 15, principle 1): 外衣 (税号 04010100) CNY 300, so 300 × 20 % = 60. A price paid of
+    2× or more the listed one lets customs assess on the invoice (principle 3; DOMAIN's 160
+    is that branch), which the quote names without presuming it. The book is valued
+    separately (另行确定): the declared price is used, 300 × 13 % = 39 ≤ 50 → 0."""
     coat = quote(h.request("CN", "CNY", [h.line("62019300", 1, "800")], regime="postal"), ON)
-    assert coat.to_json()["total"] == "160.00"
+    j = coat.to_json()
+    assert j["total"] == "60.00"
+    assert j["taxes"][0]["base"] == "300.00"
+    assert any("customs may assess on the seller's invoice" in r["text"] for r in j["rules"])
     book = quote(h.request("CN", "CNY", [h.line("49019900", 1, "300")], regime="postal"), ON)
     j = book.to_json()
     assert j["total"] == "0.00"
-    assert j["taxes"][0]["rate"] == "0.13"
+    assert j["taxes"][0] == {
+        "kind": "postal_articles_tax",
+        "base": "300.00",
+        "rate": "0.13",
+        "amount": "0.00",
+    }
     assert j["regime"] == "cn_postal_articles_waived"
+    assert any("17010000" in r["text"] and "declared price" in r["text"] for r in j["rules"])
 
 
 def test_export_rebate_tshirts():
@@ -136,6 +151,6 @@ def test_eu_flat_duty_one_subheading():
 
 def test_eu_flat_duty_two_subheadings():
     lines = [h.line("62061000", 1, "40", sku="silk"), h.line("62062000", 2, "30", sku="wool")]
-    q = quote(h.request("FR", "EUR", lines), date(2026, 7, 1))
+    q = quote(h.request("FR", "EUR", lines, channel="post"), date(2026, 7, 1))
     assert q.to_json()["duty_total"] == "6.00"
     assert q.collected_at == "border"

@@ -1,7 +1,7 @@
 """clearance cases, their events, and the gateway's outbox and inbox records
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-12-10 10:00:00
 
 """
@@ -9,8 +9,8 @@ Create Date: 2026-12-10 10:00:00
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008"
-down_revision = "0007"
+revision = "0009"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
@@ -44,8 +44,8 @@ def _cases() -> None:
         sa.Column("claimed_by", ID, _fk(t, "claimed_by", "users")),
         sa.Column("claim_expires_at", STAMP),
         sa.Column("customs_status", sa.String(20)),
-        sa.Column("customs_epoch", sa.DateTime()),
-        sa.Column("cancel_epoch", sa.DateTime()),
+        sa.Column("customs_epoch", STAMP),
+        sa.Column("cancel_epoch", STAMP),
         sa.Column("invt_no", sa.String(40)),
         sa.Column("pre_no", sa.String(40)),
         sa.Column("cancel_reason", sa.Text()),

@@ -1,0 +1,71 @@
+"""What happens to a filing, decided from the seed and the filing's business keys alone.
+
+Why keyed draws rather than one random generator: the outcome of a message must not depend on
+which other messages arrived before it or when, so a test (or a bench run) gets the same
+manual reviews, inspections and random refusals for the same filings whatever the order the
+files are picked up in. Each draw hashes the seed with the message type, the document's key
+and its appType; a change (appType 2) draws afresh.
+
+The numbers customs issue (the E-Port pre-entry number preNo, the customs inventory number
+invtNo) are made the same way, in the layouts the schemas state: preNo ``B`` + YYYYMMDD + 9
+digits, invtNo 4-digit customs office + year + ``I``/``E`` + 9 digits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+#: returnInfo of each status on the accepted path (DOMAIN.md §5 statuses).
+TEXTS = {
+    "2": "电子口岸申报中",
+    "120": "海关入库",
+    "300": "人工审核",
+    "500": "查验",
+    "399": "海关审结",
+    "800": "放行",
+    "899": "结关",
+    "700": "退运",
+}
+#: A document's own receipts once E-Port has it (orders, payments, waybills).
+DOCUMENT_PATH = ("2", "120")
+#: What a cancel and a return go through when approved.
+APPROVAL_PATH = ("2", "120", "399")
+APPROVAL_TEXTS = {"2": "申请申报中", "120": "申请已入库", "399": "申请审核通过"}
+
+
+def draw(seed: int, *parts: str) -> float:
+    """A number in [0, 1) fixed by the seed and ``parts``."""
+    digest = hashlib.sha256("|".join([str(seed), *parts]).encode("utf-8")).digest()
+    return int.from_bytes(digest[:8], "big") / 2**64
+
+
+@dataclass(frozen=True, slots=True)
+class Rates:
+    manual_review: float
+    inspection: float
+    reject: float
+
+
+def customs_path(seed: int, rates: Rates, *key: str) -> tuple[list[str], bool]:
+    """The statuses after E-Port's "2" for an inventory that passed every rule, and whether
+    it ends refused at random: 120, then 300 (manual review) and 500 (inspection) at their
+    rates, then 399 → 800 → 899, or 100 after the review for a random refusal."""
+    path = ["120"]
+    if draw(seed, "review", *key) < rates.manual_review:
+        path.append("300")
+    if draw(seed, "reject", *key) < rates.reject:
+        return path, True
+    if draw(seed, "inspect", *key) < rates.inspection:
+        path.append("500")
+    return [*path, "399", "800", "899"], False
+
+
+def numbers(seed: int, key: str, customs: str, app_time: str, ie_flag: str) -> tuple[str, str]:
+    """(preNo, invtNo) of the document ``key``, dated by its appTime (YYYYMMDD…)."""
+    h = int.from_bytes(hashlib.sha256(f"{seed}|numbers|{key}".encode()).digest()[:8], "big")
+    day = (app_time[:8] if app_time[:8].isdigit() else "20000101").ljust(8, "0")
+    office = (customs if len(customs) == 4 else "0000")[:4]
+    pre_no = f"B{day}{h % 10**9:09d}"
+    invt_no = f"{office}{day[:4]}{ie_flag}{(h // 10**9) % 10**9:09d}"
+    return pre_no, invt_no

@@ -1,0 +1,233 @@
+"""The simulated customs' memory, on stdlib sqlite3 (``GATEWAY_DIR/simulator.db``).
+
+What customs know has to outlive the process: the documents filed (orders, payments,
+waybills, inventories and their state), each buyer's yearly total, the certificate each
+declarer signs with, the messages already taken (so a file seen twice is answered once), and
+the receipts decided but not yet written. A restart therefore loses nothing: receipts due
+while the simulator was down are written when it comes back.
+
+Work happens in transactions (:meth:`SimStore.transaction`, re-entrant through savepoints),
+so a batch of messages and the receipts they cause are committed together.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS seen (msg_id TEXT PRIMARY KEY, name TEXT, at REAL);
+CREATE TABLE IF NOT EXISTS docs (
+    kind TEXT NOT NULL, key TEXT NOT NULL, state TEXT NOT NULL,
+    order_ref TEXT, waybill_ref TEXT, invt_no TEXT, deadline REAL, data TEXT NOT NULL,
+    PRIMARY KEY (kind, key)
+);
+CREATE INDEX IF NOT EXISTS docs_waiting_order ON docs (order_ref) WHERE state = 'waiting';
+CREATE INDEX IF NOT EXISTS docs_waiting_waybill ON docs (waybill_ref) WHERE state = 'waiting';
+CREATE INDEX IF NOT EXISTS docs_deadline ON docs (deadline) WHERE state = 'waiting';
+CREATE INDEX IF NOT EXISTS docs_invt_no ON docs (invt_no);
+CREATE TABLE IF NOT EXISTS quota (
+    buyer TEXT NOT NULL, year INTEGER NOT NULL, used TEXT NOT NULL, PRIMARY KEY (buyer, year)
+);
+CREATE TABLE IF NOT EXISTS signers (code TEXT PRIMARY KEY, fingerprint TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS pending (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, due REAL NOT NULL, msg_type TEXT NOT NULL,
+    receiver TEXT NOT NULL, doc_kind TEXT NOT NULL, doc_key TEXT NOT NULL, node TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS pending_due ON pending (due);
+CREATE INDEX IF NOT EXISTS pending_doc ON pending (doc_kind, doc_key);
+"""
+
+
+@dataclass(slots=True)
+class Doc:
+    """A filed document: its message type (``CEB621``) and business key, its state
+    (``accepted``; inventories also ``waiting``, ``rejected``, ``cancelled``, ``returned``),
+    what it links to, and what customs hold of it (``data``: the head, lines and more)."""
+
+    kind: str
+    key: str
+    state: str
+    data: dict[str, Any] = field(default_factory=dict)
+    order_ref: str | None = None
+    waybill_ref: str | None = None
+    invt_no: str | None = None
+    deadline: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Pending:
+    """A receipt return node decided but not yet written: when it is due (epoch seconds),
+    its receipt message type, the DXP id it goes to, the document it is about, the fields."""
+
+    due: float
+    msg_type: str
+    receiver: str
+    doc_kind: str
+    doc_key: str
+    node: dict[str, str]
+    id: int | None = None
+
+
+class SimStore:
+    """The simulator's state in one sqlite file (``":memory:"`` for a throwaway one)."""
+
+    def __init__(self, path: str | Path) -> None:
+        if str(path) != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.executescript(SCHEMA)
+        self._depth = 0
+
+    def close(self) -> None:
+        self._db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One transaction; nested calls are savepoints, undone alone when they fail."""
+        name = f"sp{self._depth}"
+        self._db.execute("BEGIN IMMEDIATE" if self._depth == 0 else f"SAVEPOINT {name}")
+        self._depth += 1
+        try:
+            yield
+        except BaseException:
+            self._depth -= 1
+            if self._depth == 0:
+                self._db.execute("ROLLBACK")
+            else:
+                self._db.execute(f"ROLLBACK TO {name}")
+                self._db.execute(f"RELEASE {name}")
+            raise
+        self._depth -= 1
+        self._db.execute("COMMIT" if self._depth == 0 else f"RELEASE {name}")
+
+    # -- messages taken ---------------------------------------------------------------------
+
+    def take(self, msg_id: str, name: str, at: float) -> bool:
+        """Record message ``msg_id`` as taken; False when it was taken before."""
+        cursor = self._db.execute("INSERT OR IGNORE INTO seen VALUES (?, ?, ?)", (msg_id, name, at))
+        return cursor.rowcount == 1
+
+    # -- documents --------------------------------------------------------------------------
+
+    def doc(self, kind: str, key: str) -> Doc | None:
+        row = self._db.execute(
+            "SELECT kind, key, state, order_ref, waybill_ref, invt_no, deadline, data "
+            "FROM docs WHERE kind = ? AND key = ?",
+            (kind, key),
+        ).fetchone()
+        return _doc(row) if row else None
+
+    def put(self, doc: Doc) -> None:
+        self._db.execute(
+            "INSERT OR REPLACE INTO docs VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                doc.kind,
+                doc.key,
+                doc.state,
+                doc.order_ref,
+                doc.waybill_ref,
+                doc.invt_no,
+                doc.deadline,
+                json.dumps(doc.data, ensure_ascii=False, separators=(",", ":")),
+            ),
+        )
+
+    def waiting_for(self, kind: str, *, order_ref: str = "", waybill_ref: str = "") -> list[Doc]:
+        """Documents of ``kind`` waiting that link to the order or waybill given."""
+        column, ref = ("order_ref", order_ref) if order_ref else ("waybill_ref", waybill_ref)
+        rows = self._db.execute(
+            "SELECT kind, key, state, order_ref, waybill_ref, invt_no, deadline, data FROM docs "
+            f"WHERE {column} = ? AND state = 'waiting' AND kind = ? ORDER BY key",  # noqa: S608
+            (ref, kind),
+        ).fetchall()
+        return [_doc(r) for r in rows]
+
+    def expired(self, now: float) -> list[Doc]:
+        """Waiting documents whose wait ended at or before ``now``."""
+        rows = self._db.execute(
+            "SELECT kind, key, state, order_ref, waybill_ref, invt_no, deadline, data FROM docs "
+            "WHERE state = 'waiting' AND deadline <= ? ORDER BY deadline, kind, key",
+            (now,),
+        ).fetchall()
+        return [_doc(r) for r in rows]
+
+    def by_invt_no(self, kind: str, invt_no: str) -> list[Doc]:
+        rows = self._db.execute(
+            "SELECT kind, key, state, order_ref, waybill_ref, invt_no, deadline, data FROM docs "
+            "WHERE invt_no = ? AND kind = ? ORDER BY key",
+            (invt_no, kind),
+        ).fetchall()
+        return [_doc(r) for r in rows]
+
+    def count(self, state: str) -> int:
+        return self._db.execute("SELECT count(*) FROM docs WHERE state = ?", (state,)).fetchone()[0]
+
+    # -- buyers' yearly totals and declarers' certificates ----------------------------------
+
+    def used(self, buyer: str, year: int) -> Decimal:
+        row = self._db.execute(
+            "SELECT used FROM quota WHERE buyer = ? AND year = ?", (buyer, year)
+        ).fetchone()
+        return Decimal(row[0]) if row else Decimal(0)
+
+    def add_used(self, buyer: str, year: int, amount: Decimal) -> None:
+        total = self.used(buyer, year) + amount
+        self._db.execute("INSERT OR REPLACE INTO quota VALUES (?, ?, ?)", (buyer, year, str(total)))
+
+    def signer(self, code: str) -> str | None:
+        row = self._db.execute("SELECT fingerprint FROM signers WHERE code = ?", (code,)).fetchone()
+        return row[0] if row else None
+
+    def remember_signer(self, code: str, fingerprint: str) -> None:
+        self._db.execute("INSERT OR IGNORE INTO signers VALUES (?, ?)", (code, fingerprint))
+
+    # -- receipts not yet written -----------------------------------------------------------
+
+    def schedule(self, rows: Iterable[Pending]) -> None:
+        self._db.executemany(
+            "INSERT INTO pending (due, msg_type, receiver, doc_kind, doc_key, node) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                (p.due, p.msg_type, p.receiver, p.doc_kind, p.doc_key, json.dumps(p.node))
+                for p in rows
+            ],
+        )
+
+    def due(self, now: float, limit: int) -> list[Pending]:
+        """Receipt nodes due at ``now``, oldest first (then in the order decided)."""
+        rows = self._db.execute(
+            "SELECT id, due, msg_type, receiver, doc_kind, doc_key, node FROM pending "
+            "WHERE due <= ? ORDER BY due, id LIMIT ?",
+            (now, limit),
+        ).fetchall()
+        return [Pending(r[1], r[2], r[3], r[4], r[5], json.loads(r[6]), r[0]) for r in rows]
+
+    def pending_count(self) -> int:
+        return self._db.execute("SELECT count(*) FROM pending").fetchone()[0]
+
+    def next_due(self) -> float | None:
+        return self._db.execute("SELECT min(due) FROM pending").fetchone()[0]
+
+    def drop_pending(self, doc_kind: str, doc_key: str, after: float) -> None:
+        """Forget the receipts of a document due after ``after`` (overtaken by events)."""
+        self._db.execute(
+            "DELETE FROM pending WHERE doc_kind = ? AND doc_key = ? AND due > ?",
+            (doc_kind, doc_key, after),
+        )
+
+    def delivered(self, ids: Iterable[int]) -> None:
+        self._db.executemany("DELETE FROM pending WHERE id = ?", [(i,) for i in ids])
+
+
+def _doc(row: tuple) -> Doc:
+    kind, key, state, order_ref, waybill_ref, invt_no, deadline, data = row
+    return Doc(kind, key, state, json.loads(data), order_ref, waybill_ref, invt_no, deadline)

@@ -1,0 +1,305 @@
+"""Writing the receipts customs and E-Port send back (the other side of :mod:`receipts`).
+
+Why the service writes receipts at all: its customs simulator answers filings the way E-Port
+does, and tests and demos need realistic receipts that the receipts pipeline reads exactly
+like the real ones. Builders are pure functions of plain dicts (element name -> value), one
+dict per return node, and the output validates against the official 202205 schemas.
+
+Every receipt message holds up to 100 return nodes (the schemas' ``maxOccurs``), except the
+CEB900 format-error receipt (one) and the CEB816 tax bill (any number of bills of up to 99
+lines); :func:`build_receipts` splits longer lists. A node's ``guid`` defaults to a
+deterministic one made from its key fields, status and time, so a receipt written twice is
+written identically; ``returnTime`` may be given as a datetime (written with milliseconds).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from declarations.ceb.common import (
+    EXPORT_XSD,
+    IMPORT_XSD,
+    Layout,
+    emit,
+    finish,
+    guid,
+    layout,
+    message_root,
+)
+from declarations.ceb.receipts import CHINA_TIME
+from declarations.errors import IncompleteDataError, Problems
+from declarations.xmlfmt import compact_millis
+
+__all__ = ["RECEIPTS", "build_receipt", "build_receipts", "build_tax_bill"]
+
+_TAIL = """
+    returnStatus 1-10
+    returnTime =17
+    returnInfo 1-1000
+"""
+
+#: The order receipt (CEB312, and CEB304 alike).
+ORDER_RETURN = layout(
+    """
+    guid =36
+    ebpCode 1-18
+    ebcCode 1-18
+    orderNo 1-60
+    """
+    + _TAIL
+)
+PAYMENT_RETURN = layout(
+    """
+    guid =36
+    payCode 1-18
+    payTransactionId 1-60
+    """
+    + _TAIL
+)
+IMPORT_LOGISTICS_RETURN = layout(
+    """
+    guid =36
+    logisticsCode 1-18
+    logisticsNo 1-60
+    """
+    + _TAIL
+)
+IMPORT_INVENTORY_RETURN = layout(
+    """
+    guid =36
+    customsCode ?=4
+    ebpCode ?1-18
+    ebcCode ?1-18
+    agentCode ?1-18
+    copNo 1-20
+    preNo =18
+    invtNo ?=18
+    """
+    + _TAIL
+)
+#: Cancel and return receipts (CEB624, CEB626) name the same fields in another order.
+IMPORT_CANCEL_RETURN = layout(
+    """
+    guid =36
+    customsCode ?=4
+    agentCode ?1-18
+    ebpCode ?1-18
+    ebcCode ?1-18
+    copNo 1-20
+    preNo =18
+    invtNo ?=18
+    """
+    + _TAIL
+)
+MESSAGE_RETURN = layout(
+    """
+    guid =36
+    returnStatus 1-10
+    returnInfo 0-5000
+    returnTime =17
+    oriCopMsgId 0-255
+    oriMessageType 0-15
+    oriBizMessage 0-100000
+    """
+)
+RECEIPTS_RETURN = layout(
+    """
+    guid =36
+    ebcCode 1-18
+    orderNo 1-60
+    payNo ?0-60
+    """
+    + _TAIL
+)
+EXPORT_LOGISTICS_RETURN = layout(
+    """
+    guid =36
+    logisticsCode 1-18
+    logisticsNo 1-32
+    """
+    + _TAIL
+)
+EXPORT_INVENTORY_RETURN = layout(
+    """
+    guid =36
+    agentCode 1-18
+    copNo 1-30
+    preNo =18
+    invtNo 1-20
+    ebcCode 1-18
+    ebpCode 1-18
+    orderNo 1-60
+    statisticsFlag =1
+    """
+    + _TAIL
+)
+EXPORT_CANCEL_RETURN = layout(
+    """
+    guid =36
+    agentCode 1-18
+    copNo 1-30
+    preNo =18
+    invtNo 1-20
+    """
+    + _TAIL
+)
+TAX_HEAD = layout(
+    """
+    guid =36
+    returnTime =17
+    invtNo 1-18
+    taxNo 1-50
+    customsTax dec
+    valueAddedTax dec
+    consumptionTax dec
+    status =1
+    entDutyNo ?0-50
+    note ?0-1000
+    assureCode ?0-64
+    ebcCode ?0-64
+    logisticsCode ?0-64
+    agentCode ?1-18
+    customsCode ?=4
+    """
+)
+TAX_LIST = layout(
+    """
+    gnum int
+    gcode =10
+    taxPrice dec
+    customsTax dec
+    valueAddedTax dec
+    consumptionTax dec
+    """
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Receipt:
+    """One receipt message: its return node, the node's layout, the schema it is in, the
+    fields that identify the document it answers, and how many nodes one message holds."""
+
+    node: str
+    fields: Layout
+    schema_file: str
+    keys: tuple[str, ...]
+    max_nodes: int = 100
+
+
+RECEIPTS: dict[str, Receipt] = {
+    "CEB312": Receipt("OrderReturn", ORDER_RETURN, IMPORT_XSD, ("ebpCode", "orderNo")),
+    "CEB412": Receipt("PaymentReturn", PAYMENT_RETURN, IMPORT_XSD, ("payTransactionId",)),
+    "CEB512": Receipt(
+        "LogisticsReturn", IMPORT_LOGISTICS_RETURN, IMPORT_XSD, ("logisticsCode", "logisticsNo")
+    ),
+    "CEB622": Receipt("InventoryReturn", IMPORT_INVENTORY_RETURN, IMPORT_XSD, ("copNo", "preNo")),
+    "CEB624": Receipt("InvtCancelReturn", IMPORT_CANCEL_RETURN, IMPORT_XSD, ("copNo", "preNo")),
+    "CEB626": Receipt("InvtRefundReturn", IMPORT_CANCEL_RETURN, IMPORT_XSD, ("copNo", "preNo")),
+    "CEB900": Receipt("MessageReturn", MESSAGE_RETURN, IMPORT_XSD, ("oriCopMsgId",), 1),
+    "CEB304": Receipt("OrderReturn", ORDER_RETURN, EXPORT_XSD, ("ebpCode", "orderNo")),
+    "CEB404": Receipt("ReceiptsReturn", RECEIPTS_RETURN, EXPORT_XSD, ("ebcCode", "orderNo")),
+    "CEB506": Receipt(
+        "LogisticsReturn", EXPORT_LOGISTICS_RETURN, EXPORT_XSD, ("logisticsCode", "logisticsNo")
+    ),
+    "CEB604": Receipt("InventoryReturn", EXPORT_INVENTORY_RETURN, EXPORT_XSD, ("copNo", "invtNo")),
+    "CEB606": Receipt("InvtCancelReturn", EXPORT_CANCEL_RETURN, EXPORT_XSD, ("copNo", "invtNo")),
+}
+
+
+def china_time(when: datetime) -> datetime:
+    """A receipt time as China Standard Time: an aware time is converted; a naive one is
+    taken to be in China time already (as the receipts themselves are written)."""
+    return when.astimezone(CHINA_TIME) if when.tzinfo is not None else when
+
+
+def _node_values(msg_type: str, spec: Receipt, given: Mapping[str, Any]) -> dict[str, Any]:
+    """The node's values with its time written out and its guid filled in."""
+    values = dict(given)
+    when = values.get("returnTime")
+    if isinstance(when, datetime):
+        values["returnTime"] = compact_millis(china_time(when))
+    if not values.get("guid"):
+        key = [str(values.get(k, "")) for k in spec.keys]
+        status, time = values.get("returnStatus", ""), values.get("returnTime", "")
+        values["guid"] = guid(msg_type, "return", *key, status, time)
+    return values
+
+
+def build_receipt(
+    msg_type: str,
+    returns: Sequence[Mapping[str, Any]],
+    *,
+    schema_dir: str | Path | None = None,
+) -> bytes:
+    """One receipt message ``msg_type`` (``CEB622``…) of the return nodes ``returns``."""
+    spec = RECEIPTS.get(msg_type)
+    if spec is None:
+        raise IncompleteDataError(
+            f"{msg_type} is not a receipt this service writes",
+            [f"receipts: {', '.join(sorted(RECEIPTS))}, CEB816"],
+        )
+    problems = Problems()
+    if not 1 <= len(returns) <= spec.max_nodes:
+        count = len(returns)
+        problems.add(f"{msg_type} holds 1 to {spec.max_nodes} {spec.node} nodes, got {count}")
+    nodes = [_node_values(msg_type, spec, r) for r in returns]
+    out = message_root(msg_type, ",".join(n["guid"] for n in nodes))
+    for n, values in enumerate(nodes, 1):
+        out.start(spec.node)
+        emit(out, spec.fields, values, problems, f"{msg_type} {spec.node} {n}")
+        out.end()
+    return finish(out, problems, msg_type, schema_dir=schema_dir, schema_file=spec.schema_file)
+
+
+def build_receipts(
+    msg_type: str,
+    returns: Sequence[Mapping[str, Any]],
+    *,
+    schema_dir: str | Path | None = None,
+) -> list[bytes]:
+    """As many ``msg_type`` messages as ``returns`` need, each as full as its schema allows."""
+    spec = RECEIPTS.get(msg_type)
+    size = spec.max_nodes if spec is not None else 1
+    chunks = [returns[i : i + size] for i in range(0, len(returns), size)]
+    return [build_receipt(msg_type, c, schema_dir=schema_dir) for c in chunks]
+
+
+MAX_TAX_LINES = 99
+
+
+def build_tax_bill(
+    bills: Sequence[Mapping[str, Any]], *, schema_dir: str | Path | None = None
+) -> bytes:
+    """A CEB816 electronic tax bill message: each bill is ``{"head": {...}, "lines": [...]}``
+    with the TaxHeadRd and TaxListRd fields (1 to 99 lines a bill)."""
+    problems = Problems()
+    if not bills:
+        problems.add("CEB816 needs at least one tax bill")
+    heads = []
+    for bill in bills:
+        head = dict(bill["head"])
+        if isinstance(head.get("returnTime"), datetime):
+            head["returnTime"] = compact_millis(china_time(head["returnTime"]))
+        if not head.get("guid"):
+            head["guid"] = guid("CEB816", "tax", head.get("taxNo", ""), head.get("returnTime"))
+        heads.append(head)
+    out = message_root("CEB816", ",".join(h["guid"] for h in heads))
+    for head, bill in zip(heads, bills, strict=True):
+        where = f"CEB816 {head.get('taxNo', '')}"
+        lines = bill.get("lines", ())
+        if not 1 <= len(lines) <= MAX_TAX_LINES:
+            problems.add(f"{where}: 1 to {MAX_TAX_LINES} tax lines, got {len(lines)}")
+        out.start("Tax")
+        out.start("TaxHeadRd")
+        emit(out, TAX_HEAD, head, problems, where)
+        out.end()
+        for line in lines:
+            out.start("TaxListRd")
+            emit(out, TAX_LIST, line, problems, f"{where} line {line.get('gnum')}")
+            out.end()
+        out.end()
+    return finish(out, problems, "CEB816", schema_dir=schema_dir, schema_file=IMPORT_XSD)
