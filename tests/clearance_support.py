@@ -230,3 +230,39 @@ def file_orders(app, client, seller, broker, order_ids) -> list[str]:
     assert r.status_code == 200 and r.json["refused"] == {}, r.json
     work(app)
     return case_ids
+
+
+class Simulator:
+    """The customs simulator on the app's gateway folders, on a test clock (UTC) that only
+    moves when the test says so."""
+
+    def __init__(self, app, **changes):
+        from datetime import UTC
+
+        from app.gateway.simulator import loop
+        from app.gateway.simulator.config import SimConfig
+
+        self.loop = loop
+        self.config = SimConfig.from_mapping(app.config, **{"delay_seconds": 1.0, **changes})
+        self.sim, self.folders = loop.open_simulator(self.config)
+        self.now = datetime(2026, 11, 28, 2, 0, 0, tzinfo=UTC)
+
+    def tick(self, seconds: float = 0.0):
+        """One round at the clock moved on by ``seconds``."""
+        self.now += timedelta(seconds=seconds)
+        return self.loop.tick(self.sim, self.folders, self.now)
+
+    def drain(self) -> int:
+        """Rounds until everything taken is answered, the clock 10 s further each round."""
+
+        def clock():
+            self.now += timedelta(seconds=10)
+            return self.now
+
+        return self.loop.drain(self.sim, self.folders, clock=clock)
+
+    def close(self) -> None:
+        self.sim.store.close()
+
+    def sent(self) -> list[str]:
+        return sorted(p.name for p in self.folders.sent.iterdir())

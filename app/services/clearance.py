@@ -155,25 +155,37 @@ def _ebc_codes(orders: list[Order]) -> dict[str, str | None]:
     return dict(rows)
 
 
+def _by_key(events: list[receipts.StatusEvent], key: str, column) -> dict[str, list[Order]]:
+    """Orders by the value of ``column`` among the events' values of ``key``."""
+    values = {e.keys[key] for e in events if e.keys.get(key)}
+    found: dict[str, list[Order]] = defaultdict(list)
+    if values:
+        stmt = select(column, Order).where(column.in_(values))
+        if column is Parcel.item_id:
+            stmt = stmt.join(Order)
+        for value, order in db.session.execute(stmt).all():
+            found[value].append(order)
+    return found
+
+
 def _match_all(events: list[receipts.StatusEvent]) -> list[Order | None]:
     """The order each receipt event is about, by business keys (never by guid): the order
-    number (orderNo/copNo), else the waybill number; among several sellers' orders of one
-    number, the one of the receipt's e-commerce company."""
+    number (orderNo/copNo), else the waybill number, else the payment's transaction id;
+    among several sellers' orders of one number, the one of the receipt's e-commerce
+    company."""
     numbers = {n for e in events if (n := _number(e))}
     by_number: dict[str, list[Order]] = defaultdict(list)
     if numbers:
         for o in db.session.execute(select(Order).where(Order.order_no.in_(numbers))).scalars():
             by_number[o.order_no].append(o)
-    waybills = {e.keys["logisticsNo"] for e in events if e.keys.get("logisticsNo")}
-    by_waybill: dict[str, list[Order]] = defaultdict(list)
-    if waybills:
-        stmt = select(Parcel.item_id, Order).join(Order).where(Parcel.item_id.in_(waybills))
-        for item_id, o in db.session.execute(stmt).all():
-            by_waybill[item_id].append(o)
+    by_waybill = _by_key(events, "logisticsNo", Parcel.item_id)
+    by_payment = _by_key(events, "payTransactionId", Order.payment["transaction_id"].as_string())
     found = []
     for e in events:
-        candidates = by_number.get(_number(e) or "") or by_waybill.get(
-            e.keys.get("logisticsNo", ""), []
+        candidates = (
+            by_number.get(_number(e) or "")
+            or by_waybill.get(e.keys.get("logisticsNo", ""))
+            or by_payment.get(e.keys.get("payTransactionId", ""), [])
         )
         if len(candidates) > 1 and e.keys.get("ebcCode"):
             codes = _ebc_codes(candidates)
