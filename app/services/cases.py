@@ -276,12 +276,14 @@ def list_cases(user: User, query: dict) -> dict:
     total = db.session.execute(select(func.count()).select_from(stmt.subquery())).scalar_one()
     page, per_page = query["page"], query["per_page"]
     rows = db.session.execute(
-        stmt.order_by(ClearanceCase.created_at, ClearanceCase.id)
+        stmt.add_columns(Order.order_no)
+        .join(Order, Order.id == ClearanceCase.order_id)
+        .order_by(ClearanceCase.created_at, ClearanceCase.id)
         .limit(per_page)
         .offset((page - 1) * per_page)
-    ).scalars()
+    ).all()
     return {
-        "items": [summary(c) for c in rows],
+        "items": [summary(c, order_no) for c, order_no in rows],
         "page": page,
         "per_page": per_page,
         "total": total,
@@ -289,11 +291,15 @@ def list_cases(user: User, query: dict) -> dict:
     }
 
 
-def summary(case: ClearanceCase) -> dict:
-    order = db.session.get(Order, case.order_id)
+def summary(case: ClearanceCase, order_no: str | None = None) -> dict:
+    """The case's own fields and its order's number (read when not given)."""
+    if order_no is None:
+        order_no = db.session.execute(
+            select(Order.order_no).where(Order.id == case.order_id)
+        ).scalar()
     return {
         **{c.name: getattr(case, c.name) for c in ClearanceCase.__table__.columns},
-        "order_no": order.order_no if order else None,
+        "order_no": order_no,
         "problems": case.problems or [],
         "risks": case.risks or [],
     }
