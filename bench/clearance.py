@@ -42,6 +42,7 @@ from clearance_support import (  # noqa: E402
 
 TARGET = 200  # cases/s with 2 workers
 TERMINAL = ("released", "closed")
+STALL_SECONDS = 120
 
 
 def _env(app, extra: dict) -> dict:
@@ -126,15 +127,11 @@ def _merge(receipts: list[bytes]) -> bytes:
 
 
 def _customs(app, stop: threading.Event) -> subprocess.Popen | threading.Thread:
+    """The simulator as ``silkpost up`` runs it (answering at once), or the stand-in."""
     if os.environ.get("CUSTOMS", "simulator") == "simulator":
-        try:
-            import app.gateway.simulator  # noqa: F401
-        except ImportError:
-            pass
-        else:
-            env = _env(app, {"SILKPOST_SIMULATOR_DELAY_SECONDS": "0"})
-            cmd = [sys.executable, "-m", "app.cli", "simulator", "run"]
-            return subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL)
+        env = _env(app, {"SILKPOST_SIMULATOR_DELAY_SECONDS": "0"})
+        cmd = [sys.executable, "-m", "app.cli", "simulator", "run"]
+        return subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     thread = threading.Thread(target=_standin, args=(Path(app.config["GATEWAY_DIR"]), stop))
     thread.start()
     return thread
@@ -225,43 +222,104 @@ def run(cases: int, workers: int, batch: int) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         server, app, (seller_id, broker_id, order_ids) = build(Path(tmp), cases, batch)
         with app.app_context():
-            from app.extensions import db
-            from app.models import User
-            from app.services import cases as case_service
-
-            procs = _workers(app, workers)
-            overhead = _job_overhead(app, workers)
-            stop = threading.Event()
-            customs = _customs(app, stop)
-            ticking = threading.Thread(target=_tick, args=(app, stop))
-            ticking.start()
+            procs, stop, helpers = [], threading.Event(), []
             try:
-                start = time.perf_counter()
-                for at in range(0, len(order_ids), 1000):
-                    user = db.session.get(User, seller_id)
-                    case_service.hand_over(user, order_ids[at : at + 1000])
-                approved = 0
-                while _count(TERMINAL) < cases:
-                    done = _approve_ready(broker_id, batch, cases - approved)
-                    approved += done
-                    if not done:
-                        time.sleep(0.05)
-                wall = time.perf_counter() - start
+                procs = _workers(app, workers)
+                overhead = _job_overhead(app, workers)
+                helpers = [_customs(app, stop), _ticker(app, stop)]
+                wall = _through(cases, seller_id, broker_id, order_ids, batch)
                 stages = _jobs_by_stage()
+                cpu = sum(_cpu_seconds(p.pid) for p in procs)
             finally:
-                stop.set()
-                ticking.join()
-                if isinstance(customs, subprocess.Popen):
-                    customs.terminate()
-                    customs.wait()
-                else:
-                    customs.join()
-                for p in procs:
-                    p.terminate()
-                for p in procs:
-                    p.wait()
+                _stop(procs, stop, helpers)
         server.shutdown()
-    return {"wall": wall, "stages": stages, "overhead": overhead, "workers": workers}
+    return {
+        "wall": wall,
+        "stages": stages,
+        "overhead": overhead,
+        "workers": workers,
+        "cpu": cpu,
+    }
+
+
+def _cpu_seconds(pid: int) -> float:
+    """CPU time of a worker and the work horses it forked (Linux /proc; 0 elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    utime, stime, cutime, cstime = (int(x) for x in fields[11:15])
+    return (utime + stime + cutime + cstime) / os.sysconf("SC_CLK_TCK")
+
+
+def _through(cases: int, seller_id: str, broker_id: str, order_ids: list, batch: int) -> float:
+    """Seconds from the first hand-over to the last case closed (the broker approving as
+    cases become ready)."""
+    from app.extensions import db
+    from app.models import User
+    from app.services import cases as case_service
+
+    start = time.perf_counter()
+    for at in range(0, len(order_ids), 1000):
+        case_service.hand_over(db.session.get(User, seller_id), order_ids[at : at + 1000])
+    approved, last, seen = 0, start, -1
+    while (finished := _count(TERMINAL)) < cases:
+        done = _approve_ready(broker_id, batch, cases - approved)
+        approved += done
+        if done or finished != seen:
+            last, seen = time.perf_counter(), finished
+        elif time.perf_counter() - last > STALL_SECONDS:
+            raise RuntimeError(f"no progress for {STALL_SECONDS} s: {_states()}")
+        if not done:
+            time.sleep(0.05)
+    return time.perf_counter() - start
+
+
+def _states() -> dict:
+    from rq.job import Job
+
+    from app.extensions import db
+    from app.jobs.queues import queues
+    from app.models import ClearanceCase
+
+    counts = dict(
+        db.session.execute(
+            db.select(ClearanceCase.status, db.func.count()).group_by(ClearanceCase.status)
+        ).all()
+    )
+    failed = [
+        (job.id, (job.exc_info or "")[-300:])
+        for q in queues.all()
+        for job in Job.fetch_many(q.failed_job_registry.get_job_ids(), connection=q.connection)
+        if job is not None
+    ]
+    reasons = db.session.execute(
+        db.text(
+            "SELECT reason, count(*) FROM clearance_case_events WHERE to_status = 'rejected' "
+            "GROUP BY reason"
+        )
+    ).all()
+    return {"cases": counts, "rejected": [tuple(r) for r in reasons], "failed_jobs": failed}
+
+
+def _ticker(app, stop: threading.Event) -> threading.Thread:
+    thread = threading.Thread(target=_tick, args=(app, stop))
+    thread.start()
+    return thread
+
+
+def _stop(procs: list, stop: threading.Event, helpers: list) -> None:
+    stop.set()
+    for helper in helpers:
+        if isinstance(helper, subprocess.Popen):
+            helper.terminate()
+            helper.wait()
+        else:
+            helper.join()
+    for p in procs:
+        p.terminate()
+    for p in procs:
+        p.wait()
 
 
 def _tick(app, stop: threading.Event) -> None:
@@ -281,6 +339,12 @@ def report(cases: int, r: dict) -> None:
     for name, (n, seconds) in sorted(r["stages"].items()):
         per_case = seconds / cases * 1000
         print(f"  {name:14} {n:5} jobs  {seconds:7.2f} s running  {per_case:6.2f} ms/case")
+    if r["cpu"]:
+        per_case = r["cpu"] / cases * 1000
+        print(
+            f"  workers' CPU {r['cpu']:.1f} s = {per_case:.1f} ms/case: "
+            f"at most {w * 1000 / per_case:.0f} cases/s on {w} idle cores"
+        )
     print(
         f"  worker time {capacity:.1f} s: work {work / capacity:.0%}, queue overhead "
         f"{queue / capacity:.0%} ({jobs} jobs × {r['overhead'] * 1000:.1f} ms dequeue+fork), "

@@ -17,7 +17,7 @@ from redis.exceptions import RedisError
 from ..models import ClearanceCase
 from ..services import filing, inbox, review
 from .clearance import chunks, digest, enqueue_prepare
-from .queues import job
+from .queues import job, queues
 
 log = logging.getLogger(__name__)
 
@@ -34,9 +34,20 @@ def file_cancel(case_id: str, n: int) -> str:
     return filing.file_cancel(case_id, n)
 
 
+POLL_LOCK = "silkpost:poll-inbox"
+
+
 @job("gateway", retries=0, timeout=600)
 def poll_inbox() -> dict:
-    return inbox.poll()
+    """Read the inbox, unless another worker is reading it now (one poller at a time: two
+    would read the same files and one would only find them taken)."""
+    lock = queues.connection.lock(POLL_LOCK, timeout=600, blocking=False)
+    if not lock.acquire():
+        return {"skipped": "another poll is running"}
+    try:
+        return inbox.poll()
+    finally:
+        lock.release()
 
 
 @job("gateway", retries=0, timeout=600)

@@ -60,6 +60,9 @@ def _one(gw: Gateway, f: IncomingFile) -> tuple[str, int]:
         return _quarantine(gw, f, sha, _reason(exc)), 0
     try:
         result = clearance.ingest_events(events, None)
+    except IntegrityError:  # another poller is ingesting the same file
+        db.session.rollback()
+        return "repeated", 0
     except SQLAlchemyError:  # the database, not the file: leave it for the next poll
         db.session.rollback()
         raise
