@@ -79,6 +79,7 @@ def approve_many(body):
 @blp.route("/clearance/<string:case_id>", methods=["GET"])
 @roles_required("seller", "broker")
 @blp.response(200, CaseDetailOut)
+@blp.alt_response(404, description="No such case (or another seller's)")
 def get_case(case_id):
     """A case with its documents, messages, risks, quote, events, audit and receipts."""
     return cases.detail(cases.get_case(current_user(), case_id))
@@ -87,7 +88,9 @@ def get_case(case_id):
 @blp.route("/clearance/<string:case_id>/documents/<string:kind>", methods=["GET"])
 @roles_required("seller", "broker")
 @blp.response(200, description="The XML document", content_type="application/xml")
+@blp.alt_response(404, description="No such case, or no document of that kind")
 def case_document(case_id, kind):
+    """A stored document of the case's filing (the XML customs get, before its envelope)."""
     doc = cases.document(current_user(), case_id, kind)
     return Response(doc.content, mimetype=doc.media_type, headers={"ETag": doc.sha256})
 
@@ -96,7 +99,8 @@ def _action(route: str, schema=None, roles=("broker",)):
     """A POST on a case answering the case, 409 when its state refuses it."""
 
     def decorator(view):
-        wrapped = blp.alt_response(409, description=CONFLICT)(view)
+        wrapped = blp.alt_response(404, description="No such case (or another seller's)")(view)
+        wrapped = blp.alt_response(409, description=CONFLICT)(wrapped)
         wrapped = blp.response(200, CaseOut)(wrapped)
         if schema is not None:
             wrapped = blp.arguments(schema)(wrapped)

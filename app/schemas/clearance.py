@@ -182,16 +182,18 @@ class RequestChangesIn(Schema):
 
 
 class AmendIn(Schema):
+    # (1 to 200 paths: checked by the amendment itself, stated here as properties)
     changes = fields.Dict(
         data_key="fields",
         keys=fields.String(validate=validate.Length(min=1, max=200)),
         values=fields.Raw(allow_none=True),
         required=True,
-        validate=validate.Length(min=1, max=200),
         metadata={
             "description": "Field path (as in the error envelope) to its new value, e.g. "
             '{"items.0.hs_code": "8510100000"}; the amended order is validated as a new '
-            "order would be"
+            "order would be",
+            "minProperties": 1,
+            "maxProperties": 200,
         },
     )
     reason = _reason(required=False)
