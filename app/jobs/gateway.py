@@ -87,11 +87,11 @@ def enqueue_submit(cases: list[ClearanceCase], *, suffix: str = "", quiet: bool 
     return _quietly(f"submitting {len(cases)} cases", quiet, enqueue) if cases else []
 
 
-def enqueue_cancel(case: ClearanceCase, n: int, *, quiet: bool = False):
+def enqueue_cancel(case: ClearanceCase, n: int, *, suffix: str = "", quiet: bool = False):
     return _quietly(
         f"the cancel of case {case.id}",
         quiet,
-        lambda: [file_cancel.delay(case.id, n, job_id=f"cancel-{case.id}-v{n}")],
+        lambda: [file_cancel.delay(case.id, n, job_id=f"cancel-{case.id}-v{n}{suffix}")],
     )
 
 
@@ -111,15 +111,13 @@ def reap_now() -> dict:
     ids carry the reap period, so a job stuck in a dead worker does not hide them)."""
     expired = review.expire_claims()
     waiting = filing.stuck()
-    filing.requeued([*waiting["prepare"], *waiting["submit"]])
+    filing.requeued([c for found in waiting.values() for c in found])
     suffix = f"-reap-{slot(60)}"
     enqueue_prepare([c.id for c in waiting["prepare"]], suffix=suffix, quiet=True)
     enqueue_submit(waiting["submit"], suffix=suffix, quiet=True)
-    return {
-        "claims_expired": expired,
-        "prepare": len(waiting["prepare"]),
-        "submit": len(waiting["submit"]),
-    }
+    for case in waiting["cancel"]:
+        enqueue_cancel(case, filing.cancel_number(case), suffix=suffix, quiet=True)
+    return {"claims_expired": expired, **{k: len(v) for k, v in waiting.items()}}
 
 
 def run_once() -> dict:

@@ -232,12 +232,12 @@ def _visible(user: User):
     return stmt
 
 
-def get_case(user: User, case_id: str, *, lock: bool = False) -> ClearanceCase:
-    """A case the user may see (another seller's is not found); ``lock`` re-reads it under
-    a row lock for a change."""
-    stmt = _visible(user).where(ClearanceCase.id == case_id)
-    if lock:
-        stmt = stmt.with_for_update().execution_options(populate_existing=True)
+def get_case(user: User, case_id: str) -> ClearanceCase:
+    """A case the user may see (another seller's is not found), as the database has it now
+    (a worker may have moved it since this session last read it)."""
+    stmt = (
+        _visible(user).where(ClearanceCase.id == case_id).execution_options(populate_existing=True)
+    )
     case = db.session.execute(stmt).scalar_one_or_none()
     if case is None:
         raise NotFound("No such clearance case.")

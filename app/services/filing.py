@@ -30,7 +30,7 @@ from declarations.snapshot import DeclarationSnapshot
 from ..errors import Conflict
 from ..extensions import db
 from ..gateway import Gateway, gateway_for
-from ..models import ClearanceCase, Declaration, Order, OutboxMessage, StatusEvent
+from ..models import CaseEvent, ClearanceCase, Declaration, Order, OutboxMessage, StatusEvent
 from ..models.base import utcnow
 from . import cases, clearance, declaring
 from .filing_kinds import CANCELS, filing_set
@@ -335,7 +335,7 @@ def file_cancel(case_id: str, n: int, gateway: Gateway | None = None) -> str:
     snapshot = replace(snapshot, filing=replace(snapshot.filing, invt_no=case.invt_no or ""))
     try:
         content = declaring.render(kind, snapshot, "1", case.cancel_reason or "")
-        name = message_name(case, kind.name, "" if n == 1 else f"_r{n}")
+        name = cancel_name(case, n)
         body = envelope(name, content, _sender(kind.name, snapshot), snapshot.created_at)
     except DeclarationError as exc:
         return _cancel_failed(case, exc.summary)
@@ -370,6 +370,28 @@ def _cancel_failed(case: ClearanceCase, message: str) -> str:
 # -- the reaper ------------------------------------------------------------------------------
 
 
+def cancel_number(case: ClearanceCase) -> int:
+    """The number of the case's current cancel request (1 for the first): part of its job
+    id and of its message's name."""
+    return db.session.execute(
+        select(func.count()).where(
+            CaseEvent.case_id == case.id, CaseEvent.to_status == "cancel_requested"
+        )
+    ).scalar_one()
+
+
+def cancel_name(case: ClearanceCase, n: int) -> str:
+    return message_name(case, CANCELS[case.flow], "" if n == 1 else f"_r{n}")
+
+
+def _cancel_unfiled(case: ClearanceCase) -> bool:
+    name = cancel_name(case, cancel_number(case))
+    return (
+        db.session.execute(select(OutboxMessage.id).where(OutboxMessage.name == name)).first()
+        is None
+    )
+
+
 def stuck(now=None) -> dict[str, list[ClearanceCase]]:
     """Cases waiting for work no job is doing: submits whose worker died, and cases left
     handed over, preparing, approved or with an unfiled cancel (the queue was down)."""
@@ -379,7 +401,9 @@ def stuck(now=None) -> dict[str, list[ClearanceCase]]:
         select(ClearanceCase).where(
             ClearanceCase.updated_at < old,
             or_(
-                ClearanceCase.status.in_(("handed_over", "preparing", "approved")),
+                ClearanceCase.status.in_(
+                    ("handed_over", "preparing", "approved", "cancel_requested")
+                ),
                 (ClearanceCase.status == "submitting")
                 & or_(
                     ClearanceCase.submit_started_at.is_(None),
@@ -388,9 +412,15 @@ def stuck(now=None) -> dict[str, list[ClearanceCase]]:
             ),
         )
     ).scalars()
-    found: dict[str, list[ClearanceCase]] = {"prepare": [], "submit": []}
+    found: dict[str, list[ClearanceCase]] = {"prepare": [], "submit": [], "cancel": []}
     for case in waiting:
-        found["prepare" if case.status in ("handed_over", "preparing") else "submit"].append(case)
+        if case.status == "cancel_requested":
+            if _cancel_unfiled(case):
+                found["cancel"].append(case)
+        elif case.status in ("handed_over", "preparing"):
+            found["prepare"].append(case)
+        else:
+            found["submit"].append(case)
     return found
 
 

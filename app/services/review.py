@@ -11,11 +11,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import or_, select, update
 
 from ..errors import Conflict, NotFound, ValidationFailed
 from ..extensions import db
-from ..models import CaseEvent, ClearanceCase, User
+from ..models import ClearanceCase, User
 from ..models.base import utcnow
 from . import case_states, cases, filing
 
@@ -211,14 +211,5 @@ def cancel(user: User, case_id: str, reason: str) -> ClearanceCase:
     db.session.commit()
     from ..jobs.gateway import enqueue_cancel
 
-    enqueue_cancel(case, _cancel_count(case), quiet=True)
+    enqueue_cancel(case, filing.cancel_number(case), quiet=True)
     return case
-
-
-def _cancel_count(case: ClearanceCase) -> int:
-    """The number of this cancel request (1 for the first): part of its job id and name."""
-    return db.session.execute(
-        select(func.count()).where(
-            and_(CaseEvent.case_id == case.id, CaseEvent.to_status == "cancel_requested")
-        )
-    ).scalar_one()

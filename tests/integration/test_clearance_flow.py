@@ -49,7 +49,11 @@ def test_one_import_case_to_release(setup):
     assert case["status"] == "awaiting_review", case["problems"]
     assert [d["kind"] for d in case["documents"]] == ["ceb311", "ceb411", "ceb511", "ceb621"]
     assert case["version"] == 1 and case["app_type"] == "1"
-    # preparing froze and checked the documents; nothing is declared or counted yet
+    # preparing froze and checked the documents; reading them declares nothing
+    r = client.get(f"/api/v1/orders/{oid}/declarations/ceb621", headers=headers(seller))
+    assert r.status_code == 200
+    r = client.get(f"/api/v1/clearance/{cid}/documents/ceb621", headers=headers(broker))
+    assert r.status_code == 200 and b"<ceb:appType>1</ceb:appType>" in r.data
     assert client.get(f"/api/v1/orders/{oid}", headers=headers(seller)).json["status"] == (
         "received"
     )
