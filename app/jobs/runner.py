@@ -2,6 +2,13 @@
 
 ``silkpost worker`` and ``python -m worker`` both end here: the app is built once and
 every job runs in an app context with a fresh database session.
+
+Liveness: while a forking worker's horse runs a job, the worker renews the job's execution
+every ``HEARTBEAT_INTERVAL`` seconds for ``HEARTBEAT_TTL`` seconds (RQ's default is 90 s,
+looked at every 10 minutes). A killed worker's job is thus taken for abandoned within
+``HEARTBEAT_TTL`` by the reconciler (:mod:`app.jobs.reconcile`), and retried from where it
+stopped. The horse dies with its worker, so no job outlives the heartbeat that vouches
+for it.
 """
 
 from __future__ import annotations
@@ -12,9 +19,13 @@ from flask import Flask
 from rq import SimpleWorker, Worker
 
 from ..extensions import db
+from ..services.process_lifetime import die_with_parent
 from .queues import queues
 
 log = logging.getLogger(__name__)
+
+HEARTBEAT_INTERVAL = 10
+HEARTBEAT_TTL = 30
 
 
 class AppContextMixin:
@@ -35,9 +46,18 @@ class AppWorker(AppContextMixin, Worker):
 
     def __init__(self, *args, app: Flask, **kwargs):
         self.app = app
+        kwargs.setdefault("job_monitoring_interval", HEARTBEAT_INTERVAL)
         super().__init__(*args, **kwargs)
 
+    def get_heartbeat_ttl(self, job, working_time: float = 0.0) -> int:
+        """How long a job's execution stays vouched for without a new heartbeat."""
+        remaining = job.timeout - working_time if job.timeout and job.timeout > 0 else None
+        interval = self.job_monitoring_interval
+        beat = min(remaining, interval) if remaining is not None else interval
+        return int(beat) + HEARTBEAT_TTL - HEARTBEAT_INTERVAL
+
     def main_work_horse(self, job, queue):
+        die_with_parent(self.pid)
         with self.app.app_context():
             db.engine.dispose(close=False)
         return super().main_work_horse(job, queue)
@@ -53,6 +73,9 @@ class AppSimpleWorker(AppContextMixin, SimpleWorker):
 
 def make_worker(app: Flask, simple: bool = False) -> AppWorker | AppSimpleWorker:
     """A worker on every named queue of the app's Redis."""
+    from . import load
+
+    load()
     with app.app_context():
         connection = queues.connection
         qs = queues.all()
