@@ -9,7 +9,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from ..auth import current_user, roles_required
-from ..services import reports
+from ..services import reports, tabular
 
 blp = Blueprint("reports", __name__, url_prefix="/reports", description="Seller reports")
 
@@ -77,7 +77,8 @@ def export_rebates(query):
     """
     data = reports.export_rebates(*_period_args(query))
     if _wants_csv():
-        return _csv(reports.to_csv(data["rows"], reports.REBATE_COLUMNS), "export-rebates", query)
+        text = tabular.csv_text(data["rows"], reports.REBATE_COLUMNS)
+        return _csv(text, "export-rebates", query)
     return data
 
 
@@ -89,6 +90,6 @@ def fx_settlement(query):
     """
     data = reports.fx_settlement(*_period_args(query))
     if _wants_csv():
-        text = reports.to_csv(data["currencies"], reports.SETTLEMENT_COLUMNS)
+        text = tabular.csv_text(data["currencies"], reports.SETTLEMENT_COLUMNS)
         return _csv(text, "fx-settlement", query)
     return data

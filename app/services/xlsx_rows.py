@@ -136,7 +136,11 @@ def _locate(archive: zipfile.ZipFile, limit: int) -> _Package:
     sheet = rels.get(sheet_rid, ("", None))[1] if sheet_rid else None
     if sheet is None or sheet not in archive.NameToInfo:
         raise ArchiveError("the workbook has no worksheet")
-    return _Package(sheet, _by_type(rels, "sharedStrings"), _by_type(rels, "styles"), epoch)
+    present = archive.NameToInfo
+    strings, styles = _by_type(rels, "sharedStrings"), _by_type(rels, "styles")
+    return _Package(
+        sheet, strings if strings in present else None, styles if styles in present else None, epoch
+    )
 
 
 def _text(element) -> str:
@@ -190,7 +194,7 @@ class SharedStrings:
 
 def _date_styles(archive: zipfile.ZipFile, part: str | None, limit: int) -> dict[int, bool]:
     """Cell style index → whether numbers in it are dates (False) or durations (True)."""
-    if part is None or part not in archive.NameToInfo:
+    if part is None:
         return {}
     root = _parse_part(archive, part, limit)
     formats = dict(BUILTIN_FORMATS)
@@ -240,8 +244,8 @@ class XlsxRows:
     With ``header_only``, only the first row is read, under the small header budgets.
     """
 
-    def __init__(self, path: Path, limits: XlsxLimits = DEFAULT_LIMITS, header_only=False):
-        self._limits = limits
+    def __init__(self, path: Path, limits: XlsxLimits | None = None, header_only: bool = False):
+        self._limits = limits = limits or DEFAULT_LIMITS
         self._header_only = header_only
         self._archive = open_checked(path, limits.archive)
         try:
