@@ -7,7 +7,7 @@ each gap, idempotently (job ids are deterministic, see :meth:`Queues.enqueue_onc
 
 1. Executions whose heartbeat lapsed (their worker was killed) are handed to RQ's own
    abandoned-job handling at once, instead of at its next maintenance round: the job is
-   retried (it resumes where it stopped) or, out of retries, failed.
+   retried at once (it resumes where it stopped) or, out of retries, failed.
 2. For each registered kind, every row that should have a live job and has none gets one;
    a row whose job failed for good is given up (marked failed, saying why).
 
@@ -110,8 +110,19 @@ def requeue_abandoned() -> list[str]:
         if expired:
             log.warning("abandoned jobs on %s: %s", queue.name, ", ".join(expired))
             registry.cleanup()
+            _expedite(queue, expired)
             found += expired
     return found
+
+
+def _expedite(queue, job_ids: list[str]) -> None:
+    """Send the retries RQ just scheduled straight to the queue: the scheduler that would
+    move them may be the dead worker's, whose lock a new worker waits a minute or more for.
+    Taking a job out of the schedule before it is due leaves the scheduler nothing to race."""
+    schedule = queue.scheduled_job_registry
+    for job_id in job_ids:
+        if queue.connection.zrem(schedule.key, job_id):
+            queue.enqueue_job(Job.fetch(job_id, connection=queue.connection))
 
 
 def _job(job_id: str) -> Job | None:
@@ -122,11 +133,12 @@ def _job(job_id: str) -> Job | None:
 
 
 def _failure(job: Job) -> str:
+    """Why a job stopped: its status and the last line of its traceback."""
+    status = job.get_status(refresh=False)
     result = job.latest_result()
-    detail = (result.exc_string or "").strip().splitlines()[-1:] if result else []
-    return f"the job stopped for good ({job.get_status(refresh=False)}): " + (
-        detail[0] if detail else "no detail recorded"
-    )
+    lines = (result.exc_string or "").strip().splitlines() if result else []
+    detail = lines[-1] if lines else "no detail recorded"
+    return f"the job stopped for good ({getattr(status, 'value', status)}): {detail}"
 
 
 def reconcile_kind(kind: Reconcilable) -> dict[str, int]:

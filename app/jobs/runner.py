@@ -8,15 +8,18 @@ every ``HEARTBEAT_INTERVAL`` seconds for ``HEARTBEAT_TTL`` seconds (RQ's default
 looked at every 10 minutes). A killed worker's job is thus taken for abandoned within
 ``HEARTBEAT_TTL`` by the reconciler (:mod:`app.jobs.reconcile`), and retried from where it
 stopped. The horse dies with its worker, so no job outlives the heartbeat that vouches
-for it.
+for it;
+so does the worker's scheduler process.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 
 from flask import Flask
 from rq import SimpleWorker, Worker
+from rq.scheduler import RQScheduler
 
 from ..extensions import db
 from ..services.process_lifetime import die_with_parent
@@ -26,6 +29,9 @@ log = logging.getLogger(__name__)
 
 HEARTBEAT_INTERVAL = 10
 HEARTBEAT_TTL = 30
+# RQ's maintenance (registry cleaning, taking over the scheduler of a dead worker, whose
+# lock expires a minute after it died) runs every 10 minutes by default.
+MAINTENANCE_INTERVAL = 60
 
 
 class AppContextMixin:
@@ -41,12 +47,28 @@ class AppContextMixin:
                 db.session.remove()
 
 
+class AppScheduler(RQScheduler):
+    """RQ's scheduler process, which ends with the worker that started it."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._worker_pid = os.getpid()
+
+    def work(self):
+        die_with_parent(self._worker_pid)
+        return super().work()
+
+
 class AppWorker(AppContextMixin, Worker):
-    """Forks a work horse per job; the horse must not reuse the parent's DB sockets."""
+    """Forks a work horse per job; the horse must not reuse the parent's DB sockets.
+
+    The horse and the scheduler process die with the worker (see the module docstring).
+    """
 
     def __init__(self, *args, app: Flask, **kwargs):
         self.app = app
         kwargs.setdefault("job_monitoring_interval", HEARTBEAT_INTERVAL)
+        kwargs.setdefault("maintenance_interval", MAINTENANCE_INTERVAL)
         super().__init__(*args, **kwargs)
 
     def get_heartbeat_ttl(self, job, working_time: float = 0.0) -> int:
@@ -55,6 +77,20 @@ class AppWorker(AppContextMixin, Worker):
         interval = self.job_monitoring_interval
         beat = min(remaining, interval) if remaining is not None else interval
         return int(beat) + HEARTBEAT_TTL - HEARTBEAT_INTERVAL
+
+    def _start_scheduler(self, burst=False, logging_level="INFO", *args, **kwargs):
+        """RQ's own start-up of the scheduler, with :class:`AppScheduler`."""
+        if burst:
+            return super()._start_scheduler(burst, logging_level, *args, **kwargs)
+        self.scheduler = AppScheduler(
+            self.queues,
+            connection=self.connection,
+            logging_level=logging_level if logging_level is not None else self.log.level,
+            serializer=self.serializer,
+        )
+        self.scheduler.acquire_locks()
+        if self.scheduler.acquired_locks:
+            self.scheduler.start()
 
     def main_work_horse(self, job, queue):
         die_with_parent(self.pid)
