@@ -25,9 +25,11 @@ CONTENT_TYPES = (
     'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
     '<Override PartName="/xl/worksheets/sheet1.xml" '
     'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+    "{strings}</Types>"
+)
+STRINGS_TYPE = (
     '<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
     'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
-    "</Types>"
 )
 PACKAGE_RELS = (
     f'<Relationships xmlns="{PKG_REL}"><Relationship Id="rId1" '
@@ -40,9 +42,10 @@ WORKBOOK = (
 WORKBOOK_RELS = (
     f'<Relationships xmlns="{PKG_REL}">'
     f'<Relationship Id="rId1" Type="{REL}/worksheet" Target="worksheets/sheet1.xml"/>'
-    f'<Relationship Id="rId2" Type="{REL}/sharedStrings" Target="sharedStrings.xml"/>'
-    "</Relationships>"
+    "{strings}</Relationships>"
 )
+STRINGS_REL = f'<Relationship Id="rId2" Type="{REL}/sharedStrings" Target="sharedStrings.xml"/>'
+
 
 Part = bytes | Iterable[bytes]
 
@@ -53,12 +56,21 @@ def _write(archive: zipfile.ZipFile, name: str, part: Part) -> None:
             out.write(chunk)
 
 
-def write_package(path: Path, sheet: Part, shared_strings: Part | None = None) -> Path:
+def write_package(
+    path: Path, sheet: Part, shared_strings: Part | None = None, declare_strings: bool = False
+) -> Path:
+    """The package; its shared strings are declared if given (or if ``declare_strings``)."""
+    declared = shared_strings is not None or declare_strings
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
-        archive.writestr("[Content_Types].xml", CONTENT_TYPES)
+        archive.writestr(
+            "[Content_Types].xml", CONTENT_TYPES.format(strings=STRINGS_TYPE if declared else "")
+        )
         archive.writestr("_rels/.rels", PACKAGE_RELS)
         archive.writestr("xl/workbook.xml", WORKBOOK)
-        archive.writestr("xl/_rels/workbook.xml.rels", WORKBOOK_RELS)
+        archive.writestr(
+            "xl/_rels/workbook.xml.rels",
+            WORKBOOK_RELS.format(strings=STRINGS_REL if declared else ""),
+        )
         _write(archive, "xl/worksheets/sheet1.xml", sheet)
         if shared_strings is not None:
             _write(archive, "xl/sharedStrings.xml", shared_strings)

@@ -24,6 +24,10 @@ from .orders import store_orders
 
 log = logging.getLogger(__name__)
 
+# A chunk holds IMPORT_CHUNK_ORDERS orders, or fewer once it has this many rows: what is in
+# flight (read, being validated, being stored) stays small whatever the orders' sizes.
+CHUNK_ROWS = 2500
+
 Progress = Callable[[ImportBatch], None]
 
 
@@ -124,8 +128,9 @@ def process_batch(batch_id: str, progress: Progress | None = None) -> ImportBatc
     with source:
         _start(batch, index.total, index.loose)
         size = max(1, int(current_app.config["IMPORT_CHUNK_ORDERS"]))
-        chunks = order_files.chunked(order_files.iter_groups(source, index), size)
-        _store_chunks(batch, chunks, index.chunk_count(size), progress)
+        groups = order_files.iter_groups(source, index)
+        chunks = order_files.chunked(groups, size, CHUNK_ROWS)
+        _store_chunks(batch, chunks, index.chunk_estimate(size, CHUNK_ROWS), progress)
     batch.message = None
     batch.status = "done"
     batch.finished_at = utcnow()
@@ -204,7 +209,7 @@ def _store_chunks(
             if progress:
                 progress(batch)
             log.info(
-                "import chunk batch=%s chunk=%d/%d rows=%d/%d",
+                "import chunk batch=%s chunk=%d of about %d rows=%d/%d",
                 batch.id,
                 index + 1,
                 count,

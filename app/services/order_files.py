@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -190,8 +190,8 @@ def _check_header(first: Row | None) -> list[str]:
 
 def read_header(path: Path, file_format: str) -> list[str]:
     """Check the header row, reading no more of the file than that row (bounded)."""
-    with OrderFile(path, file_format, header_only=True) as source:
-        return _check_header(next(source.rows(), None))
+    with OrderFile(path, file_format, header_only=True) as source, closing(source.rows()) as rows:
+        return _check_header(next(rows, None))
 
 
 @dataclass
@@ -211,8 +211,11 @@ class FileIndex:
     def orders(self) -> int:
         return len(self.last_row)
 
-    def chunk_count(self, size: int) -> int:
-        return -(-self.orders // size)
+    def chunk_estimate(self, size: int, max_rows: int | None = None) -> int:
+        """How many chunks :func:`chunked` makes, near enough for progress and planning
+        (exact when no chunk is cut short by ``max_rows``)."""
+        by_rows = -(-self.total // max_rows) if max_rows else 0
+        return max(-(-self.orders // size), by_rows)
 
 
 def scan(source: OrderFile) -> FileIndex:
@@ -269,14 +272,19 @@ def _add_line(group: OrderGroup, header: list[str], raw: list, values: dict, row
     group.payload["items"].append({f: values[f] for f in ITEM_FIELDS if values.get(f) is not None})
 
 
-def chunked(groups: Iterator[OrderGroup], size: int) -> Iterator[list[OrderGroup]]:
-    """Consecutive lists of ``size`` groups (the last may be shorter)."""
+def chunked(
+    groups: Iterator[OrderGroup], size: int, max_rows: int | None = None
+) -> Iterator[list[OrderGroup]]:
+    """Consecutive lists of ``size`` groups, or fewer once they hold ``max_rows`` rows (so
+    orders of many lines make smaller chunks); the last may be shorter."""
     chunk: list[OrderGroup] = []
+    rows = 0
     for group in groups:
         chunk.append(group)
-        if len(chunk) == size:
+        rows += len(group.rows)
+        if len(chunk) == size or (max_rows is not None and rows >= max_rows):
             yield chunk
-            chunk = []
+            chunk, rows = [], 0
     if chunk:
         yield chunk
 

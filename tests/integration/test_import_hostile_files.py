@@ -10,41 +10,14 @@ import zipfile
 
 import pytest
 from hostile_xlsx import inline_row, shared_strings_bomb, sheet, write_package
+from intake_support import count, run_worker, stored_uploads, upload
 from openpyxl import Workbook
 from support import BASE_EXPORT_ORDER, headers, order_rows
 
-from app.extensions import db
 from app.models import ImportBatch
 from app.services.order_files import ALL_COLUMNS
 
 MiB = 1024 * 1024
-
-
-def upload(client, auth, path):
-    with open(path, "rb") as fh:
-        return client.post(
-            "/api/v1/imports",
-            data={"file": (fh, path.name)},
-            headers=headers(auth),
-            content_type="multipart/form-data",
-        )
-
-
-def run_worker(app):
-    from app.jobs.runner import make_worker
-
-    make_worker(app, simple=True).work(burst=True)
-
-
-def stored_uploads(app) -> list:
-    folder = app.config["SILKPOST_DATA_DIR"] + "/uploads"
-    import os
-
-    return os.listdir(folder) if os.path.isdir(folder) else []
-
-
-def batches() -> int:
-    return db.session.execute(db.select(db.func.count()).select_from(ImportBatch)).scalar()
 
 
 def test_a_shared_strings_bomb_is_refused_with_413_and_not_stored(app, client, make_user, tmp_path):
@@ -57,7 +30,7 @@ def test_a_shared_strings_bomb_is_refused_with_413_and_not_stored(app, client, m
     assert "max_ratio" in r.json["message"]
     (problem,) = r.json["errors"]["file"]
     assert "xl/sharedStrings.xml" in problem and "100 to 1 limit" in problem
-    assert batches() == 0
+    assert count(ImportBatch) == 0
     assert stored_uploads(app) == []
 
 
@@ -72,7 +45,7 @@ def test_too_many_entries_are_refused_from_the_end_record(app, client, make_user
     assert r.json["errors"]["file"] == [
         "the workbook is refused: the archive has more than 1000 entries"
     ]
-    assert batches() == 0 and stored_uploads(app) == []
+    assert count(ImportBatch) == 0 and stored_uploads(app) == []
 
 
 def test_a_part_declaring_a_dtd_is_refused(app, client, make_user, tmp_path):
@@ -86,7 +59,7 @@ def test_a_part_declaring_a_dtd_is_refused(app, client, make_user, tmp_path):
     r = upload(client, seller, write_package(tmp_path / "dtd.xlsx", xml))
     assert r.status_code == 422
     assert "declares a DTD" in r.json["errors"]["file"][0]
-    assert batches() == 0 and stored_uploads(app) == []
+    assert count(ImportBatch) == 0 and stored_uploads(app) == []
 
 
 def _order_cells(n: int) -> list[list[str]]:

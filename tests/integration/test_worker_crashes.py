@@ -16,7 +16,8 @@ import time
 
 import psutil
 import pytest
-from support import BASE_EXPORT_ORDER, headers, order_rows, write_csv
+from intake_support import upload
+from support import BASE_EXPORT_ORDER, order_rows, write_csv
 
 from app.extensions import db
 from app.models import ImportBatch, Order
@@ -81,13 +82,7 @@ def _upload(client, seller, tmp_path) -> str:
         rows.extend(order_rows(body))
     path = tmp_path / "orders.csv"
     write_csv(path, rows)
-    with open(path, "rb") as fh:
-        r = client.post(
-            "/api/v1/imports",
-            data={"file": (fh, "orders.csv")},
-            headers=headers(seller),
-            content_type="multipart/form-data",
-        )
+    r = upload(client, seller, path)
     assert r.status_code == 202, r.json
     return r.json["id"]
 

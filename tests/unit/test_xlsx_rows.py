@@ -92,7 +92,8 @@ def test_shared_string_limits(tmp_path, limits, name):
 
 
 def test_a_missing_shared_string_and_a_far_column_are_format_errors(tmp_path):
-    path = write_package(tmp_path / "m.xlsx", b"".join(sheet([shared_row(1, 0, 2)])))
+    rows = b"".join(sheet([shared_row(1, 0, 2)]))
+    path = write_package(tmp_path / "m.xlsx", rows, declare_strings=True)  # part missing
     with XlsxRows(path) as reader, pytest.raises(ArchiveError, match="shared string 0"):
         list(reader.rows())
     far = b'<row r="1"><c r="ZZ1" t="inlineStr"><is><t>x</t></is></c></row>'
