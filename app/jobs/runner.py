@@ -79,14 +79,16 @@ class AppWorker(AppContextMixin, Worker):
         return int(beat) + HEARTBEAT_TTL - HEARTBEAT_INTERVAL
 
     def _start_scheduler(self, burst=False, logging_level="INFO", *args, **kwargs):
-        """RQ's own start-up of the scheduler, with :class:`AppScheduler`."""
-        if burst:
+        """RQ's own start-up of the scheduler process, with :class:`AppScheduler`."""
+        if burst:  # no process: the scheduled jobs are enqueued once, here
             return super()._start_scheduler(burst, logging_level, *args, **kwargs)
+        formats = dict(zip(("date_format", "log_format"), args, strict=False), **kwargs)
         self.scheduler = AppScheduler(
             self.queues,
             connection=self.connection,
             logging_level=logging_level if logging_level is not None else self.log.level,
             serializer=self.serializer,
+            **formats,
         )
         self.scheduler.acquire_locks()
         if self.scheduler.acquired_locks:

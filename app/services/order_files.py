@@ -12,6 +12,7 @@ Memory thus follows the orders still open, not the size of the file.
 from __future__ import annotations
 
 import csv
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
@@ -179,7 +180,7 @@ def _check_header(first: Row | None) -> list[str]:
     if unknown:
         more = f" and {len(unknown) - 10} more" if len(unknown) > 10 else ""
         raise FileFormatError(f"unknown columns: {', '.join(unknown[:10])}{more}")
-    dupes = sorted({c for c in header if c and header.count(c) > 1})
+    dupes = sorted(c for c, n in Counter(header).items() if c and n > 1)
     if dupes:
         raise FileFormatError(f"repeated columns: {', '.join(dupes)}")
     missing = [c for c in ("order_no",) if c not in header]
