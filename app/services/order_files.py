@@ -6,7 +6,8 @@ into orders by ``order_no``. Row numbers are those a spreadsheet shows (header =
 
 A file is read as a stream, twice: :func:`scan` counts the rows and notes each order's
 last row, then :func:`iter_groups` hands over each order as soon as its rows are complete.
-Memory thus follows the orders still open, not the size of the file.
+Memory thus follows the orders still open, not the size of the file. The rows of an order
+may be anywhere in the file.
 """
 
 from __future__ import annotations
@@ -200,7 +201,9 @@ class FileIndex:
     """What a first pass over the rows learns: enough to stream the orders in the second.
 
     ``last_row`` tells the reader when an order's rows are complete, so only orders whose
-    rows are still to come are held in memory, however the file is sorted.
+    rows are still to come are held in memory: one at a time in a file whose rows are kept
+    together by order, as exporters write them; all of them only if every order's last row
+    comes at the end of the file.
     """
 
     header: list[str]
