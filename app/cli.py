@@ -38,9 +38,11 @@ def main() -> None:
 
 def register_commands(app: Flask) -> None:
     from .gateway.simulator.cli import simulator
+    from .jobs.commands import periodic_command
 
     app.cli.add_command(users)
     app.cli.add_command(worker_command)
+    app.cli.add_command(periodic_command)
     app.cli.add_command(orders)
     app.cli.add_command(up)
     app.cli.add_command(simulator)
@@ -206,6 +208,7 @@ def up(host: str, port: int, workers: int, web_workers: int, demo: bool) -> None
     )
     tokens = _seed_demo(env) if demo else []
     procs = [_worker_process(env) for _ in range(max(1, workers))]
+    procs.append(subprocess.Popen([sys.executable, "-m", "app.cli", "periodic"], env=env))
     procs.append(_web_process(env, host, port, web_workers))
     stopping = _stop_on_signals()
     exit_code = 1
