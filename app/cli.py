@@ -38,9 +38,11 @@ def main() -> None:
 
 def register_commands(app: Flask) -> None:
     from .gateway.simulator.cli import simulator
+    from .jobs.commands import periodic_command
 
     app.cli.add_command(users)
     app.cli.add_command(worker_command)
+    app.cli.add_command(periodic_command)
     app.cli.add_command(orders)
     app.cli.add_command(clearance)
     app.cli.add_command(up)
@@ -166,16 +168,6 @@ def clearance_tick() -> None:
     click.echo(json.dumps(gateway.run_once(), default=str))
 
 
-@clearance.command("ticker")
-@with_appcontext
-def clearance_ticker() -> None:
-    """Queue the inbox poll and the reaper every POLL_SECONDS until stopped."""
-    from .jobs import gateway
-
-    stopping = _stop_on_signals()
-    gateway.ticker(stop=lambda: stopping["flag"])
-
-
 # -- up ------------------------------------------------------------------------------------
 
 
@@ -234,7 +226,7 @@ def up(host: str, port: int, workers: int, web_workers: int, demo: bool) -> None
     )
     tokens = _seed_demo(env) if demo else []
     procs = [_worker_process(env) for _ in range(max(1, workers))]
-    procs.append(_ticker_process(env))
+    procs.append(subprocess.Popen([sys.executable, "-m", "app.cli", "periodic"], env=env))
     if current_app.config["GATEWAY"] == "simulator":
         procs.append(_simulator_process(env))
     procs.append(_web_process(env, host, port, web_workers))
@@ -302,10 +294,6 @@ def _worker_process(env: dict) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-m", "app.cli", "worker", "--with-scheduler"], env=env
     )
-
-
-def _ticker_process(env: dict) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "app.cli", "clearance", "ticker"], env=env)
 
 
 def _simulator_process(env: dict) -> subprocess.Popen:

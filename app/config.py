@@ -130,7 +130,6 @@ def _clearance(env: str) -> dict:
     gateway = "filedrop" if env == "production" else "simulator"
     return {
         "CLAIM_MINUTES": int(os.environ.get("SILKPOST_CLAIM_MINUTES", 15)),
-        "POLL_SECONDS": float(os.environ.get("SILKPOST_POLL_SECONDS", 1)),
         # A case left in ``submitting`` longer than this (a killed worker) is handed on.
         "SUBMIT_STUCK_SECONDS": int(os.environ.get("SILKPOST_SUBMIT_STUCK_SECONDS", 120)),
         # Cases per prepare/submit job: one job per case would cost a fork each.

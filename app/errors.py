@@ -27,6 +27,7 @@ class DomainError(Exception):
 
     code = 400
     status = "Bad Request"
+    headers: Mapping[str, str] = {}
 
     def __init_subclass__(cls, code: int | None = None, status: str | None = None, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -58,6 +59,14 @@ class PayloadTooLarge(DomainError, code=413, status="Payload Too Large"): ...
 
 
 class UnsupportedMediaType(DomainError, code=415, status="Unsupported Media Type"): ...
+
+
+class ServiceUnavailable(DomainError, code=503, status="Service Unavailable"):
+    """A dependency is down and the work was not accepted; retry after ``retry_after`` s."""
+
+    def __init__(self, message: str, errors=None, retry_after: int = 30):
+        super().__init__(message, errors)
+        self.headers = {"Retry-After": str(retry_after)}
 
 
 def flatten_errors(messages: Any, prefix: str = "") -> dict[str, list[str]]:
@@ -117,7 +126,9 @@ def _http_exception(error: HTTPException):
 
 
 def _domain_error(error: DomainError):
-    return envelope(error.code, error.status, error.message, error.errors)
+    response = envelope(error.code, error.status, error.message, error.errors)
+    response.headers.update(error.headers)
+    return response
 
 
 def _unexpected(error: Exception):

@@ -72,7 +72,6 @@ def build(workdir: Path, cases: int, batch: int):
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{workdir / 'silkpost.db'}",
             "REDIS_URL": f"unix://{server.socket_file}",
             "CLEARANCE_BATCH": batch,
-            "POLL_SECONDS": 0.5,
             **DECLARING,
         }
     )
@@ -323,10 +322,9 @@ def _stop(procs: list, stop: threading.Event, helpers: list) -> None:
 
 
 def _tick(app, stop: threading.Event) -> None:
-    with app.app_context():
-        from app.jobs.gateway import ticker
+    from app.jobs.periodic import run_ticker
 
-        ticker(stop=stop.is_set)
+    run_ticker(app, stop=stop)
 
 
 def report(cases: int, r: dict) -> None:

@@ -9,6 +9,8 @@ from marshmallow import Schema, fields
 from ..auth import current_user, roles_required
 from ..errors import Forbidden, PayloadTooLarge, ValidationFailed
 from ..jobs.intake import enqueue_import
+from ..jobs.queues import queues
+from ..jobs.reconcile import submit
 from ..schemas.batches import BatchProgressOut
 from ..services import imports as import_service
 
@@ -45,8 +47,19 @@ class ImportFileIn(Schema):
     }
 )
 @blp.response(202, ImportOut)
+@blp.alt_response(413, description="The file, or the workbook it expands to, is too large")
+@blp.alt_response(
+    503,
+    description="The job queue is unreachable: nothing was stored; retry after Retry-After s",
+)
 def upload():
-    """Queue an order file (CSV or XLSX); a worker process reads the rows."""
+    """Queue an order file (CSV or XLSX); a worker process reads the rows.
+
+    Only the header row is read while the client waits. A 202 means the batch is stored
+    and will be processed even if the queue fails right after; while the queue is
+    unreachable the upload is refused with 503 and nothing is stored, so a retry never
+    makes a second batch of one upload.
+    """
     user = current_user()
     if user.seller is None:
         raise Forbidden("Only sellers import orders.")
@@ -61,9 +74,10 @@ def upload():
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         raise ValidationFailed("No file was sent.", {"file": ["missing"]})
+    queues.ensure_reachable()
     data = upload.stream.read(limit + 1)
     batch = import_service.create_batch(user.seller, upload.filename, data, user)
-    enqueue_import(batch.id)
+    submit(enqueue_import, batch.id)
     return import_service.batch_view(batch), 202
 
 

@@ -8,6 +8,8 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from ..auth import current_user, roles_required
 from ..jobs.documents import enqueue_label_batch
+from ..jobs.queues import queues
+from ..jobs.reconcile import submit
 from ..models.orders import ORDER_STATUSES
 from ..schemas.batches import BatchProgressOut
 from ..schemas.query import QuerySchema
@@ -99,11 +101,15 @@ class BatchOut(BatchProgressOut):
 @blp.arguments(BatchIn)
 @blp.response(202, BatchOut)
 def create_batch(body):
-    """Render many parcels' forms into one PDF on a worker; poll the batch for progress."""
+    """Render many parcels' forms into one PDF on a worker; poll the batch for progress.
+
+    503 (with Retry-After, nothing stored) while the job queue is unreachable.
+    """
+    queues.ensure_reachable()
     batch = labels.create_batch(
         current_user(), body["kind"], body.get("parcel_ids"), body.get("filter") or {}
     )
-    enqueue_label_batch(batch.id)
+    submit(enqueue_label_batch, batch.id)
     return labels.batch_view(batch)
 
 

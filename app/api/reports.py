@@ -10,7 +10,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 
 from ..auth import current_user, roles_required
 from ..schemas.query import QuerySchema
-from ..services import reports
+from ..services import reports, tabular
 
 blp = Blueprint("reports", __name__, url_prefix="/reports", description="Seller reports")
 
@@ -78,7 +78,8 @@ def export_rebates(query):
     """
     data = reports.export_rebates(*_period_args(query))
     if _wants_csv():
-        return _csv(reports.to_csv(data["rows"], reports.REBATE_COLUMNS), "export-rebates", query)
+        text = tabular.csv_text(data["rows"], reports.REBATE_COLUMNS)
+        return _csv(text, "export-rebates", query)
     return data
 
 
@@ -90,6 +91,6 @@ def fx_settlement(query):
     """
     data = reports.fx_settlement(*_period_args(query))
     if _wants_csv():
-        text = reports.to_csv(data["currencies"], reports.SETTLEMENT_COLUMNS)
+        text = tabular.csv_text(data["currencies"], reports.SETTLEMENT_COLUMNS)
         return _csv(text, "fx-settlement", query)
     return data

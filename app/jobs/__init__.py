@@ -4,3 +4,9 @@ Each job takes ids, runs inside an app context (see :mod:`app.jobs.runner`) and 
 service; none holds business rules. ``worker`` (the process entry point) only builds the
 app and runs these workers.
 """
+
+
+def load() -> None:
+    """Import every job module, so that their periodic tasks and reconcilable kinds are
+    registered (a new job module is listed here)."""
+    from . import clearance, documents, gateway, intake, reconcile  # noqa: F401

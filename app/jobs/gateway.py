@@ -1,9 +1,11 @@
 """Gateway jobs: filing cases, filing cancels, reading the inbox, and the reaper.
 
 Job ids: ``submit-<case>-v<version>`` (one case) or ``submit-<digest>`` (a batch),
-``cancel-<case>-v<n>`` (the n-th cancel request), ``poll-inbox-<slot>`` and
-``reap-<slot>`` (one per period). A gateway that cannot take a file (an ``OSError``) is
-retried with back-off; what can never be filed stays on the case as its error.
+``cancel-<case>-v<n>`` (the n-th cancel request), ``poll-inbox-<second>``. A gateway that
+cannot take a file (an ``OSError``) is retried with back-off; what can never be filed stays
+on the case as its error. Two periodic tasks (see :mod:`app.jobs.periodic`) keep it moving:
+``gateway-inbox`` queues an inbox poll every second, ``reap-cases`` reaps every minute and
+once when the ticker starts.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from redis.exceptions import RedisError
 from ..models import ClearanceCase
 from ..services import filing, inbox, review
 from .clearance import chunks, digest, enqueue_prepare
+from .periodic import periodic
 from .queues import job, queues
 
 log = logging.getLogger(__name__)
@@ -35,6 +38,7 @@ def file_cancel(case_id: str, n: int) -> str:
 
 
 POLL_LOCK = "silkpost:poll-inbox"
+POLL_EVERY = 1  # seconds between inbox polls
 
 
 @job("gateway", retries=0, timeout=600)
@@ -48,11 +52,6 @@ def poll_inbox() -> dict:
         return inbox.poll()
     finally:
         lock.release()
-
-
-@job("gateway", retries=0, timeout=600)
-def reap() -> dict:
-    return reap_now()
 
 
 def slot(seconds: float, now: float | None = None) -> int:
@@ -95,17 +94,13 @@ def enqueue_cancel(case: ClearanceCase, n: int, *, suffix: str = "", quiet: bool
     )
 
 
-def tick(last_reap: int | None = None) -> int:
-    """Queue the inbox poll of this period of ``POLL_SECONDS``, and the reap of this minute
-    unless ``last_reap`` was it (what the ticker of ``silkpost up`` does each period);
-    returns the minute reaped."""
-    poll_inbox.delay(job_id=f"poll-inbox-{slot(current_app.config['POLL_SECONDS'])}")
-    minute = slot(60)
-    if minute != last_reap:
-        reap.delay(job_id=f"reap-{minute}")
-    return minute
+@periodic("gateway-inbox", every=POLL_EVERY)
+def queue_inbox_poll() -> str:
+    """Queue this second's inbox poll on the gateway queue (its own timeout and lock)."""
+    return poll_inbox.delay(job_id=f"poll-inbox-{slot(POLL_EVERY)}").id
 
 
+@periodic("reap-cases", every=60, at_start=True)
 def reap_now() -> dict:
     """Release expired claims and queue again every case no job is working on (their job
     ids carry the reap period, so a job stuck in a dead worker does not hide them)."""
@@ -123,16 +118,3 @@ def reap_now() -> dict:
 def run_once() -> dict:
     """One inbox poll and one reap, here and now (``silkpost clearance tick``)."""
     return {"inbox": inbox.poll(), "reaper": reap_now()}
-
-
-def ticker(stop=lambda: False) -> None:
-    """Queue the periodic work every ``POLL_SECONDS`` until ``stop()`` (the ticker process
-    ``silkpost up`` runs)."""
-    period = current_app.config["POLL_SECONDS"]
-    last = None
-    while not stop():
-        try:
-            last = tick(last)
-        except (RedisError, OSError) as exc:
-            log.warning("periodic clearance work not queued: %s", exc)
-        time.sleep(period)

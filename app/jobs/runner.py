@@ -2,19 +2,36 @@
 
 ``silkpost worker`` and ``python -m worker`` both end here: the app is built once and
 every job runs in an app context with a fresh database session.
+
+Liveness: while a forking worker's horse runs a job, the worker renews the job's execution
+every ``HEARTBEAT_INTERVAL`` seconds for ``HEARTBEAT_TTL`` seconds (RQ's default is 90 s,
+looked at every 10 minutes). A killed worker's job is thus taken for abandoned within
+``HEARTBEAT_TTL`` by the reconciler (:mod:`app.jobs.reconcile`), and retried from where it
+stopped. The horse dies with its worker, so no job outlives the heartbeat that vouches
+for it;
+so does the worker's scheduler process.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 
 from flask import Flask
 from rq import SimpleWorker, Worker
+from rq.scheduler import RQScheduler
 
 from ..extensions import db
+from ..services.process_lifetime import die_with_parent
 from .queues import queues
 
 log = logging.getLogger(__name__)
+
+HEARTBEAT_INTERVAL = 10
+HEARTBEAT_TTL = 30
+# RQ's maintenance (registry cleaning, taking over the scheduler of a dead worker, whose
+# lock expires a minute after it died) runs every 10 minutes by default.
+MAINTENANCE_INTERVAL = 60
 
 
 class AppContextMixin:
@@ -30,14 +47,55 @@ class AppContextMixin:
                 db.session.remove()
 
 
+class AppScheduler(RQScheduler):
+    """RQ's scheduler process, which ends with the worker that started it."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._worker_pid = os.getpid()
+
+    def work(self):
+        die_with_parent(self._worker_pid)
+        return super().work()
+
+
 class AppWorker(AppContextMixin, Worker):
-    """Forks a work horse per job; the horse must not reuse the parent's DB sockets."""
+    """Forks a work horse per job; the horse must not reuse the parent's DB sockets.
+
+    The horse and the scheduler process die with the worker (see the module docstring).
+    """
 
     def __init__(self, *args, app: Flask, **kwargs):
         self.app = app
+        kwargs.setdefault("job_monitoring_interval", HEARTBEAT_INTERVAL)
+        kwargs.setdefault("maintenance_interval", MAINTENANCE_INTERVAL)
         super().__init__(*args, **kwargs)
 
+    def get_heartbeat_ttl(self, job, working_time: float = 0.0) -> int:
+        """How long a job's execution stays vouched for without a new heartbeat."""
+        remaining = job.timeout - working_time if job.timeout and job.timeout > 0 else None
+        interval = self.job_monitoring_interval
+        beat = min(remaining, interval) if remaining is not None else interval
+        return int(beat) + HEARTBEAT_TTL - HEARTBEAT_INTERVAL
+
+    def _start_scheduler(self, burst=False, logging_level="INFO", *args, **kwargs):
+        """RQ's own start-up of the scheduler process, with :class:`AppScheduler`."""
+        if burst:  # no process: the scheduled jobs are enqueued once, here
+            return super()._start_scheduler(burst, logging_level, *args, **kwargs)
+        formats = dict(zip(("date_format", "log_format"), args, strict=False), **kwargs)
+        self.scheduler = AppScheduler(
+            self.queues,
+            connection=self.connection,
+            logging_level=logging_level if logging_level is not None else self.log.level,
+            serializer=self.serializer,
+            **formats,
+        )
+        self.scheduler.acquire_locks()
+        if self.scheduler.acquired_locks:
+            self.scheduler.start()
+
     def main_work_horse(self, job, queue):
+        die_with_parent(self.pid)
         with self.app.app_context():
             db.engine.dispose(close=False)
         return super().main_work_horse(job, queue)
@@ -53,6 +111,9 @@ class AppSimpleWorker(AppContextMixin, SimpleWorker):
 
 def make_worker(app: Flask, simple: bool = False) -> AppWorker | AppSimpleWorker:
     """A worker on every named queue of the app's Redis."""
+    from . import load
+
+    load()
     with app.app_context():
         connection = queues.connection
         qs = queues.all()

@@ -7,9 +7,12 @@ writes the previous chunk. The pool workers import no app and touch no database.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import multiprocessing
-from collections.abc import Iterator, Sequence
+import os
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -23,6 +26,7 @@ from ..errors import flatten_errors
 from ..schemas import orders as order_schemas
 from . import order_files, quoting
 from .orders import Precomputed, body_hash
+from .process_lifetime import die_with_parent
 
 log = logging.getLogger(__name__)
 
@@ -74,8 +78,13 @@ _HELPER: dict = {}
 
 
 def _init_worker(
-    phone_required: tuple[str, ...], fx_rates_file: str | None, as_of: date, ecb_file: str | None
+    parent: int,
+    phone_required: tuple[str, ...],
+    fx_rates_file: str | None,
+    as_of: date,
+    ecb_file: str | None,
 ) -> None:
+    die_with_parent(parent)  # a killed import leaves no helper behind
     order_schemas.DEFAULT_PHONE_REQUIRED = phone_required
     _HELPER["table"] = quoting.build_tariff(fx_rates_file, ecb_file)
     _HELPER["as_of"] = as_of
@@ -86,7 +95,7 @@ def _validate_in_helper(groups: Sequence[order_files.OrderGroup]) -> list[Checke
 
 
 def validated_chunks(
-    chunks: Sequence[Sequence[order_files.OrderGroup]],
+    chunks: Iterable[Sequence[order_files.OrderGroup]],
     phone_required: tuple[str, ...],
     processes: int,
     *,
@@ -95,31 +104,40 @@ def validated_chunks(
     fx_rates_file: str | None = None,
     ecb_file: str | None = None,
 ) -> Iterator[list[Checked]]:
-    """Validated chunks in input order.
+    """Validated chunks in input order, taking chunks from ``chunks`` only as needed.
 
     With ``processes`` ≥ 1, that many pool workers validate ahead while the caller stores
     earlier chunks (one worker already overlaps the two halves of the work on two cores);
-    with 0, or for small imports, validation runs inline.
+    at most two chunks per worker are in flight, so memory does not grow with the file.
+    With 0, validation runs inline.
     """
-    if processes < 1 or len(chunks) < 3:
+    if processes < 1:
         for chunk in chunks:
             yield validate_groups(chunk, as_of, table)
         return
     # "spawn": the caller may be a forked RQ work horse with open sockets and threads.
     context = multiprocessing.get_context("spawn")
+    pending = iter(chunks)
+    window: deque = deque()  # (chunk, future), oldest first
     with ProcessPoolExecutor(
         max_workers=processes,
         mp_context=context,
         initializer=_init_worker,
-        initargs=(tuple(phone_required), fx_rates_file, as_of, ecb_file),
+        initargs=(os.getpid(), tuple(phone_required), fx_rates_file, as_of, ecb_file),
     ) as pool:
-        done = 0
         try:
-            for checked in pool.map(_validate_in_helper, chunks):
-                yield checked
-                done += 1
+            while True:
+                while len(window) < 2 * processes and (chunk := next(pending, None)) is not None:
+                    window.append((chunk, pool.submit(_validate_in_helper, chunk)))
+                if not window:
+                    return
+                yield window[0][1].result()
+                window.popleft()
         except BrokenProcessPool:
             # A helper died (killed, out of memory): finish inline rather than fail the import.
             log.warning("validation helper process died; validating the rest inline")
-            for chunk in chunks[done:]:
-                yield validate_groups(chunk, as_of, table)
+        finally:
+            for _, future in window:
+                future.cancel()
+    for chunk in itertools.chain((c for c, _ in window), pending):
+        yield validate_groups(chunk, as_of, table)

@@ -1,15 +1,16 @@
 """Import batches: accept an order file, then turn it into orders chunk by chunk.
 
-The upload is stored and checked (format, header) synchronously; a worker process reads
-and validates the rows. Each chunk of orders is written in its own transaction together
-with the batch counters, so progress is visible and a re-run resumes after the last
-committed chunk instead of counting anything twice.
+The upload is stored and checked (format, header: a bounded read) synchronously; a worker
+process streams the rows from the file and validates them. Each chunk of orders is written
+in its own transaction together with the batch counters, so progress is visible and a
+re-run resumes after the last committed chunk instead of counting anything twice.
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from flask import current_app
@@ -22,6 +23,10 @@ from . import audit, import_validation, order_files, quoting
 from .orders import store_orders
 
 log = logging.getLogger(__name__)
+
+# A chunk holds IMPORT_CHUNK_ORDERS orders, or fewer once it has this many rows: what is in
+# flight (read, being validated, being stored) stays small whatever the orders' sizes.
+CHUNK_ROWS = 2500
 
 Progress = Callable[[ImportBatch], None]
 
@@ -46,6 +51,9 @@ def create_batch(seller: Seller, filename: str, data: bytes, actor: User | None)
     path.write_bytes(data)
     try:
         order_files.read_header(path, file_format)
+    except order_files.FileTooLarge as exc:
+        path.unlink(missing_ok=True)
+        raise PayloadTooLarge(f"The file is refused ({exc.limit}).", {"file": [str(exc)]}) from exc
     except order_files.FileFormatError as exc:
         path.unlink(missing_ok=True)
         raise ValidationFailed("The file cannot be imported.", {"file": [str(exc)]}) from exc
@@ -114,23 +122,41 @@ def process_batch(batch_id: str, progress: Progress | None = None) -> ImportBatc
     if batch.status in ("done", "failed"):
         return batch
     try:
-        groups, total_rows, loose = order_files.read_groups(
-            Path(batch.stored_path), batch.file_format
-        )
+        source, index = _scan(batch)
     except (order_files.FileFormatError, OSError) as exc:
-        batch.status, batch.message, batch.finished_at = "failed", str(exc), utcnow()
-        db.session.commit()
-        return batch
-    _start(batch, total_rows, loose)
-    size = max(1, int(current_app.config["IMPORT_CHUNK_ORDERS"]))
-    chunks = [groups[i : i + size] for i in range(0, len(groups), size)]
-    _store_chunks(batch, chunks, progress)
+        return _refuse(batch, exc)
+    with source:
+        _start(batch, index.total, index.loose)
+        size = max(1, int(current_app.config["IMPORT_CHUNK_ORDERS"]))
+        groups = order_files.iter_groups(source, index)
+        chunks = order_files.chunked(groups, size, CHUNK_ROWS)
+        _store_chunks(batch, chunks, index.chunk_estimate(size, CHUNK_ROWS), progress)
     batch.message = None
     batch.status = "done"
     batch.finished_at = utcnow()
     db.session.commit()
     if progress:
         progress(batch)
+    return batch
+
+
+def _scan(batch: ImportBatch) -> tuple[order_files.OrderFile, order_files.FileIndex]:
+    """The open file and its index (the first pass reads it all: format errors show here)."""
+    source = order_files.OrderFile(Path(batch.stored_path), batch.file_format)
+    try:
+        return source, order_files.scan(source)
+    except BaseException:
+        source.close()
+        raise
+
+
+def _refuse(batch: ImportBatch, exc: Exception) -> ImportBatch:
+    """The file cannot be imported: the batch fails, saying why, and a file that can never
+    be read is removed."""
+    batch.status, batch.message, batch.finished_at = "failed", str(exc), utcnow()
+    db.session.commit()
+    if isinstance(exc, order_files.FileFormatError):
+        Path(batch.stored_path).unlink(missing_ok=True)
     return batch
 
 
@@ -148,13 +174,13 @@ def _start(batch: ImportBatch, total_rows: int, loose: list) -> None:
     db.session.commit()
 
 
-def _validated(chunks: list[list[order_files.OrderGroup]]):
+def _validated(chunks: Iterable[list[order_files.OrderGroup]], processes: int):
     """The chunks, validated and quoted ahead of the writer (see ``import_validation``)."""
     config = current_app.config
     return import_validation.validated_chunks(
         chunks,
         tuple(config["PHONE_REQUIRED_DESTINATIONS"]),
-        int(config["IMPORT_PROCESSES"]),
+        processes,
         as_of=utcnow().date(),
         table=quoting.tariff(),
         fx_rates_file=config.get("FX_RATES_FILE"),
@@ -163,22 +189,31 @@ def _validated(chunks: list[list[order_files.OrderGroup]]):
 
 
 def _store_chunks(
-    batch: ImportBatch, chunks: list[list[order_files.OrderGroup]], progress: Progress | None
+    batch: ImportBatch,
+    chunks: Iterator[list[order_files.OrderGroup]],
+    count: int,
+    progress: Progress | None,
 ) -> None:
-    """Store the chunks not yet committed, one transaction each, with the batch counters."""
+    """Store the chunks not yet committed, one transaction each, with the batch counters.
+
+    Chunks are read from the file as they are needed; helpers validate a few ahead (two
+    chunks or fewer to go are validated inline: starting helpers would cost more).
+    """
     seller = db.session.get(Seller, batch.seller_id)
+    todo = itertools.islice(chunks, batch.next_chunk, None)
+    processes = int(current_app.config["IMPORT_PROCESSES"]) if count - batch.next_chunk > 2 else 0
     try:
-        for index, checked in enumerate(_validated(chunks[batch.next_chunk :]), batch.next_chunk):
+        for index, checked in enumerate(_validated(todo, processes), batch.next_chunk):
             _store_chunk(batch, seller, checked)
             batch.next_chunk = index + 1
             db.session.commit()
             if progress:
                 progress(batch)
             log.info(
-                "import chunk batch=%s chunk=%d/%d rows=%d/%d",
+                "import chunk batch=%s chunk=%d of about %d rows=%d/%d",
                 batch.id,
                 index + 1,
-                len(chunks),
+                count,
                 batch.processed_rows,
                 batch.total_rows,
             )

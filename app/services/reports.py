@@ -26,8 +26,6 @@ where this one marks the currency as not covered.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -323,28 +321,9 @@ def fx_settlement(user: User, start: date, end: date, seller_id: str | None = No
     return {**_period(start, end, seller_id), "currencies": lines, "notes": notes}
 
 
-def to_csv(records: Iterable[dict[str, Any]], columns: Sequence[str]) -> str:
-    """CSV text with a header row; lists are joined with "; ", None is empty."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(columns)
-    for rec in records:
-        out = []
-        for col in columns:
-            value = rec.get(col)
-            if isinstance(value, list):
-                value = "; ".join(value)
-            elif isinstance(value, bool):
-                value = "true" if value else "false"
-            out.append("" if value is None else value)
-        writer.writerow(out)
-    return buf.getvalue()
-
-
 __all__ = [
     "REBATE_COLUMNS",
     "SETTLEMENT_COLUMNS",
     "export_rebates",
     "fx_settlement",
-    "to_csv",
 ]

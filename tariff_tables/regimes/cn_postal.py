@@ -5,8 +5,10 @@ HS prefixes in the tables). The tax base is the article's dutiable price (完税
 price listed in the official table (完税价格表) where the article is listed, per unit;
 otherwise the market retail price, which the tables do not hold, so the declared price is
 used and the quote says so (GAC Announcement 2012 No. 15, principles 1-2). A price paid of
-2× or more, or ½ or less, of the listed price lets customs assess on the invoice instead
-(principle 3): the quote keeps the listed price and says so. A parcel whose tax is at or
+2× or more, or ½ or less, of the listed price makes the owner produce the seller's invoice,
+on which customs then set the dutiable price (principle 3): an order filed through this
+service is that sales record, so such a line is assessed on its declared price and the quote
+says why. A parcel whose tax is at or
 under CNY 50 pays nothing. Parcel value cap CNY 1,000 (CNY 800 from Hong Kong, Macao and
 Taiwan) unless the parcel is a single indivisible item.
 """
@@ -66,7 +68,8 @@ def _invoice_text(row: DutiablePrice) -> tuple[str, str]:
     return (
         f"dutiable:{row.tax_number}:invoice",
         f"price paid 2x or more, or 1/2 or less, of the listed {fmt(row.price)} {row.currency}: "  # type: ignore[arg-type]
-        "customs may assess on the seller's invoice instead; the listed price is used here",
+        "customs set the dutiable price from the seller's invoice (principle 3); the order's "
+        "declared price, filed as that invoice, is used",
     )
 
 
@@ -86,7 +89,8 @@ def check_cap(ctx: Ctx) -> None:
 
 
 def dutiable_value(ctx: Ctx, ln: QuoteLine, declared: Decimal) -> Decimal:
-    """A line's tax base: the listed price × quantity, else the declared value."""
+    """A line's tax base: the listed price × quantity, else (unlisted, valued separately, or
+    paid outside ½…2× the listed price) the declared value."""
     row = ctx.scope.dutiable_price(ln.hs_code)
     if row is None or row.unit != ln.unit:
         ctx.add_rule(DECLARED_PRICE)
@@ -99,6 +103,7 @@ def dutiable_value(ctx: Ctx, ln: QuoteLine, declared: Decimal) -> Decimal:
     paid = ctx.unit_value(ln)
     if paid >= 2 * listed or paid * 2 <= listed:
         ctx.note(row, _invoice_text)
+        return declared
     return listed * ln.quantity
 
 

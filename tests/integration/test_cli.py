@@ -228,7 +228,14 @@ def test_worker_health_reports_queues_and_no_workers(cli_env, redis_server, entr
     )
     report = json.loads(r.stdout)
     assert r.returncode == 1 and report["workers"] == []
-    assert set(report["queues"]) == {"intake", "clearance", "gateway", "documents", "default"}
+    assert set(report["queues"]) == {
+        "periodic",
+        "intake",
+        "clearance",
+        "gateway",
+        "documents",
+        "default",
+    }
 
 
 def test_the_app_imports_nothing_from_the_worker_entry_point(cli_env):

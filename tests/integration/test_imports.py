@@ -3,6 +3,7 @@
 import copy
 
 import pytest
+from intake_support import run_worker, upload
 from support import BASE_EXPORT_ORDER, headers, order_rows, write_csv, write_xlsx
 
 
@@ -38,22 +39,6 @@ EXPECTED_ERRORS = [
     (10, "BAD-CUR", "currency", "differs from the order's first row"),
     (11, "BAD-DESC", "description", "too generic"),
 ]
-
-
-def run_worker(app):
-    from app.jobs.runner import make_worker
-
-    make_worker(app, simple=True).work(burst=True)
-
-
-def upload(client, auth, path, name=None):
-    with open(path, "rb") as fh:
-        return client.post(
-            "/api/v1/imports",
-            data={"file": (fh, name or path.name)},
-            headers=headers(auth),
-            content_type="multipart/form-data",
-        )
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])

@@ -47,8 +47,9 @@ def test_postal_articles_coat_and_book(client, seller):
     )
     r = quote(client, seller, coat)
     assert r.status_code == 200, r.json
-    # the 完税价格表 lists 外衣 at CNY 300: 300 × 20 % (GAC Announcement 2012 No. 15)
-    assert r.json["tax_total"] == "60.00"
+    # DOMAIN §6.3 coat 800 × 20 % = 160: the 完税价格表 lists 外衣 at CNY 300 and 800 is 2× or
+    # more of it, so the invoice price is the base (GAC Announcement 2012 No. 15, principle 3)
+    assert r.json["tax_total"] == "160.00"
     book = cbec_import_order(
         regime="postal",
         shipping_cost="0",

@@ -94,9 +94,9 @@ def test_cn_postal_coat_and_book(client, seller):
 
     coat = postal("62019300", "800", "Men's overcoat")
     book = postal("49019900", "300", "Printed novel")
-    # DOMAIN's "coat 800 × 20 % = 160" is on the price paid; the tax base is the listed
-    # dutiable price (外衣 CNY 300, GAC Announcement 2012 No. 15): 60.00
-    assert (coat["total"], book["total"]) == ("60.00", "0.00")
+    # DOMAIN's "coat 800 × 20 % = 160": 800 is 2× or more of the listed 外衣 CNY 300, so the
+    # dutiable price is the invoice price (GAC Announcement 2012 No. 15, principle 3)
+    assert (coat["total"], book["total"]) == ("160.00", "0.00")
 
 
 def test_gb_consignment_and_checkout_case(client, seller):

@@ -131,14 +131,18 @@ def test_eu_flat_duty_for_ioss_or_postal_consignments_only():
 
 def test_cn_postal_tax_base_is_the_listed_dutiable_price():
     """Coat (外衣, 税号 04010100, listed CNY 300, 20 %) paid CNY 400: ½×300 < 400 < 2×300,
-    base 300 → 60.00 > 50 payable. T-shirts (04010400, CNY 200) ×2 paid 90 each: base 400,
-    20 % = 80.00 (the price paid ≤ ½ the listed one: the invoice branch is named)."""
+    base 300 → 60.00 > 50 payable. T-shirts (04010400, CNY 200) ×2 paid 150 each: base 400,
+    20 % = 80.00. Paid 90 each (≤ ½ the listed 200, principle 3): the invoice price is the
+    base, 180 × 20 % = 36 ≤ 50 → waived, and the rule says why."""
     coat = quote(h.request("CN", "CNY", [h.line("62019300", 1, "400")], regime="postal"), ON)
     assert coat.tax_total == D("60.00") and coat.taxes[0].base == D("300.00")
     assert not any("invoice" in r.text for r in coat.rules)
-    tees = quote(h.request("CN", "CNY", [h.line("61091000", 2, "90")], regime="postal"), ON)
+    tees = quote(h.request("CN", "CNY", [h.line("61091000", 2, "150")], regime="postal"), ON)
     assert tees.taxes[0].base == D("400.00") and tees.tax_total == D("80.00")
-    assert any("invoice" in r.text for r in tees.rules)
+    assert not any("invoice" in r.text for r in tees.rules)
+    cheap = quote(h.request("CN", "CNY", [h.line("61091000", 2, "90")], regime="postal"), ON)
+    assert cheap.taxes[0].base == D("180.00") and cheap.tax_total == D("0.00")
+    assert any("invoice" in r.text for r in cheap.rules)
 
 
 def test_cn_postal_unlisted_article_uses_the_declared_price_and_says_so():

@@ -36,17 +36,16 @@ def test_cn_cbec_essence_with_consumption_tax():
 
 
 def test_cn_postal_coat_and_book():
-    """DOMAIN §6.3 computes "coat 800 × 20 % = 160" on the price paid. The tax base is the
-    dutiable price of the 完税价格表 where the article is listed (GAC Announcement 2012
-    No. 15, principle 1): 外衣 (税号 04010100) CNY 300, so 300 × 20 % = 60. A price paid of
-    2× or more the listed one lets customs assess on the invoice (principle 3; DOMAIN's 160
-    is that branch), which the quote names without presuming it. The book is valued
-    separately (另行确定): the declared price is used, 300 × 13 % = 39 ≤ 50 → 0."""
+    """DOMAIN §6.3: "coat 800 × 20 % = 160". The coat is listed in the 完税价格表 (外衣, 税号
+    04010100, CNY 300), but 800 is 2× or more of it, so customs set the dutiable price from
+    the seller's invoice (GAC Announcement 2012 No. 15, principle 3): 800 × 20 % = 160. The
+    book is valued separately (另行确定): the declared price is used, 300 × 13 % = 39 ≤ 50
+    → 0."""
     coat = quote(h.request("CN", "CNY", [h.line("62019300", 1, "800")], regime="postal"), ON)
     j = coat.to_json()
-    assert j["total"] == "60.00"
-    assert j["taxes"][0]["base"] == "300.00"
-    assert any("customs may assess on the seller's invoice" in r["text"] for r in j["rules"])
+    assert j["total"] == "160.00"
+    assert j["taxes"][0]["base"] == "800.00"
+    assert any("dutiable price from the seller's invoice" in r["text"] for r in j["rules"])
     book = quote(h.request("CN", "CNY", [h.line("49019900", 1, "300")], regime="postal"), ON)
     j = book.to_json()
     assert j["total"] == "0.00"
