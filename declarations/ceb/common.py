@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -529,6 +529,31 @@ def inventory_line(ln: GoodsLine, country: str, currency: str) -> dict[str, Any]
         "price": ln.price,
         "totalPrice": ln.total,
     }
+
+
+def returned_lines(
+    key: str,
+    lines: Sequence[GoodsLine],
+    returned: Mapping[int, Decimal] | None,
+    problems: Problems,
+) -> Iterator[tuple[GoodsLine, Decimal]]:
+    """The lines a return (CEB625, CEB213) gives back with their quantities: ``returned``
+    maps gnum to quantity (every line in full when None); a line not declared, or a
+    quantity not in (0, declared], is a problem, and so is returning nothing (added once
+    the lines are taken, so problems come in the order the message is written)."""
+    wanted = returned if returned is not None else {ln.gnum: ln.qty for ln in lines}
+    by_gnum = {ln.gnum: ln for ln in lines}
+    for gnum in sorted(wanted):
+        ln = by_gnum.get(gnum)
+        if ln is None:
+            problems.add(f"{key}: returned line {gnum} is not on the inventory")
+            continue
+        qty = round_money(wanted[gnum])
+        if not 0 < qty <= ln.qty:
+            problems.add(f"{key}: line {gnum} return quantity {qty} not in (0, {ln.qty}]")
+        yield ln, qty
+    if not wanted:
+        problems.add(f"{key}: a return needs at least one line")
 
 
 def order_parties(s: DeclarationSnapshot) -> dict[str, Any]:
