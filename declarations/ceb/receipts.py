@@ -2,12 +2,12 @@
 
 Receipts arrive asynchronously, may repeat and may arrive out of order: every receipt of the
 202205 set is read (imports CEB312/412/512/514/622/624/626/712, exports CEB304/404/506/508/
-510/604/606/608/214/216/702, the CEB792 summary result, CEB816 tax bills, CEB900 format
-errors). They are matched on business keys (orderNo, payTransactionId, logisticsNo,
-copNo/invtNo, coElNo, sumNo, declSeqNo), never on guid. Parsing turns each return node into
-a plain :class:`StatusEvent`; :func:`fold` then computes the state from any collection of
-events, with a result that does not depend on the order they arrived in: a release (800) is
-never undone by a late "accepted" (120).
+510/604/606/608/214/216/702, the CEB792 summary result, CEB816 tax bills and CEB818 their
+status, CEB900 format errors). They are matched on business keys (orderNo, payTransactionId,
+logisticsNo, copNo/invtNo, coElNo, sumNo, declSeqNo), never on guid. Parsing turns each
+return node into a plain :class:`StatusEvent`; :func:`fold` then computes the state from any
+collection of events, with a result that does not depend on the order they arrived in: a
+release (800) is never undone by a late "accepted" (120).
 
 Receipt times (``returnTime``, ``opDate``) carry no offset: they are China Standard Time,
 UTC+08:00 all year (China keeps no daylight saving time), and are read as aware datetimes
@@ -235,6 +235,10 @@ _REPORTS = {
     "CEB816": _Report(
         "tax", "TaxHeadRd", ("invtNo",), "status", "returnTime", "note",
         ("invtNo", "taxNo", "ebcCode", "agentCode"), _tax_amounts,
+    ),
+    "CEB818": _Report(
+        "tax", "TaxHeadStatus", ("invtNo",), "status", "returnTime", "note",
+        ("invtNo", "taxNo", "entDutyNo", "assureCode"),
     ),
     "CEB792": _Report(
         "summary_result", "SummaryResultHead", ("declSeqNo", "sumNo"), "decState", "opDate",

@@ -26,7 +26,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from declarations import dxp
-from declarations.ceb import receipts_out
+from declarations.ceb import matching, receipts_out
 from declarations.ceb.common import EXPORT_MESSAGES, guid
 from declarations.ceb.summary import RELEASED
 from declarations.xmlfmt import compact_millis
@@ -321,7 +321,9 @@ class CustomsSimulator:
 
     def _rule_refusal(self, doc: Doc, found: dict[str, Doc]) -> tuple[str, str] | None:
         """The first rule the inventory breaks, as (rule, detail): a disagreement between the
-        documents, then (imports) the single-order and the annual limit."""
+        documents, then (imports) a bonded import's stock references, the single-order and
+        the annual limit. Trade mode is otherwise free text (the schemas' C4): 9810 and 1210
+        are decided like 9610."""
         head, lines = doc.data["head"], doc.data["lines"]
         order = (found["order"].data["head"], found["order"].data["lines"])
         try:
@@ -334,6 +336,9 @@ class CustomsSimulator:
                 return "mismatch", "; ".join(problems)
             if doc.kind != "CEB621":
                 return None
+            bonded = matching.bonded_import(head.get("orderNo", ""), head, lines)
+            if bonded:
+                return "bonded_reference", "; ".join(bonded)
             counted, on = rules.counted(head, lines)
         except rules.NotANumber as exc:
             return "mismatch", str(exc)

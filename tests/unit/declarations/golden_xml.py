@@ -289,11 +289,11 @@ def exp_return() -> DeclarationSnapshot:
     return _replace(exp_declared(), "filing", traf_name="CZ3456", voyage_no="CZ3456/20260303")
 
 
+#: The carrier of the import example, sending from its own DXP id.
+CARRIER = movements.Company("1101180326", "示例物流企业", "DXPLGS0000000001")
 SIGNED_FOR = [
-    movements.SignedFor(movements.Company("1101180326", "示例物流企业"), "RR473124829GB", WHEN),
-    movements.SignedFor(
-        movements.Company("1101180326", "示例物流企业"), "RR473124830GB", WHEN, note="本人签收"
-    ),
+    movements.SignedFor(CARRIER, "RR473124829GB", WHEN),
+    movements.SignedFor(CARRIER, "RR473124830GB", WHEN, note="本人签收"),
 ]
 
 
