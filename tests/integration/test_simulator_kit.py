@@ -132,6 +132,13 @@ def envelope(
     return name, env
 
 
+def wrapped(name: str, message: bytes, sender_id: str) -> tuple[str, bytes]:
+    """(file name, DxpMsg) of a message built apart from the document kinds (a summary, a
+    movement), as the gateway would drop it."""
+    env = dxp.wrap(message, sender_id=sender_id, created=T0, cop_msg_id=guid("gateway", name))
+    return name, env
+
+
 def filing_set(snap: DeclarationSnapshot, **options) -> list[tuple[str, bytes]]:
     flow = snap.order.flow
     kinds = (
@@ -198,6 +205,14 @@ def _key_field(receipt: str) -> str:
         "CEB604": "copNo",
         "CEB606": "copNo",
         "CEB900": "oriCopMsgId",
+        "CEB702": "copNo",
+        "CEB508": "copNo",
+        "CEB510": "copNo",
+        "CEB608": "copNo",
+        "CEB712": "copNo",
+        "CEB514": "logisticsNo",
+        "CEB214": "coElNo",
+        "CEB216": "coElNo",
     }[receipt]
 
 
