@@ -633,6 +633,29 @@ class Node:
     list_fields: Layout | None = None
 
 
+def write_node(
+    out: Writer,
+    node: Node,
+    head: Mapping[str, Any],
+    rows: Iterable[Mapping[str, Any]],
+    problems: Problems,
+    where: str,
+    row_where: Callable[[Mapping[str, Any]], str] | None = None,
+) -> None:
+    """A business node: its head element and one list element per row; problems are named
+    ``where`` in the head and ``row_where(row)`` in a row (by default its gnum)."""
+    out.start(node.tag)
+    out.start(node.head)
+    emit(out, node.head_fields, head, problems, where)
+    out.end()
+    for row in rows:
+        out.start(node.list)
+        at = row_where(row) if row_where else f"{where} line {row.get('gnum')}"
+        emit(out, node.list_fields, row, problems, at)
+        out.end()
+    out.end()
+
+
 @dataclass(frozen=True, slots=True)
 class Prepared:
     """A snapshot that passed its flow's checks, with its goods lines (each flow adds the
@@ -692,15 +715,9 @@ class Draft(Generic[P]):
         rows: Iterable[Mapping],
     ) -> None:
         """A business node: its head and one list element per row (rows carry their gnum)."""
-        out = self.out
-        out.start(node.tag)
-        self.head(node.head, node.head_fields, key, s, values)
-        for row in rows:
-            out.start(node.list)
-            where = f"{self.message} {key} line {row['gnum']}"
-            emit(out, node.list_fields, row, self.problems, where)
-            out.end()
-        out.end()
+        common = app_fields(self.message, key, self.options, s.created_at)
+        where = f"{self.message} {key}"
+        write_node(self.out, node, {**common, **values}, rows, self.problems, where)
 
     def orders(
         self,

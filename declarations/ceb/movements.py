@@ -30,7 +30,7 @@ from declarations.ceb.common import (
     EXPORT_XSD,
     IMPORT_XSD,
     MAX_NODES,
-    Layout,
+    Node,
     Options,
     Signable,
     Transmitter,
@@ -41,10 +41,10 @@ from declarations.ceb.common import (
     finish,
     layout,
     message_root,
+    write_node,
 )
 from declarations.errors import Problems
 from declarations.xmlfmt import compact_datetime, round_money
-from declarations.xmlout import Writer
 
 __all__ = [
     "Company",
@@ -277,11 +277,7 @@ class _Batch:
     who files it by default, and its head and list values."""
 
     message: str
-    node: str
-    head: str
-    head_fields: Layout
-    list: str
-    list_fields: Layout
+    node: Node
     filer: Callable[[Consignment], Company | None]
     values: Callable[[Consignment], dict[str, Any]]
     row: Callable[[Parcel], dict[str, Any]]
@@ -356,17 +352,18 @@ def _row(p: Parcel) -> dict[str, Any]:
 
 
 ARRIVAL = _Batch(
-    "CEB507", "Arrival", "ArrivalHead", ARRIVAL_HEAD, "ArrivalList", ARRIVAL_LIST,
+    "CEB507", Node("Arrival", "ArrivalHead", ARRIVAL_HEAD, "ArrivalList", ARRIVAL_LIST),
     lambda c: c.operator, _arrival, _row,
 )  # fmt: skip
 DEPARTURE = _Batch(
-    "CEB509", "Departure", "DepartureHead", DEPARTURE_HEAD, "DepartureList", DEPARTURE_LIST,
+    "CEB509", Node("Departure", "DepartureHead", DEPARTURE_HEAD, "DepartureList", DEPARTURE_LIST),
     lambda c: c.logistics, _departure, _row,
 )  # fmt: skip
 WAYBILL = _Batch(
-    "CEB607", "WayBill", "WayBillHead", WAYBILL_HEAD, "WayBillList", WAYBILL_LIST,
+    "CEB607", Node("WayBill", "WayBillHead", WAYBILL_HEAD, "WayBillList", WAYBILL_LIST),
     lambda c: c.agent, _waybill_list, _row,
 )  # fmt: skip
+DELIVERY = Node("Delivery", "DeliveryHead", DELIVERY_HEAD, "DeliveryList", DELIVERY_LIST)
 
 
 def build_ceb507(consignment: Consignment, **settings: Unpack[BatchSettings]) -> list[bytes]:
@@ -428,7 +425,8 @@ def _split(
         root = message_root(batch.message, key)
         head = {**app_fields(batch.message, key, options, c.at), **batch.values(c)}
         head.update(copNo=c.cop_no, msgCount=len(chunks), msgSeqNo=seq)
-        _node(root, batch, head, chunk, problems, f"{batch.message} {c.cop_no}")
+        rows = [{**batch.row(parcel), "gnum": gnum} for gnum, parcel in chunk]
+        write_node(root, batch.node, head, rows, problems, f"{batch.message} {c.cop_no}")
         append_transport(root, sender, options.subscriptions or (), problems)
         data = finish(
             root,
@@ -440,25 +438,6 @@ def _split(
         )
         out.append(data)
     return out
-
-
-def _node(
-    out: Writer,
-    batch: _Batch,
-    head: dict[str, Any],
-    parcels: Sequence[tuple[int, Parcel]],
-    problems: Problems,
-    where: str,
-) -> None:
-    out.start(batch.node)
-    out.start(batch.head)
-    emit(out, batch.head_fields, head, problems, where)
-    out.end()
-    for gnum, parcel in parcels:
-        out.start(batch.list)
-        emit(out, batch.list_fields, {**batch.row(parcel), "gnum": gnum}, problems, where)
-        out.end()
-    out.end()
 
 
 def build_ceb711(
@@ -495,16 +474,11 @@ def build_ceb711(
         "unloadLocation": c.unload_location,
         "note": c.note,
     }
-    root.start("Delivery")
-    root.start("DeliveryHead")
-    emit(root, DELIVERY_HEAD, head, problems, f"CEB711 {c.cop_no}")
-    root.end()
-    for gnum, parcel in enumerate(c.parcels, 1):
-        root.start("DeliveryList")
-        row = {"gnum": gnum, "logisticsNo": parcel.logistics_no, "note": parcel.note}
-        emit(root, DELIVERY_LIST, row, problems, f"CEB711 {c.cop_no}")
-        root.end()
-    root.end()
+    rows = [
+        {"gnum": gnum, "logisticsNo": parcel.logistics_no, "note": parcel.note}
+        for gnum, parcel in enumerate(c.parcels, 1)
+    ]
+    write_node(root, DELIVERY, head, rows, problems, f"CEB711 {c.cop_no}")
     sender = options.transmitter or op.transmitter()
     append_transport(root, sender, options.subscriptions or (), problems)
     return finish(

@@ -16,7 +16,7 @@ so a receipt written twice is written identically; ``returnTime`` may be given a
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -28,11 +28,13 @@ from declarations.ceb.common import (
     IMPORT_XSD,
     MAX_NODES,
     Layout,
+    Node,
     emit,
     finish,
     guid,
     layout,
     message_root,
+    write_node,
 )
 from declarations.ceb.receipts import CHINA_TIME
 from declarations.errors import IncompleteDataError, Problems
@@ -316,6 +318,16 @@ TAX_LIST = layout(
 )
 
 
+TAX = Node("Tax", "TaxHeadRd", TAX_HEAD, "TaxListRd", TAX_LIST)
+SUMMARY_RESULT = Node(
+    "SummaryResult",
+    "SummaryResultHead",
+    SUMMARY_RESULT_HEAD,
+    "SummaryResultList",
+    SUMMARY_RESULT_LIST,
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Receipt:
     """One receipt message: its return node, the node's layout, the schema it is in, the
@@ -446,15 +458,7 @@ def build_tax_bill(
         lines = bill.get("lines", ())
         if not 1 <= len(lines) <= MAX_TAX_LINES:
             problems.add(f"{where}: 1 to {MAX_TAX_LINES} tax lines, got {len(lines)}")
-        out.start("Tax")
-        out.start("TaxHeadRd")
-        emit(out, TAX_HEAD, head, problems, where)
-        out.end()
-        for line in lines:
-            out.start("TaxListRd")
-            emit(out, TAX_LIST, line, problems, f"{where} line {line.get('gnum')}")
-            out.end()
-        out.end()
+        write_node(out, TAX, head, lines, problems, where)
     return finish(out, problems, "CEB816", schema_dir=schema_dir, schema_file=IMPORT_XSD)
 
 
@@ -481,16 +485,13 @@ def build_summary_results(
     out = message_root("CEB792", ",".join(h["guid"] for h in heads))
     for head, result in zip(heads, results, strict=True):
         where = f"CEB792 {head.get('declSeqNo', '')}"
-        out.start("SummaryResult")
-        out.start("SummaryResultHead")
-        emit(out, SUMMARY_RESULT_HEAD, head, problems, where)
-        out.end()
-        for line in result.get("lines", ()):
-            out.start("SummaryResultList")
-            emit(out, SUMMARY_RESULT_LIST, line, problems, f"{where} line {line.get('gseqno')}")
-            out.end()
-        out.end()
+        lines = result.get("lines", ())
+        write_node(out, SUMMARY_RESULT, head, lines, problems, where, _by_gseqno(where))
     return finish(out, problems, "CEB792", schema_dir=schema_dir, schema_file=EXPORT_XSD)
+
+
+def _by_gseqno(where: str) -> Callable[[Mapping[str, Any]], str]:
+    return lambda line: f"{where} line {line.get('gseqno')}"
 
 
 def _weight(text: str, problems: Problems) -> Decimal | None:

@@ -73,6 +73,7 @@ __all__ = [
     "inventory_from_snapshot",
     "lines_from_result",
     "month_window",
+    "result_rows",
     "summarise",
 ]
 
@@ -366,6 +367,22 @@ def _total(gseqno: int, members: Sequence[_Member]) -> DeclarationLine:
         legal_quantities=tuple(sorted(legal.items())),
         sources=tuple(m for _, m in members),
     )
+
+
+def result_rows(declaration: SummaryDeclaration) -> list[dict[str, Any]]:
+    """The SummaryResultList rows a CEB792 states for ``declaration``: each inventory line
+    (invtNo, logisticsNo, gnum, gcode) under the declaration line (gseqno) it is in."""
+    return [
+        {
+            "invtNo": m.invt_no,
+            "logisticsNo": m.logistics_no,
+            "gseqno": ln.gseqno,
+            "gnum": m.gnum,
+            "gcode": m.gcode,
+        }
+        for ln in declaration.lines
+        for m in ln.sources
+    ]
 
 
 def lines_from_result(

@@ -14,22 +14,23 @@ that does not qualify. ``rule`` gives the two grouping flags (summaryFlag, itemN
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from declarations.ceb.common import (
     EXPORT_XSD,
+    Node,
     Options,
     Transmitter,
     app_fields,
     append_transport,
     check_options,
-    emit,
     finish,
     layout,
     message_root,
+    write_node,
 )
 from declarations.ceb.receipts import CHINA_TIME
 from declarations.ceb.summary import (
@@ -43,7 +44,6 @@ from declarations.ceb.summary import (
 from declarations.errors import Problems
 from declarations.snapshot import SellerRegistration
 from declarations.xmlfmt import compact_datetime
-from declarations.xmlout import Writer
 
 __all__ = ["SUMMARY_HEAD", "SUMMARY_LIST", "build_ceb701"]
 
@@ -78,6 +78,13 @@ SUMMARY_LIST = layout(
     invtNo 1-20
     """
 )
+
+
+SUMMARY = Node("SummaryApply", "SummaryApplyHead", SUMMARY_HEAD, "SummaryApplyList", SUMMARY_LIST)
+
+
+def _listed(row: dict[str, Any]) -> str:
+    return f"CEB701 {row['invtNo']}"
 
 
 def china_clock(when: datetime) -> str:
@@ -135,7 +142,9 @@ def build_ceb701(
         key = f"{seller.customs_code}|{customs_code}|{cop_no}|{seq}"
         values = {**app_fields("CEB701", key, options, filed_at), **head, "copNo": cop_no}
         root = message_root("CEB701", key)
-        _summary(root, {**values, "msgSeqNo": seq}, chunk, problems, f"CEB701 {cop_no}")
+        rows = [{"invtNo": invt_no} for invt_no in chunk]
+        head_values = {**values, "msgSeqNo": seq}
+        write_node(root, SUMMARY, head_values, rows, problems, f"CEB701 {cop_no}", _listed)
         append_transport(root, sender, options.subscriptions or (), problems)
         data = finish(
             root, problems, "CEB701", signer=signer, schema_dir=schema_dir, schema_file=EXPORT_XSD
@@ -177,18 +186,3 @@ def _check(
 def _office(inventories: Sequence[ReleasedInventory]) -> tuple[str, str]:
     """The customs office and site of the application (of the first inventory)."""
     return next(iter(by_application(inventories)), ("", ""))
-
-
-def _summary(
-    out: Writer, head: dict[str, Any], invt_nos: Iterable[str], problems: Problems, where: str
-) -> None:
-    """The SummaryApply node: its head and one list element per inventory number."""
-    out.start("SummaryApply")
-    out.start("SummaryApplyHead")
-    emit(out, SUMMARY_HEAD, head, problems, where)
-    out.end()
-    for invt_no in invt_nos:
-        out.start("SummaryApplyList")
-        emit(out, SUMMARY_LIST, {"invtNo": invt_no}, problems, f"CEB701 {invt_no}")
-        out.end()
-    out.end()

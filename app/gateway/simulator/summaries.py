@@ -195,18 +195,7 @@ def _result(
         "msgCount": 1,
         "msgSeqNo": 1,
     }
-    lines = [
-        {
-            "invtNo": m.invt_no,
-            "logisticsNo": m.logistics_no,
-            "gseqno": ln.gseqno,
-            "gnum": m.gnum,
-            "gcode": m.gcode,
-        }
-        for ln in d.lines
-        for m in ln.sources
-    ]
-    return {"head": result_head, "lines": lines}
+    return {"head": result_head, "lines": summary.result_rows(d)}
 
 
 _PARTIES = ("agentCode", "agentName", "ebcCode", "ebcName", "declAgentCode", "declAgentName")

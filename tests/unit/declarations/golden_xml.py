@@ -583,17 +583,7 @@ def summary_results(declarations: list[summary.SummaryDeclaration]) -> list[dict
                 "msgCount": 1,
                 "msgSeqNo": 1,
             },
-            "lines": [
-                {
-                    "invtNo": m.invt_no,
-                    "logisticsNo": m.logistics_no,
-                    "gseqno": ln.gseqno,
-                    "gnum": m.gnum,
-                    "gcode": m.gcode,
-                }
-                for ln in d.lines
-                for m in ln.sources
-            ],
+            "lines": summary.result_rows(d),
         }
         for n, d in enumerate(declarations, 1)
     ]
