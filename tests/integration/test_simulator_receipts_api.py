@@ -14,9 +14,10 @@ from integration.test_simulator_kit import (
     export_order,
     filing_set,
     needs_reference,
+    released_records,
     replace,
+    summary_application,
 )
-from integration.test_simulator_summaries import _apply, _records
 from support import headers
 
 from declarations import dxp
@@ -97,7 +98,7 @@ def test_the_simulators_summary_receipts_are_accepted(app, client, make_user, tm
     snaps = [replace(export_order(n), "filing", statistics_flag="B") for n in (3, 6)]
     for s in snaps:
         c.send(filing_set(s))
-    c.send(_apply(_records(c, snaps)), at=30)
+    c.send(summary_application(released_records(c, snaps)), at=30)
     files = [f for f in c.sim.due(T0 + timedelta(hours=1)) if f.name[:6] in ("CEB702", "CEB792")]
     assert {f.name[:6] for f in files} == {"CEB702", "CEB792"}
     for f in files:

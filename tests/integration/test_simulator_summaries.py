@@ -18,23 +18,25 @@ from decimal import Decimal
 import pytest
 from integration.test_simulator_kit import (
     REFERENCE,
+    SELLER_DXP,
     SIMULATOR_TESTS,
     T0,
     customs,
     export_order,
     filing_set,
+    issued_inventories,
+    released_records,
     replace,
+    summary_application,
     wrapped,
 )
 
 from app.gateway.simulator import codes
 from declarations import dxp
-from declarations.ceb import export, receipts, summary, summary_apply
+from declarations.ceb import export, receipts, summary
 from declarations.ceb.common import filer
 
 pytestmark = SIMULATOR_TESTS
-
-SELLER_DXP = "DXPENT0000000003"
 
 
 def month_export(n: int, **filing):
@@ -64,34 +66,6 @@ def _batches(snaps) -> list[tuple[str, bytes]]:
     return out
 
 
-def _issued(c) -> dict[str, str]:
-    """copNo -> the invtNo customs issued."""
-    return {s.node["copNo"]: s.node["invtNo"] for s in c.got if s.msg_type == "CEB604"}
-
-
-def _records(c, snaps) -> list[summary.ReleasedInventory]:
-    """What the service knows of the released inventories (the preview's input)."""
-    issued = _issued(c)
-    return [
-        summary.inventory_from_snapshot(
-            s, invt_no=issued[s.filing.cop_no], status="800", released_at=T0
-        )
-        for s in snaps
-    ]
-
-
-def _apply(records, cop_no="SUM-2026-03", at=30, **settings) -> list[tuple[str, bytes]]:
-    messages = summary_apply.build_ceb701(
-        records,
-        seller=export_order(1).seller,
-        cop_no=cop_no,
-        filed_at=T0 + timedelta(seconds=at),
-        schema_dir=REFERENCE,
-        **settings,
-    )
-    return [wrapped(f"CEB701_{cop_no}_{n}.xml", m, SELLER_DXP) for n, m in enumerate(messages)]
-
-
 def _results(c) -> list[receipts.StatusEvent]:
     """The CEB792 events the seller reads from the receipt files written."""
     files = c.sim.due(T0 + timedelta(hours=1))
@@ -104,8 +78,8 @@ def test_a_month_of_300_released_parcels_is_summarised_as_previewed(tmp_path):
     snaps = [month_export(n) for n in range(1, 301)]
     c.send(_batches(snaps))
     assert c.statuses("CEB604").count("800") == 300
-    records = _records(c, snaps)
-    c.send(_apply(records), at=30)
+    records = released_records(c, snaps)
+    c.send(summary_application(records), at=30)
     assert c.statuses("CEB702") == ["2", "399"]
     sum_no = next(s.node["sumNo"] for s in c.got if s.msg_type == "CEB702" and "sumNo" in s.node)
     results = _results(c)
@@ -135,9 +109,9 @@ def test_an_inventory_is_summarised_once(tmp_path):
     c = customs(tmp_path)
     snaps = [month_export(n) for n in (3, 6)]
     c.send(_batches(snaps))
-    records = _records(c, snaps)
-    c.send(_apply(records), at=30)
-    c.send(_apply(records, cop_no="SUM-AGAIN"), at=40)
+    records = released_records(c, snaps)
+    c.send(summary_application(records), at=30)
+    c.send(summary_application(records, cop_no="SUM-AGAIN"), at=40)
     assert c.statuses("CEB702", "SUM-AGAIN") == ["2", "100"]
     (info,) = c.info("CEB702")
     assert info.startswith(f"{codes.REJECTIONS['summary_state'].code} 清单不符合汇总条件: ")
@@ -149,8 +123,8 @@ def test_an_application_naming_one_that_does_not_qualify_is_refused_whole(tmp_pa
     simplified = month_export(9, statistics_flag="A")  # 简化申报: never summarised
     snaps = [month_export(3), month_export(6), simplified]
     c.send(_batches(snaps))
-    records = [r if r.cop_no != "SPEXP0009" else _claimed(r) for r in _records(c, snaps)]
-    c.send(_apply(records), at=30)
+    records = [r if r.cop_no != "SPEXP0009" else _claimed(r) for r in released_records(c, snaps)]
+    c.send(summary_application(records), at=30)
     assert c.statuses("CEB702") == ["2", "100"]
     (info,) = c.info("CEB702")
     assert info.endswith(
@@ -168,9 +142,9 @@ def test_an_inventory_not_yet_released_cannot_be_summarised(tmp_path):
     c = customs(tmp_path)
     snaps = [month_export(3)]
     c.send(_batches(snaps))
-    records = [summary.inventory_from_snapshot(snaps[0], invt_no=_issued(c)["SPEXP0003"],
+    records = [summary.inventory_from_snapshot(snaps[0], invt_no=issued_inventories(c)["SPEXP0003"],
                                                status="800", released_at=T0)]  # fmt: skip
-    c.send(_apply(records, at=2), at=2.5)  # customs have reported 2 and 120 so far
+    c.send(summary_application(records, at=2), at=2.5)  # customs have reported 2 and 120 so far
     assert c.info("CEB702") == [
         f"{codes.REJECTIONS['summary_state'].code} 清单不符合汇总条件: "
         f"inventory {records[0].invt_no} is not released (status 120)"
@@ -181,16 +155,17 @@ def test_a_period_takes_every_qualifying_inventory_released_in_it(tmp_path):
     c = customs(tmp_path)
     snaps = [month_export(n) for n in (3, 4, 5)] + [month_export(6, statistics_flag="A")]
     c.send(_batches(snaps))
-    records = _records(c, snaps[:1])  # the application's office comes from any one of them
-    c.send(_apply(records, window=summary.month_window("2026-03")), at=30)
+    records = released_records(c, snaps[:1])  # the application's office comes from any one of them
+    c.send(summary_application(records, window=summary.month_window("2026-03")), at=30)
     assert c.statuses("CEB702") == ["2", "399"]
     results = _results(c)
     taken = sorted({row["invtNo"] for e in results for row in e.extra["lines"]})
-    issued = _issued(c)
+    issued = issued_inventories(c)
     assert taken == sorted(issued[f"SPEXP{n:04d}"] for n in (3, 4, 5)), "the A one is left out"
     # customs go by the release times they hold, not by the filer's records
     april = [dataclasses.replace(r, released_at=datetime(2026, 4, 2)) for r in records]
-    c.send(_apply(april, cop_no="SUM-APRIL", window=summary.month_window("2026-04")), at=40)
+    period = summary.month_window("2026-04")
+    c.send(summary_application(april, cop_no="SUM-APRIL", window=period), at=40)
     assert c.info("CEB702")[-1].endswith(
         "no inventory of 4403960ABC released in the period qualifies"
     )
@@ -200,7 +175,7 @@ def test_a_split_application_is_decided_when_its_last_part_comes(tmp_path):
     c = customs(tmp_path)
     snaps = [month_export(n) for n in (3, 6, 9)]
     c.send(_batches(snaps))
-    first, second = _apply(_records(c, snaps), max_per_message=2)
+    first, second = summary_application(released_records(c, snaps), max_per_message=2)
     c.send(first, at=30)
     assert c.statuses("CEB702") == ["2"]
     c.send(second, at=35)
@@ -220,7 +195,7 @@ def test_9810_inventories_are_accepted_and_declared_apart_from_9610(tmp_path):
     for s in snaps:
         c.send(filing_set(s))
     assert c.statuses("CEB604", "SPEXP0006") == ["2", "120", "399", "800", "899"]
-    c.send(_apply(_records(c, snaps)), at=30)
+    c.send(summary_application(released_records(c, snaps)), at=30)
     assert len(_results(c)) == 2
 
 
@@ -230,7 +205,7 @@ def test_the_producer_splits_declarations_only_by_shipper_and_producer(tmp_path,
     snaps = [month_export(3), month_export(6, owner_code="4403960PRD", owner_name="示例制造厂")]
     c.send(_batches(snaps))
     rule = summary.GroupingRule(summary_flag=flag)
-    c.send(_apply(_records(c, snaps), rule=rule), at=30)
+    c.send(summary_application(released_records(c, snaps), rule=rule), at=30)
     assert len(_results(c)) == int(flag)
 
 
@@ -238,7 +213,7 @@ def test_results_come_after_the_acceptance(tmp_path):
     c = customs(tmp_path)
     snaps = [month_export(3)]
     c.send(_batches(snaps))
-    c.send(_apply(_records(c, snaps)), at=30)
+    c.send(summary_application(released_records(c, snaps)), at=30)
     accepted = next(
         s for s in c.got if s.node.get("returnStatus") == "399" and s.msg_type == "CEB702"
     )

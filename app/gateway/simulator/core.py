@@ -14,6 +14,10 @@ payment and waybill (it waits for those still missing, up to ``SIMULATOR_MATCH_W
 the three-document match, the single-order and annual limits; then the seeded draws of
 manual review, inspection and random refusal. Cancels need an inventory accepted and not
 released; returns one released. Why each refusal is what it is: :mod:`.codes`.
+
+The messages around the clearance documents have answers of their own: a CEB701 summary
+application (:mod:`.summaries`: CEB702, then a CEB792 per export declaration), the parcel
+movements and export returns (:mod:`.movements`: CEB508/510/608/712/514/214/216).
 """
 
 from __future__ import annotations
@@ -129,7 +133,8 @@ class _To:
 
 @dataclass(slots=True)
 class Filing:
-    """One business node being decided: the message it came in, its kind, when."""
+    """One business node being decided: the message it came in, its kind, when, its head
+    fields and list rows (what the answering functions of other modules receive)."""
 
     msg: Incoming
     kind: Kind
