@@ -5,7 +5,11 @@ it, whether it may travel in a DXP envelope, whether label batches print it, and
 built from a declaration snapshot. The application lists, builds, stores and serves whatever
 this table holds, so adding a kind is one entry here plus its golden test.
 
-Order documents (XML) are served per order; printed forms (PDF) per parcel.
+Order documents (XML) are served per order; printed forms (PDF) per parcel. Messages about
+many orders at once (the CEB701 summary, parcel movements CEB507/509/607/711/513, the return
+tally CEB215) are not order documents: their builders take their own records
+(:mod:`declarations.ceb.summary_apply`, :mod:`declarations.ceb.movements`,
+:mod:`declarations.ceb.returns`).
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from declarations import itmatt, pdf
-from declarations.ceb import export, import_
+from declarations.ceb import export, import_, returns
 from declarations.ceb.common import Options
 from declarations.snapshot import DeclarationSnapshot
 
@@ -149,6 +153,7 @@ KINDS: dict[str, DocumentKind] = {
         _ceb(
             "ceb605", "CEB605 export inventory cancel", EXPORT, export.build_ceb605, action="cancel"
         ),
+        _ceb("ceb213", "CEB213 export return", EXPORT, returns.build_ceb213, action="return"),
         _form("label", "4x6 in address label", "label", batch=True),
         _form("cn23", "CN23 customs declaration (A4)", "cn23", page="a4", copies=2, batch=True),
         _form(
@@ -179,4 +184,4 @@ FILING_SETS: dict[str, tuple[str, ...]] = {
 }
 #: The kind that cancels a filed inventory, and the one that returns released goods.
 CANCELS: dict[str, str] = {"import": "ceb623", "export": "ceb605"}
-RETURNS: dict[str, str] = {"import": "ceb625"}
+RETURNS: dict[str, str] = {"import": "ceb625", "export": "ceb213"}

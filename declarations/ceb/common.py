@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -531,6 +531,31 @@ def inventory_line(ln: GoodsLine, country: str, currency: str) -> dict[str, Any]
     }
 
 
+def returned_lines(
+    key: str,
+    lines: Sequence[GoodsLine],
+    returned: Mapping[int, Decimal] | None,
+    problems: Problems,
+) -> Iterator[tuple[GoodsLine, Decimal]]:
+    """The lines a return (CEB625, CEB213) gives back with their quantities: ``returned``
+    maps gnum to quantity (every line in full when None); a line not declared, or a
+    quantity not in (0, declared], is a problem, and so is returning nothing (added once
+    the lines are taken, so problems come in the order the message is written)."""
+    wanted = returned if returned is not None else {ln.gnum: ln.qty for ln in lines}
+    by_gnum = {ln.gnum: ln for ln in lines}
+    for gnum in sorted(wanted):
+        ln = by_gnum.get(gnum)
+        if ln is None:
+            problems.add(f"{key}: returned line {gnum} is not on the inventory")
+            continue
+        qty = round_money(wanted[gnum])
+        if not 0 < qty <= ln.qty:
+            problems.add(f"{key}: line {gnum} return quantity {qty} not in (0, {ln.qty}]")
+        yield ln, qty
+    if not wanted:
+        problems.add(f"{key}: a return needs at least one line")
+
+
 def order_parties(s: DeclarationSnapshot) -> dict[str, Any]:
     """The order number with the platform (ebp) and the seller (ebc) it was sold by."""
     return {
@@ -608,6 +633,29 @@ class Node:
     list_fields: Layout | None = None
 
 
+def write_node(
+    out: Writer,
+    node: Node,
+    head: Mapping[str, Any],
+    rows: Iterable[Mapping[str, Any]],
+    problems: Problems,
+    where: str,
+    row_where: Callable[[Mapping[str, Any]], str] | None = None,
+) -> None:
+    """A business node: its head element and one list element per row; problems are named
+    ``where`` in the head and ``row_where(row)`` in a row (by default its gnum)."""
+    out.start(node.tag)
+    out.start(node.head)
+    emit(out, node.head_fields, head, problems, where)
+    out.end()
+    for row in rows:
+        out.start(node.list)
+        at = row_where(row) if row_where else f"{where} line {row.get('gnum')}"
+        emit(out, node.list_fields, row, problems, at)
+        out.end()
+    out.end()
+
+
 @dataclass(frozen=True, slots=True)
 class Prepared:
     """A snapshot that passed its flow's checks, with its goods lines (each flow adds the
@@ -667,15 +715,9 @@ class Draft(Generic[P]):
         rows: Iterable[Mapping],
     ) -> None:
         """A business node: its head and one list element per row (rows carry their gnum)."""
-        out = self.out
-        out.start(node.tag)
-        self.head(node.head, node.head_fields, key, s, values)
-        for row in rows:
-            out.start(node.list)
-            where = f"{self.message} {key} line {row['gnum']}"
-            emit(out, node.list_fields, row, self.problems, where)
-            out.end()
-        out.end()
+        common = app_fields(self.message, key, self.options, s.created_at)
+        where = f"{self.message} {key}"
+        write_node(self.out, node, {**common, **values}, rows, self.problems, where)
 
     def orders(
         self,

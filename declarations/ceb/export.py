@@ -1,24 +1,20 @@
 """Export declarations (China CBEC export, 9610/9710/9810 and postal exports): CEB303 order,
-CEB403 receipt of payment, CEB505 waybill, CEB603 inventory, CEB605 inventory cancel and the
-CEB701 summary application.
+CEB403 receipt of payment, CEB505 waybill, CEB603 inventory and CEB605 inventory cancel.
 
 Export money is declared in the order currency (FOB goods value, freight and insurance stated
-separately). The CEB701 summary groups a seller's released inventories of a period so customs
-can turn them into the monthly declaration that backs the VAT rebate and FX settlement.
+separately). The monthly summary of released inventories (CEB701) is
+:mod:`declarations.ceb.summary_apply`; returns (CEB213/215) are :mod:`declarations.ceb.returns`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from decimal import Decimal
-from pathlib import Path
 from typing import Any, Unpack
 
 from declarations.ceb import codes, matching
 from declarations.ceb.common import (
-    EXPORT_XSD,
     Draft,
     GoodsLine,
     Layout,
@@ -27,39 +23,29 @@ from declarations.ceb.common import (
     Prepared,
     Signable,
     Snapshots,
-    Transmitter,
-    app_fields,
-    append_transport,
     code_or_problem,
-    emit,
-    finish,
     goods_info,
     goods_lines,
     inventory_line,
     inventory_parties,
     inventory_shipment,
     layout,
-    message_root,
     open_message,
     order_line,
     order_parties,
 )
-from declarations.errors import Problems, WrongFlowError
-from declarations.snapshot import DeclarationSnapshot, SellerRegistration
+from declarations.errors import IncompleteDataError, Problems, WrongFlowError
+from declarations.snapshot import DeclarationSnapshot
 from declarations.xmlfmt import compact_date, compact_datetime, round_money
-from declarations.xmlout import Writer
 
 __all__ = [
-    "InventoryRecord",
     "Options",
-    "SummaryGroup",
     "build_ceb303",
     "build_ceb403",
     "build_ceb505",
     "build_ceb603",
     "build_ceb605",
-    "build_ceb701",
-    "group_released",
+    "inventory_fields",
     "prepare",
 ]
 
@@ -232,38 +218,6 @@ CANCEL = layout(
     note ?0-1000
     """
 )
-SUMMARY_HEAD = layout(
-    """
-    guid =36
-    appType =1
-    appTime =14
-    appStatus =1
-    customsCode =4
-    copNo 1-30
-    preNo ?0-18
-    sumNo ?0-18
-    agentCode 1-18
-    agentName 1-100
-    ebcCode 1-18
-    ebcName 1-100
-    declAgentCode 1-18
-    declAgentName 1-100
-    startTime ?=14
-    endTime ?=14
-    loctNo ?0-10
-    summaryFlag =1
-    itemNameFlag =1
-    msgCount int
-    msgSeqNo int
-    note ?0-1000
-    """
-)
-SUMMARY_LIST = layout(
-    """
-    invtNo 1-20
-    """
-)
-
 ORDER = Node("Order", "OrderHead", ORDER_HEAD, "OrderList", ORDER_LIST)
 INVENTORY = Node("Inventory", "InventoryHead", INVENTORY_HEAD, "InventoryList", INVENTORY_LIST)
 
@@ -285,7 +239,7 @@ def prepare(
     o = s.order
     if o.flow != "export":
         raise WrongFlowError(
-            f"order {o.order_no} is an {o.flow} order; CEB303/403/505/603/605/701 are "
+            f"order {o.order_no} is an {o.flow} order; CEB303/403/505/603/605/213 are "
             "export messages"
         )
     where = o.order_no
@@ -358,6 +312,17 @@ def _inventory_row(pr: _Prepared, ln: GoodsLine) -> dict[str, Any]:
 
 def _open(message: str, snapshots: Snapshots, settings: Signable) -> Draft[_Prepared]:
     return open_message(message, snapshots, prepare, "order and inventory would differ", **settings)
+
+
+def inventory_fields(
+    snapshot: DeclarationSnapshot,
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """What the CEB603 of ``snapshot`` states: its head and list rows (element name ->
+    value), checked as the builder checks them."""
+    problems = Problems()
+    pr = prepare(snapshot, problems)
+    problems.raise_if_any(IncompleteDataError, "the inventory cannot be stated")
+    return _inventory_values(pr), [_inventory_row(pr, ln) for ln in pr.lines]
 
 
 def build_ceb303(snapshots: Snapshots, **settings: Unpack[Signable]) -> bytes:
@@ -479,127 +444,3 @@ def _payment(s: DeclarationSnapshot) -> object:
 
 def _logistics(s: DeclarationSnapshot) -> object:
     return s.logistics
-
-
-# --------------------------------------------------------------------------------------------
-# CEB701 summary application.
-# --------------------------------------------------------------------------------------------
-
-#: Inventory statuses after which goods have left under customs control (released, closed).
-RELEASED_STATUSES = frozenset({"800", "899"})
-
-
-@dataclass(frozen=True, slots=True)
-class SummaryGroup:
-    """The released inventories of one seller, customs office and site in a period."""
-
-    customs_code: str
-    loct_no: str
-    invt_nos: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class InventoryRecord:
-    """What the application knows of one filed export inventory, from its receipts: the
-    customs inventory number, the seller, the customs office, the status and its time."""
-
-    invt_no: str
-    ebc_code: str
-    customs_code: str
-    status: str
-    released_at: datetime
-    loct_no: str = ""
-
-
-def group_released(
-    records: Iterable[InventoryRecord], ebc_code: str, start: datetime, end: datetime
-) -> list[SummaryGroup]:
-    """Released inventories of ``ebc_code`` with ``start <= released_at < end``, grouped by
-    customs office and supervision site (one summary per group), each sorted and unique."""
-    groups: dict[tuple[str, str], set[str]] = {}
-    for r in records:
-        if r.ebc_code != ebc_code or r.status not in RELEASED_STATUSES:
-            continue
-        if not start <= r.released_at < end:
-            continue
-        groups.setdefault((r.customs_code, r.loct_no), set()).add(r.invt_no)
-    return [
-        SummaryGroup(customs, loct, tuple(sorted(nos)))
-        for (customs, loct), nos in sorted(groups.items())
-    ]
-
-
-def build_ceb701(
-    group: SummaryGroup,
-    *,
-    seller: SellerRegistration,
-    start: datetime,
-    end: datetime,
-    cop_no: str,
-    declarant: Transmitter | None = None,
-    decl_agent: tuple[str, str] | None = None,
-    options: Options = Options(),
-    signer: Any = None,
-    schema_dir: str | Path | None = None,
-    max_per_message: int = 1000,
-) -> list[bytes]:
-    """CEB701 summary application(s) for one group, split into numbered messages of at most
-    ``max_per_message`` inventories (msgCount/msgSeqNo)."""
-    problems = Problems()
-    if not group.invt_nos:
-        problems.add("no released inventories to summarise")
-    if not end > start:
-        problems.add("the summary period must end after it starts")
-    nos = group.invt_nos
-    chunks = [nos[i : i + max_per_message] for i in range(0, len(nos), max_per_message)] or [()]
-    sender = declarant or Transmitter(seller.customs_code, seller.name, seller.dxp_id)
-    agent_code, agent_name = decl_agent or (sender.cop_code, sender.cop_name)
-    head = {
-        "customsCode": group.customs_code,
-        "agentCode": sender.cop_code,
-        "agentName": sender.cop_name,
-        "ebcCode": seller.customs_code,
-        "ebcName": seller.name,
-        "declAgentCode": agent_code,
-        "declAgentName": agent_name,
-        "startTime": compact_datetime(start),
-        "endTime": compact_datetime(end),
-        "loctNo": group.loct_no,
-        "summaryFlag": "1",
-        "itemNameFlag": "1",
-        "msgCount": len(chunks),
-    }
-    messages = []
-    for seq, chunk in enumerate(chunks, 1):
-        key = f"{seller.customs_code}|{group.customs_code}|{start:%Y%m%d%H%M%S}|{cop_no}|{seq}"
-        numbered = cop_no if len(chunks) == 1 else f"{cop_no}-{seq}"[:30]
-        values = {**app_fields("CEB701", key, options, end), **head, "copNo": numbered}
-        root = message_root("CEB701", key)
-        _summary(root, {**values, "msgSeqNo": seq}, chunk, problems, f"CEB701 {cop_no}")
-        append_transport(root, sender, options.subscriptions or (), problems)
-        messages.append(
-            finish(
-                root,
-                problems,
-                "CEB701",
-                signer=signer,
-                schema_dir=schema_dir,
-                schema_file=EXPORT_XSD,
-            )
-        )
-    return messages
-
-
-def _summary(
-    out: Writer, head: dict[str, Any], invt_nos: Iterable[str], problems: Problems, where: str
-) -> None:
-    """The SummaryApply node: its head and one list element per inventory number."""
-    out.start("SummaryApply")
-    out.start("SummaryApplyHead")
-    emit(out, SUMMARY_HEAD, head, problems, where)
-    out.end()
-    for invt_no in invt_nos:
-        out.start("SummaryApplyList")
-        emit(out, SUMMARY_LIST, {"invtNo": invt_no}, problems, f"CEB701 {invt_no}")
-        out.end()
-    out.end()

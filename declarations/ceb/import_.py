@@ -38,6 +38,7 @@ from declarations.ceb.common import (
     open_message,
     order_line,
     order_parties,
+    returned_lines,
 )
 from declarations.errors import Problems, WrongFlowError
 from declarations.snapshot import DeclarationSnapshot
@@ -491,9 +492,16 @@ def _inventory_values(pr: _Prepared) -> dict[str, Any]:
         "areaCode": f.area_code,
         "areaName": f.area_name,
         "trafNo": f.traf_name,
-        "country": codes.tables().country_by_iso.get(s.sender.country, ""),
+        "country": _origin(s),
         "currency": codes.CNY,
     }
+
+
+def _origin(s: DeclarationSnapshot) -> str:
+    """Where the goods come from: the sender's country, China (142) for a bonded import."""
+    if s.filing.trade_mode == matching.BONDED_TRADE_MODE:
+        return matching.BONDED_COUNTRY
+    return codes.tables().country_by_iso.get(s.sender.country, "")
 
 
 def _cancel_values(s: DeclarationSnapshot, reason: str) -> dict[str, Any]:
@@ -519,6 +527,9 @@ def _check_inventory(pr: _Prepared, problems: Problems) -> None:
     if not pr.lines:
         problems.add(f"{pr.snap.order.order_no}: an inventory needs at least one line")
     _check_gcodes(pr, problems)
+    rows = [_inventory_row(pr, ln) for ln in pr.lines]
+    for problem in matching.bonded_import(pr.snap.order.order_no, _inventory_values(pr), rows):
+        problems.add(problem)
 
 
 def _check_gcodes(pr: _Prepared, problems: Problems) -> None:
@@ -634,23 +645,12 @@ def _refund(
     _check_gcodes(pr, problems)
     out.start("InvtRefund")
     draft.head("InvtRefundHead", REFUND_HEAD, key, s, _cancel_values(s, reason))
-    wanted = returned if returned is not None else {ln.gnum: ln.qty for ln in pr.lines}
-    by_gnum = {ln.gnum: ln for ln in pr.lines}
-    for gnum in sorted(wanted):
-        ln = by_gnum.get(gnum)
-        if ln is None:
-            problems.add(f"{key}: returned line {gnum} is not on the inventory")
-            continue
-        qty = round_money(wanted[gnum])
-        if not 0 < qty <= ln.qty:
-            problems.add(f"{key}: line {gnum} return quantity {qty} not in (0, {ln.qty}]")
+    for ln, qty in returned_lines(key, pr.lines, returned, problems):
         out.start("InvtRefundList")
-        values = {"gnum": gnum, "gcode": ln.gcode, "gname": ln.name, "qty": qty, "unit": ln.unit}
+        values = {"gnum": ln.gnum, "gcode": ln.gcode, "gname": ln.name, "qty": qty, "unit": ln.unit}
         emit(out, REFUND_LIST, values, problems, f"CEB625 {key}")
         out.end()
     out.end()
-    if not wanted:
-        problems.add(f"{key}: a return needs at least one line")
 
 
 def build_import_set(

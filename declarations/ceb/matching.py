@@ -6,6 +6,7 @@ goodsValue + freight + taxTotal - discount`` must equal the payment's ``amountPa
 consignee must be the same on order and waybill, the buyer the same on order and inventory,
 and the inventory lines (gnum) map one to one onto the order lines with the same quantities
 and totals. Exports: the inventory agrees with its order line for line and in total value.
+Bonded imports (1210): the inventory names the bonded stock it leaves (:func:`bonded_import`).
 
 Why here: the builders refuse to produce documents that would fail these rules, and the
 customs simulator refuses filings that fail them; both call these functions. Documents are
@@ -116,3 +117,38 @@ def _formula(order: Values) -> str:
 def _differs(where: str, what: str, a: Values, b: Values, names: Sequence[str]) -> list[str]:
     differ = [name for name in names if a.get(name) != b.get(name)]
     return [f"{where}: {name} differs between {what}" for name in differ]
+
+
+#: Bonded import (保税进口, 1210), from CEB621's documentation in the 202205 import schema:
+#: tradeMode 「直购进口填写"9610"，保税进口填写"1210"」; emsNo 「保税模式必填，填写区内仓储企业
+#: 在海关备案的账册编号，用于保税进口业务在特殊区域辅助系统记账（二线出区核减）」; areaCode/areaName
+#: 「保税模式必填，区内仓储企业的海关注册登记编号/名称」; each line's itemRecordNo 「账册备案料号
+#: 保税模式必填」; the head country 「保税进口填写代码"142"」. The schema makes them all optional.
+BONDED_TRADE_MODE = "1210"
+BONDED_COUNTRY = "142"
+BONDED_HEAD = ("emsNo", "areaCode", "areaName")
+
+
+def bonded_import(where: str, inventory: Values, inventory_lines: Rows) -> list[str]:
+    """Problems of a 1210 inventory's bonded-stock references (none for other trade
+    modes): the account book (emsNo) and the warehouse company, the item record of every
+    line, and China (142) as the country the goods come from."""
+    if inventory.get("tradeMode") != BONDED_TRADE_MODE:
+        return []
+    problems = [
+        f"{where}: {name} is required for a bonded import (1210)"
+        for name in BONDED_HEAD
+        if not inventory.get(name)
+    ]
+    if inventory.get("country") != BONDED_COUNTRY:
+        problems.append(
+            f"{where}: country must be {BONDED_COUNTRY} for a bonded import (1210), "
+            f"not {inventory.get('country') or 'empty'}"
+        )
+    for row in inventory_lines:
+        if not row.get("itemRecordNo"):
+            problems.append(
+                f"{where}: line {row.get('gnum')} needs its itemRecordNo (账册备案料号) "
+                "for a bonded import (1210)"
+            )
+    return problems

@@ -65,6 +65,14 @@ NODES: dict[str, tuple[str, str | None, str | None]] = {
     "CEB505": ("Logistics", None, None),
     "CEB603": ("Inventory", "InventoryHead", "InventoryList"),
     "CEB605": ("InvtCancel", None, None),
+    "CEB701": ("SummaryApply", "SummaryApplyHead", "SummaryApplyList"),
+    "CEB507": ("Arrival", "ArrivalHead", "ArrivalList"),
+    "CEB509": ("Departure", "DepartureHead", "DepartureList"),
+    "CEB607": ("WayBill", "WayBillHead", "WayBillList"),
+    "CEB213": ("InvtRefund", "InvtRefundHead", "InvtRefundList"),
+    "CEB215": ("InvtRefundDetail", None, None),
+    "CEB711": ("Delivery", "DeliveryHead", "DeliveryList"),
+    "CEB513": ("LogisticsStatus", None, None),
 }
 IMPORT_DECLARATIONS = ("CEB311", "CEB411", "CEB511", "CEB621", "CEB623", "CEB625")
 

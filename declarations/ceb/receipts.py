@@ -1,11 +1,13 @@
 """Reading what China customs and E-Port send back, and folding it into a current state.
 
-Receipts (CEB312/412/512/622/624/626, CEB304/404/506/604/606, CEB702/792, CEB816 tax bills,
-CEB900 format errors) arrive asynchronously, may repeat and may arrive out of order. They are
-matched on business keys (orderNo, payTransactionId, logisticsNo, copNo/invtNo, sumNo), never on
-guid. Parsing turns each return node into a plain :class:`StatusEvent`; :func:`fold` then
-computes the state from any collection of events, with a result that does not depend on the
-order they arrived in: a release (800) is never undone by a late "accepted" (120).
+Receipts arrive asynchronously, may repeat and may arrive out of order: every receipt of the
+202205 set is read (imports CEB312/412/512/514/622/624/626/712, exports CEB304/404/506/508/
+510/604/606/608/214/216/702, the CEB792 summary result, CEB816 tax bills and CEB818 their
+status, CEB900 format errors). They are matched on business keys (orderNo, payTransactionId,
+logisticsNo, copNo/invtNo, coElNo, sumNo, declSeqNo), never on guid. Parsing turns each
+return node into a plain :class:`StatusEvent`; :func:`fold` then computes the state from any
+collection of events, with a result that does not depend on the order they arrived in: a
+release (800) is never undone by a late "accepted" (120).
 
 Receipt times (``returnTime``, ``opDate``) carry no offset: they are China Standard Time,
 UTC+08:00 all year (China keeps no daylight saving time), and are read as aware datetimes
@@ -87,6 +89,18 @@ _RETURNS = {
     ("CEB606", "InvtCancelReturn"): _Kind("cancel", ("copNo", "invtNo", "preNo")),
     ("CEB626", "InvtRefundReturn"): _Kind("refund", ("copNo", "invtNo", "preNo")),
     ("CEB702", "SummaryReturn"): _Kind("summary", ("copNo", "sumNo")),
+    # Parcel movements: a batch's arrival at the supervised site and its departure, the
+    # master/sub waybill list, keyed by the batch's own number (the receipts list no
+    # parcels); the signed-for status by its waybill; a site's entry record by its number.
+    ("CEB508", "ArrivalReturn"): _Kind("arrival", ("copNo", "preNo")),
+    ("CEB510", "DepartureReturn"): _Kind("departure", ("copNo", "preNo")),
+    ("CEB608", "WayBillReturn"): _Kind("waybill_list", ("copNo", "preNo")),
+    ("CEB514", "LogisticsStatusReturn"): _Kind("signed_for", ("logisticsNo",)),
+    ("CEB712", "DeliveryReturn"): _Kind("site_entry", ("copNo", "rkdNo", "preNo")),
+    # Export returns: the application (the original inventory's number travels in invtNo)
+    # and the tally when the returned parcel arrives (its waybill in logisticsNo).
+    ("CEB214", "RefundReturn"): _Kind("refund", ("coElNo", "invtNo", "preNo")),
+    ("CEB216", "InvtRefundDetailReturn"): _Kind("return_tally", ("coElNo", "logisticsNo")),
 }
 
 
@@ -190,7 +204,11 @@ def _tax_amounts(node: etree._Element, f: dict[str, str]) -> dict[str, object]:
 
 
 def _summary_lines(node: etree._Element, f: dict[str, str]) -> dict[str, object]:
-    return {"lines": [_fields(c) for c in _children(node, "SummaryResultList")]}
+    """A CEB792's mapping (invtNo, gnum -> gseqno: ``declarations.ceb.summary`` totals the
+    declaration lines from it) and the declaration's weights."""
+    lines = [_fields(c) for c in _children(node, "SummaryResultList")]
+    weights = {k: _decimal(f.get(k, "0")) for k in ("grossWeight", "netWeight")}
+    return {"lines": lines, **weights}
 
 
 def _nothing_more(node: etree._Element, f: dict[str, str]) -> dict[str, object]:
@@ -218,9 +236,14 @@ _REPORTS = {
         "tax", "TaxHeadRd", ("invtNo",), "status", "returnTime", "note",
         ("invtNo", "taxNo", "ebcCode", "agentCode"), _tax_amounts,
     ),
+    "CEB818": _Report(
+        "tax", "TaxHeadStatus", ("invtNo",), "status", "returnTime", "note",
+        ("invtNo", "taxNo", "entDutyNo", "assureCode"),
+    ),
     "CEB792": _Report(
-        "summary_result", "SummaryResultHead", ("sumNo",), "decState", "opDate", "note",
-        ("sumNo", "declSeqNo", "entryId", "ebcCode"), _summary_lines,
+        "summary_result", "SummaryResultHead", ("declSeqNo", "sumNo"), "decState", "opDate",
+        "note", ("sumNo", "declSeqNo", "entryId", "decTmpNo", "decPreNo", "ebcCode",
+        "customsCode", "agentCode", "declAgentCode"), _summary_lines,
     ),
     "CEB900": _Report(
         "format_error", None, ("oriCopMsgId", "guid"), "returnStatus", "returnTime",

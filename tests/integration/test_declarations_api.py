@@ -62,7 +62,7 @@ def test_export_order_documents(declaring_app, client, make_user, order_payload)
     base = f"/api/v1/orders/{oid}/declarations"
 
     listing = client.get(base, headers=headers(seller)).json
-    kinds = ["itmatt", "ceb303", "ceb403", "ceb505", "ceb603", "ceb605"]
+    kinds = ["itmatt", "ceb303", "ceb403", "ceb505", "ceb603", "ceb605", "ceb213"]
     assert [d["kind"] for d in listing["documents"]] == kinds
     assert listing["declaration"] is None
 

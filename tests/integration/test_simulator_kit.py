@@ -19,6 +19,7 @@ import pytest
 
 from app.gateway.simulator import CustomsSimulator, SimConfig, SimStore
 from declarations import dxp, examples, signing
+from declarations.ceb import summary, summary_apply
 from declarations.ceb.common import filer, guid
 from declarations.kinds import KINDS, Supplied
 from declarations.snapshot import DeclarationSnapshot, Party
@@ -132,6 +133,13 @@ def envelope(
     return name, env
 
 
+def wrapped(name: str, message: bytes, sender_id: str) -> tuple[str, bytes]:
+    """(file name, DxpMsg) of a message built apart from the document kinds (a summary, a
+    movement), as the gateway would drop it."""
+    env = dxp.wrap(message, sender_id=sender_id, created=T0, cop_msg_id=guid("gateway", name))
+    return name, env
+
+
 def filing_set(snap: DeclarationSnapshot, **options) -> list[tuple[str, bytes]]:
     flow = snap.order.flow
     kinds = (
@@ -198,6 +206,14 @@ def _key_field(receipt: str) -> str:
         "CEB604": "copNo",
         "CEB606": "copNo",
         "CEB900": "oriCopMsgId",
+        "CEB702": "copNo",
+        "CEB508": "copNo",
+        "CEB510": "copNo",
+        "CEB608": "copNo",
+        "CEB712": "copNo",
+        "CEB514": "logisticsNo",
+        "CEB214": "coElNo",
+        "CEB216": "coElNo",
     }[receipt]
 
 
@@ -213,3 +229,39 @@ def customs(tmp_path: Path, **settings) -> Customs:
 
 
 ACCEPTED = ["2", "120", "399", "800", "899"]
+
+
+#: The example export seller's DXP id (it files its own summary applications).
+SELLER_DXP = "DXPENT0000000003"
+
+
+def issued_inventories(c: Customs) -> dict[str, str]:
+    """copNo -> the invtNo customs issued, from the CEB604 receipts decided so far."""
+    return {s.node["copNo"]: s.node["invtNo"] for s in c.got if s.msg_type == "CEB604"}
+
+
+def released_records(c: Customs, snaps) -> list[summary.ReleasedInventory]:
+    """What the service knows of its released export inventories (a summary's input)."""
+    issued = issued_inventories(c)
+    return [
+        summary.inventory_from_snapshot(
+            s, invt_no=issued[s.filing.cop_no], status="800", released_at=T0
+        )
+        for s in snaps
+    ]
+
+
+def summary_application(
+    records, cop_no: str = "SUM-2026-03", at: float = 30, **settings
+) -> list[tuple[str, bytes]]:
+    """The CEB701 message(s) of ``records`` as the gateway drops them, filed ``at`` seconds
+    after T0 by the seller."""
+    messages = summary_apply.build_ceb701(
+        records,
+        seller=export_order(1).seller,
+        cop_no=cop_no,
+        filed_at=T0 + timedelta(seconds=at),
+        schema_dir=REFERENCE,
+        **settings,
+    )
+    return [wrapped(f"CEB701_{cop_no}_{n}.xml", m, SELLER_DXP) for n, m in enumerate(messages)]

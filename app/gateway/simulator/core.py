@@ -14,29 +14,34 @@ payment and waybill (it waits for those still missing, up to ``SIMULATOR_MATCH_W
 the three-document match, the single-order and annual limits; then the seeded draws of
 manual review, inspection and random refusal. Cancels need an inventory accepted and not
 released; returns one released. Why each refusal is what it is: :mod:`.codes`.
+
+The messages around the clearance documents have answers of their own: a CEB701 summary
+application (:mod:`.summaries`: CEB702, then a CEB792 per export declaration), the parcel
+movements and export returns (:mod:`.movements`: CEB508/510/608/712/514/214/216).
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from decimal import Decimal
 from functools import lru_cache
 
 from declarations import dxp
-from declarations.ceb import receipts_out
-from declarations.ceb.common import guid
+from declarations.ceb import matching, receipts_out
+from declarations.ceb.common import EXPORT_MESSAGES, guid
+from declarations.ceb.summary import RELEASED
 from declarations.xmlfmt import compact_millis
 from tariff_tables import load_tariff
 
-from . import rules
+from . import movements, rules, summaries
 from .codes import FORMAT_STATUS, REJECTIONS
 from .config import SimConfig
 from .messages import Incoming, Unreadable, read
 from .paths import APPROVAL_PATH, APPROVAL_TEXTS, DOCUMENT_PATH, TEXTS, Rates, customs_path, numbers
-from .store import Doc, Pending, SimStore
+from .store import Doc, Pending, SimStore, order_key, status_at, waybill_key
 
 Fields = dict[str, str]
 
@@ -64,16 +69,30 @@ KINDS = {
     "CEB505": Kind("CEB506", "waybill", "CEB603", "E"),
     "CEB603": Kind("CEB604", "inventory", "CEB603", "E"),
     "CEB605": Kind("CEB606", "cancel", "CEB603", "E"),
+    "CEB701": Kind("CEB702", "summary", "CEB603", "E"),
+    "CEB507": Kind("CEB508", "arrival", "CEB603", "E"),
+    "CEB509": Kind("CEB510", "departure", "CEB603", "E"),
+    "CEB607": Kind("CEB608", "waybill_list", "CEB603", "E"),
+    "CEB213": Kind("CEB214", "export_return", "CEB603", "E"),
+    "CEB215": Kind("CEB216", "return_tally", "CEB603", "E"),
+    "CEB711": Kind("CEB712", "site_entry", "CEB621", "I"),
+    "CEB513": Kind("CEB514", "signed_for", "CEB621", "I"),
 }
 #: The documents an inventory is matched against (an export's receipt of payment is not).
 MATCHED = {
     "CEB621": {"order": "CEB311", "payment": "CEB411", "waybill": "CEB511"},
     "CEB603": {"order": "CEB303", "waybill": "CEB505"},
 }
-MUST_SIGN = frozenset({"CEB621", "CEB623", "CEB625"})
-DECLARER_SIGNS = frozenset({"CEB621", "CEB623", "CEB625", "CEB603", "CEB605"})
+MUST_SIGN = frozenset({"CEB621", "CEB623", "CEB625", "CEB711"})
+DECLARER_SIGNS = frozenset(
+    {"CEB621", "CEB623", "CEB625", "CEB603", "CEB605", "CEB213", "CEB607", "CEB701"}
+)
+#: What answers the messages beyond the clearance documents, by role.
+ANSWERS: dict[str, Callable[[CustomsSimulator, Filing], list[Scheduled]]] = {
+    **movements.ANSWERS,
+    "summary": summaries.answer,
+}
 DUPLICATE = {"order": "order_exists", "payment": "duplicate", "waybill": "waybill_exists"}
-RELEASED = frozenset({"800", "899"})
 #: DXP ids E-Port answers from (DOMAIN.md §5).
 EPORT = {"I": dxp.IMPORT_RECEIVER, "E": dxp.EXPORT_RECEIVER}
 UNKNOWN_RECEIVER = "DXPUNKNOWN"
@@ -101,14 +120,6 @@ class ReceiptFile:
     pending_ids: tuple[int, ...]
 
 
-def order_key(head: Fields) -> str:
-    return f"{head.get('ebpCode', '')}|{head.get('orderNo', '')}"
-
-
-def waybill_key(head: Fields) -> str:
-    return f"{head.get('logisticsCode', '')}|{head.get('logisticsNo', '')}"
-
-
 @dataclass(frozen=True, slots=True)
 class _To:
     """Where scheduled receipts go: the receipt type, the receiver, the document they are
@@ -121,8 +132,9 @@ class _To:
 
 
 @dataclass(slots=True)
-class _Filing:
-    """One business node being decided: the message it came in, its kind, when."""
+class Filing:
+    """One business node being decided: the message it came in, its kind, when, its head
+    fields and list rows (what the answering functions of other modules receive)."""
 
     msg: Incoming
     kind: Kind
@@ -158,7 +170,7 @@ class CustomsSimulator:
                 return []
             out: list[Scheduled] = []
             for head, lines in msg.nodes:
-                out += self._decide(_Filing(msg, KINDS[msg.msg_type], ts, head, lines))
+                out += self._decide(Filing(msg, KINDS[msg.msg_type], ts, head, lines))
             return out
 
     def expire(self, now: datetime) -> list[Scheduled]:
@@ -178,7 +190,7 @@ class CustomsSimulator:
             groups.setdefault((p.msg_type, p.receiver), []).append(p)
         files = []
         for (msg_type, receiver), pending in groups.items():
-            size = receipts_out.RECEIPTS[msg_type].max_nodes
+            size = receipts_out.capacity(msg_type)
             for i in range(0, len(pending), size):
                 files.append(self._file(msg_type, receiver, pending[i : i + size]))
         return files
@@ -199,16 +211,19 @@ class CustomsSimulator:
 
     # -- deciding ---------------------------------------------------------------------------
 
-    def _decide(self, f: _Filing) -> list[Scheduled]:
+    def _decide(self, f: Filing) -> list[Scheduled]:
         msg = f.msg
         if msg.signature_error or (msg.msg_type in MUST_SIGN and not msg.signed):
             detail = msg.signature_error or f"{msg.msg_type} must be signed by the declarer"
-            return self._refuse(f, "signature", detail)
+            return self.refuse(f, "signature", detail)
         if msg.signed and msg.msg_type in DECLARER_SIGNS:
             problem = self._signer_problem(f)
             if problem:
-                return self._refuse(f, "signer", problem)
+                return self.refuse(f, "signer", problem)
         role = f.kind.role
+        other = ANSWERS.get(role)
+        if other is not None:
+            return other(self, f)
         if role in DUPLICATE:
             return self._document(f)
         if role == "inventory":
@@ -217,7 +232,7 @@ class CustomsSimulator:
             return self._cancel(f)
         return self._return(f)
 
-    def _signer_problem(self, f: _Filing) -> str:
+    def _signer_problem(self, f: Filing) -> str:
         """Whether the certificate belongs to the declarer (agentCode): the one registered
         for it, else the first one it signed with."""
         code, fingerprint = f.head.get("agentCode", ""), f.msg.fingerprint or ""
@@ -233,25 +248,25 @@ class CustomsSimulator:
             return ""
         return f"agentCode {code} did not sign with certificate {fingerprint[:16]}…"
 
-    def _document(self, f: _Filing) -> list[Scheduled]:
+    def _document(self, f: Filing) -> list[Scheduled]:
         """An order, payment record or waybill: stored (new, or changed by appType 2), its
         receipts 2 → 120, and any inventory waiting for it decided again."""
         role = f.kind.role
         key = waybill_key(f.head) if role == "waybill" else order_key(f.head)
         existing = self.store.doc(f.msg.msg_type, key)
         if existing is not None and f.app_type == "1":
-            return self._refuse(f, DUPLICATE[role], f"{role} {key} was filed before")
+            return self.refuse(f, DUPLICATE[role], f"{role} {key} was filed before")
         last = existing.data.get("last_due", 0.0) if existing else 0.0
         doc = Doc(f.msg.msg_type, key, "accepted", {"head": f.head, "lines": f.lines})
         steps = [(s, TEXTS[s]) for s in DOCUMENT_PATH]
-        out, doc.data["last_due"] = self._steps(f, f.head, steps, max(f.now, last), key)
+        out, doc.data["last_due"] = self.answer(f, f.head, steps, max(f.now, last), key)
         self.store.put(doc)
         ref = {"waybill_ref": key} if role == "waybill" else {"order_ref": key}
         for waiting in self.store.waiting_for(f.kind.inventory, **ref):
             out += self._evaluate(waiting, f.now)
         return out
 
-    def _inventory(self, f: _Filing) -> list[Scheduled]:
+    def _inventory(self, f: Filing) -> list[Scheduled]:
         """An inventory: refused when declared before (unless it is a change of a refused
         one), else E-Port's 2, then decided now or when its documents are all there."""
         key = order_key(f.head)
@@ -259,8 +274,8 @@ class CustomsSimulator:
         if existing is not None and (f.app_type == "1" or existing.state != "rejected"):
             detail = f"inventory {key} is {existing.state}"
             numbered = {"preNo": existing.data["preNo"], "invtNo": existing.data["invtNo"]}
-            return self._refuse(f, "inventory_declared", detail, {**f.head, **numbered})
-        numbered = existing.data if existing else self._numbers(f, key)
+            return self.refuse(f, "inventory_declared", detail, {**f.head, **numbered})
+        numbered = existing.data if existing else self.numbers_for(f, key)
         data = {
             "head": f.head,
             "lines": f.lines,
@@ -311,7 +326,9 @@ class CustomsSimulator:
 
     def _rule_refusal(self, doc: Doc, found: dict[str, Doc]) -> tuple[str, str] | None:
         """The first rule the inventory breaks, as (rule, detail): a disagreement between the
-        documents, then (imports) the single-order and the annual limit."""
+        documents, then (imports) a bonded import's stock references, the single-order and
+        the annual limit. Trade mode is otherwise free text (the schemas' C4): 9810 and 1210
+        are decided like 9610."""
         head, lines = doc.data["head"], doc.data["lines"]
         order = (found["order"].data["head"], found["order"].data["lines"])
         try:
@@ -324,6 +341,9 @@ class CustomsSimulator:
                 return "mismatch", "; ".join(problems)
             if doc.kind != "CEB621":
                 return None
+            bonded = matching.bonded_import(head.get("orderNo", ""), head, lines)
+            if bonded:
+                return "bonded_reference", "; ".join(bonded)
             counted, on = rules.counted(head, lines)
         except rules.NotANumber as exc:
             return "mismatch", str(exc)
@@ -343,44 +363,44 @@ class CustomsSimulator:
             buyer, year, value = doc.data.pop("counted")
             self.store.add_used(buyer, year, -Decimal(value))
 
-    def _cancel(self, f: _Filing) -> list[Scheduled]:
+    def _cancel(self, f: Filing) -> list[Scheduled]:
         """A cancel of an accepted inventory not yet released: its remaining receipts are
         dropped, the quota it counted given back, and the cancel approved (2 → 120 → 399)."""
         inv = self._target(f)
         source = self._action_source(f, inv, self._own_pre_no(f))
-        status = _status_at(inv, f.now)
+        status = status_at(inv, f.now)
         if inv is None or inv.state != "accepted" or status in RELEASED:
             detail = _state_detail(f, inv, status)
-            return self._refuse(f, "cancel_state", detail, source)
+            return self.refuse(f, "cancel_state", detail, source)
         self.store.drop_pending(inv.kind, inv.key, f.now)
         inv.data["path"] = [p for p in inv.data["path"] if p[1] <= f.now]
         inv.state = "cancelled"
         self._count(inv, -1)
         self.store.put(inv)
         steps = [(s, APPROVAL_TEXTS[s]) for s in APPROVAL_PATH]
-        return self._steps(f, source, steps, f.now, source["copNo"])[0]
+        return self.answer(f, source, steps, f.now, source["copNo"])[0]
 
-    def _return(self, f: _Filing) -> list[Scheduled]:
+    def _return(self, f: Filing) -> list[Scheduled]:
         """A return of released goods: every returned line on the inventory, at most the
         quantity declared; approved (2 → 120 → 399), then the inventory reports 700."""
         inv = self._target(f)
         source = self._action_source(f, inv, self._own_pre_no(f))
-        status = _status_at(inv, f.now)
+        status = status_at(inv, f.now)
         if inv is None or inv.state != "accepted" or status not in RELEASED:
             detail = _state_detail(f, inv, status)
-            return self._refuse(f, "return_state", detail, source)
-        problems = _returned_lines(f.lines, inv.data["lines"])
+            return self.refuse(f, "return_state", detail, source)
+        problems = rules.returned_line_problems(f.lines, inv.data["lines"])
         if problems:
-            return self._refuse(f, "mismatch", "; ".join(problems), source)
+            return self.refuse(f, "mismatch", "; ".join(problems), source)
         steps = [(s, APPROVAL_TEXTS[s]) for s in APPROVAL_PATH]
-        out, last = self._steps(f, source, steps, f.now, source["copNo"])
+        out, last = self.answer(f, source, steps, f.now, source["copNo"])
         inv.state = "returned"
         self._count(inv, -1)
         out += self._inventory_steps(inv, [("700", TEXTS["700"])], last)
         self.store.put(inv)
         return out
 
-    def _target(self, f: _Filing) -> Doc | None:
+    def _target(self, f: Filing) -> Doc | None:
         """The inventory a cancel or return names: by its order (imports) or by the invtNo
         customs issued (export cancels name no order); the invtNo must be the one issued."""
         invt_no = f.head.get("invtNo", "")
@@ -392,7 +412,7 @@ class CustomsSimulator:
         return next((d for d in found if d.data["head"].get("copNo") == cop_no), None)
 
     @staticmethod
-    def _action_source(f: _Filing, inv: Doc | None, pre_no: str) -> Fields:
+    def _action_source(f: Filing, inv: Doc | None, pre_no: str) -> Fields:
         """What a cancel or return receipt states: the filing's own fields and preNo, the
         inventory's copNo and invtNo when the inventory is known."""
         source = {**f.head, "preNo": pre_no}
@@ -406,8 +426,8 @@ class CustomsSimulator:
 
     # -- receipts ---------------------------------------------------------------------------
 
-    def _refuse(
-        self, f: _Filing, rule: str, detail: str, source: Fields | None = None
+    def refuse(
+        self, f: Filing, rule: str, detail: str, source: Fields | None = None
     ) -> list[Scheduled]:
         """One 100 receipt for the filing, stating the rule's code and ``detail``; the
         stored documents do not change. ``source``: what the receipt states, by default the
@@ -415,12 +435,12 @@ class CustomsSimulator:
         if source is None:
             source = dict(f.head)
             if f.kind.role == "inventory":
-                source.update(self._numbers(f, order_key(f.head)))
+                source.update(self.numbers_for(f, order_key(f.head)))
             elif f.kind.role in ("cancel", "return"):
                 source = self._action_source(f, None, self._own_pre_no(f))
         steps = [("100", REJECTIONS[rule].info(detail))]
         key = f"refused|{f.msg.msg_id}|{order_key(f.head)}"
-        return self._steps(f, source, steps, f.now, key)[0]
+        return self.answer(f, source, steps, f.now, key)[0]
 
     def _refuse_inventory(self, doc: Doc, rule: str, detail: str, now: float) -> list[Scheduled]:
         doc.state, doc.deadline = "rejected", None
@@ -428,21 +448,21 @@ class CustomsSimulator:
         self.store.put(doc)
         return out
 
-    def _own_pre_no(self, f: _Filing) -> str:
+    def _own_pre_no(self, f: Filing) -> str:
         """The pre-entry number E-Port gives a cancel or return application."""
         key = f"{f.msg.msg_type}|{order_key(f.head)}|{f.head.get('invtNo', '')}"
-        return self._numbers(f, key)["preNo"]
+        return self.numbers_for(f, key)["preNo"]
 
-    def _numbers(self, f: _Filing, key: str) -> dict[str, str]:
+    def numbers_for(self, f: Filing, key: str) -> dict[str, str]:
         head = f.head
         pre_no, invt_no = numbers(
             self.config.seed, key, head.get("customsCode", ""), head.get("appTime", ""), f.kind.ie
         )
         return {"preNo": pre_no, "invtNo": invt_no}
 
-    def _steps(
+    def answer(
         self,
-        f: _Filing,
+        f: Filing,
         source: Fields,
         steps: Sequence[tuple[str, str]],
         after: float,
@@ -474,7 +494,7 @@ class CustomsSimulator:
         rows, out, due = [], [], after
         for status, info in steps:
             due += self.config.delay_seconds
-            node = _return_node(to.receipt, source, status, info, self._clock(due))
+            node = _return_node(to.receipt, source, status, info, self.receipt_time(due))
             rows.append(Pending(due, to.receipt, to.receiver, to.doc_kind, to.doc_key, node))
             out.append(Scheduled(datetime.fromtimestamp(due, UTC), to.receipt, to.receiver, node))
         self.store.schedule(rows)
@@ -493,12 +513,25 @@ class CustomsSimulator:
         to = _To("CEB900", exc.sender or UNKNOWN_RECEIVER, "CEB900", exc.msg_id)
         return self._schedule(to, source, steps, now)[0]
 
-    def _clock(self, due: float) -> str:
+    def receipt_time(self, due: float) -> str:
+        """returnTime (opDate) of a receipt due at ``due``, on customs' clock."""
         return _return_time(due, self.config.timezone)
 
+    def schedule_nodes(
+        self, receipt: str, receiver: str, doc: tuple[str, str], nodes: Sequence[tuple[float, dict]]
+    ) -> list[Scheduled]:
+        """Store receipt nodes written whole (a CEB792 result: a head and lines) as due at
+        their times, about the document ``doc`` (kind, key)."""
+        rows = [Pending(due, receipt, receiver, doc[0], doc[1], node) for due, node in nodes]
+        self.store.schedule(rows)
+        return [
+            Scheduled(datetime.fromtimestamp(due, UTC), receipt, receiver, node)
+            for due, node in nodes
+        ]
+
     def _file(self, msg_type: str, receiver: str, pending: list[Pending]) -> ReceiptFile:
-        content = receipts_out.build_receipt(msg_type, [p.node for p in pending])
-        ie = "E" if msg_type in EXPORT_RECEIPTS else "I"
+        content = receipts_out.write(msg_type, [p.node for p in pending])
+        ie = "E" if msg_type in EXPORT_MESSAGES else "I"
         created = datetime.fromtimestamp(max(p.due for p in pending), self.config.timezone)
         envelope = dxp.wrap(
             content,
@@ -510,9 +543,6 @@ class CustomsSimulator:
         )
         name = f"{msg_type}_{hashlib.sha256(envelope).hexdigest()[:20]}.xml"
         return ReceiptFile(name, envelope, tuple(p.id for p in pending if p.id is not None))
-
-
-EXPORT_RECEIPTS = frozenset(k.receipt for k in KINDS.values() if k.ie == "E")
 
 
 def _return_node(msg_type: str, source: Fields, status: str, info: str, when: str) -> Fields:
@@ -534,43 +564,17 @@ def _return_node(msg_type: str, source: Fields, status: str, info: str, when: st
     return {**node, "returnStatus": status, "returnTime": when, "returnInfo": info or status}
 
 
-def _returned_lines(returned: Sequence[Fields], declared: Sequence[Fields]) -> list[str]:
-    by_gnum = {ln.get("gnum"): ln for ln in declared}
-    problems = []
-    for ln in returned:
-        gnum = ln.get("gnum")
-        original = by_gnum.get(gnum)
-        if original is None:
-            problems.append(f"returned line {gnum} is not on the inventory")
-            continue
-        try:
-            over = Decimal(ln.get("qty") or "0") > Decimal(original.get("qty") or "0")
-        except ArithmeticError:
-            over = True
-        if over:
-            problems.append(f"line {gnum} returns {ln.get('qty')}, more than {original.get('qty')}")
-    return problems
-
-
 @lru_cache(maxsize=4096)
 def _return_time(due: float, tz: tzinfo) -> str:
     """returnTime of a receipt due at ``due`` (many nodes of a tick share one)."""
     return compact_millis(datetime.fromtimestamp(due, tz))
 
 
-def _state_detail(f: _Filing, inv: Doc | None, status: str) -> str:
+def _state_detail(f: Filing, inv: Doc | None, status: str) -> str:
     named = f"inventory {f.head.get('invtNo', '')}"
     if inv is None:
         return f"{named} is not one customs issued for this order"
     return f"{named} is {inv.state}, last status {status or 'none yet'}"
-
-
-def _status_at(doc: Doc | None, now: float) -> str:
-    """The inventory's last status customs have reported by ``now``."""
-    if doc is None:
-        return ""
-    reported = [status for status, due in doc.data.get("path", []) if due <= now]
-    return reported[-1] if reported else ""
 
 
 def _timestamp(now: datetime) -> float:

@@ -31,12 +31,14 @@ log = logging.getLogger("silkpost.simulator")
 
 Clock = Callable[[], datetime]
 
-#: Pick-up order: what an inventory is matched against first, then inventories, then what
-#: acts on an inventory (cancels, returns); anything else last.
+#: Pick-up order: what an inventory is matched against first, then inventories (and the
+#: arrivals and entries matched against waybills), then what acts on an inventory (cancels,
+#: returns, departures, waybill lists, summaries), then return tallies; anything else last.
 _RANK = {
     **dict.fromkeys(("CEB311", "CEB411", "CEB511", "CEB303", "CEB403", "CEB505"), 0),
-    **dict.fromkeys(("CEB621", "CEB603"), 1),
-    **dict.fromkeys(("CEB623", "CEB625", "CEB605"), 2),
+    **dict.fromkeys(("CEB621", "CEB603", "CEB507", "CEB711", "CEB513"), 1),
+    **dict.fromkeys(("CEB623", "CEB625", "CEB605", "CEB509", "CEB607", "CEB213", "CEB701"), 2),
+    **dict.fromkeys(("CEB215",), 3),
 }
 
 
@@ -79,7 +81,7 @@ class Tick:
 
 
 def _rank(name: str) -> tuple[int, str]:
-    return _RANK.get(name[:6], 3), name
+    return _RANK.get(name[:6], 4), name
 
 
 def outbox_files(folders: Folders, limit: int) -> list[Path]:

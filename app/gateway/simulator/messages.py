@@ -23,7 +23,8 @@ from declarations.errors import DeclarationError, SignatureError
 
 #: The declarations the simulated customs answer.
 ANSWERED = frozenset(
-    "CEB311 CEB411 CEB511 CEB621 CEB623 CEB625 CEB303 CEB403 CEB505 CEB603 CEB605".split()
+    "CEB311 CEB411 CEB511 CEB621 CEB623 CEB625 CEB711 CEB513 CEB303 CEB403 CEB505 CEB603 "
+    "CEB605 CEB701 CEB507 CEB509 CEB607 CEB213 CEB215".split()
 )
 _SIGNATURE = "{http://www.w3.org/2000/09/xmldsig#}Signature"
 _CEB = "{http://www.chinaport.gov.cn/ceb}"

@@ -137,3 +137,23 @@ def limit_refusal(
     if quota_rules.would_exceed(used, c.value, annual_limit):
         return "annual_quota", f"buyer used {used} + order {c.value} > {annual_limit} CNY"
     return None
+
+
+def returned_line_problems(returned: Sequence[Fields], declared: Sequence[Fields]) -> list[str]:
+    """A return (CEB625, CEB213) against the inventory it returns goods of: every line on
+    it, at most the quantity declared."""
+    by_gnum = {ln.get("gnum"): ln for ln in declared}
+    problems = []
+    for ln in returned:
+        gnum = ln.get("gnum")
+        original = by_gnum.get(gnum)
+        if original is None:
+            problems.append(f"returned line {gnum} is not on the inventory")
+            continue
+        try:
+            over = Decimal(ln.get("qty") or "0") > Decimal(original.get("qty") or "0")
+        except ArithmeticError:
+            over = True
+        if over:
+            problems.append(f"line {gnum} returns {ln.get('qty')}, more than {original.get('qty')}")
+    return problems

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -32,6 +32,7 @@ CREATE INDEX IF NOT EXISTS docs_waiting_order ON docs (order_ref) WHERE state = 
 CREATE INDEX IF NOT EXISTS docs_waiting_waybill ON docs (waybill_ref) WHERE state = 'waiting';
 CREATE INDEX IF NOT EXISTS docs_deadline ON docs (deadline) WHERE state = 'waiting';
 CREATE INDEX IF NOT EXISTS docs_invt_no ON docs (invt_no);
+CREATE INDEX IF NOT EXISTS docs_waybill ON docs (waybill_ref);
 CREATE TABLE IF NOT EXISTS quota (
     buyer TEXT NOT NULL, year INTEGER NOT NULL, used TEXT NOT NULL, PRIMARY KEY (buyer, year)
 );
@@ -43,6 +44,19 @@ CREATE TABLE IF NOT EXISTS pending (
 CREATE INDEX IF NOT EXISTS pending_due ON pending (due);
 CREATE INDEX IF NOT EXISTS pending_doc ON pending (doc_kind, doc_key);
 """
+
+
+def order_key(head: Mapping[str, str]) -> str:
+    """The key customs know an order (and its inventory) by: platform and order number."""
+    return f"{head.get('ebpCode', '')}|{head.get('orderNo', '')}"
+
+
+def waybill_key(head: Mapping[str, str]) -> str:
+    """The key customs know a parcel by: carrier and waybill number."""
+    return f"{head.get('logisticsCode', '')}|{head.get('logisticsNo', '')}"
+
+
+_DOC_COLUMNS = "kind, key, state, order_ref, waybill_ref, invt_no, deadline, data"
 
 
 @dataclass(slots=True)
@@ -118,13 +132,17 @@ class SimStore:
 
     # -- documents --------------------------------------------------------------------------
 
+    def _docs(self, where: str, params: tuple, order: str = "key") -> list[Doc]:
+        """Documents matching ``where`` (a fixed condition of this class, never input)."""
+        rows = self._db.execute(
+            f"SELECT {_DOC_COLUMNS} FROM docs WHERE {where} ORDER BY {order}",  # noqa: S608
+            params,
+        ).fetchall()
+        return [_doc(r) for r in rows]
+
     def doc(self, kind: str, key: str) -> Doc | None:
-        row = self._db.execute(
-            "SELECT kind, key, state, order_ref, waybill_ref, invt_no, deadline, data "
-            "FROM docs WHERE kind = ? AND key = ?",
-            (kind, key),
-        ).fetchone()
-        return _doc(row) if row else None
+        found = self._docs("kind = ? AND key = ?", (kind, key))
+        return found[0] if found else None
 
     def put(self, doc: Doc) -> None:
         self._db.execute(
@@ -144,29 +162,23 @@ class SimStore:
     def waiting_for(self, kind: str, *, order_ref: str = "", waybill_ref: str = "") -> list[Doc]:
         """Documents of ``kind`` waiting that link to the order or waybill given."""
         column, ref = ("order_ref", order_ref) if order_ref else ("waybill_ref", waybill_ref)
-        rows = self._db.execute(
-            "SELECT kind, key, state, order_ref, waybill_ref, invt_no, deadline, data FROM docs "
-            f"WHERE {column} = ? AND state = 'waiting' AND kind = ? ORDER BY key",  # noqa: S608
-            (ref, kind),
-        ).fetchall()
-        return [_doc(r) for r in rows]
+        return self._docs(f"{column} = ? AND state = 'waiting' AND kind = ?", (ref, kind))
 
     def expired(self, now: float) -> list[Doc]:
         """Waiting documents whose wait ended at or before ``now``."""
-        rows = self._db.execute(
-            "SELECT kind, key, state, order_ref, waybill_ref, invt_no, deadline, data FROM docs "
-            "WHERE state = 'waiting' AND deadline <= ? ORDER BY deadline, kind, key",
-            (now,),
-        ).fetchall()
-        return [_doc(r) for r in rows]
+        where = "state = 'waiting' AND deadline <= ?"
+        return self._docs(where, (now,), order="deadline, kind, key")
 
     def by_invt_no(self, kind: str, invt_no: str) -> list[Doc]:
-        rows = self._db.execute(
-            "SELECT kind, key, state, order_ref, waybill_ref, invt_no, deadline, data FROM docs "
-            "WHERE invt_no = ? AND kind = ? ORDER BY key",
-            (invt_no, kind),
-        ).fetchall()
-        return [_doc(r) for r in rows]
+        return self._docs("invt_no = ? AND kind = ?", (invt_no, kind))
+
+    def by_waybill(self, kind: str, waybill_ref: str) -> list[Doc]:
+        """Documents of ``kind`` about the parcel ``waybill_ref`` (logisticsCode|logisticsNo)."""
+        return self._docs("waybill_ref = ? AND kind = ?", (waybill_ref, kind))
+
+    def of_kind(self, kind: str, state: str) -> list[Doc]:
+        """Every document of ``kind`` in ``state``."""
+        return self._docs("kind = ? AND state = ?", (kind, state))
 
     def count(self, state: str) -> int:
         return self._db.execute("SELECT count(*) FROM docs WHERE state = ?", (state,)).fetchone()[0]
@@ -226,6 +238,20 @@ class SimStore:
 
     def delivered(self, ids: Iterable[int]) -> None:
         self._db.executemany("DELETE FROM pending WHERE id = ?", [(i,) for i in ids])
+
+
+def status_at(doc: Doc | None, now: float) -> str:
+    """The document's last status customs have reported by ``now`` (its receipts so far)."""
+    if doc is None:
+        return ""
+    reported = [status for status, due in doc.data.get("path", []) if due <= now]
+    return reported[-1] if reported else ""
+
+
+def reported_at(doc: Doc, statuses: frozenset[str]) -> float | None:
+    """When customs first reported one of ``statuses`` for the document (epoch seconds)."""
+    times = [due for status, due in doc.data.get("path", []) if status in statuses]
+    return min(times) if times else None
 
 
 def _doc(row: tuple) -> Doc:

@@ -6,6 +6,7 @@ up to the CEB maxima (99 import, 100 export) so the generated messages hit the s
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, datetime
 from decimal import ROUND_DOWN, Decimal
 
@@ -153,6 +154,14 @@ def _order_basics(draw, prefix: str, flow: str, ls, created: datetime, packing: 
 @st.composite
 def import_snapshots(draw, max_lines: int = 99) -> records.DeclarationSnapshot:
     ls = draw(lines(import_origins, max_lines))
+    trade_mode = draw(st.sampled_from(["9610", "1210"]))
+    bonded = {}
+    if trade_mode == "1210":  # a bonded import names the stock it leaves (account book, item)
+        ls = tuple(
+            dataclasses.replace(ln, item_record_no=ln.item_record_no or f"T{i:04d}")
+            for i, ln in enumerate(ls, 1)
+        )
+        bonded = {"ems_no": "T0101W000001", "area_code": "1101180001", "area_name": "示例保税仓"}
     registrations = _registrations(draw)
     goods = sum((ln.total_value for ln in ls), Decimal(0))
     freight = draw(money(200))
@@ -180,7 +189,8 @@ def import_snapshots(draw, max_lines: int = 99) -> records.DeclarationSnapshot:
         filing=records.CustomsFiling(
             customs_code=draw(st.sampled_from(["0101", "2244", "5141", "3700"])),
             port_code=draw(st.sampled_from(["0101", "2244", "5141"])),
-            trade_mode=draw(st.sampled_from(["9610", "1210"])),
+            trade_mode=trade_mode,
+            **bonded,
             traf_mode="5",
             traf_name="CA926",
             voyage_no="V" + draw(digits(1, 8)),

@@ -4,8 +4,11 @@ texts, under ``tests/golden/declarations/``.
 The cases are chosen to reach every message kind and the paths inside them: single and
 batched business nodes, the three :class:`Options` variants (defaults; appType/appStatus/
 appTime; an explicit transmitter with subscriptions), legal and second units, text that needs
-escaping, signed import and export messages, a CEB701 split into numbered messages, DxpMsg
-envelopes to both receivers, and a refusal for each check the builders make.
+escaping, signed import and export messages, a CEB701 split into numbered messages and one
+stating a period, the movements (CEB507 split, 509, 607, 711, 513) and export returns (CEB213
+whole and in part, CEB215), every receipt the simulator writes (CEB792 results of a worked
+summary among them), DxpMsg envelopes to both receivers, and a refusal for each check the
+builders make.
 
 Messages are stored indented (:func:`pretty`) so a change reads as a diff; :func:`unpretty`
 gives the exact bytes back, and the test checks that round trip, so equal files mean
@@ -26,7 +29,16 @@ from functools import cache
 from pathlib import Path
 
 from declarations import dxp, examples, itmatt, s10, signing
-from declarations.ceb import export, import_, receipts_out
+from declarations.ceb import (
+    export,
+    import_,
+    movements,
+    receipts,
+    receipts_out,
+    returns,
+    summary,
+    summary_apply,
+)
 from declarations.ceb.common import Options, Subscription, Transmitter
 from declarations.errors import DeclarationError
 from declarations.kinds import KINDS, Supplied
@@ -189,20 +201,100 @@ TRANSMITTER = Options(
 CHANGE = Options(app_type="2", app_status="1", app_time=WHEN)
 
 
-def _ceb701(sd: Path) -> list[bytes]:
-    snap = exp()
-    group = export.SummaryGroup("5304", "5304W1", tuple(f"5304{k:014d}" for k in (1, 2, 3)))
-    return export.build_ceb701(
-        group,
-        seller=snap.seller,
-        start=datetime(2026, 3, 1),
-        end=datetime(2026, 4, 1),
+def exp_summarised(n: int, **filing) -> DeclarationSnapshot:
+    """Export ``n`` declared for a summary (statisticsFlag B), its own order and waybill."""
+    snap = _replace(exp(), "order", order_no=f"SP-EXP-{n:04d}", item_id=f"LX{n:09d}CN")
+    return _replace(snap, "filing", cop_no=f"SPEXP{n:04d}", statistics_flag="B", **filing)
+
+
+def released(n: int, **filing) -> summary.ReleasedInventory:
+    """The record of export ``n`` once customs released it (invtNo 5304…E…n)."""
+    return summary.inventory_from_snapshot(
+        exp_summarised(n, **filing),
+        invt_no=f"53042026E{n:09d}",
+        status="800",
+        released_at=datetime(2026, 3, 3 + n, 12, 0, tzinfo=receipts.CHINA_TIME),
+    )
+
+
+def _ceb701(sd: Path, **settings) -> list[bytes]:
+    return summary_apply.build_ceb701(
+        [released(1), released(2), released(3)],
+        seller=exp().seller,
         cop_no="SUM-2026-03",
+        filed_at=WHEN,
         decl_agent=("4403980DEF", "深圳示例报关行"),
         options=Options(subscriptions=(Subscription("DXPENT0000000004"),)),
         schema_dir=sd,
-        max_per_message=2,
+        **settings,
     )
+
+
+#: A truck of mail bags at the Shenzhen site, flown out on CZ3456: the parcels of the
+#: example exports, the carrier (China Post EMS) as site operator, the broker declaring.
+EMS = movements.Company("4403180EMS", "中国邮政速递物流股份有限公司", "DXPENT0000000006")
+BROKER = movements.Company("4403980DEF", "深圳示例报关行", "DXPENT0000000004")
+
+
+def consignment(**changes) -> movements.Consignment:
+    parcels = tuple(
+        movements.Parcel(f"LX{n:09d}CN", f"BAG{1 + n // 3:03d}", f"53042026E{n:09d}")
+        for n in (1, 2, 3)
+    )
+    values = {
+        "cop_no": "MV-2026-0303-01",
+        "customs_code": "5304",
+        "logistics": EMS,
+        "traf_mode": "5",
+        "parcels": parcels,
+        "at": WHEN,
+        "operator": EMS,
+        "agent": BROKER,
+        "loct_no": "5304W1",
+        "traf_name": "CZ3456",
+        "voyage_no": "CZ3456/20260401",
+        "bill_no": "78412345678",
+        "domestic_traf_no": "粤B12345",
+        "gross_weight": Decimal("2.70"),
+        **changes,
+    }
+    return movements.Consignment(**values)
+
+
+def import_site_entry() -> movements.Consignment:
+    """The import example's parcel entering the Beijing site from flight CA1234."""
+    site = movements.Company("1101180326", "示例监管场所", "DXPLGS0000000001")
+    carrier = movements.Company("1101180326", "示例物流企业")
+    parcels = (movements.Parcel("RR473124829GB"), movements.Parcel("RR473124830GB", note="破损"))
+    return movements.Consignment(
+        "RK-2026-0401", "0101", carrier, "5", parcels, WHEN, operator=site, ie_flag="I",
+        traf_name="CA1234", voyage_no="CA1234/20260401", bill_no="99912345678",
+        unload_location="A区3号库",
+    )  # fmt: skip
+
+
+def return_tally() -> movements.Consignment:
+    """Two returned parcels reaching the Shenzhen site, tallied by the site operator."""
+    parcels = tuple(
+        movements.Parcel(f"LX{n:09d}CN", invt_no=f"53042026E{n:09d}", cop_no=f"TALLY-{n:04d}")
+        for n in (1, 2)
+    )
+    return consignment(
+        cop_no="RT-2026-0401", parcels=parcels, ie_flag="I", unload_location="退货区"
+    )
+
+
+def exp_return() -> DeclarationSnapshot:
+    """The export example, released, coming back on the flight it left by."""
+    return _replace(exp_declared(), "filing", traf_name="CZ3456", voyage_no="CZ3456/20260303")
+
+
+#: The carrier of the import example, sending from its own DXP id.
+CARRIER = movements.Company("1101180326", "示例物流企业", "DXPLGS0000000001")
+SIGNED_FOR = [
+    movements.SignedFor(CARRIER, "RR473124829GB", WHEN),
+    movements.SignedFor(CARRIER, "RR473124830GB", WHEN, note="本人签收"),
+]
 
 
 def _kind(name: str, snapshot: Callable[[], DeclarationSnapshot], **filing: str) -> Case:
@@ -228,6 +320,7 @@ CASES: dict[str, Case] = {
     "ceb505": _kind("ceb505", exp),
     "ceb603": _kind("ceb603", exp_units),
     "ceb605": _kind("ceb605", exp_declared, reason="买家取消订单"),
+    "ceb213": _kind("ceb213", exp_return, reason="买家退货"),
     "ceb621-change": _kind("ceb621", imp, app_type="2"),
     "ceb505-batch": lambda sd: export.build_ceb505(
         [exp_units(), exp_second()], options=CHANGE, schema_dir=sd
@@ -265,8 +358,37 @@ CASES: dict[str, Case] = {
     "ceb603-signed": lambda sd: export.build_ceb603(
         [exp(), exp_second()], signer=signer(), schema_dir=sd
     ),
-    "ceb701-1": lambda sd: _ceb701(sd)[0],
-    "ceb701-2": lambda sd: _ceb701(sd)[1],
+    "ceb701-1": lambda sd: _ceb701(sd, max_per_message=2)[0],
+    "ceb701-2": lambda sd: _ceb701(sd, max_per_message=2)[1],
+    "ceb701-window": lambda sd: _ceb701(
+        sd,
+        window=summary.month_window("2026-03"),
+        rule=summary.GroupingRule(summary_flag="2", item_name_flag="0"),
+        signer=signer(),
+    )[0],
+    "ceb507-1": lambda sd: movements.build_ceb507(consignment(), schema_dir=sd, max_per_message=2)[
+        0
+    ],
+    "ceb507-2": lambda sd: movements.build_ceb507(consignment(), schema_dir=sd, max_per_message=2)[
+        1
+    ],
+    "ceb509": lambda sd: movements.build_ceb509(consignment(operator=None), schema_dir=sd)[0],
+    "ceb607": lambda sd: movements.build_ceb607(consignment(), signer=signer(), schema_dir=sd)[0],
+    "ceb711": lambda sd: movements.build_ceb711(
+        import_site_entry(), signer=signer(), schema_dir=sd
+    ),
+    "ceb513": lambda sd: movements.build_ceb513(SIGNED_FOR, options=TRANSMITTER, schema_dir=sd),
+    "ceb213-partial": lambda sd: returns.build_ceb213(
+        exp_return(),
+        reason="尺码不符",
+        returned={1: Decimal(1)},
+        transport=returns.ReturnTransport(
+            co_el_no="RET-0001", logistics_no="EA123456789CN", country="FR", traf_mode="2"
+        ),
+        options=CHANGE,
+        schema_dir=sd,
+    ),
+    "ceb215": lambda sd: returns.build_ceb215(return_tally(), schema_dir=sd),
     "dxp-ceb621": lambda sd: dxp.wrap(
         import_.build_ceb621(imp(), signer=signer()),
         sender_id="DXPENT0000000002",
@@ -315,6 +437,22 @@ def _path(keys: dict, path=_PATH) -> list[dict]:
 
 
 _REJECTED = (("100", 4, "-623005 清单状态不允许撤销 & <800 放行>"),)
+#: A movement's receipts (2 → 399) and a refusal; the keys of a batch and of a summary.
+_MOVED = (("2", 0, "电子口岸申报中"), ("399", 1, "海关审结"))
+_REFUSED = (("100", 2, "SIM-NO-MATCH 未收到对应的订单、支付单或运单: LX000000003CN"),)
+_BATCH_KEYS = {
+    "logisticsCode": "4403180EMS",
+    "copNo": "MV-2026-0303-01",
+    "preNo": "B20260401000000002",
+    "msgSeqNo": 1,
+}
+_SUMMARY_KEYS = {
+    "agentCode": "4403960ABC",
+    "ebcCode": "4403960ABC",
+    "copNo": "SUM-2026-03",
+    "preNo": "B20260401000000003",
+    "msgSeqNo": 1,
+}
 RECEIPT_RETURNS: dict[str, list[dict]] = {
     "CEB312": _path({"ebpCode": "1101110325", "ebcCode": "1105910159", "orderNo": "SP-IMP-0001"}),
     "CEB412": _path({"payCode": "1101110323", "payTransactionId": "P0242250007"})[:2],
@@ -345,6 +483,47 @@ RECEIPT_RETURNS: dict[str, list[dict]] = {
         }
     ),
     "CEB606": _path(_EXPORT_KEYS)[:3],
+    # movements and returns: accepted (2 → 399), the arrival's second part refused
+    "CEB508": _path(_BATCH_KEYS | {"operatorCode": "4403180EMS", "billNo": ""}, _MOVED)
+    + _path(_BATCH_KEYS | {"operatorCode": "4403180EMS", "billNo": "", "msgSeqNo": 2}, _REFUSED),
+    "CEB510": _path(_BATCH_KEYS, _MOVED),
+    "CEB608": _path(_BATCH_KEYS | {"agentCode": "4403980DEF", "billNo": "78412345678"}, _MOVED),
+    "CEB514": _path(
+        {"logisticsCode": "1101180326", "logisticsNo": "RR473124829GB", "logisticsStatus": "S"},
+        _MOVED,
+    ),
+    "CEB712": _path(
+        {
+            "customsCode": "0101",
+            "operatorCode": "1101180326",
+            "copNo": "RK-2026-0401",
+            "preNo": "B20260401000000005",
+            "rkdNo": "010120260401000005",
+        },
+        (("2", 0, "电子口岸申报中"), ("120", 1, "海关入库")),
+    ),
+    "CEB214": _path(
+        {
+            "ebpCode": "4403960XYZ",
+            "ebcCode": "4403960ABC",
+            "agentCode": "4403980DEF",
+            "coElNo": "SPEXP0001R",
+            "preNo": "B20260401000000006",
+            "invtNo": "53042026E000000017",
+        },
+        (("2", 0, "申请申报中"), ("120", 1, "申请已入库"), ("399", 2, "申请审核通过")),
+    ),
+    "CEB216": _path(
+        {
+            "operatorCode": "4403180EMS",
+            "logisticsCode": "4403180EMS",
+            "logisticsNo": "LX000000001CN",
+            "coElNo": "TALLY-0001",
+        },
+        _MOVED,
+    ),
+    "CEB702": _path(_SUMMARY_KEYS, _MOVED[:1])
+    + _path(_SUMMARY_KEYS | {"sumNo": "S20260401000000001"}, _MOVED[1:]),
 }
 TAX_BILL = {
     "head": {
@@ -380,6 +559,44 @@ def _receipt(msg_type: str) -> Case:
 
 CASES.update({f"receipt-{m.lower()}": _receipt(m) for m in RECEIPT_RETURNS})
 CASES["receipt-ceb816"] = lambda sd: receipts_out.build_tax_bill([TAX_BILL], schema_dir=sd)
+
+
+def summary_results(declarations: list[summary.SummaryDeclaration]) -> list[dict]:
+    """CEB792 results of ``declarations`` as customs would number them."""
+    return [
+        {
+            "head": {
+                "customsCode": "5304",
+                "sumNo": "S20260401000000001",
+                "opDate": WHEN.replace(minute=40),
+                "declSeqNo": f"D20260401{n:09d}",
+                "entryId": f"530420261{n:09d}",
+                "decState": "1",
+                "agentCode": "4403960ABC",
+                "agentName": "深圳示例服饰有限公司",
+                "ebcCode": "4403960ABC",
+                "ebcName": "深圳示例服饰有限公司",
+                "declAgentCode": "4403980DEF",
+                "declAgentName": "深圳示例报关行",
+                "grossWeight": d.gross_weight,
+                "netWeight": d.net_weight,
+                "msgCount": 1,
+                "msgSeqNo": 1,
+            },
+            "lines": summary.result_rows(d),
+        }
+        for n, d in enumerate(declarations, 1)
+    ]
+
+
+def _summarised() -> list[summary.SummaryDeclaration]:
+    """Three released exports, one of them by another port: two declarations."""
+    return summary.summarise([released(1), released(2), released(3, port_code="5141")])
+
+
+CASES["receipt-ceb792"] = lambda sd: receipts_out.build_summary_results(
+    summary_results(_summarised()), schema_dir=sd
+)
 
 
 # -- refusals --------------------------------------------------------------------------------
@@ -492,13 +709,56 @@ REFUSAL_CASES: dict[str, Refusal] = {
     "ceb603 of no orders, transmitter given": lambda sd: export.build_ceb603(
         [], options=TRANSMITTER
     ),
-    "ceb701 without inventories, period reversed": lambda sd: export.build_ceb701(
-        export.SummaryGroup("5304", "", ()),
+    "ceb701 without inventories, period reversed": lambda sd: summary_apply.build_ceb701(
+        [],
         seller=exp().seller,
-        start=datetime(2026, 4, 1),
-        end=datetime(2026, 3, 1),
         cop_no="SUM-X",
+        filed_at=WHEN,
+        window=(datetime(2026, 4, 1), datetime(2026, 3, 1)),
     ),
+    "ceb701 of inventories that do not qualify": lambda sd: summary_apply.build_ceb701(
+        [
+            released(1),
+            released(1),
+            dataclasses.replace(released(2), status="120"),
+            dataclasses.replace(released(3), statistics_flag="A", sum_no="S20260301000000009"),
+            dataclasses.replace(released(4), ebc_code="4403960OTH", customs_code="5141"),
+            released(5),
+        ],
+        seller=exp().seller,
+        cop_no="SUM-X",
+        filed_at=WHEN,
+        rule=summary.GroupingRule(summary_flag="3", item_name_flag=""),
+        window=summary.month_window("2026-03"),
+    ),
+    "ceb507 without site operator, vehicle or parcels": lambda sd: movements.build_ceb507(
+        consignment(operator=None, domestic_traf_no="", parcels=())
+    ),
+    "ceb607 declared unsigned, without declarer or weight": lambda sd: movements.build_ceb607(
+        consignment(agent=None, gross_weight=None)
+    ),
+    "ceb711 unsigned": lambda sd: movements.build_ceb711(import_site_entry(), signer=None),
+    "ceb513 of no parcels": lambda sd: movements.build_ceb513([]),
+    "ceb213 from China, beyond the inventory, without its number": lambda sd: returns.build_ceb213(
+        _replace(exp_return(), "filing", invt_no=""),
+        reason="r",
+        returned={1: Decimal(5), 9: Decimal(1)},
+        transport=returns.ReturnTransport(country="CN"),
+    ),
+    "ceb213 of an import order": lambda sd: returns.build_ceb213(imp(), reason="r"),
+    "ceb215 without site operator or tally numbers": lambda sd: returns.build_ceb215(
+        consignment(operator=None, ie_flag="I")
+    ),
+    "ceb621 bonded (1210) without its stock references": lambda sd: import_.build_ceb621(
+        _replace(imp(), "filing", trade_mode="1210"), signer=signer()
+    ),
+    "summary of an inventory listed twice, flags wrong": lambda sd: summary.summarise(
+        [released(1), released(1)], summary.GroupingRule("0", "2", max_lines=0)
+    ),
+    "summary result naming unknown lines": lambda sd: summary.lines_from_result(
+        [{"invtNo": "53042026E000000001", "gnum": "7", "gseqno": "1"}], [released(1)]
+    ),
+    "month not YYYY-MM": lambda sd: summary.month_window("2026/03"),
     "itmatt problems of every kind": lambda sd: itmatt.build(_itmatt_problems()),
     "itmatt against its schema": lambda sd: itmatt.build(_replace(exp(), "order", incoterm="ddp")),
     "itmatt without items": lambda sd: itmatt.build([]),
@@ -509,6 +769,7 @@ REFUSAL_CASES: dict[str, Refusal] = {
         "CEB622", [{}] + RECEIPT_RETURNS["CEB622"] * 25
     ),
     "receipt of a request message": lambda sd: receipts_out.build_receipt("CEB621", []),
+    "summary result without results": lambda sd: receipts_out.build_summary_results([]),
     "tax bill without lines": lambda sd: receipts_out.build_tax_bill([{**TAX_BILL, "lines": []}]),
     "dxp sender id too long, six business keys": lambda sd: dxp.wrap(
         import_.build_ceb311(imp()),

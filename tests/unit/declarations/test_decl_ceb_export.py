@@ -1,10 +1,9 @@
-"""CEB export messages (303, 403, 505, 603, 605, 701) validate against the official export
+"""CEB export messages (303, 403, 505, 603, 605) validate against the official export
 XSD; who transmits each follows DOMAIN.md §5."""
 
 from __future__ import annotations
 
 import dataclasses
-from datetime import datetime
 from decimal import Decimal
 
 import decl_strategies as ds
@@ -105,38 +104,3 @@ def test_missing_port_of_destination_is_reported():
 def test_import_orders_are_refused():
     with pytest.raises(WrongFlowError):
         export.build_ceb603(examples.import_snapshot(1))
-
-
-def test_summary_groups_released_inventories_of_the_period(ceb_dir):
-    seller = examples.export_snapshot(1).seller
-    R = export.InventoryRecord
-    records = [
-        R("530420260000000001", seller.customs_code, "5304", "800", datetime(2026, 3, 2)),
-        R("530420260000000002", seller.customs_code, "5304", "899", datetime(2026, 3, 31)),
-        R("530420260000000002", seller.customs_code, "5304", "899", datetime(2026, 3, 31)),
-        R("530420260000000003", seller.customs_code, "5304", "120", datetime(2026, 3, 5)),
-        R("530420260000000004", seller.customs_code, "5304", "800", datetime(2026, 4, 1)),
-        R("530420260000000005", "OTHER", "5304", "800", datetime(2026, 3, 5)),
-        R("224420260000000006", seller.customs_code, "2244", "800", datetime(2026, 3, 9)),
-    ]
-    start, end = datetime(2026, 3, 1), datetime(2026, 4, 1)
-    groups = export.group_released(records, seller.customs_code, start, end)
-    assert [(g.customs_code, g.invt_nos) for g in groups] == [
-        ("2244", ("224420260000000006",)),
-        ("5304", ("530420260000000001", "530420260000000002")),
-    ]
-    messages = export.build_ceb701(
-        groups[1],
-        seller=seller,
-        start=start,
-        end=end,
-        cop_no="SUM-2026-03",
-        schema_dir=ceb_dir,
-        max_per_message=1,
-    )
-    assert len(messages) == 2
-    for seq, data in enumerate(messages, 1):
-        root = _valid(data, ceb_dir)
-        head = root.find("ceb:SummaryApply/ceb:SummaryApplyHead", N)
-        assert head.findtext("ceb:msgSeqNo", namespaces=N) == str(seq)
-        assert head.findtext("ceb:msgCount", namespaces=N) == "2"

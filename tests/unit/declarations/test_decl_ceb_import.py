@@ -223,3 +223,27 @@ def test_each_message_is_sent_by_whoever_files_it():
             message
         ], message
         assert filer(message, snap).dxp_id == expected[message][0]
+
+
+def test_a_bonded_import_comes_from_china_and_names_its_stock(ceb_dir):
+    """1210: the head country is 142 (「保税进口填写代码"142"」), emsNo/areaCode/areaName and
+    every line's itemRecordNo are stated."""
+    snap = examples.import_snapshot(2)
+    filing = dataclasses.replace(
+        snap.filing, trade_mode="1210", ems_no="T0101W000001", area_code="1101180001",
+        area_name="示例保税仓",
+    )  # fmt: skip
+    lines = tuple(
+        dataclasses.replace(ln, item_record_no=f"T{n:04d}") for n, ln in enumerate(snap.lines, 1)
+    )
+    data = import_.build_ceb621(
+        snap.with_changes(filing=filing, lines=lines), signer=demo_signer(), schema_dir=ceb_dir
+    )
+    head = _valid(data, ceb_dir).find("ceb:Inventory/ceb:InventoryHead", N)
+    assert [head.findtext(f"ceb:{n}", namespaces=N) for n in ("tradeMode", "country", "emsNo")] == [
+        "1210",
+        "142",
+        "T0101W000001",
+    ]
+    with pytest.raises(IncompleteDataError, match="itemRecordNo"):
+        import_.build_ceb621(snap.with_changes(filing=filing), signer=demo_signer())

@@ -6,7 +6,15 @@ from __future__ import annotations
 import pytest
 from lxml import etree
 
-from declarations.ceb import common, export, import_, receipts_out
+from declarations.ceb import (
+    common,
+    export,
+    import_,
+    movements,
+    receipts_out,
+    returns,
+    summary_apply,
+)
 
 XS = "{http://www.w3.org/2001/XMLSchema}"
 
@@ -29,8 +37,22 @@ CASES = [
     ("ceb-export.xsd", "Receipts", export.RECEIPTS),
     ("ceb-export.xsd", "Logistics", export.LOGISTICS),
     ("ceb-export.xsd", "InvtCancel", export.CANCEL),
-    ("ceb-export.xsd", "SummaryApplyHead", export.SUMMARY_HEAD),
-    ("ceb-export.xsd", "SummaryApplyList", export.SUMMARY_LIST),
+    ("ceb-export.xsd", "SummaryApplyHead", summary_apply.SUMMARY_HEAD),
+    ("ceb-export.xsd", "SummaryApplyList", summary_apply.SUMMARY_LIST),
+    ("ceb-export.xsd", "ArrivalHead", movements.ARRIVAL_HEAD),
+    ("ceb-export.xsd", "ArrivalList", movements.ARRIVAL_LIST),
+    ("ceb-export.xsd", "DepartureHead", movements.DEPARTURE_HEAD),
+    ("ceb-export.xsd", "DepartureList", movements.DEPARTURE_LIST),
+    ("ceb-export.xsd", "WayBillHead", movements.WAYBILL_HEAD),
+    ("ceb-export.xsd", "WayBillList", movements.WAYBILL_LIST),
+    ("ceb-export.xsd", "InvtRefundHead", returns.REFUND_HEAD),
+    ("ceb-export.xsd", "InvtRefundList", returns.REFUND_LIST),
+    ("ceb-export.xsd", "InvtRefundDetail", returns.REFUND_DETAIL),
+    ("ceb-export.xsd", "SummaryResultHead", receipts_out.SUMMARY_RESULT_HEAD),
+    ("ceb-export.xsd", "SummaryResultList", receipts_out.SUMMARY_RESULT_LIST),
+    ("ceb-import.xsd", "DeliveryHead", movements.DELIVERY_HEAD),
+    ("ceb-import.xsd", "DeliveryList", movements.DELIVERY_LIST),
+    ("ceb-import.xsd", "LogisticsStatus", movements.LOGISTICS_STATUS),
     ("ceb-export.xsd", "BaseTransfer", common.BASE_TRANSFER),
     *(
         (spec.schema_file, spec.node, spec.fields)

@@ -31,7 +31,11 @@ def _snapshot(flow: str):
     """The example of ``flow`` after customs issued its inventory number (which cancels and
     returns need)."""
     snap = examples.import_snapshot(2) if flow == "import" else examples.export_snapshot(2)
-    snap = snap.with_changes(filing=dataclasses.replace(snap.filing, invt_no="0101202611234567"))
+    # the inventory number, and the flight a return comes back by (a CEB213 states it)
+    filing = dataclasses.replace(
+        snap.filing, invt_no="0101202611234567", traf_name="CZ3456", voyage_no="CZ3456/0303"
+    )
+    snap = snap.with_changes(filing=filing)
     return record(snap, SdrRate(snap.order.currency, 1000, snap.created_at.date()))
 
 

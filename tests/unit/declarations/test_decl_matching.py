@@ -107,3 +107,24 @@ def test_an_export_inventory_agrees_with_its_order_in_lines_and_total():
         "SP-E: ebcCode differs between order and inventory",
         "SP-E: inventory total 299.8 differs from order goodsValue 300",
     ]
+
+
+BONDED = {"tradeMode": "1210", "emsNo": "T0101W000001", "areaCode": "1101180001"}
+BONDED |= {"areaName": "示例保税仓", "country": "142"}
+
+
+def test_a_bonded_import_names_the_stock_it_leaves():
+    lines = [{"gnum": 1, "itemRecordNo": "T0001"}, {"gnum": 2, "itemRecordNo": "T0002"}]
+    assert matching.bonded_import("SP-1", BONDED, lines) == []
+    bare = {"tradeMode": "1210", "country": "502"}
+    assert matching.bonded_import("SP-1", bare, [{"gnum": 1}]) == [
+        "SP-1: emsNo is required for a bonded import (1210)",
+        "SP-1: areaCode is required for a bonded import (1210)",
+        "SP-1: areaName is required for a bonded import (1210)",
+        "SP-1: country must be 142 for a bonded import (1210), not 502",
+        "SP-1: line 1 needs its itemRecordNo (账册备案料号) for a bonded import (1210)",
+    ]
+
+
+def test_other_trade_modes_have_no_bonded_references_to_check():
+    assert matching.bonded_import("SP-1", {"tradeMode": "9610"}, [{"gnum": 1}]) == []

@@ -29,6 +29,14 @@ KEY = {
     "CEB606": "copNo",
     "CEB626": "copNo",
     "CEB900": "oriCopMsgId",
+    "CEB508": "copNo",
+    "CEB510": "copNo",
+    "CEB608": "copNo",
+    "CEB702": "copNo",
+    "CEB514": "logisticsNo",
+    "CEB712": "copNo",
+    "CEB214": "coElNo",
+    "CEB216": "coElNo",
 }
 
 
