@@ -5,6 +5,7 @@ from .clearance import LabelBatch, QuotaLedgerEntry, StatusEvent
 from .declarations import Declaration, DeclarationDocument
 from .imports import ImportBatch, ImportRowError
 from .orders import Order, OrderLine, Parcel
+from .posts import Despatch, DespatchSeries, Lane, Office, Receptacle, ReceptacleItem
 from .s10 import S10Counter
 from .users import ROLES, ApiToken, Profile, Seller, User
 
@@ -14,14 +15,20 @@ __all__ = [
     "AuditEntry",
     "Declaration",
     "DeclarationDocument",
+    "Despatch",
+    "DespatchSeries",
     "ImportBatch",
     "ImportRowError",
     "LabelBatch",
+    "Lane",
+    "Office",
     "Order",
     "OrderLine",
     "Parcel",
     "Profile",
     "QuotaLedgerEntry",
+    "Receptacle",
+    "ReceptacleItem",
     "S10Counter",
     "Seller",
     "StatusEvent",
