@@ -192,18 +192,22 @@ def _despatch(p: Painter, box: Box, d: Despatch, sheet: tuple[int, int]) -> None
 
 
 def _transport(p: Painter, box: Box, d: Despatch) -> None:
+    """Two rows: when and by whom (mode, departure, arrival, carrier, lane), then the
+    fields of the mode (flight and airports; train, wagon, seal, border crossing; …)."""
     t = d.transport
-    items = [("Mode", t.mode), ("Departure", when(t.departure))]
+    general = [("Mode", t.mode), ("Departure", when(t.departure))]
     if t.arrival is not None:
-        items.append(("Arrival", when(t.arrival)))
+        general.append(("Arrival", when(t.arrival)))
     if t.carrier:
-        items.append(("Carrier", t.carrier))
-    items.extend(t.items())
+        general.append(("Carrier", t.carrier))
     if d.lane:
-        items.append(("Lane", d.lane))
-    cells = box.columns([1] * len(items))
-    for cell, (caption, value) in zip(cells, items, strict=True):
-        p.field(cell, caption, value, max_lines=2, max_size=7.5)
+        general.append(("Lane", d.lane))
+    for row, items in zip(box.rows([1, 1]), (general, t.items()), strict=True):
+        if not items:
+            p.rule(row)
+            continue
+        for cell, (caption, value) in zip(row.columns([1] * len(items)), items, strict=True):
+            p.field(cell, caption, value, max_lines=1, max_size=7.5)
 
 
 def _sum(lines: Sequence[Line]) -> tuple[int, int, Decimal]:
