@@ -156,9 +156,14 @@ def weight_problem(declared_kg: Decimal, contents_kg: Decimal, tare_kg: Decimal)
     if abs(declared_kg - expected) <= allowed:
         return None
     return (
-        f"{declared_kg} kg declared, but the parcels weigh {contents_kg} kg and the empty "
-        f"receptacle {tare_kg} kg: {expected} kg, more than {allowed.normalize()} kg apart"
+        f"{_kg(declared_kg)} kg declared, but the parcels weigh {_kg(contents_kg)} kg and the "
+        f"empty receptacle {_kg(tare_kg)} kg: {_kg(expected)} kg, more than {_kg(allowed)} kg apart"
     )
+
+
+def _kg(value: Decimal) -> str:
+    """A weight without trailing zeros or an exponent: 3.600 -> 3.6, 30.00 -> 30."""
+    return format(value.normalize(), "f")
 
 
 # -- records ---------------------------------------------------------------------------------

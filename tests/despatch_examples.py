@@ -8,7 +8,7 @@ import uuid
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
-from declarations import s10, s9
+from declarations import s9, s10
 from declarations.despatch import Despatch, Item, Office, Receptacle, Transport
 
 CHINA = timezone(timedelta(hours=8))

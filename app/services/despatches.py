@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import logging
 from datetime import datetime
 from decimal import Decimal
 
@@ -37,6 +38,7 @@ from ..models.base import utcnow
 from . import audit, despatch_records, post_network, pre_advice, receptacles
 
 RECEPTACLES = Receptacle.__table__
+log = logging.getLogger(__name__)
 
 
 def _track(parcel_ids: list[str], code: str, office: str, at: datetime, details: dict) -> None:
@@ -269,7 +271,8 @@ def _ident(d: Despatch) -> str:
 
 
 def send(d: Despatch) -> None:
-    """Write the pre-advice to the partner's outbox unless it was sent."""
+    """Write the pre-advice to the partner's outbox unless it was sent. A failed write
+    (disk full, a blocked folder) leaves it unsent; asking for the pre-advice tries again."""
     if d.pre_advice_sent_at is not None or d.pre_advice is None:
         return
     despatch_key = _ident(d)
@@ -278,7 +281,10 @@ def send(d: Despatch) -> None:
         (pre_advice.itmatt_name(despatch_key, p.item_id), docs[p.id].content) for p in _parcels(d)
     ]
     files.append((pre_advice.predes_name(despatch_key), d.pre_advice))
-    pre_advice.send(d, files)
+    try:
+        pre_advice.send(d, files)
+    except OSError as exc:
+        log.warning("pre-advice of despatch %s not written: %s", despatch_key, exc)
 
 
 # -- documents ------------------------------------------------------------------------------

@@ -105,7 +105,7 @@ def test_weight_tolerance_is_0_1_kg_or_1_percent():
         "30.56 kg declared, but the parcels weigh 30 kg and the empty receptacle 0.25 kg: "
         "30.25 kg, more than 0.3025 kg apart"
     )
-    assert weight_problem(Decimal("3.8"), Decimal("3.6"), Decimal("0.1")) == (None)
+    assert weight_problem(Decimal("3.8"), Decimal("3.6"), Decimal("0.1")) is None
     assert weight_problem(Decimal("3.81"), Decimal("3.6"), Decimal("0.1")) is not None
 
 
@@ -183,7 +183,8 @@ def test_the_khorgos_lane_is_the_dongguan_vilnius_train():
             ("CNDGGA", "LTVNOA", "rail", "NOWHERE"),
             {
                 "border_crossing": [
-                    "'NOWHERE' is not one of ALASHANKOU, KHORGOS, MANZHOULI, PINGXIANG, ERENHOT, SUIFENHE"
+                    "'NOWHERE' is not one of ALASHANKOU, KHORGOS, MANZHOULI, PINGXIANG, "
+                    "ERENHOT, SUIFENHE"
                 ]
             },
         ),
