@@ -33,7 +33,21 @@ from .base import WEIGHT, AwareDateTime, created_column, id_column
 ORIGINS = ("seed", "api")
 
 
-class Office(db.Model):
+class Reviewed:
+    """Columns of a reference row: whether it was checked against the official list, its
+    source, a note, where it came from (:data:`ORIGINS`), who added it and when."""
+
+    reviewed: Mapped[bool] = mapped_column(
+        Boolean, nullable=False, default=False, server_default=false()
+    )
+    source: Mapped[str] = mapped_column(Text, nullable=False)
+    note: Mapped[str | None] = mapped_column(Text)
+    origin: Mapped[str] = mapped_column(String(4), nullable=False, default="api")
+    created_by: Mapped[str | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = created_column()
+
+
+class Office(Reviewed, db.Model):
     """An office of exchange by its IMPC code (UPU S34)."""
 
     __tablename__ = "post_offices"
@@ -46,17 +60,9 @@ class Office(db.Model):
     timezone: Mapped[str] = mapped_column(String(64), nullable=False)
     valid_from: Mapped[date | None] = mapped_column(Date)
     valid_to: Mapped[date | None] = mapped_column(Date)
-    reviewed: Mapped[bool] = mapped_column(
-        Boolean, nullable=False, default=False, server_default=false()
-    )
-    source: Mapped[str] = mapped_column(Text, nullable=False)
-    note: Mapped[str | None] = mapped_column(Text)
-    origin: Mapped[str] = mapped_column(String(4), nullable=False, default="api")
-    created_by: Mapped[str | None] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = created_column()
 
 
-class Lane(db.Model):
+class Lane(Reviewed, db.Model):
     """A route between two offices of exchange by one mode; rail lanes name their border
     crossing. ``code`` is the natural key (``CNDGGA-LTVNOA-RAIL-KHORGOS``)."""
 
@@ -70,14 +76,6 @@ class Lane(db.Model):
     border_crossing: Mapped[str | None] = mapped_column(String(20))
     gateway: Mapped[str | None] = mapped_column(String(100))
     carrier: Mapped[str | None] = mapped_column(String(100))
-    reviewed: Mapped[bool] = mapped_column(
-        Boolean, nullable=False, default=False, server_default=false()
-    )
-    source: Mapped[str] = mapped_column(Text, nullable=False)
-    note: Mapped[str | None] = mapped_column(Text)
-    origin: Mapped[str] = mapped_column(String(4), nullable=False, default="api")
-    created_by: Mapped[str | None] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = created_column()
 
 
 class DespatchSeries(db.Model):
