@@ -5,9 +5,18 @@ what breaks them with field paths."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from decimal import Decimal
 
-from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
+from marshmallow import (
+    Schema,
+    ValidationError,
+    fields,
+    post_load,
+    validate,
+    validates,
+    validates_schema,
+)
 
 from declarations import impc, mail_codes, postal_network
 from declarations.despatch import FIELD_RULES, LEG_FIELDS, MODES, leg_problems
@@ -282,9 +291,23 @@ class TransportIn(Schema):
         problems = leg_problems(mode, legs)
         if problems:
             raise ValidationError(problems)
-        arrival, departure = data.get("arrival"), data.get("departure")
+        arrival, departure = _utc(data.get("arrival")), _utc(data.get("departure"))
         if arrival and departure and arrival < departure:
             raise ValidationError("must not be before the departure", "arrival")
+
+    @post_load
+    def _instants(self, data, **kwargs) -> dict:
+        """A time without an offset is UTC (as everywhere in the API)."""
+        for key in ("departure", "arrival"):
+            if data.get(key) is not None:
+                data[key] = _utc(data[key])
+        return data
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=UTC)
 
 
 class DespatchIn(Schema):

@@ -153,6 +153,7 @@ def test_every_query_schema_of_the_api_refuses_unknown_parameters(app):
         "buyers.get_quota",
         "orders.list_orders",
         "parcels.cn23",
+        "posts.list_lanes",
         "reports.export_rebates",
         "reports.fx_settlement",
         "tariffs.get_tariff",

@@ -169,6 +169,15 @@ def test_a_leg_that_does_not_fit_the_mode_is_refused(client, people, bags, leg, 
     assert set(r.json["errors"]) == errors
 
 
+def test_a_departure_without_offset_is_utc(client, people, bags):
+    carrier = people["carrier"]
+    leg = {**RAIL_LEG, "departure": "2026-05-12T02:00:00", "arrival": "2026-05-27T06:00:00"}
+    r = despatch(client, carrier, lane_id(client, carrier, RAIL_LANE), [bags[0]["id"]], leg)
+    assert r.status_code == 201, r.json
+    assert r.json["departure_at"] == "2026-05-12T10:00:00+08:00"  # at Dongguan's offset
+    assert r.json["arrival_at"] == "2026-05-27T09:00:00+03:00"  # at Vilnius's
+
+
 def test_the_mode_field_names_the_lane(client, people, bags):
     carrier = people["carrier"]
     r = despatch(client, carrier, lane_id(client, carrier, RAIL_LANE), [bags[0]["id"]], AIR_LEG)
