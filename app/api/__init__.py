@@ -53,6 +53,7 @@ def register_blueprints(api: Api) -> None:
     from .imports import blp as imports_blp
     from .orders import blp as orders_blp
     from .parcels import blp as parcels_blp
+    from .posts import blp as posts_blp
     from .profile import blp as profile_blp
     from .quotes import QuoteIn
     from .quotes import blp as quotes_blp
@@ -75,5 +76,6 @@ def register_blueprints(api: Api) -> None:
         parcels_blp,
         clearance_blp,
         admin_blp,
+        posts_blp,
     ):
         api.register_blueprint(blp, url_prefix=f"/api/v1{blp.url_prefix or ''}")

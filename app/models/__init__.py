@@ -6,6 +6,7 @@ from .clearance import LabelBatch, QuotaLedgerEntry, StatusEvent
 from .declarations import Declaration, DeclarationDocument
 from .imports import ImportBatch, ImportRowError
 from .orders import Order, OrderLine, Parcel
+from .posts import Despatch, DespatchSeries, Lane, Office, Receptacle, ReceptacleItem
 from .s10 import S10Counter
 from .users import ROLES, ApiToken, Profile, Seller, User
 
@@ -17,16 +18,22 @@ __all__ = [
     "ClearanceCase",
     "Declaration",
     "DeclarationDocument",
+    "Despatch",
+    "DespatchSeries",
     "ImportBatch",
     "ImportRowError",
     "InboxFile",
     "LabelBatch",
+    "Lane",
+    "Office",
     "Order",
     "OrderLine",
     "OutboxMessage",
     "Parcel",
     "Profile",
     "QuotaLedgerEntry",
+    "Receptacle",
+    "ReceptacleItem",
     "S10Counter",
     "Seller",
     "StatusEvent",

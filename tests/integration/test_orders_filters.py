@@ -154,6 +154,7 @@ def test_every_query_schema_of_the_api_refuses_unknown_parameters(app):
         "clearance.list_cases",
         "orders.list_orders",
         "parcels.cn23",
+        "posts.list_lanes",
         "reports.export_rebates",
         "reports.fx_settlement",
         "tariffs.get_tariff",
