@@ -6,6 +6,7 @@ from .declarations import Declaration, DeclarationDocument
 from .imports import ImportBatch, ImportRowError
 from .orders import Order, OrderLine, Parcel
 from .s10 import S10Counter
+from .tracking import PartnerPostFile, TrackingEvent, Webhook, WebhookDelivery
 from .users import ROLES, ApiToken, Profile, Seller, User
 
 __all__ = [
@@ -20,10 +21,14 @@ __all__ = [
     "Order",
     "OrderLine",
     "Parcel",
+    "PartnerPostFile",
     "Profile",
     "QuotaLedgerEntry",
     "S10Counter",
     "Seller",
     "StatusEvent",
+    "TrackingEvent",
     "User",
+    "Webhook",
+    "WebhookDelivery",
 ]
