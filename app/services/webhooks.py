@@ -45,6 +45,7 @@ from ..errors import Forbidden, NotFound, ValidationFailed
 from ..extensions import db
 from ..models import Order, Parcel, Seller, TrackingEvent, User, Webhook, WebhookDelivery
 from ..models.base import new_id, utcnow
+from ..schemas.times import iso_instant
 from .upsert import insert_ignoring_duplicates
 
 log = logging.getLogger(__name__)
@@ -258,7 +259,12 @@ def _hooks_of(seller_ids: set[str]) -> dict[str, list[Webhook]]:
 
 def _body(delivery_id: str, kind: str, created: datetime, data: dict) -> str:
     payload = {"id": delivery_id, "type": kind, "created": created.isoformat(), "data": data}
-    return json.dumps(payload, ensure_ascii=False, separators=(",", ":"), default=str)
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":"), default=_json_value)
+
+
+def _json_value(value: Any) -> str:
+    """Date-times as ISO 8601 with their offset, decimals as exact text."""
+    return iso_instant(value) if isinstance(value, datetime) else str(value)
 
 
 def _queue(rows: list[dict]) -> None:
@@ -459,8 +465,10 @@ def _settle(d: WebhookDelivery, number: int, outcome: dict) -> dict:
 
 
 def sweep(now: datetime | None = None, limit: int = 1000) -> int:
-    """Enqueue pending deliveries that are due (their job lost, or Redis was down when they
-    were committed); idempotent, since each attempt has one job id."""
+    """Enqueue pending deliveries that are due: their job was lost, Redis was down when they
+    were committed, or no scheduler moved their retry to the queue. The sweep's job for an
+    attempt has its own id (suffix ``s``), so sweeping again adds nothing, and whichever of
+    it and a scheduled job comes second finds the attempt made and does nothing."""
     from ..jobs.webhooks import enqueue_attempt
 
     now = now or utcnow()
@@ -471,5 +479,5 @@ def sweep(now: datetime | None = None, limit: int = 1000) -> int:
         .limit(limit)
     ).all()
     for delivery_id, attempts in due:
-        enqueue_attempt(delivery_id, None, attempts + 1)
+        enqueue_attempt(delivery_id, None, attempts + 1, "s")
     return len(due)
