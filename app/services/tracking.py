@@ -53,10 +53,16 @@ class NewEvent:
     message_id: str | None = None
 
 
+#: What :func:`store` hands back of each new event (everything but ``details``).
+STORED_COLUMNS = tuple(
+    c for c in TrackingEvent.__table__.columns if c.name not in ("details", "message_id")
+)
+
+
 @dataclass
 class StoreResult:
     received: int = 0
-    new: list[TrackingEvent] = field(default_factory=list)
+    new: list = field(default_factory=list)  # rows of STORED_COLUMNS
     unmatched: set[str] = field(default_factory=set)  # item ids with no parcel here
 
     @property
@@ -107,7 +113,7 @@ def record(
         details=extra or None,
     )
     result = store([new], checked=True)
-    return result.new[0] if result.new else None
+    return db.session.get(TrackingEvent, result.new[0].id) if result.new else None
 
 
 def _by_field(problems: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
@@ -131,7 +137,7 @@ def store(events: Sequence[NewEvent], *, checked: bool = False) -> StoreResult:
         owners = _parcels_of({e.event.item_id for e in chunk if e.parcel_id is None})
         rows = [_row(e, owners) for e in chunk]
         result.unmatched.update(r["item_id"] for r in rows if r["parcel_id"] is None)
-        inserted = insert_ignoring_duplicates(TrackingEvent, rows)
+        inserted = insert_ignoring_duplicates(TrackingEvent, rows, *STORED_COLUMNS)
         result.new.extend(inserted)
         webhooks.announce_tracking([e for e in inserted if e.parcel_id])
     return result

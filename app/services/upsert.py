@@ -17,10 +17,11 @@ from ..extensions import db
 _DIALECTS = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 
 
-def insert_ignoring_duplicates(model: type, rows: list[dict[str, Any]]) -> list:
-    """Insert ``rows`` of ``model`` in the session's transaction; the new rows as objects."""
+def insert_ignoring_duplicates(model: type, rows: list[dict[str, Any]], *returning: Any) -> list:
+    """Insert ``rows`` of ``model`` in the session's transaction; the ``returning`` columns
+    of the rows actually inserted (Core rows: no ORM objects are built for a bulk insert)."""
     if not rows:
         return []
     dialect = db.session.get_bind().dialect.name
-    statement = _DIALECTS[dialect](model).on_conflict_do_nothing().returning(model)
-    return list(db.session.scalars(statement, rows))
+    statement = _DIALECTS[dialect](model.__table__).on_conflict_do_nothing()
+    return list(db.session.execute(statement.returning(*returning), rows))

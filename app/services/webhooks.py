@@ -43,7 +43,7 @@ from declarations import emsevt
 
 from ..errors import Forbidden, NotFound, ValidationFailed
 from ..extensions import db
-from ..models import Order, Parcel, Seller, TrackingEvent, User, Webhook, WebhookDelivery
+from ..models import Order, Parcel, Seller, User, Webhook, WebhookDelivery
 from ..models.base import new_id, utcnow
 from ..schemas.times import iso_instant
 from .upsert import insert_ignoring_duplicates
@@ -269,7 +269,7 @@ def _json_value(value: Any) -> str:
 
 def _queue(rows: list[dict]) -> None:
     """Insert delivery rows (repeats skipped) and send the new ones after the commit."""
-    inserted = insert_ignoring_duplicates(WebhookDelivery, rows)
+    inserted = insert_ignoring_duplicates(WebhookDelivery, rows, WebhookDelivery.id)
     _after_commit_send([(d.id, 1, "") for d in inserted])
 
 
@@ -289,17 +289,22 @@ def _delivery(hook: Webhook, kind: str, key: str, now: datetime, data: dict) -> 
     }
 
 
-def announce_tracking(events: list[TrackingEvent]) -> None:
-    """Deliveries of new tracking events to their sellers' webhooks."""
+def announce_tracking(events: list) -> None:
+    """Deliveries of new tracking events (rows with the event's columns) to their sellers'
+    webhooks."""
     if not events:
         return
-    owners = dict(
-        db.session.execute(
-            select(Parcel.id, Order)
+    owners = {
+        row.parcel_id: row
+        for row in db.session.execute(
+            select(Parcel.id.label("parcel_id"), Order.id, Order.seller_id, Order.order_no)
             .join(Order, Order.id == Parcel.order_id)
-            .where(Parcel.id.in_({e.parcel_id for e in events}))
-        ).all()
-    )
+            .where(
+                Parcel.id.in_({e.parcel_id for e in events}),
+                Order.seller_id.in_(select(Webhook.seller_id).where(Webhook.active)),
+            )
+        )
+    }
     hooks = _hooks_of({o.seller_id for o in owners.values()})
     if not hooks:
         return
@@ -307,7 +312,9 @@ def announce_tracking(events: list[TrackingEvent]) -> None:
 
     now, rows = utcnow(), []
     for e in events:
-        order = owners[e.parcel_id]
+        order = owners.get(e.parcel_id)
+        if order is None:
+            continue
         kind = f"tracking.{e.code}"
         for hook in hooks.get(order.seller_id, ()):
             if wants(hook.events, kind):
