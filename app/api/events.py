@@ -6,6 +6,7 @@ from flask import request
 from flask_smorest import Blueprint
 
 from ..auth import current_user, roles_required
+from ..errors import PayloadTooLarge
 from ..schemas.tracking import ParcelEventsOut, ScanIn, ScanReportOut
 from ..services import scans, tracking
 
@@ -39,6 +40,8 @@ _SCAN_BODY = {
 def post_events():
     """Store a batch of carrier scans: good rows are stored (repeats are harmless), bad
     rows are reported with their row number and field."""
+    if (request.content_length or 0) > scans.MAX_SCAN_BYTES:
+        raise PayloadTooLarge(f"A scan batch may hold at most {scans.MAX_SCAN_BYTES} bytes.")
     body = request.get_data(cache=False)
     return scans.ingest(current_user(), body, request.mimetype)
 

@@ -64,6 +64,7 @@ def deliveries(query, webhook_id):
 @blp.route("/deliveries/<string:delivery_id>/redeliver", methods=["POST"])
 @roles_required("seller")
 @blp.response(202, DeliveryOut)
+@blp.alt_response(409, description="The webhook was deleted")
 def redeliver(delivery_id):
     """Send a delivery again now, whatever its state (retried with back-off if it fails)."""
     return webhooks.delivery_view(webhooks.redeliver(current_user(), delivery_id))

@@ -41,7 +41,7 @@ from sqlalchemy.orm import Session
 
 from declarations import emsevt
 
-from ..errors import Forbidden, NotFound, ValidationFailed
+from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ..extensions import db
 from ..models import Order, Parcel, Seller, User, Webhook, WebhookDelivery
 from ..models.base import new_id, utcnow
@@ -215,9 +215,8 @@ def get_delivery(user: User, delivery_id: str) -> WebhookDelivery:
 def redeliver(user: User, delivery_id: str) -> WebhookDelivery:
     """Send a delivery again now (whatever its state); failures retry as usual."""
     found = get_delivery(user, delivery_id)
-    hook = db.session.get(Webhook, found.webhook_id)
-    if not hook.active:
-        raise NotFound(f"Delivery {delivery_id} not found.")
+    if not db.session.get(Webhook, found.webhook_id).active:
+        raise Conflict("The delivery's webhook was deleted; register it again.")
     found.status, found.next_attempt_at = "pending", utcnow()
     _after_commit_send([(found.id, found.attempts + 1, f"r{int(time.time() * 1000)}")])
     db.session.commit()

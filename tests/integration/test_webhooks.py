@@ -265,6 +265,10 @@ def test_redeliver_sends_again_and_delete_stops_everything(app, client, scene, r
     statuses = dict(db.session.query(WebhookDelivery.kind, WebhookDelivery.status))
     assert statuses == {"tracking.EMD": "delivered", "tracking.EMF": "cancelled"}
     assert client.get("/api/v1/webhooks", headers=headers(scene["seller"])).json == []
+    late = client.post(
+        f"/api/v1/webhooks/deliveries/{delivery_id}/redeliver", headers=headers(scene["seller"])
+    )
+    assert late.status_code == 409
     _scan(client, scene["carrier"], scene["parcel"]["item_id"], "EMG", "2026-12-04T09:15:00+01:00")
     assert db.session.query(WebhookDelivery).count() == 2
 
