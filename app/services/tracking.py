@@ -83,15 +83,16 @@ def record(
 ) -> TrackingEvent | None:
     """Record one event of a parcel in the caller's transaction; None when it was already
     recorded. ``office`` None means the configured ``TRACKING_OFFICE``. ``details`` may
-    carry reason, action, note, receptacle_id, despatch_id, lane_id and mode (own columns)
-    and anything else (kept, never shown to the public)."""
+    carry reason, action, note, receptacle_id (the S9 id), despatch_id (the 20-character S8
+    id), lane_id and mode (own columns), source_ref (who, for a carrier or partner source)
+    and anything else (kept as details, never shown to the public)."""
     parcel = db.session.get(Parcel, parcel_id)
     if parcel is None:
         raise NotFound(f"Parcel {parcel_id} not found.")
     if source not in emsevt.SOURCES:
         raise ValidationFailed("Unknown event source.", {"source": [f"one of {emsevt.SOURCES}"]})
     extra = dict(details or {})
-    known = {k: extra.pop(k) for k in _COLUMNS if extra.get(k) is not None}
+    known = {k: extra.pop(k) for k in _COLUMNS if k in extra}
     office = office or current_app.config.get("TRACKING_OFFICE")
     event = emsevt.Event(
         parcel.item_id,

@@ -10,13 +10,13 @@ import json
 import re
 import socket
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 from support import headers
-from tracking_support import Receiver, make_parcel
+from tracking_support import CET, Receiver, make_parcel
 
 from app.extensions import db
 from app.jobs.runner import make_worker
@@ -214,6 +214,22 @@ def test_a_receiver_that_is_down_delays_deliveries_and_loses_none(app, client, s
     assert _delivery().status == "delivered"
     assert json.loads(back.requests[0]["body"])["data"]["code"] == "EMD"
     assert r.status_code == 201
+
+
+def test_an_event_rolled_back_takes_its_delivery_with_it(app, client, scene, receiver):
+    hook_receiver = receiver()
+    _register(client, scene["seller"], hook_receiver.url, ["tracking.*"])
+    at = datetime(2026, 12, 3, 8, 15, tzinfo=CET)
+    assert tracking.record(scene["parcel"]["id"], "EMD", "DEFRAA", at) is not None
+    assert db.session.query(WebhookDelivery).count() == 1  # in the event's transaction
+    db.session.rollback()
+    assert db.session.query(WebhookDelivery).count() == 0
+    make_worker(app, simple=True).work(burst=True)
+    assert hook_receiver.requests == []
+    assert tracking.record(scene["parcel"]["id"], "EMD", "DEFRAA", at) is not None
+    db.session.commit()
+    make_worker(app, simple=True).work(burst=True)
+    assert len(hook_receiver.requests) == 1
 
 
 def test_deliveries_committed_while_the_queue_is_down_are_sent_by_the_sweep(
