@@ -20,7 +20,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
-from . import cli_fx
+from . import cli_fx, cli_posts
 
 
 def _create_app() -> Flask:
@@ -48,6 +48,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(up)
     app.cli.add_command(simulator)
     app.cli.add_command(cli_fx.fx)
+    app.cli.add_command(cli_posts.posts)
 
 
 # -- users ---------------------------------------------------------------------------------

@@ -75,6 +75,7 @@ def load_config(overrides: dict | None = None) -> dict:
         **_intake(),
         **_gateway(data_dir),
         **_clearance(env),
+        **_posts(env, data_dir),
         **{k: os.environ.get(f"SILKPOST_{k}", v) for k, v in DECLARING_DEFAULTS.items()},
         **{k: os.environ.get(f"SILKPOST_{k}") or None for k in OPTIONAL_FILES},
         "CEB_XSD_DIR": os.environ.get("CEB_XSD_DIR") or None,
@@ -158,6 +159,25 @@ def _gateway(data_dir: Path) -> dict:
         "SIMULATOR_REJECT_RATE": float(env("SILKPOST_SIMULATOR_REJECT_RATE", 0)),
         "SIMULATOR_MATCH_WAIT_SECONDS": float(env("SILKPOST_SIMULATOR_MATCH_WAIT_SECONDS", 30)),
         "SIMULATOR_POLL_SECONDS": float(env("SILKPOST_SIMULATOR_POLL_SECONDS", 0.2)),
+    }
+
+
+def _posts(env: str, data_dir: Path) -> dict:
+    """Tracking and webhooks: the partner-post folders (``POSTS_DIR``: inbox/, done/,
+    quarantine/), the office the service's own events are recorded at, webhook retries
+    (seconds between attempts), timeout and whether private addresses may receive them
+    (never in production), and the public tracking lookups allowed per client a minute."""
+    env_get = os.environ.get
+    return {
+        "POSTS_DIR": env_get("SILKPOST_POSTS_DIR") or str(data_dir / "posts"),
+        "TRACKING_OFFICE": env_get("SILKPOST_TRACKING_OFFICE") or None,
+        "WEBHOOK_BACKOFF_SECONDS": env_get(
+            "SILKPOST_WEBHOOK_BACKOFF_SECONDS", "10,60,300,1800,7200,21600"
+        ),
+        "WEBHOOK_TIMEOUT_SECONDS": float(env_get("SILKPOST_WEBHOOK_TIMEOUT_SECONDS", 5)),
+        "WEBHOOK_ALLOW_PRIVATE": env != "production"
+        and env_get("SILKPOST_WEBHOOK_ALLOW_PRIVATE", "1") != "0",
+        "TRACK_RATE_LIMIT": int(env_get("SILKPOST_TRACK_RATE_LIMIT", 60)),
     }
 
 

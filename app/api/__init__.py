@@ -29,7 +29,7 @@ SPEC_KWARGS = {
 }
 
 
-NON_JSON_ENDPOINTS = ("/api/v1/imports", "/api/v1/receipts")
+NON_JSON_ENDPOINTS = ("/api/v1/imports", "/api/v1/receipts", "/api/v1/events")
 
 
 def require_json() -> None:
@@ -47,9 +47,11 @@ def require_json() -> None:
 def register_blueprints(api: Api) -> None:
     from ..schemas.orders import OrderIn
     from .admin import blp as admin_blp
+    from .analytics import blp as analytics_blp
     from .buyers import blp as buyers_blp
     from .clearance import blp as clearance_blp
     from .declarations import blp as declarations_blp
+    from .events import blp as events_blp
     from .imports import blp as imports_blp
     from .orders import blp as orders_blp
     from .parcels import blp as parcels_blp
@@ -60,6 +62,8 @@ def register_blueprints(api: Api) -> None:
     from .receipts import blp as receipts_blp
     from .reports import blp as reports_blp
     from .tariffs import blp as tariffs_blp
+    from .track import blp as track_blp
+    from .webhooks import blp as webhooks_blp
 
     api.spec.components.schema("OrderIn", schema=OrderIn)
     api.spec.components.schema("QuoteIn", schema=QuoteIn)
@@ -77,5 +81,9 @@ def register_blueprints(api: Api) -> None:
         clearance_blp,
         admin_blp,
         posts_blp,
+        events_blp,
+        track_blp,
+        webhooks_blp,
+        analytics_blp,
     ):
         api.register_blueprint(blp, url_prefix=f"/api/v1{blp.url_prefix or ''}")

@@ -8,6 +8,7 @@ from .imports import ImportBatch, ImportRowError
 from .orders import Order, OrderLine, Parcel
 from .posts import Despatch, DespatchSeries, Lane, Office, Receptacle, ReceptacleItem
 from .s10 import S10Counter
+from .tracking import PartnerPostFile, TrackingEvent, Webhook, WebhookDelivery
 from .users import ROLES, ApiToken, Profile, Seller, User
 
 __all__ = [
@@ -30,6 +31,7 @@ __all__ = [
     "OrderLine",
     "OutboxMessage",
     "Parcel",
+    "PartnerPostFile",
     "Profile",
     "QuotaLedgerEntry",
     "Receptacle",
@@ -37,5 +39,8 @@ __all__ = [
     "S10Counter",
     "Seller",
     "StatusEvent",
+    "TrackingEvent",
     "User",
+    "Webhook",
+    "WebhookDelivery",
 ]

@@ -3,7 +3,9 @@
 Every state change goes through :func:`transition`: it checks the move against the table in
 :mod:`app.services.case_states`, applies it with a compare-and-set ``UPDATE … WHERE status =
 <from>`` (so two workers or two brokers racing on one case cannot both move it), and
-records the move twice: a :class:`CaseEvent` on the case and an entry in the audit log.
+records the move twice: a :class:`CaseEvent` on the case and an entry in the audit log;
+a new status also reaches the parcel's tracking timeline and the seller's webhooks
+(:func:`app.services.tracking.record_case_event`).
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from ..models import (
     User,
 )
 from ..models.base import utcnow
-from . import audit, case_states
+from . import audit, case_states, tracking
 from .case_states import ENDED, IllegalTransition
 
 log = logging.getLogger(__name__)
@@ -73,6 +75,8 @@ def record(
         states["before"] = {"status": before}
     entry = audit.entry(actor_id, f"case.{action}", "clearance_case", case.id, at=at, **states)
     db.session.execute(insert(AuditEntry), [entry])
+    if after is not None and after != before:
+        tracking.record_case_event(case, after, at)
 
 
 def refused(exc: IllegalTransition) -> Conflict:

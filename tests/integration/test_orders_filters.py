@@ -130,6 +130,8 @@ def test_an_unknown_parameter_is_named(client, shelf):
         ("seller", "/api/v1/reports/export-rebates", "from, seller_id, to"),
         ("seller", "/api/v1/reports/fx-settlement", "from, seller_id, to"),
         ("seller", "/api/v1/parcels/nope/cn23.pdf", "page"),
+        ("carrier", "/api/v1/analytics/lanes", "since, until"),
+        ("seller", "/api/v1/webhooks/nope/deliveries", "limit, offset, status"),
     ],
 )
 def test_every_query_endpoint_names_an_unknown_parameter(client, make_user, role, path, takes):
@@ -150,6 +152,7 @@ def test_every_query_schema_of_the_api_refuses_unknown_parameters(app):
         if param["in"] == "query"
     }
     assert set(query_schemas) == {
+        "analytics.lanes",
         "buyers.get_quota",
         "clearance.list_cases",
         "orders.list_orders",
@@ -158,5 +161,6 @@ def test_every_query_schema_of_the_api_refuses_unknown_parameters(app):
         "reports.export_rebates",
         "reports.fx_settlement",
         "tariffs.get_tariff",
+        "webhooks.deliveries",
     }
     assert {n for n, s in query_schemas.items() if not issubclass(s, QuerySchema)} == set()
