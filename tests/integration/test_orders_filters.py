@@ -127,8 +127,14 @@ def test_an_unknown_parameter_is_named(client, shelf):
     [
         ("broker", "/api/v1/buyers/310101199001011234/quota", "year"),
         ("seller", "/api/v1/tariffs/DE/610910", "as_of, origin, region"),
-        ("seller", "/api/v1/reports/export-rebates", "from, seller_id, to"),
-        ("seller", "/api/v1/reports/fx-settlement", "from, seller_id, to"),
+        ("seller", "/api/v1/reports/export-rebates", "basis, from, seller_id, to"),
+        ("seller", "/api/v1/reports/fx-settlement", "as_of, basis, from, seller_id, to"),
+        (
+            "seller",
+            "/api/v1/payments-received",
+            "currency, order_id, page, per_page, seller_id, unmatched",
+        ),
+        ("seller", "/api/v1/warehouses", "kind"),
         ("seller", "/api/v1/parcels/nope/cn23.pdf", "page"),
     ],
 )
@@ -153,8 +159,18 @@ def test_every_query_schema_of_the_api_refuses_unknown_parameters(app):
         "buyers.get_quota",
         "orders.list_orders",
         "parcels.cn23",
+        "payments.list_invoices",
+        "payments.list_payments",
+        "payments.post_payments",
         "reports.export_rebates",
         "reports.fx_settlement",
+        "summaries.list_declarations",
+        "warehouses.get_movements",
+        "warehouses.get_stock",
+        "warehouses.list_entries",
+        "warehouses.list_releases",
+        "warehouses.list_sales",
+        "warehouses.list_warehouses",
         "tariffs.get_tariff",
     }
     assert {n for n, s in query_schemas.items() if not issubclass(s, QuerySchema)} == set()
