@@ -82,7 +82,7 @@ def get_stock(query, warehouse_id):
     warehouse are booked in first."""
     warehouse = _warehouse(warehouse_id)
     seller_id = stock.seller_scope(current_user(), query.get("seller_id"))
-    booked = stock_in.book_exports(warehouse)
+    booked = stock.book_exports(warehouse)
     return {
         "warehouse_id": warehouse.id,
         "kind": warehouse.kind,
@@ -99,7 +99,7 @@ def get_movements(query, warehouse_id):
     """The stock ledger, oldest first: every arrival and departure with the balance after."""
     warehouse = _warehouse(warehouse_id)
     seller_id = stock.seller_scope(current_user(), query.get("seller_id"))
-    stock_in.book_exports(warehouse)
+    stock.book_exports(warehouse)
     return stock.movements(warehouse, seller_id, query.get("sku"), query["page"], query["per_page"])
 
 

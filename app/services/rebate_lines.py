@@ -184,7 +184,7 @@ def _order_lines(ids: set[str]) -> dict[str, tuple[Order, OrderLine]]:
         select(OrderLine, Order)
         .join(Order, Order.id == OrderLine.order_id)
         .where(OrderLine.id.in_(ids))
-    ).tuples()
+    )
     return {line.id: (order, line) for line, order in rows}
 
 

@@ -191,7 +191,7 @@ def not_on_declarations(seller_id: str | None, start: date, end: date) -> list[s
     )
     if seller_id is not None:
         stmt = stmt.where(Order.seller_id == seller_id)
-    found = dict(db.session.execute(stmt).tuples().all())
+    found = dict(db.session.execute(stmt).all())
     released = customs_facts.release_times(found)
     return sorted(
         found[oid] for oid, at in released.items() if start <= customs_facts.china_date(at) <= end

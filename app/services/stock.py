@@ -11,6 +11,11 @@ transaction:
 - each arrival is a lot, and a departure takes its lots first in, first out, recording
   which (``stock_allocations``), so every unit that leaves traces back to how it came in;
 - the ledger row (``stock_movements``) keeps the signed quantity and the balance after.
+
+A 9810 export to an overseas or border warehouse arrives in its stock when customs
+release the export inventory (800/899). :func:`book_exports` books each released export
+line not booked yet, exactly once (a unique key per export line), dated by the release;
+every read of the stock and every departure from it runs it first.
 """
 
 from __future__ import annotations
@@ -19,12 +24,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import func, select, update
+from sqlalchemy import exists, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
 
 from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ..extensions import db
 from ..models import (
+    Order,
+    OrderLine,
     Seller,
     StockAllocation,
     StockLevel,
@@ -34,9 +42,10 @@ from ..models import (
     Warehouse,
 )
 from ..models.base import utcnow
-from . import audit
+from . import audit, customs_facts
 
 ZERO = Decimal("0.000")
+EXPORT_KINDS = ("overseas", "border")
 
 
 @dataclass(frozen=True)
@@ -135,7 +144,7 @@ def available(warehouse_id: str, seller_id: str, skus: list[str]) -> dict[str, D
             StockLevel.sku.in_(skus),
         )
     )
-    found = dict(rows.tuples().all())
+    found = dict(rows.all())
     return {sku: found.get(sku, ZERO) for sku in skus}
 
 
@@ -235,6 +244,51 @@ def _take_lots(movement: StockMovement, quantity: Decimal) -> None:
     db.session.flush()
 
 
+def book_exports(warehouse: Warehouse) -> int:
+    """Book the released 9810 export lines bound for ``warehouse`` not booked yet; returns
+    how many were booked (and commits them)."""
+    if warehouse.kind not in EXPORT_KINDS:
+        return 0
+    booked = exists().where(
+        StockMovement.kind == "export_in", StockMovement.order_line_id == OrderLine.id
+    )
+    rows = db.session.execute(
+        select(Order, OrderLine)
+        .join(OrderLine, OrderLine.order_id == Order.id)
+        .where(
+            Order.warehouse_id == warehouse.id,
+            Order.trade_mode == "9810",
+            Order.status == "released",
+            ~booked,
+        )
+        .order_by(Order.id, OrderLine.line_no)
+    ).all()
+    if not rows:
+        return 0
+    released = customs_facts.release_times(order.id for order, _ in rows)
+    count = 0
+    for order, line in rows:
+        at = released.get(order.id) or utcnow()
+        try:
+            with db.session.begin_nested():
+                arrive(
+                    warehouse,
+                    order.seller_id,
+                    line.sku,
+                    line.quantity,
+                    "export_in",
+                    at,
+                    None,
+                    order_id=order.id,
+                    order_line_id=line.id,
+                )
+            count += 1
+        except IntegrityError:
+            continue  # booked by a concurrent reader
+    db.session.commit()
+    return count
+
+
 def refuse(shortages: list[Shortage], where: str, fields: dict[str, list[str]]) -> Conflict:
     """The 409 for departures the stock cannot cover, naming each SKU and its quantities."""
     listed = "; ".join(s.text() for s in shortages)
@@ -244,6 +298,7 @@ def refuse(shortages: list[Shortage], where: str, fields: dict[str, list[str]]) 
 def adjust(user: User, warehouse: Warehouse, data: dict) -> StockMovement:
     """A counted correction (damaged, lost, found), with its reason; never below zero."""
     seller_id = stock_owner(user, data.get("seller_id"))
+    book_exports(warehouse)
     quantity, sku, at = data["quantity"], data["sku"], data.get("at") or utcnow()
     links = {"reason": data["reason"]}
     if quantity > 0:
@@ -291,7 +346,7 @@ def levels(warehouse: Warehouse, seller_id: str | None, sku: str | None = None) 
             "lots": lots,
             "updated_at": level.updated_at,
         }
-        for level, lots in db.session.execute(stmt).tuples()
+        for level, lots in db.session.execute(stmt)
     ]
 
 
@@ -316,6 +371,7 @@ __all__ = [
     "adjust",
     "arrive",
     "available",
+    "book_exports",
     "depart",
     "fmt_qty",
     "levels",

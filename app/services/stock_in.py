@@ -1,74 +1,24 @@
-"""Stock arriving in a warehouse: bulk entries, and 9810 exports on their release.
+"""Goods entered into a warehouse in bulk (``POST /warehouses/{id}/entries``).
 
-- An entry (``POST /warehouses/{id}/entries``) puts goods into a bonded or border
-  warehouse by SKU, under the reference it was made with. It is identified by that
-  reference: sent again it changes nothing; another entry under it is a conflict.
-- A 9810 export to an overseas or border warehouse arrives in its stock when customs
-  release the export inventory (800/899). The arrival is booked by :func:`book_exports`,
-  which every read and every sale of the warehouse's stock runs first: it books each
-  released export line not booked yet, exactly once (a unique key per export line), dated
-  by the release.
+An entry puts goods into a bonded or border warehouse by SKU, under the reference it was
+made with. It is identified by that reference: sent again it changes nothing; another
+entry under it is a conflict. (9810 exports arrive on their release instead:
+:func:`app.services.stock.book_exports`.)
 """
 
 from __future__ import annotations
 
-from sqlalchemy import exists, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ..errors import Conflict
 from ..extensions import db
-from ..models import Order, OrderLine, StockEntry, StockEntryLine, StockMovement, User, Warehouse
+from ..models import StockEntry, StockEntryLine, User, Warehouse
 from ..models.base import utcnow
-from . import audit, customs_facts, stock
+from . import audit, stock
 from .orders import body_hash
 
 ENTRY_KINDS = ("bonded", "border")
-EXPORT_KINDS = ("overseas", "border")
-
-
-def book_exports(warehouse: Warehouse) -> int:
-    """Book the released 9810 export lines bound for ``warehouse`` not booked yet; returns
-    how many were booked (and commits them)."""
-    if warehouse.kind not in EXPORT_KINDS:
-        return 0
-    booked = exists().where(
-        StockMovement.kind == "export_in", StockMovement.order_line_id == OrderLine.id
-    )
-    rows = db.session.execute(
-        select(Order, OrderLine)
-        .join(OrderLine, OrderLine.order_id == Order.id)
-        .where(
-            Order.warehouse_id == warehouse.id,
-            Order.trade_mode == "9810",
-            Order.status == "released",
-            ~booked,
-        )
-        .order_by(Order.id, OrderLine.line_no)
-    ).all()
-    if not rows:
-        return 0
-    released = customs_facts.release_times(order.id for order, _ in rows)
-    count = 0
-    for order, line in rows:
-        at = released.get(order.id) or utcnow()
-        try:
-            with db.session.begin_nested():
-                stock.arrive(
-                    warehouse,
-                    order.seller_id,
-                    line.sku,
-                    line.quantity,
-                    "export_in",
-                    at,
-                    None,
-                    order_id=order.id,
-                    order_line_id=line.id,
-                )
-            count += 1
-        except IntegrityError:
-            continue  # booked by a concurrent reader
-    db.session.commit()
-    return count
 
 
 def _entry_body(data: dict, seller_id: str) -> dict:
@@ -144,4 +94,4 @@ def _same_entry(known: StockEntry, digest: str) -> StockEntry:
     return known
 
 
-__all__ = ["book_exports", "enter"]
+__all__ = ["enter"]

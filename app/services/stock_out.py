@@ -36,7 +36,7 @@ from ..models import (
     Warehouse,
 )
 from ..models.base import utcnow
-from . import audit, clearance, customs_facts, declaring, stock, stock_in
+from . import audit, clearance, customs_facts, declaring, stock
 from .orders import body_hash, get_order
 
 SALE_KINDS = ("overseas", "border")
@@ -57,7 +57,7 @@ def sell(user: User, warehouse: Warehouse, data: dict) -> tuple[OverseasSale, bo
             {"warehouse_id": ["sales are for overseas and border warehouses"]},
         )
     seller_id = stock.stock_owner(user, data.get("seller_id"))
-    stock_in.book_exports(warehouse)
+    stock.book_exports(warehouse)
     body = {**{k: v for k, v in data.items() if k != "seller_id"}, "seller_id": seller_id}
     digest = body_hash(body)
     known = _sale(warehouse, seller_id, data["reference"])
@@ -189,7 +189,7 @@ def _declaration_lines(order_line_ids: set[str]) -> dict[str, dict]:
         select(SummaryResultLine, SummaryDeclaration)
         .join(SummaryDeclaration, SummaryDeclaration.id == SummaryResultLine.declaration_id)
         .where(SummaryResultLine.order_line_id.in_(order_line_ids))
-    ).tuples()
+    )
     return {
         line.order_line_id: {
             "sum_no": decl.sum_no,
@@ -209,7 +209,7 @@ def _entry_lines(ids: set[str]) -> dict[str, tuple[StockEntry, StockEntryLine]]:
         select(StockEntryLine, StockEntry)
         .join(StockEntry, StockEntry.id == StockEntryLine.entry_id)
         .where(StockEntryLine.id.in_(ids))
-    ).tuples()
+    )
     return {line.id: (entry, line) for line, entry in rows}
 
 
