@@ -78,8 +78,8 @@ def seller_id_of(auth: dict) -> str:
 
 
 def released(client, broker, orders: list[dict], when: datetime) -> None:
-    """Customs release the export orders (a CEB604 with status 800 each), invtNo per order
-    ``5301<year>E<9 digits>`` numbered in list order."""
+    """Customs release the export orders (a CEB604 with status 800 each), each with the
+    inventory number :func:`invt_no` of the release day and its place in the list."""
     for start in range(0, len(orders), 100):
         nodes = [
             {
@@ -107,7 +107,8 @@ def released(client, broker, orders: list[dict], when: datetime) -> None:
 
 
 def invt_no(when: datetime, n: int) -> str:
-    return f"5301{when:%Y}E{n:09d}"
+    """``5301`` + year + ``E`` + month, day and a 5-digit number (18 characters)."""
+    return f"5301{when:%Y}E{when:%m%d}{n:05d}"
 
 
 def summary_result(

@@ -68,6 +68,8 @@ def settlement(
     per: dict[str, _Currency] = defaultdict(_Currency)
     orders: dict[str, Order] = {}
     for row in rows:
+        if row.currency is None:  # a declaration line of no stored orders: nothing to settle
+            continue
         cur = per[row.currency]
         cur.money["declared_export_value"] += row.value
         cur.cny["declared_export_value_cny"].append(row.fob_cny)

@@ -50,7 +50,7 @@ class RebateLine:
 
     basis: str
     seller_id: str
-    currency: str
+    currency: str | None  # None: a declaration line without one currency (not priced)
     value: Decimal
     hs_code: str
     description: str
@@ -227,7 +227,7 @@ def _declaration_line(decl, gseqno, lines, known, invoiced, on: date) -> RebateL
     row = RebateLine(
         basis="customs",
         seller_id=decl.seller_id,
-        currency=currencies[0] if len(currencies) == 1 else "",
+        currency=currencies[0] if len(currencies) == 1 else None,
         value=sum((ln.line_value for _, ln in mapped), ZERO),
         hs_code=lines[0].gcode,
         description=mapped[0][1].description if mapped else "",

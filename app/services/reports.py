@@ -117,7 +117,7 @@ NOTE_CUSTOMS = (
 NOTE_CANCELLED = "Cancelled orders are left out."
 
 
-def _money(amount: Decimal, currency: str) -> str:
+def _money(amount: Decimal, currency: str | None) -> str:
     """Exact amount, shown with the currency's minor units when that loses nothing."""
     if not currency:
         return fmt(amount.normalize())
@@ -259,11 +259,12 @@ def _sum(values: Sequence[Decimal | None]) -> str | None:
     return fmt(sum(known, ZERO)) if known else None
 
 
-def _by_currency(rows: list[RebateLine]) -> dict[str, list[RebateLine]]:
-    groups: dict[str, list[RebateLine]] = {}
+def _by_currency(rows: list[RebateLine]) -> dict[str | None, list[RebateLine]]:
+    """Rows per currency, by code; rows of no one currency (not priced) last."""
+    groups: dict[str | None, list[RebateLine]] = {}
     for row in rows:
         groups.setdefault(row.currency, []).append(row)
-    return dict(sorted(groups.items()))
+    return dict(sorted(groups.items(), key=lambda kv: (kv[0] is None, kv[0] or "")))
 
 
 def _totals(rows: list[RebateLine]) -> list[dict]:

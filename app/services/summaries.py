@@ -47,10 +47,11 @@ def read_results(body: bytes) -> list[receipts.StatusEvent]:
         raise ValidationFailed(
             f"The message cannot be read: {exc.summary}", {"_body": exc.problems or [exc.summary]}
         ) from exc
-    if any(e.message_type != RESULT for e in events):
+    if not events or any(e.message_type != RESULT for e in events):
+        found = events[0].message_type if events else "the message"
         raise ValidationFailed(
             "Only CEB792 summary results are read here; other receipts go to /api/v1/receipts.",
-            {"_body": [f"{events[0].message_type} is not a summary result"]},
+            {"_body": [f"{found} holds no summary result"]},
         )
     return events
 

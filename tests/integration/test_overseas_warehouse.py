@@ -16,7 +16,8 @@ from export_support import (
     released,
     summary_result,
 )
-from support import headers
+from lxml import etree
+from support import REFERENCE, headers
 
 from declarations.ceb.receipts import CHINA_TIME
 
@@ -283,3 +284,29 @@ def test_registration_rules(client, parties, make_user):
     carrier = make_user("carrier")
     r = client.post("/api/v1/warehouses", json=FRANKFURT, headers=headers(carrier))
     assert r.status_code == 403
+
+
+CEB_DIR = REFERENCE / "ceb-202205"
+
+
+@pytest.mark.skipif(not CEB_DIR.exists(), reason="shared/reference/ceb-202205 is not present")
+def test_the_9810_export_inventory_states_its_trade_mode_and_is_valid(app, client, parties):
+    seller, broker = parties
+    app.config.update(
+        OPERATOR_CODE="4403180EMS",
+        OPERATOR_NAME="示例国际快递有限公司",
+        CUSTOMS_CODE="5304",
+        PORT_CODE="5304",
+        EXPORT_POD="3040",
+        CEB_XSD_DIR=str(CEB_DIR),
+    )
+    wh = register(client, broker, **FRANKFURT)
+    china_code = item("TS-RED-M", 100, "8.50", hs_code="6109100021")
+    order = shipment(client, seller, wh["id"], "OW-1", [china_code])
+    r = client.get(f"/api/v1/orders/{order['id']}/declarations/ceb603", headers=headers(seller))
+    assert r.status_code == 200, r.json
+    doc = etree.fromstring(r.data)
+    ns = {"c": "http://www.chinaport.gov.cn/ceb"}
+    assert doc.findtext(".//c:InventoryHead/c:tradeMode", namespaces=ns) == "9810"
+    schema = etree.XMLSchema(etree.parse(str(CEB_DIR / "ceb-export.xsd")))
+    assert schema.validate(doc), schema.error_log
