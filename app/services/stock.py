@@ -289,6 +289,28 @@ def book_exports(warehouse: Warehouse) -> int:
     return count
 
 
+def by_reference(model, warehouse_id: str, seller_id: str, reference: str):
+    """The entry or sale (``model``) a seller recorded in a warehouse under ``reference``."""
+    return db.session.execute(
+        select(model).where(
+            model.warehouse_id == warehouse_id,
+            model.seller_id == seller_id,
+            model.reference == reference,
+        )
+    ).scalar_one_or_none()
+
+
+def same_body(known, digest: str):
+    """``known`` if it was recorded with the body of ``digest``; else the 409 for a reference
+    already used for something else."""
+    if known.body_hash != digest:
+        raise Conflict(
+            f"{known.reference} is already recorded with other content.",
+            {"reference": ["already recorded"]},
+        )
+    return known
+
+
 def refuse(shortages: list[Shortage], where: str, fields: dict[str, list[str]]) -> Conflict:
     """The 409 for departures the stock cannot cover, naming each SKU and its quantities."""
     listed = "; ".join(s.text() for s in shortages)
@@ -372,11 +394,13 @@ __all__ = [
     "arrive",
     "available",
     "book_exports",
+    "by_reference",
     "depart",
     "fmt_qty",
     "levels",
     "movements",
     "refuse",
+    "same_body",
     "seller_scope",
     "stock_owner",
 ]

@@ -8,7 +8,6 @@ entry under it is a conflict. (9810 exports arrive on their release instead:
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ..errors import Conflict
@@ -35,9 +34,9 @@ def enter(user: User, warehouse: Warehouse, data: dict) -> tuple[StockEntry, boo
         )
     seller_id = stock.stock_owner(user, data.get("seller_id"))
     digest = body_hash(_entry_body(data, seller_id))
-    known = _entry(warehouse, seller_id, data["reference"])
+    known = stock.by_reference(StockEntry, warehouse.id, seller_id, data["reference"])
     if known is not None:
-        return _same_entry(known, digest), False
+        return stock.same_body(known, digest), False
     entry = StockEntry(
         warehouse_id=warehouse.id,
         seller_id=seller_id,
@@ -68,30 +67,11 @@ def enter(user: User, warehouse: Warehouse, data: dict) -> tuple[StockEntry, boo
         db.session.commit()
     except IntegrityError:
         db.session.rollback()  # the same reference stored concurrently
-        known = _entry(warehouse, seller_id, data["reference"])
+        known = stock.by_reference(StockEntry, warehouse.id, seller_id, data["reference"])
         if known is None:
             raise
-        return _same_entry(known, digest), False
+        return stock.same_body(known, digest), False
     return entry, True
-
-
-def _entry(warehouse: Warehouse, seller_id: str, reference: str) -> StockEntry | None:
-    return db.session.execute(
-        select(StockEntry).where(
-            StockEntry.warehouse_id == warehouse.id,
-            StockEntry.seller_id == seller_id,
-            StockEntry.reference == reference,
-        )
-    ).scalar_one_or_none()
-
-
-def _same_entry(known: StockEntry, digest: str) -> StockEntry:
-    if known.body_hash != digest:
-        raise Conflict(
-            f"Entry {known.reference} is already recorded with other lines.",
-            {"reference": ["already recorded"]},
-        )
-    return known
 
 
 __all__ = ["enter"]

@@ -60,9 +60,9 @@ def sell(user: User, warehouse: Warehouse, data: dict) -> tuple[OverseasSale, bo
     stock.book_exports(warehouse)
     body = {**{k: v for k, v in data.items() if k != "seller_id"}, "seller_id": seller_id}
     digest = body_hash(body)
-    known = _sale(warehouse, seller_id, data["reference"])
+    known = stock.by_reference(OverseasSale, warehouse.id, seller_id, data["reference"])
     if known is not None:
-        return _same(known, digest), False
+        return stock.same_body(known, digest), False
     fields = ("reference", "sku", "quantity", "sold_on", "buyer", "amount", "currency")
     sale = OverseasSale(
         warehouse_id=warehouse.id,
@@ -76,7 +76,8 @@ def sell(user: User, warehouse: Warehouse, data: dict) -> tuple[OverseasSale, bo
         db.session.flush()
     except IntegrityError:
         db.session.rollback()
-        return _same(_sale(warehouse, seller_id, data["reference"]), digest), False
+        known = stock.by_reference(OverseasSale, warehouse.id, seller_id, data["reference"])
+        return stock.same_body(known, digest), False
     moved = stock.depart(
         warehouse, seller_id, sale.sku, sale.quantity, "sale", utcnow(), user, sale_id=sale.id
     )
@@ -87,25 +88,6 @@ def sell(user: User, warehouse: Warehouse, data: dict) -> tuple[OverseasSale, bo
     audit.record(user.id, "stock.sold", "warehouse", warehouse.id, after=after)
     db.session.commit()
     return sale, True
-
-
-def _sale(warehouse: Warehouse, seller_id: str, reference: str) -> OverseasSale | None:
-    return db.session.execute(
-        select(OverseasSale).where(
-            OverseasSale.warehouse_id == warehouse.id,
-            OverseasSale.seller_id == seller_id,
-            OverseasSale.reference == reference,
-        )
-    ).scalar_one_or_none()
-
-
-def _same(known, digest: str):
-    if known.body_hash != digest:
-        raise Conflict(
-            f"{known.reference} is already recorded with other content.",
-            {"reference": ["already recorded"]},
-        )
-    return known
 
 
 def sales(
