@@ -302,8 +302,8 @@ def views(rows: list[PaymentReceived]) -> list[dict]:
                 "state": order_state(due, got),
             }
             status = "over_payment" if r.excess > 0 else ("partial" if got < due else "paid")
-        out.append({**{c.name: getattr(r, c.name) for c in PaymentReceived.__table__.columns},
-                    "status": status, "order": standing})  # fmt: skip
+        stored = {c.name: getattr(r, c.name) for c in PaymentReceived.__table__.columns}
+        out.append({**stored, "status": status, "order": standing})
     return out
 
 
