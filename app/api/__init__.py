@@ -29,7 +29,13 @@ SPEC_KWARGS = {
 }
 
 
-NON_JSON_ENDPOINTS = ("/api/v1/imports", "/api/v1/receipts", "/api/v1/events")
+NON_JSON_ENDPOINTS = (
+    "/api/v1/imports",
+    "/api/v1/receipts",
+    "/api/v1/events",
+    "/api/v1/payments-received",
+    "/api/v1/summaries/results",
+)
 
 
 def require_json() -> None:
@@ -55,14 +61,17 @@ def register_blueprints(api: Api) -> None:
     from .imports import blp as imports_blp
     from .orders import blp as orders_blp
     from .parcels import blp as parcels_blp
+    from .payments import blp as payments_blp
     from .posts import blp as posts_blp
     from .profile import blp as profile_blp
     from .quotes import QuoteIn
     from .quotes import blp as quotes_blp
     from .receipts import blp as receipts_blp
     from .reports import blp as reports_blp
+    from .summaries import blp as summaries_blp
     from .tariffs import blp as tariffs_blp
     from .track import blp as track_blp
+    from .warehouses import blp as warehouses_blp
     from .webhooks import blp as webhooks_blp
 
     api.spec.components.schema("OrderIn", schema=OrderIn)
@@ -85,5 +94,8 @@ def register_blueprints(api: Api) -> None:
         track_blp,
         webhooks_blp,
         analytics_blp,
+        payments_blp,
+        warehouses_blp,
+        summaries_blp,
     ):
         api.register_blueprint(blp, url_prefix=f"/api/v1{blp.url_prefix or ''}")

@@ -5,11 +5,24 @@ from .cases import CaseEvent, ClearanceCase, InboxFile, OutboxMessage
 from .clearance import LabelBatch, QuotaLedgerEntry, StatusEvent
 from .declarations import Declaration, DeclarationDocument
 from .imports import ImportBatch, ImportRowError
+from .money import PaymentReceived, PurchaseInvoice
 from .orders import Order, OrderLine, Parcel
 from .posts import Despatch, DespatchSeries, Lane, Office, Receptacle, ReceptacleItem
 from .s10 import S10Counter
+from .summaries import SummaryDeclaration, SummaryResultLine
 from .tracking import PartnerPostFile, TrackingEvent, Webhook, WebhookDelivery
 from .users import ROLES, ApiToken, Profile, Seller, User
+from .warehouses import (
+    OverseasSale,
+    StockAllocation,
+    StockEntry,
+    StockEntryLine,
+    StockLevel,
+    StockLot,
+    StockMovement,
+    StockRelease,
+    Warehouse,
+)
 
 __all__ = [
     "ROLES",
@@ -32,7 +45,11 @@ __all__ = [
     "OutboxMessage",
     "Parcel",
     "PartnerPostFile",
+    "OverseasSale",
+    "Parcel",
+    "PaymentReceived",
     "Profile",
+    "PurchaseInvoice",
     "QuotaLedgerEntry",
     "Receptacle",
     "ReceptacleItem",
@@ -43,4 +60,15 @@ __all__ = [
     "User",
     "Webhook",
     "WebhookDelivery",
+    "StockAllocation",
+    "StockEntry",
+    "StockEntryLine",
+    "StockLevel",
+    "StockLot",
+    "StockMovement",
+    "StockRelease",
+    "SummaryDeclaration",
+    "SummaryResultLine",
+    "User",
+    "Warehouse",
 ]

@@ -36,6 +36,11 @@ OPEN_STATUSES = ("received",)
 CHANNELS = ("post", "express")
 DEFAULT_CHANNEL = "post"
 
+# The customs trade mode the order is filed under: 9610 CBEC retail (direct), 9810 export
+# of stock to an overseas (or border) warehouse, 1210 bonded CBEC import from a warehouse.
+TRADE_MODES = ("9610", "9810", "1210")
+DEFAULT_TRADE_MODE = "9610"
+
 
 class Order(db.Model):
     __tablename__ = "orders"
@@ -51,6 +56,10 @@ class Order(db.Model):
     channel: Mapped[str] = mapped_column(
         String(10), nullable=False, default=DEFAULT_CHANNEL, server_default=DEFAULT_CHANNEL
     )
+    trade_mode: Mapped[str] = mapped_column(
+        String(4), nullable=False, default=DEFAULT_TRADE_MODE, server_default=DEFAULT_TRADE_MODE
+    )
+    warehouse_id: Mapped[str | None] = mapped_column(ForeignKey("warehouses.id"), index=True)
     incoterm: Mapped[str] = mapped_column(String(3), nullable=False)
     freight_payer: Mapped[str] = mapped_column(String(12), nullable=False)
     duty_payer: Mapped[str] = mapped_column(String(12), nullable=False)

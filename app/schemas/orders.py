@@ -8,7 +8,13 @@ from decimal import Decimal
 from flask import current_app, has_app_context
 from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
-from ..models.orders import CHANNELS, DEFAULT_CHANNEL, ORDER_STATUSES
+from ..models.orders import (
+    CHANNELS,
+    DEFAULT_CHANNEL,
+    DEFAULT_TRADE_MODE,
+    ORDER_STATUSES,
+    TRADE_MODES,
+)
 from .fields import (
     Country,
     Currency,
@@ -162,6 +168,23 @@ class OrderIn(Schema):
             "(courier); the destination's thresholds and rates depend on it"
         },
     )
+    trade_mode = fields.String(
+        load_default=DEFAULT_TRADE_MODE,
+        validate=validate.OneOf(TRADE_MODES),
+        metadata={
+            "description": "Customs trade mode: '9610' CBEC retail (default), '9810' export "
+            "of stock to an overseas or border warehouse (warehouse_id required), '1210' "
+            "bonded CBEC import released from a bonded warehouse (warehouse_id required). "
+            "With a border warehouse's warehouse_id, a 9610 export leaves from its stock. "
+            "Orders with a warehouse need a sku on every item."
+        },
+    )
+    warehouse_id = fields.String(
+        allow_none=True,
+        load_default=None,
+        validate=validate.Length(min=1, max=36),
+        metadata={"description": "A registered warehouse (see /api/v1/warehouses)"},
+    )
     incoterm = fields.String(load_default="DAP", validate=validate.OneOf(INCOTERMS))
     freight_payer = fields.String(load_default="sender", validate=validate.OneOf(PAYERS))
     duty_payer = fields.String(load_default="recipient", validate=validate.OneOf(PAYERS))
@@ -210,6 +233,7 @@ class OrderIn(Schema):
                 errors.setdefault("regime", []).append("only imports have a regime")
             if sender.get("country") and sender["country"] != "CN":
                 errors.setdefault("sender.country", []).append("an export is sent from CN")
+        _trade_mode_rules(data, errors)
         if data.get("category") == "other" and not data.get("category_explanation"):
             errors.setdefault("category_explanation", []).append(
                 "required when category is 'other'"
@@ -231,6 +255,28 @@ class OrderIn(Schema):
                 )
         if errors:
             raise ValidationError(errors)
+
+
+def _trade_mode_rules(data: dict, errors: dict[str, list[str]]) -> None:
+    """9810 exports stock, 1210 is a bonded CBEC import; both come from (or go to) a
+    warehouse, whose stock is kept by SKU."""
+    mode, flow, warehouse = data.get("trade_mode"), data.get("flow"), data.get("warehouse_id")
+    if mode == "9810" and flow != "export":
+        errors.setdefault("trade_mode", []).append("9810 is an export trade mode")
+    if mode == "1210" and (flow != "import" or data.get("regime") != "cbec"):
+        errors.setdefault("trade_mode", []).append("1210 is a bonded CBEC import (regime cbec)")
+    if mode in ("9810", "1210") and not warehouse:
+        errors.setdefault("warehouse_id", []).append(f"required for trade mode {mode}")
+    if mode == DEFAULT_TRADE_MODE and warehouse and flow != "export":
+        errors.setdefault("warehouse_id", []).append(
+            "a 9610 order with a warehouse is an export from a border warehouse"
+        )
+    if warehouse:
+        for n, item in enumerate(data.get("items") or []):
+            if isinstance(item, dict) and not item.get("sku"):
+                errors.setdefault(f"items.{n}.sku", []).append(
+                    "required: the warehouse keeps its stock by SKU"
+                )
 
 
 class LineOut(LineSchema):

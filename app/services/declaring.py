@@ -156,7 +156,7 @@ def _filing(cfg, order: Order) -> CustomsFiling:
     return CustomsFiling(
         customs_code=cfg.get("CUSTOMS_CODE", ""),
         port_code=cfg.get("PORT_CODE", ""),
-        trade_mode=cfg.get("TRADE_MODE", "9610"),
+        trade_mode=order.trade_mode,
         traf_mode=cfg.get("TRAF_MODE", "5"),
         cop_no=order.order_no,
         pod=cfg.get("EXPORT_POD", "") if order.flow == "export" else "",

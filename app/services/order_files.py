@@ -29,6 +29,8 @@ ORDER_FIELDS = (
     "flow",
     "regime",
     "channel",
+    "trade_mode",
+    "warehouse_id",
     "incoterm",
     "freight_payer",
     "duty_payer",

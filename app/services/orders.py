@@ -21,9 +21,9 @@ from ..errors import Conflict, NotFound, ValidationFailed, flatten_errors
 from ..extensions import db
 from ..models import AuditEntry, Order, OrderLine, Parcel, Seller, User
 from ..models.base import new_id, utcnow
-from ..models.orders import DEFAULT_CHANNEL
+from ..models.orders import DEFAULT_CHANNEL, DEFAULT_TRADE_MODE
 from ..schemas.orders import LineSchema, OrderIn
-from . import audit, quoting, s10_numbers
+from . import audit, quoting, s10_numbers, warehouses
 
 _order_schema = OrderIn()
 
@@ -39,7 +39,11 @@ def _canonical(value: Any) -> Any:
 # Fields added after orders were first stored, and the value every older body meant: at
 # that value a field stays out of the hash, so an order stored before the field existed
 # is still recognised when its body is sent again.
-_HASHED_UNLESS = {"channel": DEFAULT_CHANNEL}
+_HASHED_UNLESS = {
+    "channel": DEFAULT_CHANNEL,
+    "trade_mode": DEFAULT_TRADE_MODE,
+    "warehouse_id": None,
+}
 
 
 def body_hash(data: dict) -> str:
@@ -106,6 +110,7 @@ def _new_orders(
     conflict (different body), and so is an item id already in use."""
     existing = _stored_orders(seller_id, [data["order_no"] for data, _ in candidates])
     taken_ids = _used_item_ids([data["item_id"] for data, _ in candidates if data.get("item_id")])
+    places = warehouses.of_orders(seller_id, [data for data, _ in candidates])
     fresh = []
     for data, known in candidates:
         order_no, item_id = data["order_no"], data.get("item_id")
@@ -119,6 +124,8 @@ def _new_orders(
                 )
         elif item_id and item_id in taken_ids:
             result.conflicts[order_no] = f"item_id {item_id} is already in use"
+        elif why := warehouses.order_refusal(data, places):
+            result.conflicts[order_no] = why
         else:
             if item_id:
                 taken_ids.add(item_id)
@@ -480,6 +487,9 @@ def replace_order(user: User, order: Order, body: Any, actor: User | None) -> Or
             "An order keeps its number.",
             {"order_no": [f"stays {order.order_no!r}; store a new order for a new number"]},
         )
+    why = warehouses.order_refusal(data, warehouses.of_orders(order.seller_id, [data]))
+    if why:
+        raise Conflict(why, {"warehouse_id": [why]})
     digest = body_hash(data)
     parcel = _only_parcel(order)
     item_id = data.get("item_id") or parcel.item_id

@@ -1,33 +1,27 @@
-"""Seller reports on the export side: VAT rebate ceilings and FX settlement, per period.
+"""Seller reports on the export side: the export rebate and FX settlement, per period.
 
-Both reports read export orders (``flow = export``, not cancelled) whose order date lies in
-the period; the order date is ``ordered_at``, else the UTC date the order was stored. Until
-export declaration dates are recorded per order, that date stands in for the export date
-on which rebate rates (``tariff_tables`` rebate table) and official FX rates are looked up.
+Both reports state their ``basis``:
 
-What they can and cannot say:
+- ``customs`` — the customs declaration lines formed from the seller's released export
+  inventories (CEB792 summary results), for the declarations whose export date lies in
+  the period. Released exports not on any declaration yet are listed, not counted.
+- ``orders`` — export order lines (``flow = export``, not cancelled) whose order date lies
+  in the period, when no declaration of the period is on file (or when asked for).
 
-- Orders carry no purchase invoices, so the 免退 refund of trading companies (invoice
-  amount excluding VAT × rebate rate) cannot be computed from them. The export-rebate
-  report gives, per line, the dated rebate rate and the 免抵退 ceiling FOB × rebate rate in
-  CNY (the manufacturers' limit), taking FOB as the line's goods value (freight and
-  insurance are separate fields on the order and are left out).
-- A line whose HS code has no tabulated rebate rate, or whose currency has no official rate
-  to CNY on its date, carries a "not covered: …" note and no CNY amount; totals sum only
-  covered lines and say how many were left out. Nothing missing is ever counted as zero.
-- No export receipts (foreign-currency money received) are recorded yet, so the FX
-  settlement report shows receipts as 0 and says so in its notes.
+How a line is priced (rebate rate, official CNY rate, 免退 refund or 免抵退 ceiling) is
+:mod:`app.services.rebate_lines`; the settlement figures are :mod:`app.services.fx_settlement`.
+A line whose HS code has no tabulated rebate rate, or whose currency has no official rate
+to CNY on its date, carries a "not covered: …" note and no CNY amount; totals sum only
+covered lines and say how many were left out. Nothing missing is ever counted as zero.
 
-``tariff_tables.fx_settlement_report`` is not reused: its rebate column is the 免退 refund
-(which needs purchase invoices), it takes one settlement rate per currency for the whole
-period (official rates are dated per month), and one missing rate aborts the whole report
-where this one marks the currency as not covered.
+``tariff_tables.fx_settlement_report`` is not reused: it takes one settlement rate per
+currency for the whole period (official rates are dated per month), and one missing rate
+aborts the whole report where this one marks the currency as not covered.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
@@ -35,15 +29,32 @@ from typing import Any
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import selectinload
 
-from tariff_tables import FxRate, InvalidRequest, NotCovered, rebate
-from tariff_tables.money import ZERO, exponent, fmt, half_up
-from tariff_tables.request import normalise_hs
+from tariff_tables.money import ZERO, exponent, fmt
 
 from ..errors import Forbidden
 from ..extensions import db
-from ..models import Order, User
+from ..models import Order, SummaryResultLine, User
+from . import customs_facts
+from . import fx_settlement as settlement
 from .quoting import tariff
+from .rebate_lines import RebateLine, customs_rows, order_date, order_rows
 
+BASES = ("customs", "orders")
+_PRICED = (
+    "rebate_rate",
+    "rebate_source",
+    "fx_rate",
+    "fx_source",
+    "fob_cny",
+    "method",
+    "invoice_amount_excl_vat",
+    "invoice_vat",
+    "invoices",
+    "refund_cny",
+    "rebate_ceiling_cny",
+    "rebate_cny",
+    "note",
+)
 REBATE_COLUMNS = (
     "order_id",
     "order_no",
@@ -55,65 +66,59 @@ REBATE_COLUMNS = (
     "description",
     "currency",
     "value",
-    "rebate_rate",
-    "rebate_source",
-    "fx_rate",
-    "fx_source",
-    "fob_cny",
-    "rebate_ceiling_cny",
-    "note",
+    "basis",
+    *_PRICED,
+)
+CUSTOMS_REBATE_COLUMNS = (
+    "sum_no",
+    "seller_id",
+    "decl_seq_no",
+    "entry_id",
+    "gseqno",
+    "export_date",
+    "hs_code",
+    "description",
+    "currency",
+    "value",
+    "lines",
+    "order_nos",
+    "basis",
+    *_PRICED,
 )
 SETTLEMENT_COLUMNS = (
     "currency",
     "orders",
-    "declared_export_value",
-    "receipts",
-    "unreceived",
-    "declared_export_value_cny",
-    "rebate_claimable_cny",
+    *settlement.MONEY,
+    *settlement.CNY,
     "complete",
     "not_covered",
+    "basis",
 )
 
-NOTE_NO_INVOICES = (
-    "Orders carry no purchase invoices, so the 免退 refund (purchase amount excl. VAT × "
-    "rebate rate) cannot be computed; the amounts shown are the 免抵退 ceiling FOB × rebate "
-    "rate, with FOB taken as the goods value of the line (freight and insurance excluded)."
+NOTE_METHOD = (
+    "A line whose order lines all have purchase invoices shows the 免退 refund (invoices "
+    "excl. VAT × rebate rate, capped at the VAT rate paid); any other line the 免抵退 "
+    "ceiling FOB × rebate rate, with FOB taken as the goods value (freight and insurance "
+    "excluded). `method` says which; `rebate_cny` is the amount of either."
 )
 NOTE_EXPORT_DATE = (
-    "Export dates are not recorded yet: the order date (ordered_at, else the UTC date the "
-    "order was stored) stands in for the export date when rates are looked up."
+    "Basis orders: no export dates are on file for order lines, so the order date "
+    "(ordered_at, else the UTC date the order was stored) stands in for the export date "
+    "when rates are looked up."
+)
+NOTE_CUSTOMS = (
+    "Basis customs: each row is a customs declaration line from CEB792 summary results; "
+    "its value is the sum of the export order lines customs mapped to it, its export date "
+    "the day (China time) the last of its inventories was released, or the day the "
+    "declaration was formed when no release is on file."
 )
 NOTE_CANCELLED = "Cancelled orders are left out."
-NOTE_NO_RECEIPTS = (
-    "No export receipts are recorded in Silkpost yet, so receipts are 0 and the whole "
-    "declared value shows as unreceived."
-)
 
 
-@dataclass
-class ReportLine:
-    order: Order
-    order_date: date
-    line_no: int
-    hs_code: str
-    description: str
-    value: Decimal
-    rebate_rate: Decimal | None = None
-    rebate_source: str | None = None
-    fx_rate: Decimal | None = None
-    fx_source: str | None = None
-    fob_cny: Decimal | None = None
-    ceiling_cny: Decimal | None = None
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def currency(self) -> str:
-        return self.order.currency
-
-
-def _money(amount: Decimal, currency: str) -> str:
+def _money(amount: Decimal, currency: str | None) -> str:
     """Exact amount, shown with the currency's minor units when that loses nothing."""
+    if not currency:
+        return fmt(amount.normalize())
     q = amount.quantize(exponent(currency))
     return fmt(q) if q == amount else fmt(amount.normalize())
 
@@ -122,8 +127,8 @@ def _rate(value: Decimal | None) -> str | None:
     return None if value is None else fmt(value.normalize())
 
 
-def order_date(order: Order) -> date:
-    return order.ordered_at or order.created_at.date()
+def _cny(value: Decimal | None) -> str | None:
+    return None if value is None else fmt(value)
 
 
 def _seller_filter(user: User, seller_id: str | None) -> str | None:
@@ -163,74 +168,86 @@ def export_orders(seller_id: str | None, start: date, end: date) -> list[Order]:
     return sorted(orders, key=lambda o: (order_date(o), o.order_no, o.id))
 
 
-CN_CUSTOMS = "CN"  # export declarations convert at China customs' rate (its tariff FX rule)
+def rebate_rows(
+    seller_id: str | None, start: date, end: date, basis: str | None
+) -> tuple[str, list[RebateLine]]:
+    """The basis (the one asked for, else customs when declarations of the period are on
+    file) and its priced lines."""
+    t = tariff()
+    if basis in (None, "customs"):
+        rows = customs_rows(seller_id, start, end, t)
+        if rows or basis == "customs":
+            return "customs", rows
+    return "orders", order_rows(export_orders(seller_id, start, end), t)
 
 
-def fx_source(row: FxRate | None) -> str:
-    """The rate a CNY figure used, named with its date, how it was obtained and its source."""
-    if row is None:
-        return "same currency"
-    how = f"; {row.note}" if row.note else ""
-    return (
-        f"{row.base}/{row.quote} {row.rate} of {row.valid_from} ({row.period}{how}); {row.source}"
+def not_on_declarations(seller_id: str | None, start: date, end: date) -> list[str]:
+    """Export orders released in the period that no customs declaration covers yet."""
+    mapped = select(SummaryResultLine.order_id).where(SummaryResultLine.order_id.is_not(None))
+    stmt = select(Order.id, Order.order_no).where(
+        Order.flow == "export", Order.status == "released", Order.id.not_in(mapped)
+    )
+    if seller_id is not None:
+        stmt = stmt.where(Order.seller_id == seller_id)
+    found = dict(db.session.execute(stmt).all())
+    released = customs_facts.release_times(found)
+    return sorted(
+        found[oid] for oid, at in released.items() if start <= customs_facts.china_date(at) <= end
     )
 
 
-def rebate_lines(orders: Iterable[Order]) -> list[ReportLine]:
-    """One line per order line: dated rebate rate, FX to CNY and the 免抵退 ceiling."""
-    t = tariff()
-    out = []
-    for order in orders:
-        on = order_date(order)
-        for ln in order.lines:
-            row = ReportLine(order, on, ln.line_no, ln.hs_code, ln.description, ln.line_value)
-            out.append(row)
-            try:
-                hs = normalise_hs(ln.hs_code)
-                found = t.rebate_rate(hs, on)
-                row.rebate_rate, row.rebate_source = found.rate, found.source
-            except (NotCovered, InvalidRequest) as exc:
-                row.notes.append(str(exc))
-            try:
-                fx, fx_row = t.fx(order.currency, "CNY", on, CN_CUSTOMS)
-                row.fx_rate = fx
-                row.fx_source = fx_source(fx_row)
-                row.fob_cny = half_up(ln.line_value * fx)
-            except NotCovered as exc:
-                row.notes.append(str(exc))
-            if row.rebate_rate is not None and row.fob_cny is not None:
-                row.ceiling_cny = rebate(
-                    ZERO,
-                    Decimal("0.13"),
-                    hs,
-                    on,
-                    "exempt_credit_refund",
-                    fob_cny=row.fob_cny,
-                    tariff=t,
-                ).limit
-    return out
-
-
-def _line_json(row: ReportLine) -> dict[str, Any]:
-    o = row.order
+def _priced_json(row: RebateLine) -> dict[str, Any]:
+    inv = row.invoiced
     return {
-        "order_id": o.id,
-        "order_no": o.order_no,
-        "seller_id": o.seller_id,
-        "order_date": row.order_date.isoformat(),
-        "status": o.status,
-        "line_no": row.line_no,
-        "hs_code": row.hs_code,
-        "description": row.description,
-        "currency": o.currency,
-        "value": _money(row.value, o.currency),
         "rebate_rate": _rate(row.rebate_rate),
         "rebate_source": row.rebate_source,
         "fx_rate": _rate(row.fx_rate),
         "fx_source": row.fx_source,
-        "fob_cny": fmt(row.fob_cny) if row.fob_cny is not None else None,
-        "rebate_ceiling_cny": fmt(row.ceiling_cny) if row.ceiling_cny is not None else None,
+        "fob_cny": _cny(row.fob_cny),
+        "method": row.method,
+        "invoice_amount_excl_vat": _money(inv.amount_excl_vat, "CNY") if inv else None,
+        "invoice_vat": _money(inv.vat, "CNY") if inv else None,
+        "invoices": list(inv.invoices) if inv else [],
+        "refund_cny": _cny(row.refund_cny),
+        "rebate_ceiling_cny": _cny(row.ceiling_cny),
+        "rebate_cny": _cny(row.rebate_cny),
         "note": "; ".join(row.notes) or None,
+    }
+
+
+def _line_json(row: RebateLine) -> dict[str, Any]:
+    if row.basis == "customs":
+        decl = row.declaration
+        return {
+            "basis": "customs",
+            "seller_id": row.seller_id,
+            "sum_no": decl.sum_no,
+            "decl_seq_no": decl.decl_seq_no,
+            "entry_id": decl.entry_id,
+            "gseqno": row.gseqno,
+            "export_date": row.export_date.isoformat(),
+            "hs_code": row.hs_code,
+            "description": row.description,
+            "currency": row.currency,
+            "value": _money(row.value, row.currency),
+            "lines": len(row.order_lines),
+            "order_nos": sorted({o.order_no for o, _ in row.order_lines}),
+            **_priced_json(row),
+        }
+    order, line = row.order_lines[0]
+    return {
+        "basis": "orders",
+        "order_id": order.id,
+        "order_no": order.order_no,
+        "seller_id": order.seller_id,
+        "order_date": row.export_date.isoformat(),
+        "status": order.status,
+        "line_no": line.line_no,
+        "hs_code": line.hs_code,
+        "description": line.description,
+        "currency": row.currency,
+        "value": _money(row.value, row.currency),
+        **_priced_json(row),
     }
 
 
@@ -240,30 +257,19 @@ def _sum(values: Sequence[Decimal | None]) -> str | None:
     return fmt(sum(known, ZERO)) if known else None
 
 
-def _by_currency(rows: list[ReportLine]) -> dict[str, list[ReportLine]]:
-    groups: dict[str, list[ReportLine]] = {}
+def _by_currency(rows: list[RebateLine]) -> dict[str | None, list[RebateLine]]:
+    """Rows per currency, by code; rows of no one currency (not priced) last."""
+    groups: dict[str | None, list[RebateLine]] = {}
     for row in rows:
         groups.setdefault(row.currency, []).append(row)
-    return dict(sorted(groups.items()))
+    return dict(sorted(groups.items(), key=lambda kv: (kv[0] is None, kv[0] or "")))
 
 
-def _period(start: date, end: date, seller_id: str | None) -> dict[str, Any]:
-    return {
-        "from": start.isoformat(),
-        "to": end.isoformat(),
-        "seller_id": seller_id,
-        "table_version": tariff().table_version,
-    }
-
-
-def export_rebates(user: User, start: date, end: date, seller_id: str | None = None) -> dict:
-    """Per export line in the period: value, dated rebate rate, 免抵退 ceiling in CNY."""
-    seller_id = _seller_filter(user, seller_id)
-    rows = rebate_lines(export_orders(seller_id, start, end))
-    totals = []
+def _totals(rows: list[RebateLine]) -> list[dict]:
+    out = []
     for cur, group in _by_currency(rows).items():
-        covered = [r for r in group if r.ceiling_cny is not None]
-        totals.append(
+        covered = [r for r in group if r.rebate_cny is not None]
+        out.append(
             {
                 "currency": cur,
                 "lines": len(group),
@@ -271,59 +277,116 @@ def export_rebates(user: User, start: date, end: date, seller_id: str | None = N
                 "covered_lines": len(covered),
                 "not_covered_lines": len(group) - len(covered),
                 "fob_cny": _sum([r.fob_cny for r in covered]),
+                "refund_cny": _sum([r.refund_cny for r in covered]),
                 "rebate_ceiling_cny": _sum([r.ceiling_cny for r in covered]),
+                "rebate_cny": _sum([r.rebate_cny for r in covered]),
             }
         )
-    notes = [NOTE_NO_INVOICES, NOTE_EXPORT_DATE, NOTE_CANCELLED]
-    missing = sum(t["not_covered_lines"] for t in totals)
-    if missing:
-        notes.append(
-            f"{missing} line(s) are not covered (no tabulated rebate rate or no official rate "
-            "to CNY on their date, see each line's note): their CNY amounts are left out of "
-            "the totals, not counted as zero."
-        )
+    return out
+
+
+def _period(start: date, end: date, seller_id: str | None, basis: str) -> dict[str, Any]:
     return {
-        **_period(start, end, seller_id),
-        "rows": [_line_json(r) for r in rows],
-        "totals": totals,
-        "notes": notes,
+        "from": start.isoformat(),
+        "to": end.isoformat(),
+        "seller_id": seller_id,
+        "basis": basis,
+        "table_version": tariff().table_version,
     }
 
 
-def fx_settlement(user: User, start: date, end: date, seller_id: str | None = None) -> dict:
-    """Per currency: declared export value, receipts, CNY equivalent, rebate claimable."""
-    seller_id = _seller_filter(user, seller_id)
-    rows = rebate_lines(export_orders(seller_id, start, end))
-    lines = []
-    for cur, group in _by_currency(rows).items():
-        declared = sum((r.value for r in group), ZERO)
-        gaps = sorted({n for r in group for n in r.notes})
-        converted = [r.fob_cny for r in group]
-        lines.append(
-            {
-                "currency": cur,
-                "orders": len({r.order.id for r in group}),
-                "declared_export_value": _money(declared, cur),
-                "receipts": _money(ZERO, cur),
-                "unreceived": _money(declared, cur),
-                "declared_export_value_cny": _sum(converted),
-                "rebate_claimable_cny": _sum([r.ceiling_cny for r in group]),
-                "complete": not gaps,
-                "not_covered": gaps,
-            }
-        )
-    notes = [NOTE_NO_RECEIPTS, NOTE_NO_INVOICES, NOTE_EXPORT_DATE, NOTE_CANCELLED]
-    if any(not line["complete"] for line in lines):
+def _basis_notes(basis: str, seller_id: str | None, start: date, end: date) -> dict[str, Any]:
+    if basis == "orders":
+        return {"notes": [NOTE_EXPORT_DATE, NOTE_CANCELLED, NOTE_METHOD]}
+    missing = not_on_declarations(seller_id, start, end)
+    notes = [NOTE_CUSTOMS, NOTE_METHOD]
+    if missing:
         notes.append(
-            "Currencies marked complete=false have lines without an official rate to CNY or "
-            "without a tabulated rebate rate: their CNY figures cover only the other lines."
+            f"{len(missing)} export order(s) released in the period are on no customs "
+            "declaration yet (see not_on_declarations): they are not counted."
         )
-    return {**_period(start, end, seller_id), "currencies": lines, "notes": notes}
+    return {"notes": notes, "not_on_declarations": missing}
+
+
+def export_rebates(
+    user: User, start: date, end: date, seller_id: str | None = None, basis: str | None = None
+) -> dict:
+    """The rebate lines of the period on the stated basis, with totals per currency."""
+    seller_id = _seller_filter(user, seller_id)
+    basis, rows = rebate_rows(seller_id, start, end, basis)
+    totals = _totals(rows)
+    extra = _basis_notes(basis, seller_id, start, end)
+    missing = sum(t["not_covered_lines"] for t in totals)
+    if missing:
+        extra["notes"].append(
+            f"{missing} line(s) are not covered (no tabulated rebate rate, no official rate "
+            "to CNY on their date, or lines customs mapped that are not stored orders; see "
+            "each line's note): their CNY amounts are left out of the totals, not counted "
+            "as zero."
+        )
+    return {
+        **_period(start, end, seller_id, basis),
+        "rows": [_line_json(r) for r in rows],
+        "totals": totals,
+        **extra,
+    }
+
+
+def _settlement_json(line: dict, basis: str) -> dict:
+    cur = line["currency"]
+    out: dict[str, Any] = {"basis": basis}
+    for k, v in line.items():
+        if k in settlement.MONEY:
+            v = _money(v, cur)
+        elif k in settlement.CNY:
+            v = None if v is None else _money(v, "CNY")
+        out[k] = v
+    return out
+
+
+def fx_settlement(
+    user: User,
+    start: date,
+    end: date,
+    seller_id: str | None = None,
+    basis: str | None = None,
+    as_of: date | None = None,
+) -> dict:
+    """Per currency: declared, received, outstanding, settled into CNY and ageing."""
+    seller_id = _seller_filter(user, seller_id)
+    basis, rows = rebate_rows(seller_id, start, end, basis)
+    as_of = as_of or customs_facts.china_date(datetime.now(UTC))
+    lines = settlement.settlement(rows, seller_id, start, end, as_of, tariff())
+    extra = _basis_notes(basis, seller_id, start, end)
+    extra["notes"].append(
+        "Receipts are those matched to the orders behind these lines, whenever they arrived; "
+        "received_cny converts each at China customs' official rate of its value date, "
+        "settled_cny is what the bank credited for the receipts recorded as settled. "
+        f"Ageing counts days from each order's release to {as_of.isoformat()}."
+    )
+    if any(not line["complete"] for line in lines):
+        extra["notes"].append(
+            "Currencies marked complete=false have lines or receipts without an official rate "
+            "to CNY or without a tabulated rebate rate: their CNY figures cover only the rest."
+        )
+    return {
+        **_period(start, end, seller_id, basis),
+        "as_of": as_of.isoformat(),
+        "currencies": [_settlement_json(line, basis) for line in lines],
+        **extra,
+    }
+
+
+def rebate_columns(basis: str) -> tuple[str, ...]:
+    return CUSTOMS_REBATE_COLUMNS if basis == "customs" else REBATE_COLUMNS
 
 
 __all__ = [
+    "BASES",
+    "CUSTOMS_REBATE_COLUMNS",
     "REBATE_COLUMNS",
     "SETTLEMENT_COLUMNS",
     "export_rebates",
     "fx_settlement",
+    "rebate_columns",
 ]

@@ -50,6 +50,8 @@ def test_order_body_is_the_stored_order_as_a_body(app, client, seller):
         "flow": "export",
         "regime": None,
         "channel": "post",
+        "trade_mode": "9610",
+        "warehouse_id": None,
         "incoterm": "DAP",
         "freight_payer": "sender",
         "duty_payer": "recipient",

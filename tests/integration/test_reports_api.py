@@ -113,9 +113,13 @@ def test_export_rebates_rows_totals_and_notes(client, make_user, usd_rate):
             "covered_lines": 1,
             "not_covered_lines": 1,
             "fob_cny": "181.05",
+            "refund_cny": None,
             "rebate_ceiling_cny": "23.54",
+            "rebate_cny": "23.54",
         }
     ]
+    assert body["basis"] == "orders" and shirt["basis"] == "orders"
+    assert (shirt["method"], mug["method"]) == ("exempt_credit_refund", None)
     notes = " ".join(body["notes"])
     assert "purchase invoices" in notes and "免退" in notes and "1 line(s) are not covered" in notes
 
@@ -209,12 +213,26 @@ def test_fx_settlement_per_currency(client, make_user, usd_rate):
     assert r.status_code == 200, r.json
     cny, usd = r.json["currencies"]
     # CNY 400.00 at rate 1 → ceiling 52.00
+    # Nothing received: the whole amount due (goods 400.00 + shipping 12.50) is
+    # outstanding, and not released yet.
     assert cny == {
+        "basis": "orders",
         "currency": "CNY",
         "orders": 1,
         "declared_export_value": "400.00",
+        "amount_due": "412.50",
         "receipts": "0.00",
-        "unreceived": "400.00",
+        "over_payments": "0.00",
+        "unreceived": "412.50",
+        "unmatched_receipts": "0.00",
+        "unsettled": "0.00",
+        "ageing_0_30": "0.00",
+        "ageing_31_90": "0.00",
+        "ageing_91_180": "0.00",
+        "ageing_over_180": "0.00",
+        "not_released": "412.50",
+        "received_cny": "0.00",
+        "settled_cny": "0.00",
         "declared_export_value_cny": "400.00",
         "rebate_claimable_cny": "52.00",
         "complete": True,
@@ -226,13 +244,14 @@ def test_fx_settlement_per_currency(client, make_user, usd_rate):
         "131.50",
         "933.65",
     )
+    # Due: 131.50 goods + 2 × 12.50 shipping
     assert (usd["receipts"], usd["unreceived"], usd["rebate_claimable_cny"]) == (
         "0.00",
-        "131.50",
+        "156.50",
         "66.14",
     )
     assert usd["complete"] is False and "HS 691110" in usd["not_covered"][0]
-    assert any("No export receipts" in n for n in r.json["notes"])
+    assert any("Receipts are those matched" in n for n in r.json["notes"])
 
 
 def test_csv_output(client, make_user, usd_rate):
