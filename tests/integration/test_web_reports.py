@@ -1,5 +1,8 @@
 """Report pages: the API's report service with filters, CSV and XLSX downloads, tenants."""
 
+# The page fixtures (pages, sign_in) are test_web_pages' own, imported: F811 is pytest's way.
+# ruff: noqa: F811
+
 from __future__ import annotations
 
 import csv
@@ -37,9 +40,9 @@ def test_seller_rebate_page_shows_the_report_and_downloads_the_same_rows(app, si
     api = app.test_client()
     csv_page = seller.get("/reports/export-rebates.csv", query_string=NOVEMBER)
     assert csv_page.mimetype == "text/csv"
-    assert 'filename="export-rebates_20261101-20261130.csv"' in csv_page.headers[
-        "Content-Disposition"
-    ]
+    assert (
+        'filename="export-rebates_20261101-20261130.csv"' in csv_page.headers["Content-Disposition"]
+    )
     from_api = api_report(api, seller.auth, "export-rebates", accept="text/csv", **NOVEMBER)
     assert csv_page.data.decode("utf-8-sig") == from_api.data.decode("utf-8")
 
@@ -71,7 +74,8 @@ def test_the_period_defaults_to_this_month_and_bad_filters_are_422(app, sign_in)
     page = seller.get("/reports/export-rebates")
     first = datetime.now(UTC).date().replace(day=1).isoformat()
     assert page.status_code == 200 and f'value="{first}"' in page.text
-    bad = seller.get("/reports/export-rebates", query_string={"from": "2026-11-30", "to": "2026-11-01"})
+    backwards = {"from": "2026-11-30", "to": "2026-11-01"}
+    bad = seller.get("/reports/export-rebates", query_string=backwards)
     assert bad.status_code == 422 and "must not be before" in bad.text
     assert seller.get("/reports/fx-settlement.csv?from=x").status_code == 422
 
@@ -91,9 +95,12 @@ def test_report_tenants_and_roles(app, sign_in):
     only_bob = broker.get("/reports/export-rebates", query_string=theirs).text
     assert "BOB-1" in only_bob and "ALICE-1" not in only_bob
     assert sign_in("carrier").get("/reports/export-rebates").status_code == 403
-    assert app.test_client().get(
-        "/api/v1/reports/export-rebates", query_string=theirs, headers=headers(alice.auth)
-    ).status_code == 403  # the API says the same
+    assert (
+        app.test_client()
+        .get("/api/v1/reports/export-rebates", query_string=theirs, headers=headers(alice.auth))
+        .status_code
+        == 403
+    )  # the API says the same
 
 
 def test_sellers_for_lists_only_what_the_user_may_pick(app, make_user):

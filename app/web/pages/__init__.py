@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import importlib
 
-MODULES = ("account", "home", "imports", "orders", "parcels", "buyers", "reports")
+MODULES = ("account", "home", "imports", "orders", "parcels", "buyers", "reports", "amend")
 
 
 def load() -> None:

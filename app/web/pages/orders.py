@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
 
 from ...errors import ValidationFailed, flatten_errors
-from ...models.orders import ORDER_STATUSES
+from ...models.orders import OPEN_STATUSES, ORDER_STATUSES
 from ...schemas.orders import OrderQuery
 from ...services import clearance, declaring
 from ...services import orders as order_service
@@ -64,6 +64,7 @@ def order(order_id):
         declarations=declaring.overview(user, order_id),
         timeline=clearance.timeline(found),
         pdf_kinds=PDF_KINDS,
+        may_change=user.role in ("seller", "admin") and found.status in OPEN_STATUSES,
     )
 
 

@@ -60,9 +60,7 @@ def _query() -> dict:
 def _report(name: str) -> tuple[Report, dict, dict]:
     report = REPORTS.get(name) or abort(404)
     query = _query()
-    data = report.build(
-        signed_in_user(), query["date_from"], query["date_to"], query["seller_id"]
-    )
+    data = report.build(signed_in_user(), query["date_from"], query["date_to"], query["seller_id"])
     return report, query, data
 
 
