@@ -1,7 +1,7 @@
 """Charts drawn on the server as SVG: no script, nothing fetched, the same in every browser.
 
-Each chart is an ``<svg role="img">`` named by its title; its numbers are in a table beside
-it on the page (the chart is a picture of that table, never the only place a figure is).
+Each chart is an ``<svg role="img">`` in a figure, named by the figure's caption; its
+numbers are in a table beside it on the page (the chart is a picture of that table, never the only place a figure is).
 Geometry is computed with ``Decimal`` like the amounts it draws.
 """
 
@@ -50,12 +50,16 @@ def _top(series: Sequence[Series]) -> Decimal:
 
 
 def _svg(chart_id: str, title: str, body: list[str], height: int = HEIGHT) -> Markup:
-    head = (
-        f'<svg id="{escape(chart_id)}" class="chart" role="img" viewBox="0 0 {WIDTH} {height}" '
-        f'aria-labelledby="{escape(chart_id)}-title" xmlns="http://www.w3.org/2000/svg">'
-        f'<title id="{escape(chart_id)}-title">{escape(title)}</title>'
+    """The chart in a figure whose visible caption is its title (and its accessible name)."""
+    cid = escape(chart_id)
+    svg = (
+        f'<svg id="{cid}" class="chart" role="img" viewBox="0 0 {WIDTH} {height}" '
+        f'aria-labelledby="{cid}-title" xmlns="http://www.w3.org/2000/svg">'
+        + "".join(body)
+        + "</svg>"
     )
-    return Markup(head + "".join(body) + "</svg>")
+    caption = f'<figcaption id="{cid}-title">{escape(title)}</figcaption>'
+    return Markup(f'<figure class="chart-figure">{caption}{svg}</figure>')
 
 
 def _legend(series: Sequence[Series], y: int) -> list[str]:

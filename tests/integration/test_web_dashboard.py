@@ -221,6 +221,6 @@ def test_charts_scale_to_the_largest_value_and_escape_labels():
     svg = charts.columns("c", "T <1>", ["a", "<b>"], [charts.Series("s", [Decimal(1), 2])])
     heights = [Decimal(h) for h in re.findall(r'<rect [^>]*height="([0-9.]+)"', svg)]
     assert heights == [Decimal("94.0"), Decimal("188.0")]  # plot height 188 px
-    assert '<title id="c-title">T &lt;1&gt;</title>' in svg and "&lt;b&gt;" in svg
+    assert '<figcaption id="c-title">T &lt;1&gt;</figcaption>' in svg and "&lt;b&gt;" in svg
     empty = charts.bars("e", "Empty", ["x"], [charts.Series("s", [0])])
     assert 'width="0.0"' in empty
