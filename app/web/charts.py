@@ -1,7 +1,8 @@
 """Charts drawn on the server as SVG: no script, nothing fetched, the same in every browser.
 
 Each chart is an ``<svg role="img">`` in a figure, named by the figure's caption; its
-numbers are in a table beside it on the page (the chart is a picture of that table, never the only place a figure is).
+numbers are in a table beside it on the page (the chart is a picture of that table, never
+the only place a figure is).
 Geometry is computed with ``Decimal`` like the amounts it draws.
 """
 

@@ -27,8 +27,9 @@ def test_seller_reviews_the_diff_then_saves_the_change(page, live, accounts, out
     ]
     assert rows.nth(0).locator("td").all_inner_texts() == ["Berlin", "Hamburg"]
     page.screenshot(path=output_dir / "screenshots" / "amend-review-en.png", full_page=True)
+    assert page.url.endswith("#review")  # the page opens at the changes
     page.get_by_role("button", name="Save these changes").click()
-    page.wait_for_url(f"**/orders/{order['id']}")
+    page.wait_for_url(f"**/orders/{order['id']}#main")
     assert "Order CHANGE-1 was changed." in page.locator("#flash").inner_text()
     assert "Hamburg" in page.locator("address").nth(1).inner_text()
 

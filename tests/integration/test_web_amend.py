@@ -73,7 +73,7 @@ def test_the_diff_is_shown_before_saving_and_saving_changes_the_order(app, sign_
     saved = seller.post(
         f"/orders/{order_id}/amend", data={**_form(reviewed.text), "action": "save"}
     )
-    assert saved.status_code == 303 and saved.headers["Location"] == f"/orders/{order_id}"
+    assert saved.status_code == 303 and saved.headers["Location"] == f"/orders/{order_id}#main"
     stored = _api_order(seller, order_id)
     assert stored["recipient"]["city"] == "München" and stored["items"][0]["quantity"] == "4"
     assert stored["totals"]["goods_value"] == "40"  # 4 × 8.50 + 6.00: quoted again

@@ -68,7 +68,8 @@ def amend_order_post(order_id):
     if request.form.get("action") == "save" and request.form.get("reviewed") == digest(body):
         order_changes.amend_order(user, order_id, body, partial=False)
         flash(_("Order %(no)s was changed.", no=order_no))
-        return redirect(url_for("web.order", order_id=order_id), code=303)
+        # An explicit fragment: the form's own (#review) would otherwise carry over.
+        return redirect(url_for("web.order", order_id=order_id, _anchor="main"), code=303)
     try:
         changes = amend_preview.preview(user, order_id, body)
     except ValidationFailed as exc:

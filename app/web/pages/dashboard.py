@@ -3,32 +3,20 @@ each chart drawn on the server beside the table of its numbers."""
 
 from __future__ import annotations
 
-from datetime import date
-
-from flask import render_template, request
+from flask import render_template
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from ...errors import ValidationFailed
 from ...services import dashboard
 from .. import charts, i18n, nav, texts
 from .. import web as web_bp
+from ..query import date_arg
 from ..session import page, signed_in_user
 
 MAX_CURRENCY_CHARTS = 3
 
 nav.add("web.dashboard_page", _l("Dashboard"), *dashboard.STAFF_ROLES)
-
-
-def _day(name: str) -> date | None:
-    raw = request.args.get(name, "").strip()
-    if not raw:
-        return None
-    try:
-        return date.fromisoformat(raw)
-    except ValueError as exc:
-        raise ValidationFailed("A date is not valid.", {name: ["use the form YYYY-MM-DD"]}) from exc
 
 
 def _per_day_charts(per_day: dict) -> list:
@@ -103,7 +91,7 @@ def _queue_chart(jobs: dict):
 @web_bp.get("/dashboard")
 @page(*dashboard.STAFF_ROLES)
 def dashboard_page():
-    period = dashboard.Period.of(_day("from"), _day("to"))
+    period = dashboard.Period.of(date_arg("from"), date_arg("to"))
     data = dashboard.overview(signed_in_user(), period)
     figures = {
         "per_day": _per_day_charts(data["per_day"]),
