@@ -71,8 +71,13 @@ def _legend(series: Sequence[Series], y: int) -> list[str]:
         colour = PALETTE[n % len(PALETTE)]
         out.append(f'<rect x="{x}" y="{y - 9}" width="10" height="10" fill="{colour}"/>')
         out.append(f'<text x="{x + 14}" y="{y}" class="chart-label">{escape(s.name)}</text>')
-        x += 24 + 7 * len(s.name)
+        x += 24 + _text_width(s.name)
     return out
+
+
+def _text_width(text: str) -> int:
+    """About how wide 11 px text is: CJK characters are full width, others about half."""
+    return sum(11 if ord(ch) > 0x2E7F else 7 for ch in text)
 
 
 def columns(chart_id: str, title: str, labels: Sequence[str], series: Sequence[Series]) -> Markup:
