@@ -13,7 +13,13 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from flask import current_app, request
-from flask_babel import format_currency, format_date, format_datetime, format_decimal
+from flask_babel import (
+    format_currency,
+    format_date,
+    format_datetime,
+    format_decimal,
+    format_percent,
+)
 
 #: Locale code → its name in its own language (what the switch shows).
 LANGUAGES = {"en": "English", "zh_Hans": "中文"}
@@ -108,6 +114,14 @@ def number(value) -> str:
     return "" if amount is None else format_decimal(amount)
 
 
+def percent(value) -> str:
+    """``Decimal("0.13")`` → ``13%``; a rate's every digit is kept (``0.135`` → ``13.5%``)."""
+    rate = _decimal(value)
+    if rate is None:
+        return ""
+    return format_percent(rate, "#,##0.###%")
+
+
 def when(value) -> str:
     """A stored timestamp in the configured time zone, formatted for the locale."""
     if value is None or value == "":
@@ -128,4 +142,4 @@ def iso(value) -> str:
     return str(value or "")
 
 
-FILTERS = {"money": money, "number": number, "when": when, "iso": iso}
+FILTERS = {"money": money, "number": number, "percent": percent, "when": when, "iso": iso}

@@ -11,6 +11,7 @@ import io
 
 from ..services.demo import DEMO_ORDERS
 from ..services.order_files import ALL_COLUMNS, GROUPS, ITEM_FIELDS, ORDER_FIELDS
+from .downloads import xlsx_bytes
 
 EXAMPLE_ORDER = next(o for o in DEMO_ORDERS if o["flow"] == "export")
 
@@ -43,16 +44,4 @@ def template_csv(order: dict = EXAMPLE_ORDER) -> bytes:
 
 def template_xlsx(order: dict = EXAMPLE_ORDER) -> bytes:
     """Every cell as text, so HS codes and S10 ids keep their digits as written."""
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "orders"
-    for row in _table(order):
-        ws.append(row)
-    for column in ws.iter_cols():
-        for cell in column:
-            cell.number_format = "@"
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return xlsx_bytes(_table(order), sheet="orders")

@@ -184,7 +184,11 @@ PAGES = {  # who: [(path, status)]
         ("/imports/{import_batch}", 200),
         ("/orders", 200),
         ("/orders/{order}", 200),
+        ("/orders/{open_order}/amend", 200),
         ("/orders/no-such-order", 404),
+        ("/reports", 200),
+        ("/reports/export-rebates?from=2026-11-01&to=2026-11-30", 200),
+        ("/reports/fx-settlement?from=2026-11-01&to=2026-11-30", 200),
     ],
     "Counter 1": [
         ("/home", 200),
@@ -197,6 +201,8 @@ PAGES = {  # who: [(path, status)]
         ("/home", 200),
         ("/buyers/quota?id_number=110108199001011234", 200),
         ("/orders/{order}", 200),
+        ("/dashboard?from=2026-11-01&to=2026-12-31", 200),
+        ("/reports/export-rebates?from=2026-11-01&to=2026-11-30", 200),
     ],
 }
 
@@ -257,6 +263,7 @@ def _look_at_every_page(page, ids: dict, lang: str, tag: str, out: Path) -> dict
 def test_every_page_has_no_serious_accessibility_finding(browser, live, accounts, output_dir, lang):
     order = _store_orders(live, SELLER, [f"A11Y-{lang}"], currency="EUR")[0]  # quoted
     ids = {"order": order["id"], "item": order["item_id"], **_finished_batches(live, order)}
+    ids["open_order"] = _store_orders(live, SELLER, [f"A11Y-OPEN-{lang}"])[0]["id"]  # not declared
     findings = {}
     for viewport, tag in ((LAPTOP, "laptop"), (TABLET, "tablet")):
         ctx = browser.new_context(base_url=live[0], bypass_csp=True, viewport=viewport)

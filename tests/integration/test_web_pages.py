@@ -305,6 +305,29 @@ def test_order_list_filters_by_status_like_the_api(app, sign_in):
     assert client.get("/orders?status=lost").status_code == 422
 
 
+def test_order_list_has_the_filters_of_the_api(app, sign_in):
+    client = sign_in("seller")
+    _order(client, "F-DE-1")
+    _order(client, "F-US-1", recipient=dict(BASE_EXPORT_ORDER["recipient"], country="US"))
+    _order(client, "F-DE-2")
+    api = client.application.test_client()
+    for query in (
+        {"destination": "de"},
+        {"order_no": "F-US-1"},
+        {"flow": "import"},
+        {"created_from": "2000-01-01", "created_to": "2000-01-31"},
+        {"destination": "DE", "per_page": "1", "page": "2"},
+    ):
+        page = client.get("/orders", query_string=query).text
+        shown = re.findall(r'<a href="/orders/[0-9a-f-]{36}">([^<]+)</a>', page)
+        listed = api.get("/api/v1/orders", query_string=query, headers=headers(client.auth)).json
+        assert shown == [o["order_no"] for o in listed["items"]], query
+    page = client.get("/orders", query_string={"destination": "DE", "per_page": "1"}).text
+    assert "F-DE-2" in page and "F-DE-1" not in page
+    assert 'href="/orders?page=2&amp;destination=DE&amp;per_page=1" rel="next"' in page
+    assert client.get("/orders?created_from=2026-12-02&created_to=2026-12-01").status_code == 422
+
+
 # -- the order page --------------------------------------------------------------------------
 
 

@@ -8,7 +8,17 @@ from __future__ import annotations
 
 import importlib
 
-MODULES = ("account", "home", "imports", "orders", "parcels", "buyers")
+MODULES = (
+    "account",
+    "home",
+    "imports",
+    "orders",
+    "parcels",
+    "buyers",
+    "reports",
+    "amend",
+    "dashboard",
+)
 
 
 def load() -> None:

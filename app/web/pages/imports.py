@@ -5,13 +5,13 @@ from __future__ import annotations
 import csv
 import io
 
-from flask import Response, current_app, redirect, render_template, request, url_for
+from flask import current_app, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
 from ...errors import DomainError, Forbidden, PayloadTooLarge, ValidationFailed
 from ...jobs.intake import enqueue_import
 from ...services import imports as import_service
-from .. import nav, order_template
+from .. import downloads, nav, order_template
 from .. import web as web_bp
 from ..session import page, signed_in_user
 
@@ -81,23 +81,14 @@ def import_errors_csv(batch_id):
     writer = csv.DictWriter(out, fieldnames=ERROR_COLUMNS, extrasaction="ignore")
     writer.writeheader()
     writer.writerows(view["errors"])
-    return Response(
-        out.getvalue().encode("utf-8-sig"),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="import-{batch.id}-errors.csv"'},
-    )
+    return downloads.csv_file(out.getvalue(), f"import-{batch.id}-errors.csv")
 
 
 @web_bp.get("/import-template.<any(csv, xlsx):fmt>")
 @page("seller")
 def import_template(fmt):
     if fmt == "csv":
-        body, mimetype = order_template.template_csv(), "text/csv"
+        body, mimetype = order_template.template_csv(), downloads.CSV_TYPE
     else:
-        body = order_template.template_xlsx()
-        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return Response(
-        body,
-        mimetype=mimetype,
-        headers={"Content-Disposition": f'attachment; filename="silkpost-orders-template.{fmt}"'},
-    )
+        body, mimetype = order_template.template_xlsx(), downloads.XLSX_TYPE
+    return downloads.attachment(body, mimetype, f"silkpost-orders-template.{fmt}")

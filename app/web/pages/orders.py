@@ -11,8 +11,8 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
 
 from ...errors import ValidationFailed, flatten_errors
-from ...models.orders import ORDER_STATUSES
-from ...schemas.orders import OrderQuery
+from ...models.orders import OPEN_STATUSES, ORDER_STATUSES
+from ...schemas.orders import FLOWS, OrderQuery
 from ...services import clearance, declaring
 from ...services import orders as order_service
 from .. import nav
@@ -40,15 +40,16 @@ def _query() -> dict:
 @page(*ORDER_ROLES)
 def orders():
     query = _query()
-    result = order_service.list_orders(
-        signed_in_user(), query.get("status"), query["page"], query["per_page"]
-    )
+    result = order_service.list_orders(signed_in_user(), **query)
     pages = max(1, -(-result["total"] // result["per_page"]))
+    filters = {k: v for k, v in request.args.items() if v and k != "page"}
     return render_template(
         "orders/list.html",
         result=result,
         query=query,
+        filters=filters,
         statuses=ORDER_STATUSES,
+        flows=FLOWS,
         pages=pages,
     )
 
@@ -64,6 +65,7 @@ def order(order_id):
         declarations=declaring.overview(user, order_id),
         timeline=clearance.timeline(found),
         pdf_kinds=PDF_KINDS,
+        may_change=user.role in ("seller", "admin") and found.status in OPEN_STATUSES,
     )
 
 

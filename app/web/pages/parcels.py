@@ -6,8 +6,6 @@ rendered on a worker into one PDF while the page shows its progress.
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import redirect, render_template, request, send_file, url_for
 from flask_babel import lazy_gettext as _l
 
@@ -17,6 +15,7 @@ from ...models.orders import ORDER_STATUSES
 from ...services import labels, parcel_search
 from .. import nav
 from .. import web as web_bp
+from ..query import date_arg
 from ..session import page, signed_in_user
 
 # The same roles as the API's label batch endpoints.
@@ -31,16 +30,6 @@ BATCH_KINDS = {
 }
 
 nav.add("web.parcels", _l("Print forms"), *COUNTER_ROLES)
-
-
-def _date(name: str) -> date | None:
-    raw = request.args.get(name, "").strip()
-    if not raw:
-        return None
-    try:
-        return date.fromisoformat(raw)
-    except ValueError as exc:
-        raise ValidationFailed("A date is not valid.", {name: ["use the form YYYY-MM-DD"]}) from exc
 
 
 def _filters() -> parcel_search.ParcelFilter:
@@ -58,8 +47,8 @@ def _filters() -> parcel_search.ParcelFilter:
             "The destination is a two-letter country code.", {"destination": ["e.g. DE"]}
         )
     return parcel_search.ParcelFilter(
-        created_from=_date("created_from"),
-        created_to=_date("created_to"),
+        created_from=date_arg("created_from"),
+        created_to=date_arg("created_to"),
         destination=destination,
         status=status,
         flow=flow,
