@@ -48,6 +48,27 @@ def quota_amount(order: Order) -> Decimal:
     )
 
 
+def _refuse_over_quota(order: Order, buyer: str, year: int, amount: Decimal) -> None:
+    used = quoting.buyer_year_used(buyer, year, exclude_order=order.id)
+    check = quota.check(used, amount, order.ordered_at or order.created_at.date(), quoting.tariff())
+    if check.would_exceed:
+        raise Conflict(
+            f"Buyer's annual CBEC quota would be exceeded (customs error -621018): used "
+            f"{check.used}, this order {amount}, limit {check.limit} CNY.",
+            {"recipient.id_number": ["annual CBEC quota exceeded"]},
+        )
+
+
+def check_quota(order: Order, reserved: Decimal = Decimal(0)) -> None:
+    """Refuse (409, -621018) an order the buyer's annual CBEC quota cannot take beside what
+    is ``reserved`` for them but not filed yet, counting nothing: the quota counts the order
+    when its inventory is filed (:func:`declare_order`)."""
+    buyer = (order.recipient or {}).get("id_number")
+    if _is_cbec_import(order) and buyer:
+        year = (order.ordered_at or order.created_at.date()).year
+        _refuse_over_quota(order, buyer, year, quota_amount(order) + reserved)
+
+
 def record_quota(order: Order, event: str) -> None:
     """Move the order's ledger entry for a customs event (in the caller's transaction)."""
     if not _is_cbec_import(order):
@@ -65,16 +86,7 @@ def record_quota(order: Order, event: str) -> None:
         entry, event, order_ref=order.id, buyer_id=buyer, year=year, amount=amount
     )
     if event == "declared" and delta > 0:
-        used = quoting.buyer_year_used(buyer, year, exclude_order=order.id)
-        check = quota.check(
-            used, new.amount, order.ordered_at or order.created_at.date(), quoting.tariff()
-        )
-        if check.would_exceed:
-            raise Conflict(
-                f"Buyer's annual CBEC quota would be exceeded (customs error -621018): used "
-                f"{check.used}, this order {new.amount}, limit {check.limit} CNY.",
-                {"recipient.id_number": ["annual CBEC quota exceeded"]},
-            )
+        _refuse_over_quota(order, buyer, year, new.amount)
     if row is None:
         row = QuotaLedgerEntry(order_id=order.id, buyer_id=buyer, year=year)
         db.session.add(row)

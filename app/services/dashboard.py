@@ -4,7 +4,7 @@ status funnel, and the job queues.
 
 Money is summed as ``Decimal`` in Python (SQLite keeps amounts as text, and a SQL SUM would
 go through floating point); amounts in different currencies are never added together.
-Rebate and settlement figures are the report service's own lines (``reports.rebate_lines``),
+Rebate and settlement figures are the report service's own lines (``reports.rebate_rows``),
 so a line the reports call "not covered" is not covered here either, never zero.
 """
 
@@ -132,12 +132,13 @@ def duties_by_destination(period: Period) -> list[dict[str, Any]]:
 
 
 def rebates_by_month(period: Period) -> list[dict[str, Any]]:
-    """Per month of the export (order) date: the report's lines, what they declare in CNY,
+    """Per month of the export date: the rebate report's lines (on its basis: customs
+    declaration lines when the period has them, else order lines), what they declare in CNY,
     the rebate ceiling in CNY, and how many lines could not be converted or rated."""
-    lines = reports.rebate_lines(reports.export_orders(None, period.start, period.end))
+    _, lines = reports.rebate_rows(None, period.start, period.end, None)
     months: dict[str, dict[str, Any]] = {}
     for line in lines:
-        month = line.order_date.strftime("%Y-%m")
+        month = line.export_date.strftime("%Y-%m")
         row = months.setdefault(
             month,
             {
@@ -149,7 +150,7 @@ def rebates_by_month(period: Period) -> list[dict[str, Any]]:
                 "not_covered_lines": 0,
             },
         )
-        row["orders"].add(line.order.id)
+        row["orders"].update(order.id for order, _ in line.order_lines)
         row["lines"] += 1
         if line.fob_cny is not None:
             row["declared_cny"] += line.fob_cny

@@ -44,9 +44,10 @@ from ..models import (
     Parcel,
     Seller,
     User,
+    Warehouse,
 )
 from ..models.base import new_id
-from . import audit, quoting, signing_keys
+from . import audit, quoting, signing_keys, stock
 from .orders import get_order
 
 __all__ = [
@@ -137,7 +138,7 @@ def _snapshot_order(order: Order) -> SnapOrder:
     )
 
 
-def _line(ln) -> Line:
+def _line(ln, item_records: dict[str, str]) -> Line:
     return Line(
         sku=ln.sku or f"L{ln.line_no}",
         description=ln.description,
@@ -148,11 +149,27 @@ def _line(ln) -> Line:
         net_weight_kg=ln.net_weight_kg,
         unit_value=ln.unit_value,
         origin_country=ln.origin_country,
+        item_record_no=item_records.get(ln.sku or "", ""),
     )
 
 
-def _filing(cfg, order: Order) -> CustomsFiling:
-    """The filing particulars the deployment configures (customs office, port, modes)."""
+def _bonded_warehouse(order: Order) -> Warehouse | None:
+    """The bonded warehouse a 1210 order is released from (its account book and company)."""
+    if order.trade_mode != "1210" or not order.warehouse_id:
+        return None
+    return db.session.get(Warehouse, order.warehouse_id)
+
+
+def _item_records(order: Order, warehouse: Warehouse | None) -> dict[str, str]:
+    if warehouse is None:
+        return {}
+    skus = [ln.sku for ln in order.lines if ln.sku]
+    return stock.item_record_numbers(warehouse.id, order.seller_id, skus)
+
+
+def _filing(cfg, order: Order, warehouse: Warehouse | None) -> CustomsFiling:
+    """The filing particulars the deployment configures (customs office, port, modes) and,
+    for a bonded import, the warehouse's account book (emsNo) and company (area code/name)."""
     return CustomsFiling(
         customs_code=cfg.get("CUSTOMS_CODE", ""),
         port_code=cfg.get("PORT_CODE", ""),
@@ -160,6 +177,9 @@ def _filing(cfg, order: Order) -> CustomsFiling:
         traf_mode=cfg.get("TRAF_MODE", "5"),
         cop_no=order.order_no,
         pod=cfg.get("EXPORT_POD", "") if order.flow == "export" else "",
+        ems_no=(warehouse.ems_no or "") if warehouse else "",
+        area_code=(warehouse.area_code or "") if warehouse else "",
+        area_name=warehouse.operator if warehouse else "",
     )
 
 
@@ -183,18 +203,20 @@ def build_snapshot(
     logistics = None
     if cfg.get("OPERATOR_CODE"):
         logistics = LogisticsOperator(code=cfg["OPERATOR_CODE"], name=cfg["OPERATOR_NAME"])
+    warehouse = _bonded_warehouse(order)
+    item_records = _item_records(order, warehouse)
     snapshot = DeclarationSnapshot(
         order=_snapshot_order(order),
         sender=_party(order.sender),
         recipient=_party(order.recipient),
-        lines=tuple(_line(ln) for ln in order.lines),
+        lines=tuple(_line(ln, item_records) for ln in order.lines),
         seller=seller,
         created_at=now or datetime.now(UTC).replace(tzinfo=None, microsecond=0),
         quote=order.quote,
         broker=broker,
         logistics=logistics,
         payment=_payment(order.payment),
-        filing=_filing(cfg, order),
+        filing=_filing(cfg, order, warehouse),
     )
     return _with_form_choice(snapshot)
 

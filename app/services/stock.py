@@ -35,6 +35,8 @@ from ..models import (
     OrderLine,
     Seller,
     StockAllocation,
+    StockEntry,
+    StockEntryLine,
     StockLevel,
     StockLot,
     StockMovement,
@@ -404,3 +406,20 @@ __all__ = [
     "seller_scope",
     "stock_owner",
 ]
+
+
+def item_record_numbers(warehouse_id: str, seller_id: str, skus: list[str]) -> dict[str, str]:
+    """Each SKU's customs ledger item number (账册备案料号) as its latest entry into the
+    warehouse gave it: the itemRecordNo a bonded (1210) inventory line must carry."""
+    rows = db.session.execute(
+        select(StockEntryLine.sku, StockEntryLine.item_record_no)
+        .join(StockEntry, StockEntry.id == StockEntryLine.entry_id)
+        .where(
+            StockEntry.warehouse_id == warehouse_id,
+            StockEntry.seller_id == seller_id,
+            StockEntryLine.sku.in_(skus),
+            StockEntryLine.item_record_no.is_not(None),
+        )
+        .order_by(StockEntry.entered_at, StockEntryLine.line_no)
+    ).all()
+    return {sku: number for sku, number in rows}

@@ -7,8 +7,9 @@
 - A release (``POST /warehouses/{id}/releases``) takes a buyer's order out of stock: a
   1210 order from a bonded warehouse, or a 9610 export from a border warehouse. Either all
   its lines are covered, or nothing moves and the answer (409) names each SKU short with
-  the quantities. A 1210 release counts against the buyer's annual CBEC quota (refused
-  over it) and freezes the order's declaration, whose CEB621 states trade mode 1210.
+  the quantities. A 1210 release is refused over the buyer's annual CBEC quota (which
+  counts the order when its inventory is filed) and freezes the order's declaration, whose
+  CEB621 states trade mode 1210 with the warehouse's account book and item numbers.
 """
 
 from __future__ import annotations
@@ -224,7 +225,7 @@ def release(user: User, warehouse: Warehouse, order_id: str) -> tuple[StockRelea
         return _release_of(order.id), False
     _take_order(warehouse, order, row, user)
     if order.flow == "import":
-        _count_quota(order)
+        _check_quota(order)
     audit.record(user.id, "stock.released", "order", order.id, after={"release_id": row.id})
     release_id = row.id
     declaring.declare(order, user)  # freezes the declaration and commits
@@ -289,10 +290,33 @@ def _take_order(warehouse: Warehouse, order: Order, row: StockRelease, user: Use
     raise stock.refuse(list(shortages.values()), where[1], fields)
 
 
-def _count_quota(order: Order) -> None:
-    """The buyer's annual CBEC quota counts the order (409 over it, nothing kept)."""
+def _released_unfiled(order: Order) -> Decimal:
+    """What the buyer's other orders released from bonded stock but not filed yet will
+    count against their quota (the ledger counts an order once its inventory is filed)."""
+    buyer = (order.recipient or {}).get("id_number")
+    year = (order.ordered_at or order.created_at.date()).year
+    waiting = db.session.execute(
+        select(Order)
+        .join(StockRelease, StockRelease.order_id == Order.id)
+        .where(Order.status == "received", Order.id != order.id, Order.trade_mode == "1210")
+    ).scalars()
+    return sum(
+        (
+            clearance.quota_amount(o)
+            for o in waiting
+            if (o.recipient or {}).get("id_number") == buyer
+            and (o.ordered_at or o.created_at.date()).year == year
+        ),
+        Decimal(0),
+    )
+
+
+def _check_quota(order: Order) -> None:
+    """The buyer's annual CBEC quota can take the order beside their other released orders
+    not filed yet (409 over it, nothing kept); it counts the order when its inventory is
+    filed."""
     try:
-        clearance.record_quota(order, "declared")
+        clearance.check_quota(order, _released_unfiled(order))
     except Conflict:
         db.session.rollback()
         raise

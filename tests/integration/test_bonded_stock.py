@@ -1,5 +1,5 @@
 """1210 bonded import: an entry by SKU, buyers' orders released from stock (never below
-zero, quota counted), their CEB621 at trade mode 1210; the border warehouse's releases."""
+zero, within the quota), their CEB621 at trade mode 1210; the border warehouse's releases."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from lxml import etree
 from support import REFERENCE, cbec_import_order, headers
 
 CEB_DIR = REFERENCE / "ceb-202205"
+BONDED_HEAD = ("tradeMode", "emsNo", "areaCode", "areaName", "country")
 NINGBO = {
     "kind": "bonded",
     "name": "Ningbo Meishan bonded warehouse",
@@ -97,9 +98,10 @@ def test_entry_fifty_releases_and_an_order_over_the_stock(client, bonded):
     ]
     assert body["documents"] == {"ceb621": f"/api/v1/orders/{orders[-1]['id']}/declarations/ceb621"}
     assert level(client, seller, wh, "VIT-C-60") == "10"
-    # Released: declared, and counted once against its buyer's quota.
+    # Released from stock: its CEB621 is frozen; it is declared (and the buyer's quota
+    # counts it) when the inventory is filed through its clearance case.
     got = client.get(f"/api/v1/orders/{orders[0]['id']}", headers=headers(seller)).json
-    assert got["status"] == "declared"
+    assert got["status"] == "received"
     again = release(client, seller, wh, orders[0]["id"])
     assert (again.status_code, again.json["id"]) == (200, release_id(client, seller, wh, "BW-000"))
 
@@ -226,14 +228,28 @@ def test_the_released_orders_ceb621_is_trade_mode_1210_and_valid(app, client, bo
         PORT_CODE="3105",
         CEB_XSD_DIR=str(CEB_DIR),
     )
-    enter(client, seller, wh, "RKD-1", [{"sku": "VIT-C-60", "quantity": 5}])
+    enter(
+        client,
+        seller,
+        wh,
+        "RKD-1",
+        [{"sku": "VIT-C-60", "quantity": 5, "item_record_no": "VITC0001"}],
+    )
     order = post_order(client, seller, buyer_order(1, wh["id"]))
     url = release(client, seller, wh, order["id"]).json["documents"]["ceb621"]
     r = client.get(url, headers=headers(seller))
     assert r.status_code == 200, r.json
     doc = etree.fromstring(r.data)
     ns = {"c": "http://www.chinaport.gov.cn/ceb"}
-    assert doc.findtext(".//c:InventoryHead/c:tradeMode", namespaces=ns) == "1210"
+    head = {e: doc.findtext(f".//c:InventoryHead/c:{e}", namespaces=ns) for e in BONDED_HEAD}
+    assert head == {
+        "tradeMode": "1210",
+        "emsNo": NINGBO["ems_no"],
+        "areaCode": NINGBO["area_code"],
+        "areaName": NINGBO["operator"],
+        "country": "142",
+    }
+    assert doc.findtext(".//c:InventoryList/c:itemRecordNo", namespaces=ns) == "VITC0001"
     schema = etree.XMLSchema(etree.parse(str(CEB_DIR / "ceb-import.xsd")))
     assert schema.validate(doc), schema.error_log
 
