@@ -119,7 +119,7 @@ DEMO_ORDERS = [
             "postcode": "100094",
             "country": "CN",
             "phone": "13256253633",
-            "id_number": "110108199001011234",
+            "id_number": "110108199001011231",
         },
         "items": [
             {

@@ -23,6 +23,12 @@ from ..result import DutyLine, FeeLine, Rule, TaxLine
 from .scope import RuleText, Scope, rule_for
 
 
+def is_single_item(quantities: Sequence[Decimal]) -> bool:
+    """One line of quantity one: the single indivisible item China's CBEC order limit spares
+    (财关税〔2018〕49号); the quote and the customs simulator both ask this."""
+    return len(quantities) == 1 and quantities[0] == 1
+
+
 @dataclass(slots=True)
 class Assessment:
     """What a regime returns, in the computation currency of the context."""
@@ -121,8 +127,7 @@ class Ctx:
         return line.unit_value if self.fx_in is None else line.unit_value * self.fx_in
 
     def single_item(self) -> bool:
-        """One line of quantity one (China's limits spare a single indivisible item)."""
-        return len(self.lines) == 1 and self.lines[0].quantity == 1
+        return is_single_item([ln.quantity for ln in self.lines])
 
     def weight(self) -> Decimal:
         w = self.req.weight_kg

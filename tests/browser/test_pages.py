@@ -199,7 +199,7 @@ PAGES = {  # who: [(path, status)]
     ],
     "Broker 1": [
         ("/home", 200),
-        ("/buyers/quota?id_number=110108199001011234", 200),
+        ("/buyers/quota?id_number=110108199001011231", 200),
         ("/orders/{order}", 200),
         ("/dashboard?from=2026-11-01&to=2026-12-31", 200),
         ("/reports/export-rebates?from=2026-11-01&to=2026-11-30", 200),

@@ -215,7 +215,7 @@ def test_the_single_order_limit_spares_a_single_item(tmp_path):
 
 def test_the_annual_quota_counts_accepted_inventories_and_gives_back_cancelled_ones(tmp_path):
     c = customs(tmp_path, delay_seconds=10)
-    buyer = "110108199001011234"
+    buyer = "110108199001011231"
     big = [import_order(n, price="2400", lines=1, buyer=buyer) for n in range(1, 12)]
     for n, snap in enumerate(big):  # 11 orders of 2,420 CNY: 26,620 > 26,000
         c.send(filing_set(snap), at=n)

@@ -18,6 +18,7 @@ from decimal import Decimal, InvalidOperation
 from declarations.ceb import matching
 from tariff_tables import NotCovered, Tariff, load_tariff
 from tariff_tables import quota as quota_rules
+from tariff_tables.regimes.common import is_single_item
 
 Fields = Mapping[str, str]
 ORDER_AMOUNTS = ("goodsValue", "freight", "discount", "taxTotal", "acturalPaid")
@@ -131,8 +132,7 @@ def limit_refusal(
         annual_limit = quota_rules.annual_limit(on, tariff)
     except NotCovered:
         return None
-    single = len(lines) == 1 and _dec(lines[0], "qty") == 1
-    if c.value > order_limit and not single:
+    if c.value > order_limit and not is_single_item([_dec(ln, "qty") for ln in lines]):
         return "order_limit", f"order {c.value} > {order_limit} CNY and not a single item"
     if quota_rules.would_exceed(used, c.value, annual_limit):
         return "annual_quota", f"buyer used {used} + order {c.value} > {annual_limit} CNY"

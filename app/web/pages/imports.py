@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from flask import current_app, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
 from ...errors import DomainError, Forbidden, PayloadTooLarge, ValidationFailed
 from ...jobs.intake import enqueue_import
 from ...services import imports as import_service
+from ...services import tabular
 from .. import downloads, nav, order_template
 from .. import web as web_bp
 from ..session import page, signed_in_user
@@ -77,11 +75,8 @@ def import_progress(batch_id):
 def import_errors_csv(batch_id):
     batch = import_service.get_batch(signed_in_user(), batch_id)
     view = import_service.batch_view(batch, error_limit=MAX_ERRORS_DOWNLOADED)
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=ERROR_COLUMNS, extrasaction="ignore")
-    writer.writeheader()
-    writer.writerows(view["errors"])
-    return downloads.csv_file(out.getvalue(), f"import-{batch.id}-errors.csv")
+    text = tabular.csv_text(view["errors"], ERROR_COLUMNS)
+    return downloads.csv_file(text, f"import-{batch.id}-errors.csv")
 
 
 @web_bp.get("/import-template.<any(csv, xlsx):fmt>")

@@ -21,7 +21,7 @@ ORDER = {
     "consignee": "李小宝",
     "consigneeTelephone": "13256253633",
     "consigneeAddress": "北京市海淀区中关村软件园 8号楼",
-    "buyerIdNumber": "110108199001011234",
+    "buyerIdNumber": "110108199001011231",
     "buyerName": "李小宝",
 }
 PAYMENT = {"orderNo": "SP-1", "payTransactionId": "P1", "amountPaid": D("343.90")}
