@@ -150,25 +150,13 @@ def schema(schema_dir: str | Path | None = None) -> etree.XMLSchema:
 
 def _item(out: Writer, p: Presentation) -> None:
     snap, o = p.snapshot, p.snapshot.order
-    cur, leaf = o.currency, out.leaf
+    leaf = out.leaf
     out.start("Item")
     leaf("ItemId", o.item_id)
     leaf("ItmattMessageId", p.itmatt_message_id)
     leaf("OriginPost", p.origin_post)
     leaf("PostingDate", o.ordered_at.date().isoformat())
-    leaf("OriginCountry", snap.sender.country)
-    leaf("DestinationCountry", snap.recipient.country)
-    if o.mail_class:
-        leaf("MailClass", o.mail_class)
-    out.start("Category", f' code="{escape_attr(o.category)}"')
-    if o.category_explanation:
-        leaf("Explanation", o.category_explanation)
-    out.end()
-    leaf("GrossWeightKg", decimal_text(o.gross_weight_kg, 3, 12))
-    itmatt.write_money(out, "TotalValue", snap.goods_value, cur)
-    itmatt.write_money(out, "PostalCharges", o.shipping_cost, cur)
-    if o.insurance_cost:
-        itmatt.write_money(out, "Insurance", o.insurance_cost, cur)
+    itmatt.write_route_and_value(out, snap)
     for tag, value in (("InvoiceNumber", o.invoice_no), ("Comments", o.comments)):
         if value:
             leaf(tag, value)

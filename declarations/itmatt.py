@@ -223,19 +223,7 @@ def _item(out: Writer, snap: DeclarationSnapshot) -> None:
         leaf("Office", o.posting_office)
     leaf("Date", snap.created_at.date().isoformat())
     out.end()
-    leaf("OriginCountry", snap.sender.country)
-    leaf("DestinationCountry", snap.recipient.country)
-    if o.mail_class:
-        leaf("MailClass", o.mail_class)
-    out.start("Category", f' code="{escape_attr(o.category)}"')
-    if o.category_explanation:
-        leaf("Explanation", o.category_explanation)
-    out.end()
-    leaf("GrossWeightKg", decimal_text(o.gross_weight_kg, 3, 12))
-    write_money(out, "TotalValue", snap.goods_value, cur)
-    write_money(out, "PostalCharges", o.shipping_cost, cur)
-    if o.insurance_cost:
-        write_money(out, "Insurance", o.insurance_cost, cur)
+    write_route_and_value(out, snap)
     if o.incoterm:
         leaf("Incoterm", o.incoterm)
     for tag, value in (
@@ -266,6 +254,25 @@ def _item(out: Writer, snap: DeclarationSnapshot) -> None:
         out.end()
     out.end()
     out.end()
+
+
+def write_route_and_value(out: Writer, snap: DeclarationSnapshot) -> None:
+    """Countries, mail class, category, gross weight and the item's amounts, in the order
+    ITMATT and CUSITM both carry them."""
+    o, leaf, cur = snap.order, out.leaf, snap.order.currency
+    leaf("OriginCountry", snap.sender.country)
+    leaf("DestinationCountry", snap.recipient.country)
+    if o.mail_class:
+        leaf("MailClass", o.mail_class)
+    out.start("Category", f' code="{escape_attr(o.category)}"')
+    if o.category_explanation:
+        leaf("Explanation", o.category_explanation)
+    out.end()
+    leaf("GrossWeightKg", decimal_text(o.gross_weight_kg, 3, 12))
+    write_money(out, "TotalValue", snap.goods_value, cur)
+    write_money(out, "PostalCharges", o.shipping_cost, cur)
+    if o.insurance_cost:
+        write_money(out, "Insurance", o.insurance_cost, cur)
 
 
 def write_party(out: Writer, party: Party) -> None:
