@@ -1,5 +1,5 @@
 """Inbound ITMATT read back into snapshots; CUSITM and CUSRSP valid against the project's
-schemas, with golden messages (``tests/golden/posts/``, indented like the other golden
+schemas, with golden messages (``tests/golden/inbound/``, indented like the other golden
 messages; re-record with ``SILKPOST_RECORD_GOLDEN=1`` only for an intended change)."""
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import pytest
 from declarations import cusitm, cusrsp, itmatt_read
 from declarations.errors import DeclarationError, IncompleteDataError, UnsafeXmlError
 
-GOLDEN = Path(__file__).resolve().parents[2] / "golden" / "posts"
+GOLDEN = Path(__file__).resolve().parents[2] / "golden" / "inbound"
 CST = timezone(timedelta(hours=8))
 WHEN = datetime(2026, 12, 2, 10, 0, tzinfo=CST)
 
