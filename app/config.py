@@ -159,6 +159,9 @@ def _gateway(data_dir: Path) -> dict:
         "SIMULATOR_REJECT_RATE": float(env("SILKPOST_SIMULATOR_REJECT_RATE", 0)),
         "SIMULATOR_MATCH_WAIT_SECONDS": float(env("SILKPOST_SIMULATOR_MATCH_WAIT_SECONDS", 30)),
         "SIMULATOR_POLL_SECONDS": float(env("SILKPOST_SIMULATOR_POLL_SECONDS", 0.2)),
+        "SIMULATOR_POSTAL_HOLD_RATE": float(env("SILKPOST_SIMULATOR_POSTAL_HOLD_RATE", 0)),
+        "SIMULATOR_POSTAL_REFER_RATE": float(env("SILKPOST_SIMULATOR_POSTAL_REFER_RATE", 0)),
+        "SIMULATOR_POSTAL_RETURN_RATE": float(env("SILKPOST_SIMULATOR_POSTAL_RETURN_RATE", 0)),
     }
 
 
@@ -178,6 +181,10 @@ def _posts(env: str, data_dir: Path) -> dict:
         "WEBHOOK_ALLOW_PRIVATE": env != "production"
         and env_get("SILKPOST_WEBHOOK_ALLOW_PRIVATE", "1") != "0",
         "TRACK_RATE_LIMIT": int(env_get("SILKPOST_TRACK_RATE_LIMIT", 60)),
+        # Inbound postal items: the code this post presents CUSITM under and the customs
+        # system it presents to (free codes of the project's CUSITM schema).
+        "INBOUND_POST_CODE": env_get("SILKPOST_INBOUND_POST_CODE") or "CNA",
+        "INBOUND_CUSTOMS_CODE": env_get("SILKPOST_INBOUND_CUSTOMS_CODE") or "CNCUSTOMS",
     }
 
 

@@ -205,7 +205,8 @@ def schema(schema_dir: str | Path | None = None) -> etree.XMLSchema:
     return xsd.load_in(schema_dir or xsd.PROJECT_SCHEMA_DIR, SCHEMA_FILE)
 
 
-def _money(out: Writer, tag: str, amount, currency: str) -> None:
+def write_money(out: Writer, tag: str, amount, currency: str) -> None:
+    """An amount with its currency attribute (also written by the CUSITM builder)."""
     text = escape_text(decimal_text(amount))
     out.parts.append(f'<{tag} currency="{escape_attr(currency)}">{text}</{tag}>')
 
@@ -222,19 +223,7 @@ def _item(out: Writer, snap: DeclarationSnapshot) -> None:
         leaf("Office", o.posting_office)
     leaf("Date", snap.created_at.date().isoformat())
     out.end()
-    leaf("OriginCountry", snap.sender.country)
-    leaf("DestinationCountry", snap.recipient.country)
-    if o.mail_class:
-        leaf("MailClass", o.mail_class)
-    out.start("Category", f' code="{escape_attr(o.category)}"')
-    if o.category_explanation:
-        leaf("Explanation", o.category_explanation)
-    out.end()
-    leaf("GrossWeightKg", decimal_text(o.gross_weight_kg, 3, 12))
-    _money(out, "TotalValue", snap.goods_value, cur)
-    _money(out, "PostalCharges", o.shipping_cost, cur)
-    if o.insurance_cost:
-        _money(out, "Insurance", o.insurance_cost, cur)
+    write_route_and_value(out, snap)
     if o.incoterm:
         leaf("Incoterm", o.incoterm)
     for tag, value in (
@@ -246,10 +235,10 @@ def _item(out: Writer, snap: DeclarationSnapshot) -> None:
         if value:
             leaf(tag, value)
     out.start("Sender")
-    _party(out, snap.sender)
+    write_party(out, snap.sender)
     out.end()
     out.start("Addressee")
-    _party(out, snap.recipient)
+    write_party(out, snap.recipient)
     out.end()
     out.start("Contents")
     goods = o.category != "documents"
@@ -258,7 +247,7 @@ def _item(out: Writer, snap: DeclarationSnapshot) -> None:
         leaf("Description", line.description.strip())
         leaf("Quantity", decimal_text(line.quantity))
         leaf("NetWeightKg", decimal_text(line.net_weight_kg, 3, 12))
-        _money(out, "Value", line.total_value, cur)
+        write_money(out, "Value", line.total_value, cur)
         if goods or _HS.match(line.hs_code or ""):
             leaf("HsCode", line.hs_code)
         leaf("OriginCountry", line.origin_country)
@@ -267,7 +256,27 @@ def _item(out: Writer, snap: DeclarationSnapshot) -> None:
     out.end()
 
 
-def _party(out: Writer, party: Party) -> None:
+def write_route_and_value(out: Writer, snap: DeclarationSnapshot) -> None:
+    """Countries, mail class, category, gross weight and the item's amounts, in the order
+    ITMATT and CUSITM both carry them."""
+    o, leaf, cur = snap.order, out.leaf, snap.order.currency
+    leaf("OriginCountry", snap.sender.country)
+    leaf("DestinationCountry", snap.recipient.country)
+    if o.mail_class:
+        leaf("MailClass", o.mail_class)
+    out.start("Category", f' code="{escape_attr(o.category)}"')
+    if o.category_explanation:
+        leaf("Explanation", o.category_explanation)
+    out.end()
+    leaf("GrossWeightKg", decimal_text(o.gross_weight_kg, 3, 12))
+    write_money(out, "TotalValue", snap.goods_value, cur)
+    write_money(out, "PostalCharges", o.shipping_cost, cur)
+    if o.insurance_cost:
+        write_money(out, "Insurance", o.insurance_cost, cur)
+
+
+def write_party(out: Writer, party: Party) -> None:
+    """A party's elements, as ITMATT and CUSITM both carry them."""
     leaf = out.leaf
     leaf("Name", party.name)
     if party.company:

@@ -59,6 +59,7 @@ def register_blueprints(api: Api) -> None:
     from .declarations import blp as declarations_blp
     from .events import blp as events_blp
     from .imports import blp as imports_blp
+    from .inbound import blp as inbound_blp
     from .orders import blp as orders_blp
     from .parcels import blp as parcels_blp
     from .payments import blp as payments_blp
@@ -94,6 +95,7 @@ def register_blueprints(api: Api) -> None:
         track_blp,
         webhooks_blp,
         analytics_blp,
+        inbound_blp,
         payments_blp,
         warehouses_blp,
         summaries_blp,

@@ -5,6 +5,7 @@ from .cases import CaseEvent, ClearanceCase, InboxFile, OutboxMessage
 from .clearance import LabelBatch, QuotaLedgerEntry, StatusEvent
 from .declarations import Declaration, DeclarationDocument
 from .imports import ImportBatch, ImportRowError
+from .inbound import InboundDecision, InboundItem
 from .money import PaymentReceived, PurchaseInvoice
 from .orders import Order, OrderLine, Parcel
 from .posts import Despatch, DespatchSeries, Lane, Office, Receptacle, ReceptacleItem
@@ -25,6 +26,8 @@ from .warehouses import (
 )
 
 __all__ = [
+    "InboundDecision",
+    "InboundItem",
     "ROLES",
     "ApiToken",
     "AuditEntry",

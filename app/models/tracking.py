@@ -69,6 +69,11 @@ class PartnerPostFile(db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     sha256: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
     name: Mapped[str] = mapped_column(String(255), nullable=False)
+    #: Which inbox it came through: emsevt (tracking events) | itmatt (inbound items);
+    #: for ITMATT files ``events``/``new_events`` count items.
+    kind: Mapped[str] = mapped_column(
+        String(8), nullable=False, default="emsevt", server_default="emsevt"
+    )
     state: Mapped[str] = mapped_column(String(12), nullable=False)  # done | quarantined
     message_id: Mapped[str | None] = mapped_column(String(64))
     sender: Mapped[str | None] = mapped_column(String(35))

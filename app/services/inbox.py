@@ -1,26 +1,32 @@
 """Reading customs receipts from the gateway's inbox, each file once.
 
-Each file goes through the receipts pipeline (:func:`app.services.clearance.ingest_events`)
-in one transaction with a row keyed by (name, sha256); only after the commit is the file
-moved to ``done/``. A crash between the two leaves the file in the inbox and the row in the
-database, so the next poll only moves it. An unreadable file is recorded and moved to
-``quarantine/`` beside a note saying why; a database error leaves the file for the next poll.
+Each file goes through the receipts pipeline (:func:`app.services.clearance.ingest_events`;
+a CUSRSP, customs' decisions on inbound postal items, through
+:func:`app.services.inbound_decisions.apply`) in one transaction with a row keyed by (name,
+sha256); only after the commit is the file moved to ``done/``. A crash between the two
+leaves the file in the inbox and the row in the database, so the next poll only moves it. An
+unreadable file is recorded and moved to ``quarantine/`` beside a note saying why; a
+database error leaves the file for the next poll.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Callable
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
+from declarations import cusrsp
+
 from ..errors import ValidationFailed
 from ..extensions import db
 from ..gateway import Gateway, IncomingFile, gateway_for
 from ..models import InboxFile
-from . import clearance
+from . import clearance, inbound_decisions
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +41,14 @@ def poll(gateway: Gateway | None = None, limit: int = 500) -> dict:
         counts[outcome] += 1
         counts["events"] += events
     return counts
+
+
+def _pipeline(content: bytes) -> tuple[Callable[[bytes], Any], Callable[[Any], dict]]:
+    """How a file is read and ingested: customs' decisions on inbound postal items (CUSRSP),
+    else CEB receipts."""
+    if cusrsp.is_cusrsp(content):
+        return inbound_decisions.read, inbound_decisions.apply
+    return clearance.read, lambda events: clearance.ingest_events(events, None)
 
 
 def _reason(exc: ValidationFailed) -> str:
@@ -54,12 +68,13 @@ def _one(gw: Gateway, f: IncomingFile) -> tuple[str, int]:
             return "quarantined", 0
         gw.done(f)
         return "repeated", 0
+    read, ingest = _pipeline(f.content)
     try:
-        events = clearance.read(f.content)
+        events = read(f.content)
     except ValidationFailed as exc:
         return _quarantine(gw, f, sha, _reason(exc)), 0
     try:
-        result = clearance.ingest_events(events, None)
+        result = ingest(events)
     except IntegrityError:  # another poller is ingesting the same file
         db.session.rollback()
         return "repeated", 0

@@ -5,13 +5,14 @@
 <POSTS_DIR>/inbox/done/        files read (moved after the database commit)
 <POSTS_DIR>/inbox/quarantine/  files refused, each beside <name>.reason.txt
 ```
-(``POSTS_DIR`` defaults to ``<data dir>/posts``.) A file is read whole or not at all: it
-is parsed by the safe parser (no DTDs, no entities), validated against the project's
-EMSEVT schema, its events checked; any fault quarantines it with the reason. Its events are
-stored once each (the tracking rule), and the file is recorded by its SHA-256 in the same
-transaction, so the same file read twice, a crash between the commit and the move, or two
-files repeating each other's events in any order change nothing. A database error leaves
-the file in the inbox for the next poll.
+(``POSTS_DIR`` defaults to ``<data dir>/posts``.) The same discipline reads other inboxes of
+partner files (:class:`FileKind`: ITMATT in :mod:`app.services.inbound`). A file is read
+whole or not at all: it is parsed by the safe parser (no DTDs, no entities), validated
+against the project's EMSEVT schema, its events checked; any fault quarantines it with the
+reason. Its events are stored once each (the tracking rule), and the file is recorded by its
+SHA-256 in the same transaction, so the same file read twice, a crash between the commit and
+the move, or two files repeating each other's events in any order change nothing. A database
+error leaves the file in the inbox for the next poll.
 """
 
 from __future__ import annotations
@@ -19,8 +20,10 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import select
@@ -88,29 +91,55 @@ def inbox() -> Inbox:
     return Inbox(Path(current_app.config["POSTS_DIR"])).create()
 
 
-def poll(limit: int = 200) -> dict:
+@dataclass(frozen=True)
+class FileKind:
+    """What one inbox holds: the name its files are recorded under, how a file is read
+    (raises :class:`DeclarationError` for a file to quarantine) and how a read message is
+    stored in the caller's transaction (with the file's SHA-256; → :class:`Stored`), and
+    the names of the counts."""
+
+    name: str
+    max_bytes: int
+    parse: Callable[[bytes], Any]
+    store: Callable[[Any, str], Stored]
+    counts: tuple[str, str] = ("events", "new_events")
+
+
+@dataclass(frozen=True)
+class Stored:
+    """What storing a message did: its id and sender, the records read and how many new."""
+
+    message_id: str | None
+    sender: str | None
+    read: int
+    new: int
+
+
+def poll(limit: int = 200, box: Inbox | None = None, kind: FileKind | None = None) -> dict:
     """Read what the inbox holds; counts of files done, repeated and quarantined, and of
-    events read and new."""
-    box = inbox()
-    counts = {"done": 0, "repeated": 0, "quarantined": 0, "events": 0, "new_events": 0}
+    records (events) read and new."""
+    box = box or inbox()
+    kind = kind or EMSEVT
+    read_name, new_name = kind.counts
+    counts = {"done": 0, "repeated": 0, "quarantined": 0, read_name: 0, new_name: 0}
     for path in box.waiting(limit):
-        outcome, events, new = _one(box, path)
+        outcome, read, new = _one(box, path, kind)
         counts[outcome] += 1
-        counts["events"] += events
-        counts["new_events"] += new
+        counts[read_name] += read
+        counts[new_name] += new
     return counts
 
 
-def _read(path: Path) -> bytes | None:
+def _read(path: Path, max_bytes: int) -> bytes | None:
     try:
         with open(path, "rb") as fh:
-            return fh.read(emsevt.MAX_FILE_BYTES + 1)
+            return fh.read(max_bytes + 1)
     except FileNotFoundError:
         return None
 
 
-def _one(box: Inbox, path: Path) -> tuple[str, int, int]:
-    data = _read(path)
+def _one(box: Inbox, path: Path, kind: FileKind) -> tuple[str, int, int]:
+    data = _read(path, kind.max_bytes)
     if data is None:
         return "repeated", 0, 0
     sha = hashlib.sha256(data).hexdigest()
@@ -124,12 +153,12 @@ def _one(box: Inbox, path: Path) -> tuple[str, int, int]:
         box.move(path, box.done)
         return "repeated", 0, 0
     try:
-        message = emsevt.parse(data)
+        message = kind.parse(data)
     except DeclarationError as exc:
-        return _quarantine(box, path, sha, str(exc)), 0, 0
+        return _quarantine(box, path, sha, str(exc), kind), 0, 0
     try:
-        new = import_message(message)
-        db.session.add(_record(path.name, sha, message, new))
+        stored = kind.store(message, sha)
+        db.session.add(_record(path.name, sha, stored, kind))
         db.session.commit()
     except IntegrityError:  # another poller read the same file first
         db.session.rollback()
@@ -139,12 +168,16 @@ def _one(box: Inbox, path: Path) -> tuple[str, int, int]:
         db.session.rollback()
         raise
     box.move(path, box.done)
-    log.info("partner file=%s events=%d new=%d", path.name, len(message.events), new)
-    return "done", len(message.events), new
+    log.info("partner %s file=%s read=%d new=%d", kind.name, path.name, stored.read, stored.new)
+    return "done", stored.read, stored.new
 
 
 def import_message(message: emsevt.Message) -> int:
     """Store a parsed message's events in the caller's transaction; how many were new."""
+    return _store_events(message).new
+
+
+def _store_events(message: emsevt.Message, sha: str = "") -> Stored:
     key = f"partner:{message.sender or 'unknown'}"
     result = tracking.store(
         [
@@ -153,24 +186,30 @@ def import_message(message: emsevt.Message) -> int:
         ],
         checked=True,
     )
-    return len(result.new)
+    return Stored(message.message_id, message.sender, len(message.events), len(result.new))
 
 
-def _record(name: str, sha: str, message: emsevt.Message, new: int) -> PartnerPostFile:
+EMSEVT = FileKind("emsevt", emsevt.MAX_FILE_BYTES, emsevt.parse, _store_events)
+
+
+def _record(name: str, sha: str, stored: Stored, kind: FileKind) -> PartnerPostFile:
     return PartnerPostFile(
         sha256=sha,
         name=name[:255],
+        kind=kind.name,
         state="done",
-        message_id=message.message_id,
-        sender=message.sender,
-        events=len(message.events),
-        new_events=new,
+        message_id=(stored.message_id or "")[:64] or None,
+        sender=(stored.sender or "")[:35] or None,
+        events=stored.read,
+        new_events=stored.new,
     )
 
 
-def _quarantine(box: Inbox, path: Path, sha: str, reason: str) -> str:
+def _quarantine(box: Inbox, path: Path, sha: str, reason: str, kind: FileKind) -> str:
     db.session.add(
-        PartnerPostFile(sha256=sha, name=path.name[:255], state="quarantined", reason=reason)
+        PartnerPostFile(
+            sha256=sha, name=path.name[:255], kind=kind.name, state="quarantined", reason=reason
+        )
     )
     try:
         db.session.commit()

@@ -18,6 +18,7 @@ import time
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Protocol
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -31,7 +32,7 @@ from ..models import Order, OrderLine, Parcel, Profile, Seller
 from . import clearance, quoting
 from .risk_rules import SEVERITIES, Risk, limits, lines, tax_ids, values
 
-__all__ = ["Risk", "assess"]
+__all__ = ["Risk", "Subject", "assess"]
 
 DEFAULTS = {
     "RISK_LOW_VALUE_MIN_SAMPLE": 20,
@@ -49,7 +50,19 @@ def _setting(name: str):
     return current_app.config.get(name, DEFAULTS[name])
 
 
-def assess(order: Order, snapshot: dict | DeclarationSnapshot, quote: dict | None) -> list[Risk]:
+class Subject(Protocol):
+    """What the checks read of the thing declared besides its snapshot: an order, or an
+    inbound postal item (``id`` keeps its own lines out of the unit-value sample)."""
+
+    id: str
+    channel: str
+    seller_collects_vat: bool | None
+    quote_error: str | None
+
+
+def assess(
+    order: Order | Subject, snapshot: dict | DeclarationSnapshot, quote: dict | None
+) -> list[Risk]:
     """Every risk of the order's declaration, blocking ones first.
 
     ``snapshot`` is the declaration snapshot (its JSON or the record); ``quote`` the quote
@@ -122,7 +135,9 @@ def _in_currency(heading: str, unit: str, currency: str, on: date) -> _Converted
     return _Converted(tuple(kept), converted, note)
 
 
-def _sample(order: Order, heading: str, unit: str, currency: str, on: date) -> values.Sample:
+def _sample(
+    order: Order | Subject, heading: str, unit: str, currency: str, on: date
+) -> values.Sample:
     """The sample for a line of ``order``, without the order's own lines; a heading's
     stored lines are reused for RISK_STATS_CACHE_SECONDS across assessments."""
     cache = current_app.extensions.setdefault("silkpost.risk_stats", {})
@@ -137,7 +152,7 @@ def _sample(order: Order, heading: str, unit: str, currency: str, on: date) -> v
     return values.Sample(heading, unit, currency, kept, stored.converted, stored.note)
 
 
-def _low_unit_values(order: Order, snap: DeclarationSnapshot) -> list[Risk]:
+def _low_unit_values(order: Order | Subject, snap: DeclarationSnapshot) -> list[Risk]:
     limits_ = values.Thresholds(
         int(_setting("RISK_LOW_VALUE_MIN_SAMPLE")), Decimal(str(_setting("RISK_LOW_VALUE_RATIO")))
     )
@@ -202,7 +217,7 @@ def _cbec_limits(order: Order, snap: DeclarationSnapshot, quote: dict | None) ->
 # -- duplicates ------------------------------------------------------------------------------
 
 
-def _duplicates(order: Order, snap: DeclarationSnapshot) -> list[Risk]:
+def _duplicates(order: Order | Subject, snap: DeclarationSnapshot) -> list[Risk]:
     """The order number under the same e-commerce company code, or the waybill number,
     already used by another order (customs refuse both: -301010, -504012)."""
     found = []

@@ -89,13 +89,28 @@ def record(
     parcel = db.session.get(Parcel, parcel_id)
     if parcel is None:
         raise NotFound(f"Parcel {parcel_id} not found.")
+    return record_item(parcel.item_id, code, office, at, source, details, parcel_id=parcel.id)
+
+
+def record_item(
+    item_id: str,
+    code: str,
+    office: str | None,
+    at: datetime,
+    source: str = "self",
+    details: dict | None = None,
+    *,
+    parcel_id: str | None = None,
+) -> TrackingEvent | None:
+    """:func:`record` for an item known by its S10 id alone (an inbound postal item that
+    has no parcel here); the event joins a parcel of that id when there is one."""
     if source not in emsevt.SOURCES:
         raise ValidationFailed("Unknown event source.", {"source": [f"one of {emsevt.SOURCES}"]})
     extra = dict(details or {})
     known = {k: extra.pop(k) for k in _COLUMNS if k in extra}
     office = office or current_app.config.get("TRACKING_OFFICE")
     event = emsevt.Event(
-        parcel.item_id,
+        item_id,
         code,
         at,
         office or "",
@@ -108,7 +123,7 @@ def record(
         event,
         source,
         source if source == "self" else f"{source}:{extra.pop('source_ref', '')}",
-        parcel.id,
+        parcel_id,
         lane_id=known.get("lane_id"),
         mode=known.get("mode"),
         details=extra or None,

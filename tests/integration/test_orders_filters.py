@@ -138,6 +138,7 @@ def test_an_unknown_parameter_is_named(client, shelf):
         ("seller", "/api/v1/parcels/nope/cn23.pdf", "page"),
         ("carrier", "/api/v1/analytics/lanes", "since, until"),
         ("seller", "/api/v1/webhooks/nope/deliveries", "limit, offset, status"),
+        ("broker", "/api/v1/inbound-items", "limit, offset, status"),
     ],
 )
 def test_every_query_endpoint_names_an_unknown_parameter(client, make_user, role, path, takes):
@@ -161,6 +162,7 @@ def test_every_query_schema_of_the_api_refuses_unknown_parameters(app):
         "analytics.lanes",
         "buyers.get_quota",
         "clearance.list_cases",
+        "inbound.list_items",
         "orders.list_orders",
         "parcels.cn23",
         "posts.list_lanes",

@@ -4,8 +4,10 @@
 between successive receipts of one document; the three rates are the shares of inventories
 sent to manual review (300), to inspection (500) and refused at random (100);
 ``SIMULATOR_MATCH_WAIT_SECONDS`` is how long an inventory waits for its order, payment and
-waybill. ``CEB_XSD_DIR`` names the official schemas; without it the schema check is skipped
-(the simulator says so when it starts).
+waybill. ``SIMULATOR_POSTAL_{HOLD,REFER,RETURN}_RATE`` are the shares of inbound postal
+items (CUSITM) held, referred and returned at random (:mod:`.postal`). ``CEB_XSD_DIR`` names
+the official schemas; without it the schema check is skipped (the simulator says so when it
+starts).
 """
 
 from __future__ import annotations
@@ -34,6 +36,9 @@ class SimConfig:
     inspection_rate: float = 0.0
     reject_rate: float = 0.0
     match_wait_seconds: float = 30.0
+    postal_hold_rate: float = 0.0
+    postal_refer_rate: float = 0.0
+    postal_return_rate: float = 0.0
     poll_seconds: float = 0.2
     batch_files: int = 5000
     signers: Mapping[str, frozenset[str]] = field(default_factory=dict)
@@ -54,6 +59,9 @@ class SimConfig:
             "reject_rate": float(cfg.get("SIMULATOR_REJECT_RATE", 0)),
             "match_wait_seconds": float(cfg.get("SIMULATOR_MATCH_WAIT_SECONDS", 30)),
             "poll_seconds": float(cfg.get("SIMULATOR_POLL_SECONDS", 0.2)),
+            "postal_hold_rate": float(cfg.get("SIMULATOR_POSTAL_HOLD_RATE", 0)),
+            "postal_refer_rate": float(cfg.get("SIMULATOR_POSTAL_REFER_RATE", 0)),
+            "postal_return_rate": float(cfg.get("SIMULATOR_POSTAL_RETURN_RATE", 0)),
         }
         return cls(**{**values, **changes})
 

@@ -4,7 +4,8 @@ Each tick takes up to ``batch_files`` files from ``outbox/`` (orders, payments a
 before inventories, then cancels and returns, each group by name), decides them in one
 transaction, moves them to ``outbox/sent/``, refuses the inventories whose wait is over, and
 writes the receipts now due into ``inbox/`` (``inbox/.<name>.tmp``, fsync, rename), one file
-per receipt type and receiver holding up to 100 return nodes.
+per receipt type and receiver holding up to 100 return nodes. A CUSITM (an inbound postal
+item) is answered at once by its CUSRSP (:mod:`.postal`), written before the CUSITM moves.
 
 Crash safety comes from the order of the steps: a file is moved only after what it caused is
 committed (taken again after a crash, it is recognised by its DXP message id and answered
@@ -23,6 +24,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from declarations.errors import DeclarationError
+
+from . import postal
 from .config import SimConfig
 from .core import CustomsSimulator, ReceiptFile
 from .store import SimStore
@@ -100,7 +104,11 @@ def tick(sim: CustomsSimulator, folders: Folders, now: datetime) -> Tick:
     decided = 0
     with sim.store.transaction():
         for path in files:
-            decided += len(_receive(sim, path, now))
+            if not postal.is_cusitm(path.name):
+                decided += len(_receive(sim, path, now))
+    for path in files:
+        if postal.is_cusitm(path.name):
+            decided += _answer_postal(sim.config, folders, path)
     for path in files:
         os.replace(path, folders.sent / path.name)
     decided += len(sim.expire(now))
@@ -120,6 +128,17 @@ def _receive(sim: CustomsSimulator, path: Path, now: datetime) -> list:
     except Exception as exc:  # a defect must not stop customs; the filer gets a CEB900
         log.exception("simulator could not process %s", path.name)
         return sim.failed(data, now, path.name, exc)
+
+
+def _answer_postal(config: SimConfig, folders: Folders, path: Path) -> int:
+    """Answer a CUSITM with its CUSRSP in the inbox (before the CUSITM moves to sent/)."""
+    try:
+        name, content = postal.answer(config, path.name, path.read_bytes())
+    except DeclarationError:
+        log.exception("simulator could not read %s; not answered", path.name)
+        return 0
+    write_atomically(folders.inbox, name, content)
+    return 1
 
 
 def write_atomically(folder: Path, name: str, content: bytes) -> None:
