@@ -233,18 +233,22 @@ def _store(events: list[receipts.StatusEvent], orders: list[Order | None]) -> in
 
 
 def ingest_events(events: list[receipts.StatusEvent], actor: User | None) -> dict:
-    """Store receipt events, then recompute every order (and case) they touch; in the
-    caller's transaction."""
+    """Store receipt events, then recompute every order (and case) they touch, and every
+    summary application (CEB702) and summary result (CEB792) they answer; in the caller's
+    transaction."""
     orders = _match_all(events)
     new = _store(events, orders)
     db.session.flush()
     touched = {o.id: o for o in orders if o is not None}
     for order in touched.values():
         recompute(order, actor)
+    from . import summary_receipts
+
     return {
         "events": len(events),
         "new_events": new,
         "orders": sorted(touched),
+        "summaries": summary_receipts.follow(events),
         "unmatched": sorted(
             {e.business_key for e, o in zip(events, orders, strict=True) if o is None}
         ),

@@ -160,6 +160,7 @@ def _filing(cfg, order: Order) -> CustomsFiling:
         traf_mode=cfg.get("TRAF_MODE", "5"),
         cop_no=order.order_no,
         pod=cfg.get("EXPORT_POD", "") if order.flow == "export" else "",
+        statistics_flag=cfg.get("EXPORT_STATISTICS_FLAG", "B"),
     )
 
 
