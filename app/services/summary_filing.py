@@ -61,9 +61,13 @@ def _customs_code(seller: Seller) -> str:
 def request(user: User, month: str, seller_id: str | None = None) -> SummaryFiling:
     """Store the summary of ``month`` for the seller and queue its job; the one of that
     month still standing when there is one (asking twice files once)."""
+    return request_for(seller_for(user, seller_id), month, user.id)
+
+
+def request_for(seller: Seller, month: str, actor_id: str | None) -> SummaryFiling:
+    """:func:`request` for a seller already resolved (the monthly run has no user)."""
     if not MONTH.fullmatch(month or ""):
         raise ValidationFailed("The month is YYYY-MM.", {"month": ["not YYYY-MM"]})
-    seller = seller_for(user, seller_id)
     if not _customs_code(seller):
         raise ValidationFailed(
             "The seller has no customs code: a summary is filed by the registered shipper.",
@@ -80,10 +84,10 @@ def request(user: User, month: str, seller_id: str | None = None) -> SummaryFili
         from ..jobs.queues import queues
 
         queues.ensure_reachable()
-        standing = SummaryFiling(seller_id=seller.id, month=month, created_by=user.id)
+        standing = SummaryFiling(seller_id=seller.id, month=month, created_by=actor_id)
         db.session.add(standing)
         db.session.flush()
-        audit.record(user.id, "summary.request", "summary", standing.id, after={"month": month})
+        audit.record(actor_id, "summary.request", "summary", standing.id, after={"month": month})
         db.session.commit()
     from ..jobs.summaries import enqueue_summary
 
@@ -238,4 +242,4 @@ def _application_messages(
     return out
 
 
-__all__ = ["MONTH", "STANDING", "file", "preview", "request", "seller_for"]
+__all__ = ["MONTH", "STANDING", "file", "preview", "request", "request_for", "seller_for"]

@@ -14,6 +14,7 @@ office, so one CEB701; two destinations (运抵国), so two export declarations 
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 
 import pytest
@@ -194,3 +195,16 @@ def test_who_may_ask_for_a_summary(setup, make_user):
     assert theirs.status_code == 404
     listed = client.get("/api/v1/summaries", headers=headers(other)).json
     assert listed == []
+
+
+def test_the_monthly_run_files_each_sellers_summary(setup):
+    app, client, seller, broker, sim = setup
+    _released_month(app, client, seller, broker, sim, (1, 2, 3))
+    result = app.test_cli_runner().invoke(args=["summaries", "run", "--month", "2026-11", "--now"])
+    assert result.exit_code == 0, result.output
+    (entry,) = json.loads(result.output).values()
+    assert entry["status"] == "filed"
+    filed = _summary(client, seller, entry["summary"])
+    assert filed["inventories"] == 3 and len(filed["applications"][0]["messages"]) == 1
+    again = app.test_cli_runner().invoke(args=["summaries", "run", "--month", "2026-11"])
+    assert json.loads(again.output) == {_seller_id(client, seller): entry | {"status": "filed"}}
