@@ -198,8 +198,10 @@ def _identity(e) -> tuple:
     return (e.message_type, e.business_key, e.status, e.time)
 
 
-def _store(events: list[receipts.StatusEvent], orders: list[Order | None]) -> int:
-    """Add the events not stored yet; returns how many were new."""
+def _store(
+    events: list[receipts.StatusEvent], orders: list[Order | None]
+) -> list[tuple[receipts.StatusEvent, Order | None]]:
+    """Add the events not stored yet; returns the new ones with their orders."""
     keys = {e.business_key for e in events}
     stored = {
         (r.message_type, r.business_key, r.status, r.occurred_at)
@@ -212,12 +214,12 @@ def _store(events: list[receipts.StatusEvent], orders: list[Order | None]) -> in
             ).where(StatusEvent.business_key.in_(keys))
         )
     }
-    new = 0
+    new = []
     for e, order in zip(events, orders, strict=True):
         if _identity(e) in stored:
             continue
         stored.add(_identity(e))
-        new += 1
+        new.append((e, order))
         db.session.add(
             StatusEvent(
                 order_id=order.id if order else None,
@@ -242,11 +244,13 @@ def ingest_events(events: list[receipts.StatusEvent], actor: User | None) -> dic
     touched = {o.id: o for o in orders if o is not None}
     for order in touched.values():
         recompute(order, actor)
-    from . import summary_receipts
+    from . import parcel_receipts, summary_receipts
+
+    parcel_receipts.follow([(e, o) for e, o in new if o is not None], actor)
 
     return {
         "events": len(events),
-        "new_events": new,
+        "new_events": len(new),
         "orders": sorted(touched),
         "summaries": summary_receipts.follow(events),
         "unmatched": sorted(
