@@ -1,5 +1,6 @@
 """summary filings: a seller's month of released export inventories filed as CEB701 summary
-applications through the gateway; the gateway's outbox names a case or an application
+applications through the gateway; the gateway's outbox names a case or an application;
+border warehouses name the posts' lane their despatches travel
 
 Revision ID: 0014
 Revises: 0012
@@ -80,8 +81,19 @@ def upgrade():
             ["id"],
         )
 
+    with op.batch_alter_table("warehouses", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("lane_id", sa.String(length=36), nullable=True))
+        batch_op.create_index(batch_op.f("ix_warehouses_lane_id"), ["lane_id"])
+        batch_op.create_foreign_key(
+            batch_op.f("fk_warehouses_lane_id_post_lanes"), "post_lanes", ["lane_id"], ["id"]
+        )
+
 
 def downgrade():
+    with op.batch_alter_table("warehouses", schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f("fk_warehouses_lane_id_post_lanes"), type_="foreignkey")
+        batch_op.drop_index(batch_op.f("ix_warehouses_lane_id"))
+        batch_op.drop_column("lane_id")
     op.execute("DELETE FROM gateway_outbox WHERE case_id IS NULL")
     with op.batch_alter_table("gateway_outbox", schema=None) as batch_op:
         batch_op.drop_constraint(
