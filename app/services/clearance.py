@@ -271,22 +271,25 @@ def ingest(body: bytes, actor: User | None) -> dict:
     return result
 
 
+def receipt_event(r: StatusEvent) -> receipts.StatusEvent:
+    """A stored receipt event as the parser gave it (its time at UTC+08:00, as customs
+    wrote it)."""
+    return receipts.StatusEvent(
+        message_type=r.message_type,
+        kind=(r.details or {}).get("kind", ""),
+        business_key=r.business_key,
+        status=r.status,
+        time=r.occurred_at.astimezone(receipts.CHINA_TIME),
+        info=r.info or "",
+        keys=(r.details or {}).get("keys") or {},
+    )
+
+
 def _stored_events(order: Order) -> list[receipts.StatusEvent]:
     rows = db.session.execute(
         select(StatusEvent).where(StatusEvent.order_id == order.id).order_by(StatusEvent.id)
     ).scalars()
-    return [
-        receipts.StatusEvent(
-            message_type=r.message_type,
-            kind=(r.details or {}).get("kind", ""),
-            business_key=r.business_key,
-            status=r.status,
-            time=r.occurred_at.astimezone(receipts.CHINA_TIME),  # as customs wrote it
-            info=r.info or "",
-            keys=(r.details or {}).get("keys") or {},
-        )
-        for r in rows
-    ]
+    return [receipt_event(r) for r in rows]
 
 
 def latest_state(

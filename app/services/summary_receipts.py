@@ -19,7 +19,7 @@ from declarations.ceb import receipts
 
 from ..extensions import db
 from ..models import StatusEvent, SummaryApplication, SummaryDeclaration, SummaryFiling
-from . import summaries
+from . import clearance, summaries
 
 RECEIPT = "CEB702"
 APPLICATION_STATE = {"2": "declaring", "399": "accepted", "100": "rejected"}
@@ -38,18 +38,7 @@ def stored_receipts(cop_nos: list[str]) -> list[receipts.StatusEvent]:
         .where(StatusEvent.message_type == RECEIPT, StatusEvent.business_key.in_(cop_nos))
         .order_by(StatusEvent.occurred_at, StatusEvent.id)
     ).scalars()
-    return [
-        receipts.StatusEvent(
-            message_type=r.message_type,
-            kind=(r.details or {}).get("kind", "summary"),
-            business_key=r.business_key,
-            status=r.status,
-            time=r.occurred_at,
-            info=r.info or "",
-            keys=(r.details or {}).get("keys") or {},
-        )
-        for r in rows
-    ]
+    return [clearance.receipt_event(r) for r in rows]
 
 
 def follow(events: list[receipts.StatusEvent]) -> list[str]:
