@@ -20,7 +20,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
-from . import cli_fx, cli_posts
+from . import cli_fx, cli_posts, cli_summaries
 
 
 def _create_app() -> Flask:
@@ -49,6 +49,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(simulator)
     app.cli.add_command(cli_fx.fx)
     app.cli.add_command(cli_posts.posts)
+    app.cli.add_command(cli_summaries.summaries)
 
 
 # -- users ---------------------------------------------------------------------------------

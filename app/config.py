@@ -40,6 +40,9 @@ DECLARING_DEFAULTS = {
     "TRADE_MODE": "9610",
     "TRAF_MODE": "5",
     "EXPORT_POD": "",
+    # CEB603 statisticsFlag: B 汇总申报 (summarised into export declarations, which the
+    # export rebate is claimed on), A 简化申报 (never summarised: no rebate).
+    "EXPORT_STATISTICS_FLAG": "B",
     "BROKER_NAME": "",
 }
 

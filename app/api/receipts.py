@@ -21,6 +21,9 @@ class ReceiptResultOut(Schema):
     new_events = fields.Integer()
     orders = fields.List(fields.String())
     unmatched = fields.List(fields.String())
+    summaries = fields.List(
+        fields.String(), metadata={"description": "Summaries a CEB702 or CEB792 answered"}
+    )
 
 
 @blp.route("/receipts", methods=["POST"])

@@ -1,4 +1,5 @@
-"""Customs summary declarations: CEB792 summary results in, declaration lines out."""
+"""Customs summary declarations: a seller's month filed as CEB701 applications, CEB792
+summary results in, declaration lines out."""
 
 from __future__ import annotations
 
@@ -9,10 +10,11 @@ from marshmallow import Schema, fields, validate
 from ..auth import current_user, roles_required
 from ..errors import Forbidden, UnsupportedMediaType
 from ..extensions import db
-from ..models import SummaryDeclaration
+from ..models import SummaryDeclaration, SummaryFiling
 from ..schemas.query import QuerySchema
+from ..schemas.summaries import SummaryIn, SummaryOut, SummaryQuery
 from ..schemas.times import Instant
-from ..services import summaries
+from ..services import summaries, summary_filing, summary_views
 
 blp = Blueprint("summaries", __name__, url_prefix="/summaries", description="Summary declarations")
 
@@ -48,6 +50,44 @@ class ResultsOut(Schema):
 
 class DeclarationQuery(QuerySchema):
     seller_id = fields.String(validate=validate.Length(min=1, max=36))
+
+
+@blp.route("", methods=["POST"])
+@roles_required("seller", "broker")
+@blp.arguments(SummaryIn)
+@blp.response(202, SummaryOut)
+@blp.alt_response(
+    503,
+    description="The job queue is unreachable: nothing was stored; retry after Retry-After s",
+)
+def post_summary(body):
+    """Summarise the seller's released exports of a month into CEB701 summary applications,
+    filed through the gateway by a job. Asking again while one of that month stands
+    (queued, filed, accepted, declared) gives that one."""
+    found = summary_filing.request(current_user(), body["month"], body.get("seller_id"))
+    return summary_views.view(found), 202
+
+
+@blp.route("", methods=["GET"])
+@roles_required("seller", "broker")
+@blp.arguments(SummaryQuery, location="query")
+@blp.response(200, SummaryOut(many=True))
+def list_summaries(query):
+    """Summaries, newest first (at most 100; a seller sees its own)."""
+    stmt = summary_views.visible(current_user(), query.get("seller_id"))
+    if query.get("month"):
+        stmt = stmt.where(SummaryFiling.month == query["month"])
+    found = db.session.execute(stmt.limit(100)).scalars()
+    return [summary_views.view(f, detail=False) for f in found]
+
+
+@blp.route("/<string:summary_id>", methods=["GET"])
+@roles_required("seller", "broker")
+@blp.response(200, SummaryOut)
+@blp.alt_response(404, description="No such summary (or another seller's)")
+def get_summary(summary_id):
+    """A summary: its applications, customs' receipts and the declaration lines."""
+    return summary_views.view(summary_views.get(current_user(), summary_id))
 
 
 @blp.route("/results", methods=["POST"])

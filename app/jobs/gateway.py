@@ -59,7 +59,7 @@ def slot(seconds: float, now: float | None = None) -> int:
     return int((now if now is not None else time.time()) // max(seconds, 0.001))
 
 
-def _quietly(what: str, quiet: bool, enqueue) -> list:
+def quietly(what: str, quiet: bool, enqueue) -> list:
     try:
         return enqueue()
     except (RedisError, OSError) as exc:
@@ -83,11 +83,11 @@ def enqueue_submit(cases: list[ClearanceCase], *, suffix: str = "", quiet: bool 
             for batch in chunks(cases, size)
         ]
 
-    return _quietly(f"submitting {len(cases)} cases", quiet, enqueue) if cases else []
+    return quietly(f"submitting {len(cases)} cases", quiet, enqueue) if cases else []
 
 
 def enqueue_cancel(case: ClearanceCase, n: int, *, suffix: str = "", quiet: bool = False):
-    return _quietly(
+    return quietly(
         f"the cancel of case {case.id}",
         quiet,
         lambda: [file_cancel.delay(case.id, n, job_id=f"cancel-{case.id}-v{n}{suffix}")],

@@ -11,6 +11,7 @@ from .orders import Order, OrderLine, Parcel
 from .posts import Despatch, DespatchSeries, Lane, Office, Receptacle, ReceptacleItem
 from .s10 import S10Counter
 from .summaries import SummaryDeclaration, SummaryResultLine
+from .summary_filings import SummaryApplication, SummaryFiling
 from .tracking import PartnerPostFile, TrackingEvent, Webhook, WebhookDelivery
 from .users import ROLES, ApiToken, Profile, Seller, User
 from .warehouses import (
@@ -70,7 +71,9 @@ __all__ = [
     "StockLot",
     "StockMovement",
     "StockRelease",
+    "SummaryApplication",
     "SummaryDeclaration",
+    "SummaryFiling",
     "SummaryResultLine",
     "User",
     "Warehouse",

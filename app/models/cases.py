@@ -92,8 +92,10 @@ class OutboxMessage(db.Model):
     __tablename__ = "gateway_outbox"
 
     id: Mapped[str] = id_column()
-    case_id: Mapped[str] = mapped_column(
-        ForeignKey("clearance_cases.id"), nullable=False, index=True
+    # The case whose filing it is, or the summary application (CEB701) it is.
+    case_id: Mapped[str | None] = mapped_column(ForeignKey("clearance_cases.id"), index=True)
+    summary_application_id: Mapped[str | None] = mapped_column(
+        ForeignKey("summary_applications.id"), index=True
     )
     kind: Mapped[str] = mapped_column(String(16), nullable=False)
     version: Mapped[int] = mapped_column(Integer, nullable=False)

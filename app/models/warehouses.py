@@ -83,6 +83,8 @@ class Warehouse(db.Model):
     # Border warehouses: the land crossing they stand at and how their despatches leave.
     crossing: Mapped[str | None] = mapped_column(String(100))
     transport: Mapped[str | None] = mapped_column(String(10))
+    # ... and the posts' road/rail lane their despatches travel (then its crossing and mode).
+    lane_id: Mapped[str | None] = mapped_column(ForeignKey("post_lanes.id"), index=True)
     # Bonded warehouses: the customs ledger (账册, emsNo) and the zone's warehouse company.
     ems_no: Mapped[str | None] = mapped_column(String(30))
     area_code: Mapped[str | None] = mapped_column(String(18))

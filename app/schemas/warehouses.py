@@ -51,6 +51,15 @@ class WarehouseIn(Schema):
         validate=validate.OneOf(BORDER_TRANSPORT),
         metadata={"description": "Border warehouses: how despatches leave (road | rail)"},
     )
+    lane_id = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(min=1, max=36),
+        metadata={
+            "description": "Border warehouses: the road or rail lane (GET /lanes) its despatches "
+            "travel; crossing and transport are then the lane's"
+        },
+    )
     ems_no = Text(
         30,
         load_default=None,
@@ -66,11 +75,12 @@ class WarehouseIn(Schema):
     @validates_schema
     def _kind_fields(self, data: dict, **kwargs: Any) -> None:
         kind, errors = data.get("kind"), {}
-        if kind == "border" and not data.get("crossing"):
+        if kind == "border" and not (data.get("crossing") or data.get("lane_id")):
             errors["crossing"] = ["required for a border warehouse"]
         for name, only in (
             ("crossing", "border"),
             ("transport", "border"),
+            ("lane_id", "border"),
             ("ems_no", "bonded"),
             ("area_code", "bonded"),
         ):

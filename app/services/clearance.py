@@ -210,8 +210,10 @@ def _identity(e) -> tuple:
     return (e.message_type, e.business_key, e.status, e.time)
 
 
-def _store(events: list[receipts.StatusEvent], orders: list[Order | None]) -> int:
-    """Add the events not stored yet; returns how many were new."""
+def _store(
+    events: list[receipts.StatusEvent], orders: list[Order | None]
+) -> list[tuple[receipts.StatusEvent, Order | None]]:
+    """Add the events not stored yet; returns the new ones with their orders."""
     keys = {e.business_key for e in events}
     stored = {
         (r.message_type, r.business_key, r.status, r.occurred_at)
@@ -224,12 +226,12 @@ def _store(events: list[receipts.StatusEvent], orders: list[Order | None]) -> in
             ).where(StatusEvent.business_key.in_(keys))
         )
     }
-    new = 0
+    new = []
     for e, order in zip(events, orders, strict=True):
         if _identity(e) in stored:
             continue
         stored.add(_identity(e))
-        new += 1
+        new.append((e, order))
         db.session.add(
             StatusEvent(
                 order_id=order.id if order else None,
@@ -245,18 +247,24 @@ def _store(events: list[receipts.StatusEvent], orders: list[Order | None]) -> in
 
 
 def ingest_events(events: list[receipts.StatusEvent], actor: User | None) -> dict:
-    """Store receipt events, then recompute every order (and case) they touch; in the
-    caller's transaction."""
+    """Store receipt events, then recompute every order (and case) they touch, and every
+    summary application (CEB702) and summary result (CEB792) they answer; in the caller's
+    transaction."""
     orders = _match_all(events)
     new = _store(events, orders)
     db.session.flush()
     touched = {o.id: o for o in orders if o is not None}
     for order in touched.values():
         recompute(order, actor)
+    from . import parcel_receipts, summary_receipts
+
+    parcel_receipts.follow([(e, o) for e, o in new if o is not None], actor)
+
     return {
         "events": len(events),
-        "new_events": new,
+        "new_events": len(new),
         "orders": sorted(touched),
+        "summaries": summary_receipts.follow(events),
         "unmatched": sorted(
             {e.business_key for e, o in zip(events, orders, strict=True) if o is None}
         ),
@@ -275,22 +283,25 @@ def ingest(body: bytes, actor: User | None) -> dict:
     return result
 
 
+def receipt_event(r: StatusEvent) -> receipts.StatusEvent:
+    """A stored receipt event as the parser gave it (its time at UTC+08:00, as customs
+    wrote it)."""
+    return receipts.StatusEvent(
+        message_type=r.message_type,
+        kind=(r.details or {}).get("kind", ""),
+        business_key=r.business_key,
+        status=r.status,
+        time=r.occurred_at.astimezone(receipts.CHINA_TIME),
+        info=r.info or "",
+        keys=(r.details or {}).get("keys") or {},
+    )
+
+
 def _stored_events(order: Order) -> list[receipts.StatusEvent]:
     rows = db.session.execute(
         select(StatusEvent).where(StatusEvent.order_id == order.id).order_by(StatusEvent.id)
     ).scalars()
-    return [
-        receipts.StatusEvent(
-            message_type=r.message_type,
-            kind=(r.details or {}).get("kind", ""),
-            business_key=r.business_key,
-            status=r.status,
-            time=r.occurred_at.astimezone(receipts.CHINA_TIME),  # as customs wrote it
-            info=r.info or "",
-            keys=(r.details or {}).get("keys") or {},
-        )
-        for r in rows
-    ]
+    return [receipt_event(r) for r in rows]
 
 
 def latest_state(

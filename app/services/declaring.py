@@ -180,6 +180,7 @@ def _filing(cfg, order: Order, warehouse: Warehouse | None) -> CustomsFiling:
         ems_no=(warehouse.ems_no or "") if warehouse else "",
         area_code=(warehouse.area_code or "") if warehouse else "",
         area_name=warehouse.operator if warehouse else "",
+        statistics_flag=cfg.get("EXPORT_STATISTICS_FLAG", "B"),
     )
 
 

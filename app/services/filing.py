@@ -42,9 +42,15 @@ class Transient(OSError):
     """The gateway could not take a message now; the job is retried."""
 
 
+def outbox_name(kind: str, owner_id: str, version: int, app_type: str, suffix: str = "") -> str:
+    """The deterministic outbox file name of a message: ``<MSG>_<owner>_v<n>_a<appType>``,
+    the owner being a case or a summary application."""
+    return f"{kind.upper()}_{owner_id}_v{version}_a{app_type}{suffix}.xml"
+
+
 def message_name(case: ClearanceCase, kind: str, suffix: str = "") -> str:
     """The deterministic outbox file name of one message of the case's current filing."""
-    return f"{kind.upper()}_{case.id}_v{case.version}_a{case.app_type}{suffix}.xml"
+    return outbox_name(kind, case.id, case.version, case.app_type, suffix)
 
 
 def _sender(kind: str, snapshot: DeclarationSnapshot) -> str:
@@ -256,12 +262,7 @@ def _finish(written: list[Filing]) -> None:
     any receipt that beat the job move its case on."""
     if not written:
         return
-    names = [name for f in written for _, name, _ in f.messages]
-    known = set(
-        db.session.execute(
-            select(OutboxMessage.name).where(OutboxMessage.name.in_(names))
-        ).scalars()
-    )
+    known = sent_names([name for f in written for _, name, _ in f.messages])
     now = utcnow()
     for filing in written:
         case = cases.fresh(filing.case_id)
@@ -294,17 +295,41 @@ def _with_receipts(order_ids: list[str]) -> list[Order]:
 
 
 def _record_outbox(case: ClearanceCase, kind: str, name: str, body: bytes) -> None:
+    record_outbox(kind, name, body, version=case.version, app_type=case.app_type, case_id=case.id)
+
+
+def record_outbox(
+    kind: str,
+    name: str,
+    body: bytes,
+    *,
+    version: int,
+    app_type: str,
+    case_id: str | None = None,
+    summary_application_id: str | None = None,
+) -> None:
+    """Note a message handed to the gateway (in the caller's transaction): a case's, or a
+    summary application's."""
     db.session.add(
         OutboxMessage(
-            case_id=case.id,
+            case_id=case_id,
+            summary_application_id=summary_application_id,
             kind=kind,
-            version=case.version,
-            app_type=case.app_type,
+            version=version,
+            app_type=app_type,
             name=name,
             sha256=hashlib.sha256(body).hexdigest(),
             size=len(body),
         )
     )
+
+
+def sent_names(names: list[str]) -> set[str]:
+    """Those of ``names`` the outbox has a record of."""
+    if not names:
+        return set()
+    found = select(OutboxMessage.name).where(OutboxMessage.name.in_(names))
+    return set(db.session.execute(found).scalars())
 
 
 def _release(case_id: str, error: str) -> None:

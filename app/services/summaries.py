@@ -62,6 +62,9 @@ def ingest_results(body: bytes, actor: User | None) -> dict:
     for decl, added in booked:
         after = {"sum_no": decl.sum_no, "decl_seq_no": decl.decl_seq_no, "lines_added": added}
         audit.record(actor.id if actor else None, "summary.result", "summary", decl.id, after=after)
+    from . import summary_receipts  # it books through this module
+
+    summary_receipts.refresh_all(summary_receipts.filings_of({d.sum_no for d, _ in booked}))
     db.session.commit()
     return {
         "declarations": [declaration_view(d) for d, _ in booked],

@@ -18,16 +18,20 @@ from collections.abc import Iterable
 
 from sqlalchemy import or_, select
 
-from ..errors import Conflict, Forbidden, NotFound
+from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ..extensions import db
 from ..models import User, Warehouse
-from . import audit
+from ..models.warehouses import BORDER_TRANSPORT
+from . import audit, post_network
 
 #: The kinds of warehouse an order of each trade mode may name.
 KINDS_FOR_TRADE_MODE = {"9810": ("overseas", "border"), "1210": ("bonded",), "9610": ("border",)}
 
 #: The fields a registration states (the rest are the service's).
-REGISTERED = ("kind", "name", "country", "operator", "crossing", "transport", "ems_no", "area_code")
+REGISTERED = (
+    "kind", "name", "country", "operator", "crossing", "transport", "lane_id", "ems_no",
+    "area_code",
+)  # fmt: skip
 
 
 def _own_seller_id(user: User) -> str | None:
@@ -76,6 +80,8 @@ def register(user: User, data: dict) -> tuple[Warehouse, bool]:
         select(Warehouse).where(scope, Warehouse.name == data["name"])
     ).scalar_one_or_none()
     wanted = {k: data.get(k) for k in REGISTERED}
+    if wanted["lane_id"]:
+        wanted.update(border_lane(wanted["lane_id"], wanted["crossing"], wanted["transport"]))
     if same_name is not None:
         if {k: getattr(same_name, k) for k in REGISTERED} == wanted:
             return same_name, False
@@ -89,6 +95,28 @@ def register(user: User, data: dict) -> tuple[Warehouse, bool]:
     audit.record(user.id, "warehouse.registered", "warehouse", warehouse.id, after=wanted)
     db.session.commit()
     return warehouse, True
+
+
+def border_lane(lane_id: str, crossing: str | None, transport: str | None) -> dict:
+    """The crossing and transport of a border warehouse on ``lane_id``: the lane's (a road
+    or rail lane through a land border crossing); a crossing or transport given must agree."""
+    try:
+        lane = post_network.get_lane(lane_id)
+    except NotFound:
+        raise ValidationFailed("No such lane.", {"lane_id": ["no such lane"]}) from None
+    named = (post_network.lane_view(lane)["border_crossing"] or {}).get("name")
+    errors = {}
+    if lane.mode not in BORDER_TRANSPORT:
+        errors["lane_id"] = [f"a {lane.mode} lane; a border warehouse feeds road or rail lanes"]
+    elif not lane.border_crossing:
+        errors["lane_id"] = ["the lane names no border crossing"]
+    if transport and transport != lane.mode:
+        errors["transport"] = [f"the lane is {lane.mode}"]
+    if crossing and crossing not in (lane.border_crossing, named):
+        errors["crossing"] = [f"the lane crosses at {named or lane.border_crossing}"]
+    if errors:
+        raise ValidationFailed("The lane cannot feed this border warehouse.", errors)
+    return {"crossing": crossing or named or lane.border_crossing, "transport": lane.mode}
 
 
 def of_orders(seller_id: str, orders: Iterable[dict]) -> dict[str, Warehouse]:

@@ -299,3 +299,43 @@ def _export(**changes) -> dict:
         "phone": "+7 727 1234567",
     }
     return body
+
+
+def _lane(client, who, mode: str, crossing: str | None) -> dict:
+    r = client.get("/api/v1/lanes", query_string={"mode": mode}, headers=headers(who))
+    assert r.status_code == 200, r.json
+    items = r.json["items"] if isinstance(r.json, dict) else r.json
+    found = [x for x in items if (x["border_crossing"] or {}).get("code") == crossing]
+    assert found, items
+    return found[0]
+
+
+def test_border_warehouse_on_a_rail_lane_takes_the_lanes_crossing(client, make_user):
+    seller, broker = make_user("seller"), make_user("broker")
+    lane = _lane(client, broker, "rail", "KHORGOS")
+    body = {k: v for k, v in BORDER.items() if k not in ("crossing", "transport")}
+    wh = register(client, broker, **body, lane_id=lane["id"])
+    assert (wh["lane_id"], wh["crossing"], wh["transport"]) == (
+        lane["id"],
+        lane["border_crossing"]["name"],
+        "rail",
+    )
+    enter(client, seller, wh, "BW-LANE-1", [{"sku": "TS-RED-M", "quantity": 2}])
+    order = post_order(
+        client,
+        seller,
+        _export(order_no="KZ-L1", warehouse_id=wh["id"], items=[item("TS-RED-M", 2, "8.50")]),
+    )
+    r = release(client, seller, wh, order["id"])
+    assert r.status_code == 201, r.json
+    assert (r.json["crossing"], r.json["transport"]) == (lane["border_crossing"]["name"], "rail")
+    air = _lane(client, broker, "air", None)
+    refusals = [
+        ({"lane_id": air["id"], "name": "on air"}, "lane_id"),
+        ({"lane_id": lane["id"], "name": "by road", "transport": "road"}, "transport"),
+        ({"lane_id": lane["id"], "name": "elsewhere", "crossing": "Manzhouli"}, "crossing"),
+        ({"lane_id": "no-such-lane", "name": "nowhere"}, "lane_id"),
+    ]
+    for changes, field in refusals:
+        r = client.post("/api/v1/warehouses", json={**body, **changes}, headers=headers(broker))
+        assert r.status_code == 422 and field in r.json["errors"], (changes, r.json)

@@ -172,6 +172,7 @@ def test_every_query_schema_of_the_api_refuses_unknown_parameters(app):
         "reports.export_rebates",
         "reports.fx_settlement",
         "summaries.list_declarations",
+        "summaries.list_summaries",
         "warehouses.get_movements",
         "warehouses.get_stock",
         "warehouses.list_entries",

@@ -2,7 +2,7 @@
 each partner-post file
 
 Revision ID: 0015
-Revises: 0012
+Revises: 0014
 Create Date: 2026-12-12 10:00:00
 
 Names follow the models' naming convention (``app.extensions.NAMING``), written out here
@@ -15,7 +15,7 @@ from alembic import op
 from app.models.base import AwareDateTime, ExactNumeric
 
 revision = "0015"
-down_revision = "0012"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 
