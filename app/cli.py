@@ -14,7 +14,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
-from . import cli_fx, cli_up
+from . import cli_fx, cli_tokens, cli_up
 
 
 def _create_app() -> Flask:
@@ -41,6 +41,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(cli_up.up)
     app.cli.add_command(simulator)
     app.cli.add_command(cli_fx.fx)
+    app.cli.add_command(cli_tokens.tokens)
 
 
 # -- users ---------------------------------------------------------------------------------
@@ -59,8 +60,9 @@ def users() -> None:
     is_flag=True,
     help="Read a password for the web pages from standard input (first line).",
 )
+@cli_tokens.EXPIRES_IN
 @with_appcontext
-def users_create(role: str, name: str, password_stdin: bool) -> None:
+def users_create(role: str, name: str, password_stdin: bool, expires_in) -> None:
     """Create a user; the API token is printed as the last line (it is stored hashed)."""
     from .errors import DomainError
     from .services import users as user_service
@@ -69,7 +71,7 @@ def users_create(role: str, name: str, password_stdin: bool) -> None:
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     try:
-        user, token = user_service.create_user(name, role, password=password)
+        user, token = user_service.create_user(name, role, password=password, expires_in=expires_in)
     except DomainError as exc:
         raise click.ClickException(exc.message) from exc
     click.echo(f"created {user.role} {user.name} ({user.id})")
