@@ -29,6 +29,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .api import make_api
     from .errors import register_error_handlers
     from .extensions import db, migrate
+    from .health import health
     from .jobs.queues import queues
 
     db.init_app(app)
@@ -37,6 +38,7 @@ def create_app(config: dict | None = None) -> Flask:
     api = make_api()
     api.init_app(app)
     register_error_handlers(app)
+    app.register_blueprint(health)
 
     from .api import register_blueprints, require_json
     from .web import init_app as init_web

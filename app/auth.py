@@ -6,6 +6,7 @@ import functools
 import hashlib
 import secrets
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask import g, request
@@ -13,8 +14,10 @@ from flask import g, request
 from .errors import Forbidden, Unauthorized
 from .extensions import db
 from .models import ApiToken, User
+from .models.base import utcnow
 
 TOKEN_PREFIX = "sp_"
+LAST_USED_EVERY = timedelta(minutes=1)
 
 
 def new_token() -> str:
@@ -27,10 +30,38 @@ def hash_token(token: str) -> str:
 
 
 def user_for_token(token: str) -> User | None:
+    """The user of a live token (not revoked, not expired); records when it was used."""
     row = db.session.execute(
         db.select(ApiToken).where(ApiToken.token_hash == hash_token(token), ~ApiToken.revoked)
     ).scalar_one_or_none()
-    return row.user if row else None
+    now = utcnow()
+    if row is None or (row.expires_at is not None and _aware(row.expires_at) <= now):
+        return None
+    _record_use(row, now)
+    return row.user
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite gives stored instants back without their (UTC) offset."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _record_use(row: ApiToken, now: datetime) -> None:
+    """Write ``last_used_at`` when it is older than ``LAST_USED_EVERY``: one UPDATE a minute
+    per token at most, guarded so concurrent requests do not write twice."""
+    if row.last_used_at is not None and now - _aware(row.last_used_at) < LAST_USED_EVERY:
+        return
+    stale = now - LAST_USED_EVERY
+    db.session.execute(
+        db.update(ApiToken)
+        .where(
+            ApiToken.id == row.id,
+            (ApiToken.last_used_at.is_(None)) | (ApiToken.last_used_at < stale),
+        )
+        .values(last_used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
 
 
 def current_user() -> User:
@@ -44,7 +75,7 @@ def authenticate() -> User:
         raise Unauthorized("Send an API token as 'Authorization: Bearer <token>'.")
     user = user_for_token(token.strip())
     if user is None:
-        raise Unauthorized("The API token is unknown or revoked.")
+        raise Unauthorized("The API token is unknown, revoked or expired.")
     g.current_user = user
     return user
 

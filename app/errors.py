@@ -120,9 +120,18 @@ def _http_exception(error: HTTPException):
     else:
         message = data.get("message") or error.description or error.name
     response = envelope(error.code or 500, error.name, message, errors)
+    keep_headers(error, response)
     for k, v in (data.get("headers") or {}).items():
         response.headers[k] = v
     return response
+
+
+def keep_headers(error: HTTPException, response) -> None:
+    """The exception's own headers (``Allow`` of a 405, ``Retry-After`` of a 429 …) stay on
+    the response that replaces its body."""
+    for name, value in error.get_headers():
+        if name.lower() != "content-type":
+            response.headers[name] = value
 
 
 def _domain_error(error: DomainError):

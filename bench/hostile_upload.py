@@ -65,7 +65,7 @@ def child(workdir: Path, path: Path) -> None:
         upgrade()
         _, token = users.create_user(f"probe-{path.stem}", "seller")
         client = app.test_client()
-        client.get("/healthz")  # start the embedded Redis before measuring
+        client.get("/readyz")  # start the embedded Redis before measuring
         data = path.read_bytes()
         reset = _reset_peak()
         before = _peak_kb()

@@ -30,7 +30,10 @@ SOURCE = (
     "World Customs Organization, Harmonized System 2022 nomenclature, public-domain (PDDL) "
     "dataset 'harmonized-system' version 2022.0 (UN Comtrade)"
 )
-_HS_PATTERN = re.compile(r"^\d{6,10}$")
+#: How an HS code may be written: 6 to 10 digits, with dots or spaces anywhere (removed by
+#: :func:`normalise`). Stated as is in the OpenAPI document.
+WRITTEN_PATTERN = r"^[.\s]*(?:[0-9][.\s]*){6,10}$"
+_WRITTEN = re.compile(WRITTEN_PATTERN)
 # 99 / 9999 / 999999 "commodities not specified according to kind" is a statistical code of
 # trade datasets, not part of the HS: it cannot be declared.
 _NOT_HS = frozenset({"99", "9999", "999999"})
@@ -87,9 +90,9 @@ def normalise(code: str) -> str:
 
 def check(code: str) -> str | None:
     """Return None when ``code`` is a plausible HS code, else the reason it is not."""
-    digits = normalise(code)
-    if not _HS_PATTERN.match(digits):
+    if not _WRITTEN.match(code or ""):
         return "must be 6 to 10 digits"
+    digits = normalise(code)
     tables = _tables()
     if digits[:2] not in tables.chapters:
         return f"HS chapter {digits[:2]} does not exist in {HS_EDITION}"

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import copy
 
-from flask import request
+from flask import current_app, request
 from flask_smorest import Api
 
-from ..errors import UnsupportedMediaType, _http_exception
+from ..errors import UnsupportedMediaType, ValidationFailed, _http_exception
+from ..schemas.openapi import RulesPlugin
 
 
 class SilkpostApi(Api):
@@ -19,7 +20,9 @@ class SilkpostApi(Api):
 
 def make_api() -> SilkpostApi:
     """A fresh Api per app: the OpenAPI spec belongs to one app, not to the process."""
-    return SilkpostApi(spec_kwargs=copy.deepcopy(SPEC_KWARGS))
+    return SilkpostApi(
+        spec_kwargs={**copy.deepcopy(SPEC_KWARGS), "marshmallow_plugin": RulesPlugin()}
+    )
 
 
 SPEC_KWARGS = {
@@ -39,15 +42,26 @@ NON_JSON_ENDPOINTS = (
 
 
 def require_json() -> None:
-    """Bodies of JSON endpoints must say they are JSON (415 otherwise); no body is fine."""
-    if (
+    """Bodies of JSON endpoints must say they are JSON (415 otherwise); an endpoint whose
+    document declares a required JSON body refuses a request without one (422)."""
+    if not (
         request.path.startswith("/api/v1/")
         and request.method in ("POST", "PUT", "PATCH")
         and request.path.rstrip("/") not in NON_JSON_ENDPOINTS
-        and (request.content_length or request.headers.get("Transfer-Encoding"))
-        and not request.is_json
     ):
+        return
+    has_body = bool(request.content_length or request.headers.get("Transfer-Encoding"))
+    if has_body and not request.is_json:
         raise UnsupportedMediaType("Send the body as application/json.")
+    if not has_body and _declares_required_body():
+        raise ValidationFailed("A JSON body is required.", {"_body": ["send a JSON object"]})
+
+
+def _declares_required_body() -> bool:
+    """What the OpenAPI document says of this view (flask-smorest's ``arguments``)."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    declared = getattr(view, "_apidoc", {}).get("arguments", {}).get("parameters", [])
+    return any(p.get("in") == "json" and p.get("required") for p in declared)
 
 
 def register_blueprints(api: Api) -> None:

@@ -7,12 +7,14 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from ..auth import current_user, roles_required
+from ..config import DEFAULT_MAX_UPLOAD_BYTES
 from ..errors import Forbidden, PayloadTooLarge, ValidationFailed
 from ..jobs.intake import enqueue_import
 from ..jobs.queues import queues
 from ..jobs.reconcile import submit
 from ..schemas.batches import BatchProgressOut
 from ..services import imports as import_service
+from ..services import order_files
 
 blp = Blueprint("imports", __name__, url_prefix="/imports", description="Order file imports")
 
@@ -34,8 +36,25 @@ class ImportOut(BatchProgressOut):
     errors = fields.List(fields.Nested(ImportErrorOut))
 
 
+#: The media types of the file formats the import reads (``order_files.FORMATS``, chosen
+#: by the file name's extension).
+MEDIA_TYPES = {
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+FILE_TYPES = ", ".join(MEDIA_TYPES[kind] for kind in order_files.FORMATS.values())
+
+
 class ImportFileIn(Schema):
-    file = fields.Raw(metadata={"type": "string", "format": "binary"}, required=True)
+    file = fields.Raw(
+        required=True,
+        metadata={
+            "type": "string",
+            "format": "binary",
+            "description": f"A {' or '.join(order_files.FORMATS)} file, named so "
+            f"(at most SILKPOST_MAX_UPLOAD_BYTES, {DEFAULT_MAX_UPLOAD_BYTES} by default)",
+        },
+    )
 
 
 @blp.route("", methods=["POST"])
@@ -43,7 +62,12 @@ class ImportFileIn(Schema):
 @blp.doc(
     requestBody={
         "required": True,
-        "content": {"multipart/form-data": {"schema": ImportFileIn}},
+        "content": {
+            "multipart/form-data": {
+                "schema": ImportFileIn,
+                "encoding": {"file": {"contentType": FILE_TYPES}},
+            }
+        },
     }
 )
 @blp.response(202, ImportOut)

@@ -72,13 +72,18 @@ class BatchFilter(Schema):
     flow = fields.String(validate=validate.OneOf(("export", "import")))
     created_from = fields.Date()
     created_to = fields.Date()
-    seller_id = fields.String()
+    seller_id = fields.String(validate=validate.Length(min=1, max=36))
 
 
 class BatchIn(Schema):
     kind = fields.String(load_default="label", validate=validate.OneOf(tuple(labels.BATCH_KINDS)))
     parcel_ids = fields.List(fields.String(), validate=validate.Length(min=1, max=5000))
     filter = fields.Nested(BatchFilter)
+
+    openapi_rules = {
+        "oneOf": [{"required": ["parcel_ids"]}, {"required": ["filter"]}],
+        "description": "Select the parcels by `parcel_ids` or by `filter`, not both.",
+    }
 
     @validates_schema
     def _one_selection(self, data, **kwargs):

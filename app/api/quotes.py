@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from flask import request
 from flask_smorest import Blueprint
-from marshmallow import fields
+from marshmallow import fields, validate
 
 from ..auth import roles_required
 from ..errors import DomainError
@@ -20,7 +20,7 @@ blp = Blueprint("quotes", __name__, url_prefix="/quotes", description="Landed-co
 class QuoteIn(OrderIn):
     """An order body (``order_no`` optional) plus the date to quote at."""
 
-    order_no = fields.String(load_default="QUOTE")
+    order_no = fields.String(load_default="QUOTE", validate=validate.Length(min=1, max=60))
     as_of = fields.Date(load_default=None)
 
 

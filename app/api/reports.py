@@ -17,7 +17,9 @@ blp = Blueprint("reports", __name__, url_prefix="/reports", description="Seller 
 
 class ReportQuery(QuerySchema):
     date_from = fields.Date(required=True, data_key="from")
-    date_to = fields.Date(required=True, data_key="to")
+    date_to = fields.Date(
+        required=True, data_key="to", metadata={"description": "On or after `from` (422 otherwise)"}
+    )
     seller_id = fields.String(load_default=None, validate=validate.Length(min=1, max=36))
     basis = fields.String(
         load_default=None,

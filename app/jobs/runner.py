@@ -10,6 +10,12 @@ looked at every 10 minutes). A killed worker's job is thus taken for abandoned w
 stopped. The horse dies with its worker, so no job outlives the heartbeat that vouches
 for it;
 so does the worker's scheduler process.
+
+The worker itself renews its registration at least every ``WORKER_TTL - 15`` seconds
+(RQ's idle wait), so a registered worker whose last heartbeat is older than
+``WORKER_TTL`` is gone (``/readyz`` counts only the others). A worker whose Redis came
+back without its registration (a restarted server that lost its data) registers again at
+its next heartbeat.
 """
 
 from __future__ import annotations
@@ -32,6 +38,8 @@ HEARTBEAT_TTL = 30
 # RQ's maintenance (registry cleaning, taking over the scheduler of a dead worker, whose
 # lock expires a minute after it died) runs every 10 minutes by default.
 MAINTENANCE_INTERVAL = 60
+# RQ's default (420 s) waits up to 405 s between the heartbeats of an idle worker.
+WORKER_TTL = 35
 
 
 class AppContextMixin:
@@ -69,7 +77,15 @@ class AppWorker(AppContextMixin, Worker):
         self.app = app
         kwargs.setdefault("job_monitoring_interval", HEARTBEAT_INTERVAL)
         kwargs.setdefault("maintenance_interval", MAINTENANCE_INTERVAL)
+        kwargs.setdefault("worker_ttl", WORKER_TTL)
         super().__init__(*args, **kwargs)
+
+    def heartbeat(self, timeout=None, pipeline=None):  # type: ignore[override]
+        """RQ's heartbeat; first registers again if Redis no longer knows this worker."""
+        if pipeline is None and not self.is_horse and not self.connection.exists(self.key):
+            self.log.warning("Worker %s: unknown to Redis (restarted?); registering", self.name)
+            self.register_birth()
+        return super().heartbeat(timeout, pipeline)
 
     def get_heartbeat_ttl(self, job, working_time: float = 0.0) -> int:
         """How long a job's execution stays vouched for without a new heartbeat."""

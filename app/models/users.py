@@ -35,6 +35,10 @@ class ApiToken(db.Model):
     label: Mapped[str | None] = mapped_column(String(100))
     revoked: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
     created_at: Mapped[datetime] = created_column()
+    # None: the token does not expire. Refused (401) from this instant on.
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Recorded at most once a minute per token (see app.auth.LAST_USED_EVERY).
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     user: Mapped[User] = relationship()
 
 

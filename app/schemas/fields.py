@@ -29,6 +29,15 @@ class _IsoCode(fields.String):
 
     standard: str  # named in the error message
     known: Callable[[str], bool]
+    letters: int  # how many letters the code has (the pattern in the OpenAPI document)
+
+    def __init__(self, **kwargs: Any):
+        metadata = {
+            "pattern": rf"^\s*[A-Za-z]{{{self.letters}}}\s*$",
+            "description": f"An {self.standard} (case and surrounding spaces do not matter)",
+            **kwargs.pop("metadata", {}),
+        }
+        super().__init__(metadata=metadata, **kwargs)
 
     def _deserialize(self, value: Any, attr, data, **kwargs) -> str:
         text = super()._deserialize(value, attr, data, **kwargs).strip().upper()
@@ -41,6 +50,7 @@ class Country(_IsoCode):
     """ISO 3166-1 alpha-2 country code, normalised to upper case."""
 
     standard = "ISO 3166-1 alpha-2 country code"
+    letters = 2
     known = staticmethod(_is_country)
 
 
@@ -48,6 +58,7 @@ class Currency(_IsoCode):
     """ISO 4217 alphabetic currency code."""
 
     standard = "ISO 4217 currency code"
+    letters = 3
     known = staticmethod(_is_currency)
 
 
@@ -64,6 +75,15 @@ class CustomsCode(fields.String):
 
 class HsCode(fields.String):
     """HS code, 6–10 digits, whose chapter and heading exist; dots and spaces removed."""
+
+    def __init__(self, **kwargs: Any):
+        metadata = {
+            "pattern": nomenclature.WRITTEN_PATTERN,
+            "description": "6 to 10 digits (dots and spaces between them are removed) "
+            f"whose HS chapter and heading exist in {nomenclature.HS_EDITION}",
+            **kwargs.pop("metadata", {}),
+        }
+        super().__init__(metadata=metadata, **kwargs)
 
     def _deserialize(self, value: Any, attr, data, **kwargs) -> str:
         text = super()._deserialize(value, attr, data, **kwargs)
@@ -83,6 +103,7 @@ class Unit(fields.String):
             "description": "Unit of the quantity, case-insensitive, one of: "
             + ", ".join(request.ACCEPTED_UNITS)
             + ". Stored as the customs unit it names (kg, g, l, ml, piece, set, pair).",
+            "maxLength": max(len(unit) for unit in request.ACCEPTED_UNITS),
             **kwargs.pop("metadata", {}),
         }
         super().__init__(metadata=metadata, **kwargs)
@@ -97,6 +118,15 @@ class Unit(fields.String):
 
 class S10Field(fields.String):
     """UPU S10 item identifier with a verified check digit."""
+
+    def __init__(self, **kwargs: Any):
+        metadata = {
+            "format": "s10",
+            "description": "A UPU S10 item id: 2 letters, 8 digits, a check digit and a "
+            "2-letter country (e.g. RR473124829GB)",
+            **kwargs.pop("metadata", {}),
+        }
+        super().__init__(metadata=metadata, **kwargs)
 
     def _deserialize(self, value: Any, attr, data, **kwargs) -> str:
         text = super()._deserialize(value, attr, data, **kwargs)
@@ -161,9 +191,11 @@ class Text(fields.String):
     import, so it avoids the generic validator machinery)."""
 
     def __init__(self, max_length: int, *, required: bool = False, **kwargs: Any):
-        super().__init__(required=required, **kwargs)
         self.max_length = max_length
         self.min_length = 1 if required else 0
+        bounds = {"maxLength": max_length, **({"minLength": 1} if required else {})}
+        metadata = {**bounds, **kwargs.pop("metadata", {})}
+        super().__init__(required=required, metadata=metadata, **kwargs)
 
     def _deserialize(self, value: Any, attr, data, **kwargs) -> str:
         text = super()._deserialize(value, attr, data, **kwargs).strip()

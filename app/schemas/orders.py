@@ -326,7 +326,12 @@ class OrderQuery(QuerySchema):
     flow = fields.String(validate=validate.OneOf(FLOWS))
     destination = Country(metadata={"description": "The recipient's country (ISO 3166-1)"})
     created_from = fields.Date(metadata={"description": "Created on or after this UTC day"})
-    created_to = fields.Date(metadata={"description": "Created on or before this UTC day"})
+    created_to = fields.Date(
+        metadata={
+            "description": "Created on or before this UTC day; on or after `created_from` "
+            "(422 otherwise)"
+        }
+    )
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=1_000_000))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
 

@@ -137,13 +137,18 @@ DEMO_ORDERS = [
 ]
 
 
+def tokens_file() -> Path:
+    """Where ``up --demo`` keeps the demo users' plain tokens (demo data only, mode 600)."""
+    return Path(current_app.config["SILKPOST_DATA_DIR"]) / "demo-tokens.json"
+
+
 def seed() -> list[tuple[str, str, str]]:
     """Create the demo accounts, profiles and orders once; return (name, role, token).
 
     Tokens are stored hashed like any other; for the demo only, the plain tokens are also
     kept in the data dir so a restart can print them again.
     """
-    path = Path(current_app.config["SILKPOST_DATA_DIR"]) / "demo-tokens.json"
+    path = tokens_file()
     saved: dict = json.loads(path.read_text()) if path.exists() else {}
     result = []
     for name, role in DEMO_USERS:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
@@ -22,9 +24,14 @@ _DUMMY_HASH = _hasher.hash("silkpost-no-such-user")
 
 
 def create_user(
-    name: str, role: str, actor_id: str | None = None, password: str | None = None
+    name: str,
+    role: str,
+    actor_id: str | None = None,
+    password: str | None = None,
+    expires_in: timedelta | None = None,
 ) -> tuple[User, str]:
-    """Create a user (and its seller record for sellers); return it with a fresh token.
+    """Create a user (and its seller record for sellers); return it with a fresh token
+    (expiring after ``expires_in`` if given).
 
     With ``password`` the user can also sign in to the web pages.
     """
@@ -42,7 +49,7 @@ def create_user(
     db.session.flush()
     if role == "seller":
         db.session.add(Seller(user_id=user.id, name=name))
-    token = issue_token(user, label="created")
+    token = issue_token(user, label="created", expires_in=expires_in)
     audit.record(actor_id, "user.created", "user", user.id, after={"name": name, "role": role})
     db.session.commit()
     return user, token
@@ -80,10 +87,52 @@ def check_password(name: str, password: str) -> User | None:
     return user
 
 
-def issue_token(user: User, label: str | None = None) -> str:
+def issue_token(user: User, label: str | None = None, expires_in: timedelta | None = None) -> str:
+    """A new token of ``user`` (the caller commits); with ``expires_in`` it is refused
+    from that long after now."""
     token = new_token()
-    db.session.add(ApiToken(user_id=user.id, token_hash=hash_token(token), label=label))
+    expires_at = utcnow() + expires_in if expires_in is not None else None
+    db.session.add(
+        ApiToken(user_id=user.id, token_hash=hash_token(token), label=label, expires_at=expires_at)
+    )
     return token
+
+
+def list_tokens(user_name: str | None = None) -> list[ApiToken]:
+    """Every token (of one user with ``user_name``), oldest first; never the secrets."""
+    query = db.select(ApiToken).join(User).order_by(ApiToken.created_at, ApiToken.id)
+    if user_name is not None:
+        query = query.where(User.name == find_user(user_name).name)
+    return list(db.session.execute(query).scalars())
+
+
+def revoke_token(token_id: str, actor_id: str | None = None) -> ApiToken:
+    row = _token(token_id)
+    row.revoked = True
+    audit.record(actor_id, "token.revoked", "api_token", row.id)
+    db.session.commit()
+    return row
+
+
+def rotate_token(
+    token_id: str, expires_in: timedelta | None = None, actor_id: str | None = None
+) -> tuple[ApiToken, str]:
+    """Revoke a live token and issue its user a new one with the same label."""
+    row = _token(token_id)
+    if row.revoked:
+        raise Conflict(f"Token {token_id} is revoked; issue a new one instead.")
+    row.revoked = True
+    token = issue_token(row.user, label=row.label, expires_in=expires_in)
+    audit.record(actor_id, "token.rotated", "api_token", row.id)
+    db.session.commit()
+    return row, token
+
+
+def _token(token_id: str) -> ApiToken:
+    row = db.session.get(ApiToken, token_id)
+    if row is None:
+        raise NotFound(f"No token with id {token_id!r}.")
+    return row
 
 
 def find_user(name: str) -> User:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, render_template
+from flask import Blueprint, make_response, render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from ..errors import DomainError
+from ..errors import DomainError, keep_headers
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +49,10 @@ def _csrf(error: CSRFError):
 
 
 def _http(error: HTTPException):
-    return error_page(error.code or 500, error.description or error.name)
+    body, code = error_page(error.code or 500, error.description or error.name)
+    response = make_response(body, code)
+    keep_headers(error, response)
+    return response
 
 
 def _unexpected(error: Exception):

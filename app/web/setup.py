@@ -33,8 +33,13 @@ def _security_headers(response):
 
 def _csrf_for_forms() -> None:
     """Every form post outside the API carries a CSRF token; the API uses Bearer tokens
-    (never cookies), so a forged cross-site request cannot act for anyone there."""
-    if request.method in UNSAFE_METHODS and not request.path.startswith(API_PREFIX):
+    (never cookies), so a forged cross-site request cannot act for anyone there. A request
+    that matches no route acts on nothing: it gets its 404 or 405, not a CSRF refusal."""
+    if (
+        request.method in UNSAFE_METHODS
+        and request.url_rule is not None
+        and not request.path.startswith(API_PREFIX)
+    ):
         csrf.protect()
 
 

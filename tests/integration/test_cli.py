@@ -4,13 +4,13 @@ import json
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
 import urllib.request
 
 import pytest
+from stack_support import free_port
 from support import BASE_EXPORT_ORDER, order_rows, write_csv
 
 pytestmark = pytest.mark.slow
@@ -82,12 +82,6 @@ def _processes_in_group(pgid: int) -> list[int]:
     return found
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _request(url, token, body=None, method=None, content_type="application/json"):
     data = json.dumps(body).encode() if isinstance(body, dict) else body
     req = urllib.request.Request(
@@ -130,7 +124,7 @@ def _output_until_ready(proc: subprocess.Popen, timeout: float = 90) -> str:
 
 
 def test_up_serves_the_api_runs_jobs_and_stops_cleanly(cli_env, tmp_path):
-    port = _free_port()
+    port = free_port()
     proc = _start_up(cli_env, port, start_new_session=True)
     try:
         text = _output_until_ready(proc)
