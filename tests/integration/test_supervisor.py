@@ -21,6 +21,7 @@ from stack_support import (
     wait_for,
 )
 
+from app.jobs.queues import QUEUE_NAMES
 from app.supervisor import Backoff, Child, Supervisor
 
 pytestmark = pytest.mark.slow
@@ -53,7 +54,7 @@ def _names(body: dict) -> set[str]:
 def test_up_restarts_a_killed_worker_and_redis_and_leaves_no_child(stack):
     proc, port, log = stack
     first = wait_for(lambda: _ready(port), "the stack to be ready", START_BOUND)
-    assert set(first["queues"]) == {"periodic", "imports", "documents", "default"}
+    assert set(first["queues"]) == set(QUEUE_NAMES)
     (worker,) = children(proc.pid, "app.cli worker")
     os.kill(worker, signal.SIGKILL)
     fresh = lambda body: _names(body) - _names(first)  # noqa: E731
