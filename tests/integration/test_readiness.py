@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from rq import Worker
 
 from app import create_app
-from app.jobs.queues import queues
+from app.jobs.queues import QUEUE_NAMES, queues
 from app.jobs.runner import WORKER_TTL, make_worker
 
 
@@ -22,15 +22,15 @@ def _register(app, beat: datetime | None = None) -> Worker:
 
 def test_ready_with_a_live_worker_reports_each_dependency_and_queue_depths(app, client):
     worker = _register(app)
-    queues.get("imports").enqueue("app.jobs.periodic.run_task", "no-such-task")
+    queues.get("intake").enqueue("app.jobs.periodic.run_task", "no-such-task")
     response = client.get("/readyz")
     assert response.status_code == 200, response.json
     body = response.json
     assert (body["status"], body["database"], body["redis"]) == ("ready", "ok", "ok")
-    assert body["queues"] == {"periodic": 0, "imports": 1, "documents": 0, "default": 0}
+    assert body["queues"] == {name: int(name == "intake") for name in QUEUE_NAMES}
     (seen,) = body["workers"]
     assert seen["name"] == worker.name and seen["state"] == "?"  # RQ: not yet working
-    assert seen["queues"] == ["periodic", "imports", "documents", "default"]
+    assert seen["queues"] == list(QUEUE_NAMES)
     assert datetime.fromisoformat(seen["last_heartbeat"]).utcoffset() == timedelta(0)
 
 
