@@ -101,6 +101,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--web-workers", type=int, default=2)
     parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--log", type=Path, help="keep up's output (tracebacks) in this file")
     args = parser.parse_args()
     database = (
         "PostgreSQL" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "SQLite"
@@ -108,7 +109,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="sp-load-") as tmp:
         data_dir, port = Path(tmp) / "data", free_port()
         up_args = ["--demo", "--web-workers", str(args.web_workers), "--workers", str(args.workers)]
-        proc = start_up(_env(data_dir), port, Path(tmp) / "up.log", *up_args)
+        log = args.log or Path(tmp) / "up.log"
+        proc = start_up(_env(data_dir), port, log, *up_args)
         try:
             wait_for(lambda: readyz(port)[0] == 200, "/readyz 200", START_BOUND, every=0.5)
             tokens = json.loads((data_dir / "demo-tokens.json").read_text())
