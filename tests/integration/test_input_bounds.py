@@ -1,6 +1,7 @@
-"""Days and date-times the API reads are bounded (1900-01-01 … 2999-12-31): a day at the edge
-of the calendar used to overflow once moved a day or a zone further (500); now 422 by field.
-Found by the OpenAPI fuzz test (``GET /reports/export-rebates?from=0001-01-01``)."""
+"""Days, date-times and integers the API reads are bounded. A day at the edge of the
+calendar used to overflow once moved a day or a zone further, and a huge integer reached the
+database (500 each); now 422 by field, 1900-01-01 … 2999-12-31 and 64-bit integers. Found by
+the OpenAPI fuzz test (``GET /reports/export-rebates?from=0001-01-01``)."""
 
 from support import headers
 
@@ -42,3 +43,13 @@ def test_the_document_states_the_range(client):
         if p["name"] == "from"
     ]
     assert "between 1900-01-01 and 2999-12-31" in param["description"]
+
+
+def test_an_integer_parameter_too_large_for_the_database_is_refused(client, make_user):
+    """Found by the OpenAPI fuzz test: ``GET /inbound-items?offset=<27 digits>`` was a 500."""
+    broker = make_user("broker")
+    huge = "258237926783459231543590912"
+    r = client.get(f"/api/v1/inbound-items?offset={huge}", headers=headers(broker))
+    assert r.status_code == 422, r.json
+    assert r.json["errors"] == {"offset": [f"must be at most {2**63 - 1} in size"]}
+    assert client.get("/api/v1/inbound-items?offset=5", headers=headers(broker)).status_code == 200
