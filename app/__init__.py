@@ -25,7 +25,10 @@ def create_app(config: dict | None = None) -> Flask:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
-    from . import models  # noqa: F401  (register the tables)
+    from . import (
+        auth_failures,
+        models,  # noqa: F401  (register the tables)
+    )
     from .api import make_api
     from .errors import register_error_handlers
     from .extensions import db, migrate
@@ -39,6 +42,7 @@ def create_app(config: dict | None = None) -> Flask:
     api.init_app(app)
     register_error_handlers(app)
     app.register_blueprint(health)
+    auth_failures.init_app(app)
 
     from .api import register_blueprints, require_json
     from .web import init_app as init_web

@@ -11,6 +11,7 @@ from typing import Any
 
 from flask import g, request
 
+from . import auth_failures
 from .errors import Forbidden, Unauthorized
 from .extensions import db
 from .models import ApiToken, User
@@ -69,12 +70,15 @@ def current_user() -> User:
 
 
 def authenticate() -> User:
+    """The caller of an API request; a failure is 401, or 429 past the address's limit."""
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
+        auth_failures.record_failure()
         raise Unauthorized("Send an API token as 'Authorization: Bearer <token>'.")
     user = user_for_token(token.strip())
     if user is None:
+        auth_failures.record_failure()
         raise Unauthorized("The API token is unknown, revoked or expired.")
     g.current_user = user
     return user

@@ -201,7 +201,8 @@ def _printing() -> dict:
 
 
 def _web(env: str) -> dict:
-    """Web pages: signed session cookies, CSRF on every form, English and Chinese."""
+    """Web pages: signed session cookies, CSRF on every form, English and Chinese; the limit
+    on failed authentication (pages and API)."""
     return {
         "SESSION_COOKIE_NAME": "silkpost_session",
         "SESSION_COOKIE_HTTPONLY": True,
@@ -213,4 +214,8 @@ def _web(env: str) -> dict:
         "BABEL_DEFAULT_TIMEZONE": os.environ.get("SILKPOST_TIMEZONE", "Asia/Shanghai"),
         # How often progress bars ask the server (import and label batches).
         "WEB_POLL_MS": int(os.environ.get("SILKPOST_WEB_POLL_MS", 1000)),
+        # Failed authentications (API token or sign-in) per client address before 429;
+        # empty = no limit. The counters' store: the app's Redis unless this names another.
+        "AUTH_FAIL_LIMIT": os.environ.get("SILKPOST_AUTH_FAIL_LIMIT", "20 per minute"),
+        "AUTH_FAIL_STORAGE_URI": os.environ.get("SILKPOST_AUTH_FAIL_STORAGE_URI") or None,
     }

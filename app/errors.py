@@ -61,12 +61,20 @@ class PayloadTooLarge(DomainError, code=413, status="Payload Too Large"): ...
 class UnsupportedMediaType(DomainError, code=415, status="Unsupported Media Type"): ...
 
 
-class ServiceUnavailable(DomainError, code=503, status="Service Unavailable"):
-    """A dependency is down and the work was not accepted; retry after ``retry_after`` s."""
+class RetryLater(DomainError):
+    """A refusal that ends by itself: the client may try again after ``retry_after`` s."""
 
     def __init__(self, message: str, errors=None, retry_after: int = 30):
         super().__init__(message, errors)
         self.headers = {"Retry-After": str(retry_after)}
+
+
+class ServiceUnavailable(RetryLater, code=503, status="Service Unavailable"):
+    """A dependency is down and the work was not accepted."""
+
+
+class TooManyRequests(RetryLater, code=429, status="Too Many Requests"):
+    """This client made too many attempts of one kind in the current window."""
 
 
 def flatten_errors(messages: Any, prefix: str = "") -> dict[str, list[str]]:

@@ -13,6 +13,7 @@ from ..jobs.reconcile import submit
 from ..models.orders import ORDER_STATUSES
 from ..schemas.batches import BatchProgressOut
 from ..schemas.query import QuerySchema
+from ..schemas.times import Day
 from ..services import declaring, labels
 
 blp = Blueprint("parcels", __name__, url_prefix="", description="Customs forms and labels")
@@ -70,8 +71,8 @@ def label(parcel_id):
 class BatchFilter(Schema):
     order_status = fields.String(validate=validate.OneOf(ORDER_STATUSES))
     flow = fields.String(validate=validate.OneOf(("export", "import")))
-    created_from = fields.Date()
-    created_to = fields.Date()
+    created_from = Day()
+    created_to = Day()
     seller_id = fields.String(validate=validate.Length(min=1, max=36))
 
 

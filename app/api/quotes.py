@@ -11,6 +11,7 @@ from marshmallow import fields, validate
 from ..auth import roles_required
 from ..errors import DomainError
 from ..schemas.orders import OrderIn
+from ..schemas.times import Day
 from ..services import quoting
 from ..services.orders import validate_order
 
@@ -21,7 +22,7 @@ class QuoteIn(OrderIn):
     """An order body (``order_no`` optional) plus the date to quote at."""
 
     order_no = fields.String(load_default="QUOTE", validate=validate.Length(min=1, max=60))
-    as_of = fields.Date(load_default=None)
+    as_of = Day(load_default=None)
 
 
 _quote_schema = QuoteIn()

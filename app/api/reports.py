@@ -10,14 +10,15 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 
 from ..auth import current_user, roles_required
 from ..schemas.query import QuerySchema
+from ..schemas.times import Day
 from ..services import reports, tabular
 
 blp = Blueprint("reports", __name__, url_prefix="/reports", description="Seller reports")
 
 
 class ReportQuery(QuerySchema):
-    date_from = fields.Date(required=True, data_key="from")
-    date_to = fields.Date(
+    date_from = Day(required=True, data_key="from")
+    date_to = Day(
         required=True, data_key="to", metadata={"description": "On or after `from` (422 otherwise)"}
     )
     seller_id = fields.String(load_default=None, validate=validate.Length(min=1, max=36))
@@ -39,7 +40,7 @@ class ReportQuery(QuerySchema):
 
 
 class SettlementQuery(ReportQuery):
-    as_of = fields.Date(
+    as_of = Day(
         load_default=None,
         metadata={"description": "The day ageing is counted to (default: today, China time)"},
     )

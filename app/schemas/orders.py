@@ -27,7 +27,7 @@ from .fields import (
     Unit,
 )
 from .query import QuerySchema
-from .times import Instant
+from .times import Day, Instant
 
 FLOWS = ("export", "import")
 REGIMES = ("cbec", "postal")
@@ -195,7 +195,7 @@ class OrderIn(Schema):
     category_explanation = _text(200, allow_none=True, load_default=None)
     item_id = S10Field(allow_none=True, load_default=None)
     gross_weight_kg = ExactDecimal(places=3, required=True)
-    ordered_at = fields.Date(allow_none=True, load_default=None)
+    ordered_at = Day(allow_none=True, load_default=None)
     seller_collects_vat = fields.Boolean(
         load_default=False,
         metadata={
@@ -325,8 +325,8 @@ class OrderQuery(QuerySchema):
     order_no = fields.String(validate=validate.Length(min=1, max=60))
     flow = fields.String(validate=validate.OneOf(FLOWS))
     destination = Country(metadata={"description": "The recipient's country (ISO 3166-1)"})
-    created_from = fields.Date(metadata={"description": "Created on or after this UTC day"})
-    created_to = fields.Date(
+    created_from = Day(metadata={"description": "Created on or after this UTC day"})
+    created_to = Day(
         metadata={
             "description": "Created on or before this UTC day; on or after `created_from` "
             "(422 otherwise)"

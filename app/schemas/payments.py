@@ -9,7 +9,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from .fields import Currency, ExactDecimal, Text
 from .query import QuerySchema
-from .times import Instant
+from .times import Day, Instant
 
 REFERENCE = validate.Regexp(r"^[\w\-./#: ]+$", error="letters, digits, spaces and - _ . / # : only")
 
@@ -23,7 +23,7 @@ class PaymentIn(Schema):
 
     amount = ExactDecimal(places=5, required=True)
     currency = Currency(required=True)
-    received_on = fields.Date(
+    received_on = Day(
         required=True, data_key="date", metadata={"description": "Value date (到账日期)"}
     )
     payer = Text(200, required=True)
@@ -42,7 +42,7 @@ class PaymentIn(Schema):
         allow_none=True,
         metadata={"description": "CNY the bank credited when it settled the receipt (结汇)"},
     )
-    settled_on = fields.Date(load_default=None, allow_none=True)
+    settled_on = Day(load_default=None, allow_none=True)
 
     @validates_schema
     def _settlement_pair(self, data: dict, **kwargs: Any) -> None:
@@ -91,7 +91,7 @@ class PaymentOut(Schema):
     bank_reference = fields.String()
     amount = ExactDecimal(places=5)
     currency = fields.String()
-    date = fields.Date(attribute="received_on")
+    date = Day(attribute="received_on")
     payer = fields.String()
     order_no = fields.String(allow_none=True)
     order_id = fields.String(allow_none=True)
@@ -102,7 +102,7 @@ class PaymentOut(Schema):
     applied = ExactDecimal(places=5, metadata={"description": "What it pays of the order"})
     excess = ExactDecimal(places=5, metadata={"description": "Over-payment beyond the order"})
     settled_cny = ExactDecimal(places=2, allow_none=True)
-    settled_on = fields.Date(allow_none=True)
+    settled_on = Day(allow_none=True)
     status = fields.String(metadata={"description": "unmatched | partial | paid | over_payment"})
     order = fields.Nested(OrderStandingOut, allow_none=True)
     created_at = Instant()
@@ -143,7 +143,7 @@ class PurchaseInvoiceIn(Schema):
     invoice_no = reference_text(40, required=True)
     amount_excl_vat = ExactDecimal(places=2, required=True)
     vat = ExactDecimal(places=2, allow_zero=True, required=True)
-    issued_on = fields.Date(load_default=None, allow_none=True)
+    issued_on = Day(load_default=None, allow_none=True)
     supplier = Text(200, load_default=None, allow_none=True)
 
 

@@ -23,7 +23,7 @@ from declarations.despatch import FIELD_RULES, LEG_FIELDS, MODES, leg_problems
 
 from .fields import Country, ExactDecimal, Text
 from .query import QuerySchema
-from .times import Instant
+from .times import Day, Instant
 
 #: The most parcels one receptacle takes in one request, and receptacles one despatch.
 MAX_RECEPTACLE_PARCELS = 2000
@@ -64,8 +64,8 @@ class OfficeIn(Schema):
         required=True,
         metadata={"description": "IANA time zone of the office, e.g. Asia/Shanghai"},
     )
-    valid_from = fields.Date()
-    valid_to = fields.Date()
+    valid_from = Day()
+    valid_to = Day()
     reviewed = fields.Boolean(
         load_default=False,
         metadata={"description": "checked against UPU code list 108b"},
@@ -96,8 +96,8 @@ class OfficeOut(Schema):
     operator_code = fields.String(allow_none=True)
     operator_name = fields.String(allow_none=True)
     timezone = fields.String()
-    valid_from = fields.Date(allow_none=True)
-    valid_to = fields.Date(allow_none=True)
+    valid_from = Day(allow_none=True)
+    valid_to = Day(allow_none=True)
     reviewed = fields.Boolean()
     source = fields.String()
     note = fields.String(allow_none=True)

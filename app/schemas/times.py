@@ -1,4 +1,8 @@
-"""Date-times in and out of the API: ISO 8601, always with an offset.
+"""Days and date-times in and out of the API: ISO 8601, date-times always with an offset.
+
+Both are bounded to the days ``FIRST_DAY`` … ``LAST_DAY``: a day at the edge of what Python
+can represent (0001-01-01, 9999-12-31) overflows as soon as it is moved to another zone or
+a day further, and no customs record is dated there (422 naming the range instead).
 
 The database keeps UTC instants, but SQLite hands them back without their zone; every
 date-time the API returns therefore goes through :func:`iso_instant`, which reads a naive
@@ -12,7 +16,11 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from flask.json.provider import DefaultJSONProvider
-from marshmallow import fields
+from marshmallow import ValidationError, fields
+
+FIRST_DAY = date(1900, 1, 1)
+LAST_DAY = date(2999, 12, 31)
+DAY_RANGE = f"between {FIRST_DAY.isoformat()} and {LAST_DAY.isoformat()}"
 
 
 def iso_instant(value: datetime) -> str:
@@ -33,8 +41,35 @@ class Instant(fields.DateTime):
         )
         super().__init__(**kwargs)
 
+    def _deserialize(self, value: Any, attr, data, **kwargs) -> datetime:
+        moment = super()._deserialize(value, attr, data, **kwargs)
+        check_day(moment.date())
+        return moment
+
     def _serialize(self, value: Any, attr, obj, **kwargs) -> str | None:
         return None if value is None else iso_instant(value)
+
+
+def check_day(day: date) -> None:
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise ValidationError(f"Must be a day {DAY_RANGE}.")
+
+
+class Day(fields.Date):
+    """A calendar day (ISO 8601 ``YYYY-MM-DD``) between ``FIRST_DAY`` and ``LAST_DAY``."""
+
+    def __init__(self, **kwargs: Any):
+        metadata = kwargs.setdefault("metadata", {})
+        description = metadata.get("description")
+        metadata["description"] = (
+            f"{description}; a day {DAY_RANGE}" if description else (f"A day {DAY_RANGE}")
+        )
+        super().__init__(**kwargs)
+
+    def _deserialize(self, value: Any, attr, data, **kwargs) -> date:
+        day = super()._deserialize(value, attr, data, **kwargs)
+        check_day(day)
+        return day
 
 
 class JSONProvider(DefaultJSONProvider):

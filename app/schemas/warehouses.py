@@ -11,7 +11,7 @@ from ..models.warehouses import BORDER_TRANSPORT, WAREHOUSE_KINDS
 from .fields import Country, Currency, CustomsCode, ExactDecimal, Text
 from .payments import reference_text
 from .query import QuerySchema
-from .times import Instant
+from .times import Day, Instant
 
 
 class InstantIn(Instant):
@@ -150,7 +150,7 @@ class SaleIn(Schema):
     )
     sku = _sku(required=True)
     quantity = ExactDecimal(places=3, required=True)
-    sold_on = fields.Date(required=True)
+    sold_on = Day(required=True)
     buyer = Text(200, load_default=None, allow_none=True)
     amount = ExactDecimal(places=5, load_default=None, allow_none=True)
     currency = Currency(load_default=None, allow_none=True)

@@ -15,6 +15,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from declarations import dxp
 from declarations.ceb import receipts
@@ -231,19 +232,46 @@ def _store(
         if _identity(e) in stored:
             continue
         stored.add(_identity(e))
-        new.append((e, order))
-        db.session.add(
-            StatusEvent(
-                order_id=order.id if order else None,
-                message_type=e.message_type,
-                business_key=e.business_key,
-                status=e.status,
-                occurred_at=e.time,
-                info=e.info,
-                details={"kind": e.kind, "keys": e.keys},
-            )
+        row = StatusEvent(
+            order_id=order.id if order else None,
+            message_type=e.message_type,
+            business_key=e.business_key,
+            status=e.status,
+            occurred_at=e.time,
+            info=e.info,
+            details={"kind": e.kind, "keys": e.keys},
         )
+        if order is not None or _add_unmatched(row):
+            db.session.add(row)
+            new.append((e, order))
     return new
+
+
+def _add_unmatched(row: StatusEvent) -> bool:
+    """An event of no order is not under an order's lock: another request may store the
+    same one at once, and then this one is a repeat (False), not an error."""
+    try:
+        with db.session.begin_nested():
+            db.session.add(row)
+    except IntegrityError:
+        return False
+    return True
+
+
+def _lock_orders(orders: list[Order | None]) -> None:
+    """Receipts about one order are stored and folded one request at a time: each waits
+    for the order's row (in id order, so two requests never wait for each other), then
+    reads the events and the order as the request before it committed them. Without the
+    lock, two requests both store the same event, or each folds without the other's."""
+    ids = sorted({o.id for o in orders if o is not None})
+    if ids:
+        db.session.execute(
+            select(Order)
+            .where(Order.id.in_(ids))
+            .order_by(Order.id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        ).scalars().all()
 
 
 def ingest_events(events: list[receipts.StatusEvent], actor: User | None) -> dict:
@@ -251,6 +279,7 @@ def ingest_events(events: list[receipts.StatusEvent], actor: User | None) -> dic
     summary application (CEB702) and summary result (CEB792) they answer; in the caller's
     transaction."""
     orders = _match_all(events)
+    _lock_orders(orders)
     new = _store(events, orders)
     db.session.flush()
     touched = {o.id: o for o in orders if o is not None}

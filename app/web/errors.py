@@ -22,6 +22,7 @@ TITLES = {
     413: _l("The file is too large"),
     415: _l("Unsupported format"),
     422: _l("Some fields need correcting"),
+    429: _l("Too many attempts"),
     500: _l("Something went wrong"),
 }
 
@@ -41,7 +42,9 @@ def error_page(code: int, message: str, errors: dict | None = None):
 
 
 def _domain(error: DomainError):
-    return error_page(error.code, error.message, error.errors)
+    response = make_response(*error_page(error.code, error.message, error.errors))
+    response.headers.update(error.headers)  # Retry-After of a 429 or 503
+    return response
 
 
 def _csrf(error: CSRFError):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from ... import auth_failures
 from ...services import users as user_service
 from .. import i18n
 from .. import web as web_bp
@@ -22,10 +23,12 @@ def sign_in():
         if signed_in_user() is not None:
             return redirect(next_url or url_for("web.home"))
         return render_template("account/sign_in.html", next_url=next_url, name="", failed=False)
+    auth_failures.check_allowed()
     name = request.form.get("username", "")[:MAX_FIELD]
     password = request.form.get("password", "")[:MAX_FIELD]
     user = user_service.check_password(name, password) if name and password else None
     if user is None:
+        auth_failures.record_failure()
         page = render_template("account/sign_in.html", next_url=next_url, name=name, failed=True)
         return page, 200
     start_session(user)

@@ -1,0 +1,125 @@
+"""N concurrent API clients against a running ``silkpost up``: latency and throughput.
+
+Starts ``up --demo`` on a free port with a temp data dir (the embedded Redis; SQLite, or the
+PostgreSQL database ``DATABASE_URL`` names), waits for ``/readyz``, then runs ``--clients``
+threads for ``--seconds``, each with its own keep-alive connection, each request picked at
+random by weight: order POSTs, quotes, label PDF GETs of parcels posted before, label batches
+and small CSV imports. Prints per endpoint the requests, errors (anything but the expected
+status), p50/p95/p99 latency and throughput, and the target for ``POST /orders`` (p99 under
+250 ms at 50 clients, 0 errors) beside what was measured. Stops ``up`` with SIGTERM.
+
+    python bench/load.py [--clients 50] [--seconds 30] [--web-workers 2]
+    DATABASE_URL=postgresql+psycopg://… python bench/load.py
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[0] = str(ROOT)
+sys.path.insert(1, str(ROOT / "tests"))
+sys.path.insert(2, str(ROOT / "bench"))
+
+from load_client import MIX, Client, Sample, Workload  # noqa: E402
+from stack_support import free_port, readyz, start_up, stop, wait_for  # noqa: E402
+
+TARGET_P99_MS = 250
+START_BOUND = 180
+
+
+def _env(data_dir: Path) -> dict:
+    """``up``'s environment: its own data dir and embedded Redis; DATABASE_URL kept."""
+    env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
+    env["SILKPOST_DATA_DIR"] = str(data_dir)
+    return env
+
+
+def _percentile(values: list[float], q: float) -> float:
+    if len(values) == 1:
+        return values[0]
+    return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
+
+
+def _table(samples: list[Sample], seconds: float) -> list[str]:
+    lines = [
+        f"{'endpoint':<24}{'requests':>9}{'errors':>8}{'p50 ms':>9}{'p95 ms':>9}"
+        f"{'p99 ms':>9}{'req/s':>8}"
+    ]
+    for name, _, _ in MIX:
+        mine = [s for s in samples if s.endpoint == name]
+        if not mine:
+            lines.append(f"{name:<24}{0:>9}")
+            continue
+        ms = [s.seconds * 1000 for s in mine]
+        errors = sum(1 for s in mine if not s.ok)
+        lines.append(
+            f"{name:<24}{len(mine):>9}{errors:>8}{_percentile(ms, 50):>9.0f}"
+            f"{_percentile(ms, 95):>9.0f}{_percentile(ms, 99):>9.0f}{len(mine) / seconds:>8.1f}"
+        )
+    return lines
+
+
+def _run_clients(port: int, workload: Workload, clients: int, seconds: float) -> list[Sample]:
+    deadline = time.monotonic() + seconds
+    runners = [Client(port, workload, seed=n) for n in range(clients)]
+    threads = [threading.Thread(target=c.run_until, args=(deadline,)) for c in runners]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return [s for c in runners for s in c.samples]
+
+
+def _report(samples: list[Sample], seconds: float, clients: int, database: str) -> None:
+    print(f"\n{clients} clients for {seconds:.0f} s, database {database}, embedded Redis")
+    print("\n".join(_table(samples, seconds)))
+    orders = [s.seconds * 1000 for s in samples if s.endpoint == "POST /orders"]
+    errors = [s for s in samples if not s.ok]
+    if orders:
+        p99 = _percentile(orders, 99)
+        verdict = "met" if p99 < TARGET_P99_MS and not errors else "NOT met"
+        print(
+            f"\nPOST /orders p99 {p99:.0f} ms (target < {TARGET_P99_MS} ms), "
+            f"errors {len(errors)} (target 0): {verdict}"
+        )
+    for sample in errors[:10]:
+        print(f"  error: {sample.endpoint} → {sample.status} {sample.detail}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--web-workers", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--log", type=Path, help="keep up's output (tracebacks) in this file")
+    args = parser.parse_args()
+    database = (
+        "PostgreSQL" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "SQLite"
+    )
+    with tempfile.TemporaryDirectory(prefix="sp-load-") as tmp:
+        data_dir, port = Path(tmp) / "data", free_port()
+        up_args = ["--demo", "--web-workers", str(args.web_workers), "--workers", str(args.workers)]
+        log = args.log or Path(tmp) / "up.log"
+        proc = start_up(_env(data_dir), port, log, *up_args)
+        try:
+            wait_for(lambda: readyz(port)[0] == 200, "/readyz 200", START_BOUND, every=0.5)
+            tokens = json.loads((data_dir / "demo-tokens.json").read_text())
+            workload = Workload.prepare(port, tokens["demo-seller"])
+            samples = _run_clients(port, workload, args.clients, args.seconds)
+        finally:
+            stop(proc)
+    _report(samples, args.seconds, args.clients, database)
+
+
+if __name__ == "__main__":
+    main()
