@@ -28,7 +28,9 @@ def post_return(body):
     return (CEB214 800) moves the case to ``returned``. Asking again while a return of
     the case stands gives that one."""
     user = current_user()
-    found = export_returns.request(user, body["case_id"], body["reason"], body.get("lines"))
+    found = export_returns.request(
+        user, body["case_id"], body["reason"], body.get("lines"), body.get("transport")
+    )
     return movement_views.view(found), 202
 
 

@@ -25,9 +25,31 @@ class ReturnLineIn(Schema):
     )
 
 
+class ReturnTransportIn(Schema):
+    """How the goods come back, where it differs from the original shipment (CEB213 needs
+    the conveyance: trafName and voyageNo, which a postal export may not have stated)."""
+
+    logistics_no = fields.String(
+        validate=validate.Length(min=1, max=80),
+        metadata={"description": "The return waybill (default: the original one)"},
+    )
+    bill_no = fields.String(validate=validate.Length(min=1, max=37))
+    traf_mode = fields.String(
+        validate=validate.Regexp(r"^[0-9A-Z]$"), metadata={"description": "Customs code"}
+    )
+    traf_name = fields.String(validate=validate.Length(min=1, max=100))
+    voyage_no = fields.String(validate=validate.Length(min=1, max=32))
+    country = fields.String(
+        validate=validate.Regexp(r"^[A-Z]{2}$"),
+        metadata={"description": "ISO country the goods come from (not CN)"},
+    )
+    port_code = fields.String(validate=validate.Regexp(r"^\d{4}$"))
+
+
 class ExportReturnIn(Schema):
     case_id = fields.String(required=True, validate=ID)
     reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    transport = fields.Nested(ReturnTransportIn)
     lines = fields.List(
         fields.Nested(ReturnLineIn),
         validate=validate.Length(min=1, max=200),
@@ -74,7 +96,7 @@ class MovementReceiptOut(Schema):
     info = fields.String(allow_none=True)
 
 
-class MovementOut(Schema):
+class MovementBaseOut(Schema):
     id = fields.String()
     kind = fields.String(
         metadata={"enum": ["export_return", "return_tally", "arrival", "departure"]}
@@ -95,4 +117,11 @@ class MovementOut(Schema):
     filed_at = Instant(allow_none=True)
     messages = fields.List(fields.String(), metadata={"description": "Outbox file names"})
     receipts = fields.List(fields.Nested(MovementReceiptOut))
-    tally = fields.Nested(lambda: MovementOut(exclude=("tally",)), allow_none=True)
+
+
+class MovementOut(MovementBaseOut):
+    tally = fields.Nested(
+        MovementBaseOut,
+        allow_none=True,
+        metadata={"description": "An export return's tally (CEB215), once asked for"},
+    )

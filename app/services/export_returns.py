@@ -35,8 +35,9 @@ RETURNABLE = ("released", "closed")
 
 
 def _number(prefix: str, movement_id: str) -> str:
-    """The filer's number of a return document (coElNo, at most 30)."""
-    return f"{prefix}{movement_id.replace('-', '')[:24].upper()}"
+    """The filer's number of a return document: coElNo, at most 20 characters on CEB215
+    (30 on CEB213), so 20 for both."""
+    return f"{prefix}{movement_id.replace('-', '')[: 20 - len(prefix)].upper()}"
 
 
 def _standing(kind: str, **where: str) -> MovementFiling | None:
@@ -49,7 +50,11 @@ def _standing(kind: str, **where: str) -> MovementFiling | None:
 
 
 def request(
-    user: User, case_id: str, reason: str, lines: list[dict] | None = None
+    user: User,
+    case_id: str,
+    reason: str,
+    lines: list[dict] | None = None,
+    transport: dict | None = None,
 ) -> MovementFiling:
     """Store the return of a released export case and queue its filing; the return
     standing for the case when there is one."""
@@ -73,7 +78,7 @@ def request(
         case_id=case.id,
         order_id=case.order_id,
         parcel_ids=[case.parcel_id],
-        details={"reason": reason, "lines": returned},
+        details={"reason": reason, "lines": returned, "transport": transport or {}},
         created_by=user.id,
         created_at=utcnow(),
     )
@@ -112,13 +117,13 @@ def _snapshot(case: ClearanceCase) -> DeclarationSnapshot:
 def build_return(movement: MovementFiling) -> Built:
     """The CEB213 of a stored (or about to be stored) return; sent by its declarer."""
     case = db.session.get(ClearanceCase, movement.case_id)
-    snapshot = _snapshot(case)
-    lines = (movement.details or {}).get("lines")
+    snapshot, details = _snapshot(case), movement.details or {}
+    lines = details.get("lines")
     content = returns.build_ceb213(
         snapshot,
-        reason=(movement.details or {}).get("reason", ""),
+        reason=details.get("reason", ""),
         returned={int(g): Decimal(q) for g, q in lines.items()} if lines else None,
-        transport=returns.ReturnTransport(co_el_no=movement.cop_no),
+        transport=returns.ReturnTransport(co_el_no=movement.cop_no, **details.get("transport", {})),
         schema_dir=current_app.config.get("CEB_XSD_DIR"),
     )
     return Built([content], common.filer("CEB213", snapshot).dxp_id)
@@ -161,29 +166,39 @@ def tally(user: User, return_id: str, location: str = "") -> MovementFiling:
         created_by=user.id,
         created_at=utcnow(),
     )
+    try:
+        build_tally(movement)
+    except DeclarationError as exc:
+        raise ValidationFailed(
+            f"The tally cannot be filed: {exc.summary}", {"_body": exc.problems or [exc.summary]}
+        ) from exc
     return _store(movement, case, user, "return_arrived", location or None)
 
 
 def build_tally(movement: MovementFiling) -> Built:
-    """The CEB215 of a tally: the returned parcel under its original waybill and carrier
-    (the application's default), tallied by the site operator."""
+    """The CEB215 of a tally: the returned parcel under the application's waybill and
+    transport (the original carrier's), tallied by the site operator."""
     case = db.session.get(ClearanceCase, movement.case_id)
     s = _snapshot(case)
     parties, f, operator = common.inventory_parties(s), s.filing, site_operator()
+    parent = db.session.get(MovementFiling, movement.parent_id)
+    back = (parent.details or {}).get("transport", {})
     parcel = movements.Parcel(
-        parties["logisticsNo"], invt_no=case.invt_no or "", cop_no=movement.cop_no
+        back.get("logistics_no") or parties["logisticsNo"],
+        invt_no=case.invt_no or "",
+        cop_no=movement.cop_no,
     )
     consignment = movements.Consignment(
         cop_no=movement.cop_no,
         customs_code=f.customs_code,
         logistics=movements.Company(parties["logisticsCode"], parties["logisticsName"]),
-        traf_mode=f.traf_mode,
+        traf_mode=back.get("traf_mode") or f.traf_mode,
         parcels=(parcel,),
         at=movement.created_at,
         operator=operator,
-        traf_name=f.traf_name,
-        voyage_no=f.voyage_no,
-        bill_no=f.bill_no,
+        traf_name=back.get("traf_name") or f.traf_name,
+        voyage_no=back.get("voyage_no") or f.voyage_no,
+        bill_no=back.get("bill_no") or f.bill_no,
         unload_location=(movement.details or {}).get("location", ""),
     )
     content = returns.build_ceb215(consignment, schema_dir=current_app.config.get("CEB_XSD_DIR"))

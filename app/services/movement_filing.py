@@ -88,8 +88,9 @@ def file(movement_id: str, gateway: Gateway | None = None) -> str:
     try:
         written = messages(movement)
     except DeclarationError as exc:
-        movement.status, movement.error = "failed", exc.summary
-        _noted(movement, "movement_failed", exc.summary)
+        error = "; ".join([exc.summary, *exc.problems])
+        movement.status, movement.error = "failed", error
+        _noted(movement, "movement_failed", error)
         db.session.commit()
         return "failed"
     gw = gateway or gateway_for(current_app.config)
