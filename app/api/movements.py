@@ -9,7 +9,7 @@ from ..auth import current_user, roles_required
 from ..errors import NotFound
 from ..extensions import db
 from ..models import MovementFiling
-from ..schemas.movements import ExportMovementIn, ExportReturnIn, MovementOut, TallyIn
+from ..schemas.movements import CustomsMovementOut, ExportMovementIn, ExportReturnIn, TallyIn
 from ..services import export_movements, export_returns, movement_views
 
 blp = Blueprint("movements", __name__, description="Export returns and movements")
@@ -19,7 +19,7 @@ QUEUE_DOWN = "The job queue is unreachable: nothing was stored; retry after Retr
 @blp.route("/export-returns", methods=["POST"])
 @roles_required("broker")
 @blp.arguments(ExportReturnIn)
-@blp.response(202, MovementOut)
+@blp.response(202, CustomsMovementOut)
 @blp.alt_response(404, description="No such clearance case")
 @blp.alt_response(409, description="The case is not a released (or closed) export")
 @blp.alt_response(503, description=QUEUE_DOWN)
@@ -36,7 +36,7 @@ def post_return(body):
 
 @blp.route("/export-returns/<string:return_id>", methods=["GET"])
 @roles_required("seller", "broker")
-@blp.response(200, MovementOut)
+@blp.response(200, CustomsMovementOut)
 @blp.alt_response(404, description="No such return (or another seller's)")
 def get_return(return_id):
     """A return: its application, outbox files, customs' receipts and its tally."""
@@ -46,7 +46,7 @@ def get_return(return_id):
 @blp.route("/export-returns/<string:return_id>/tally", methods=["POST"])
 @roles_required("broker", "carrier")
 @blp.arguments(TallyIn)
-@blp.response(202, MovementOut)
+@blp.response(202, CustomsMovementOut)
 @blp.alt_response(409, description="The return application is not filed")
 @blp.alt_response(503, description=QUEUE_DOWN)
 def post_tally(body, return_id):
@@ -58,7 +58,7 @@ def post_tally(body, return_id):
 @blp.route("/export-movements", methods=["POST"])
 @roles_required("broker", "carrier")
 @blp.arguments(ExportMovementIn)
-@blp.response(202, MovementOut)
+@blp.response(202, CustomsMovementOut)
 @blp.alt_response(404, description="No such despatch")
 @blp.alt_response(409, description="The despatch is not closed")
 @blp.alt_response(503, description=QUEUE_DOWN)
@@ -70,7 +70,7 @@ def post_movement(body):
 
 @blp.route("/export-movements/<string:movement_id>", methods=["GET"])
 @roles_required("broker", "carrier")
-@blp.response(200, MovementOut)
+@blp.response(200, CustomsMovementOut)
 @blp.alt_response(404, description="No such movement")
 def get_movement(movement_id):
     """An arrival or departure: its files and customs' receipts."""

@@ -89,14 +89,14 @@ class ExportMovementIn(Schema):
             raise ValidationError("required for an arrival", "domestic_traf_no")
 
 
-class MovementReceiptOut(Schema):
+class CustomsMovementReceiptOut(Schema):
     message_type = fields.String()
     status = fields.String()
     time = Instant()
     info = fields.String(allow_none=True)
 
 
-class MovementBaseOut(Schema):
+class CustomsMovementBaseOut(Schema):
     id = fields.String()
     kind = fields.String(
         metadata={"enum": ["export_return", "return_tally", "arrival", "departure"]}
@@ -116,12 +116,12 @@ class MovementBaseOut(Schema):
     created_at = Instant()
     filed_at = Instant(allow_none=True)
     messages = fields.List(fields.String(), metadata={"description": "Outbox file names"})
-    receipts = fields.List(fields.Nested(MovementReceiptOut))
+    receipts = fields.List(fields.Nested(CustomsMovementReceiptOut))
 
 
-class MovementOut(MovementBaseOut):
+class CustomsMovementOut(CustomsMovementBaseOut):
     tally = fields.Nested(
-        MovementBaseOut,
+        CustomsMovementBaseOut,
         allow_none=True,
         metadata={"description": "An export return's tally (CEB215), once asked for"},
     )

@@ -146,14 +146,17 @@ def build(movement: MovementFiling) -> Built:
             {"parcel_ids": [f"operators: {sorted(c for c, _ in carriers) or 'none'}"]},
         )
     (code, name), first, d = carriers.pop(), snapshots[0].filing, movement.details or {}
+    operator = site_operator()
+    dxp_id = snapshots[0].logistics.dxp_id or (operator.dxp_id if code == operator.code else "")
+    carrier = movements.Company(code, name, dxp_id)
     consignment = movements.Consignment(
         cop_no=movement.cop_no,
         customs_code=first.customs_code or current_app.config.get("CUSTOMS_CODE", ""),
-        logistics=movements.Company(code, name),
+        logistics=carrier,
         traf_mode=first.traf_mode,
         parcels=tuple(movements.Parcel(s.order.waybill_no) for s in snapshots),
         at=movement.created_at,
-        operator=site_operator(),
+        operator=operator,
         loct_no=first.loct_no,
         traf_name=d.get("traf_name") or first.traf_name,
         voyage_no=d.get("voyage_no") or first.voyage_no,
@@ -161,9 +164,10 @@ def build(movement: MovementFiling) -> Built:
         domestic_traf_no=d.get("domestic_traf_no", ""),
         note=d.get("note", ""),
     )
-    build_message = movements.build_ceb507 if movement.kind == "arrival" else movements.build_ceb509
     schema_dir = current_app.config.get("CEB_XSD_DIR")
-    return Built(build_message(consignment, schema_dir=schema_dir), site_operator().dxp_id)
+    if movement.kind == "arrival":
+        return Built(movements.build_ceb507(consignment, schema_dir=schema_dir), operator.dxp_id)
+    return Built(movements.build_ceb509(consignment, schema_dir=schema_dir), carrier.dxp_id)
 
 
 __all__ = ["MAX_PARCELS", "MESSAGES", "build", "request"]
