@@ -82,13 +82,19 @@ def request(
         created_by=user.id,
         created_at=utcnow(),
     )
+    _buildable(build_return, movement, "return", "lines")
+    return _store(movement, case, user, "return_requested", reason)
+
+
+def _buildable(build, movement: MovementFiling, what: str, field: str) -> None:
+    """Build the message now: one that cannot be made is refused (422) before anything is
+    stored, with the builder's problems under ``field``."""
     try:
-        build_return(movement)
+        build(movement)
     except DeclarationError as exc:
         raise ValidationFailed(
-            f"The return cannot be filed: {exc.summary}", {"lines": exc.problems or [exc.summary]}
+            f"The {what} cannot be filed: {exc.summary}", {field: exc.problems or [exc.summary]}
         ) from exc
-    return _store(movement, case, user, "return_requested", reason)
 
 
 def _store(
@@ -166,12 +172,7 @@ def tally(user: User, return_id: str, location: str = "") -> MovementFiling:
         created_by=user.id,
         created_at=utcnow(),
     )
-    try:
-        build_tally(movement)
-    except DeclarationError as exc:
-        raise ValidationFailed(
-            f"The tally cannot be filed: {exc.summary}", {"_body": exc.problems or [exc.summary]}
-        ) from exc
+    _buildable(build_tally, movement, "tally", "_body")
     return _store(movement, case, user, "return_arrived", location or None)
 
 

@@ -16,7 +16,7 @@ from clearance_support import (
     file_orders,
     hand_over,
     parties,
-    work,
+    settle,
 )
 from support import headers
 
@@ -44,18 +44,10 @@ def batch(app, client, make_user):
     sim.close()
 
 
-def _settle(app, sim) -> None:
-    from app.services import inbox
-
-    work(app)
-    sim.drain()
-    assert inbox.poll()["quarantined"] == 0
-
-
 def _file(app, client, broker, sim, body) -> dict:
     r = client.post("/api/v1/export-movements", json=body, headers=headers(broker))
     assert r.status_code == 202, r.json
-    _settle(app, sim)
+    settle(app, sim)
     found = client.get(f"/api/v1/export-movements/{r.json['id']}", headers=headers(broker))
     assert found.status_code == 200
     return found.json

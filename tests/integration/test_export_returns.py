@@ -15,7 +15,7 @@ from clearance_support import (
     export_body,
     file_orders,
     parties,
-    work,
+    settle,
 )
 from support import headers
 
@@ -41,14 +41,6 @@ def released(app, client, make_user):
     sim.close()
 
 
-def _settle(app, sim) -> None:
-    from app.services import inbox
-
-    work(app)
-    sim.drain()
-    assert inbox.poll()["quarantined"] == 0
-
-
 def _return(client, who, return_id) -> dict:
     r = client.get(f"/api/v1/export-returns/{return_id}", headers=headers(who))
     assert r.status_code == 200, r.json
@@ -70,7 +62,7 @@ def test_a_released_export_is_returned_then_tallied(released):
     assert r.json["status"] == "queued" and r.json["message"] == "CEB213"
     again = client.post("/api/v1/export-returns", json=body, headers=headers(broker))
     assert again.status_code == 202 and again.json["id"] == return_id
-    _settle(app, sim)
+    settle(app, sim)
     done = _return(client, seller, return_id)
     assert done["messages"] == [f"CEB213_{return_id}_v1_a1.xml"]
     assert f"CEB213_{return_id}_v1_a1.xml" in sim.sent()
@@ -89,7 +81,7 @@ def test_a_released_export_is_returned_then_tallied(released):
     t = client.post(f"/api/v1/export-returns/{return_id}/tally", json={}, headers=headers(broker))
     assert t.status_code == 202, t.json
     assert t.json["message"] == "CEB215" and t.json["parent_id"] == return_id
-    _settle(app, sim)
+    settle(app, sim)
     tally = _return(client, seller, return_id)["tally"]
     assert tally["status"] == "accepted", tally["error"]
     assert [x["status"] for x in tally["receipts"]] == ["2", "399"]
@@ -137,7 +129,7 @@ def test_a_part_return_lists_only_the_lines_returned(released):
     body["lines"] = [{"gnum": 1, "qty": "1"}]
     r = client.post("/api/v1/export-returns", json=body, headers=headers(broker))
     assert r.status_code == 202, r.json
-    _settle(app, sim)
+    settle(app, sim)
     done = _return(client, broker, r.json["id"])
     assert done["status"] == "accepted" and done["details"]["lines"] == {"1": "1.00000"}
     sent = sim.folders.sent / done["messages"][0]
