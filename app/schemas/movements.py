@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from .fields import ExactDecimal
 from .times import Instant
 
 ID = validate.Length(min=1, max=36)
@@ -16,12 +17,10 @@ class ReturnLineIn(Schema):
         validate=validate.Range(min=1, max=999),
         metadata={"description": "The inventory line (1 = the order's first line)"},
     )
-    qty = fields.Decimal(
-        required=True,
-        as_string=True,
+    qty = ExactDecimal(
         places=5,
-        validate=validate.Range(min=0, min_inclusive=False, max=10**9),
-        metadata={"description": "Returned, at most the declared quantity"},
+        required=True,
+        metadata={"description": "Returned, more than 0 and at most the declared quantity"},
     )
 
 

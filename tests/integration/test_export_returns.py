@@ -131,7 +131,7 @@ def test_a_part_return_lists_only_the_lines_returned(released):
     assert r.status_code == 202, r.json
     settle(app, sim)
     done = _return(client, broker, r.json["id"])
-    assert done["status"] == "accepted" and done["details"]["lines"] == {"1": "1.00000"}
+    assert done["status"] == "accepted" and done["details"]["lines"] == {"1": "1"}
     sent = sim.folders.sent / done["messages"][0]
     from declarations import dxp
 
