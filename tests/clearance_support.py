@@ -266,3 +266,12 @@ class Simulator:
 
     def sent(self) -> list[str]:
         return sorted(p.name for p in self.folders.sent.iterdir())
+
+
+def settle(app, sim) -> None:
+    """Run the queued jobs, let the simulator answer everything, read its receipts."""
+    from app.services import inbox
+
+    work(app)
+    sim.drain()
+    assert inbox.poll()["quarantined"] == 0

@@ -74,6 +74,7 @@ def register_blueprints(api: Api) -> None:
     from .events import blp as events_blp
     from .imports import blp as imports_blp
     from .inbound import blp as inbound_blp
+    from .movements import blp as movements_blp
     from .orders import blp as orders_blp
     from .parcels import blp as parcels_blp
     from .payments import blp as payments_blp
@@ -113,5 +114,6 @@ def register_blueprints(api: Api) -> None:
         payments_blp,
         warehouses_blp,
         summaries_blp,
+        movements_blp,
     ):
         api.register_blueprint(blp, url_prefix=f"/api/v1{blp.url_prefix or ''}")

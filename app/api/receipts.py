@@ -24,6 +24,10 @@ class ReceiptResultOut(Schema):
     summaries = fields.List(
         fields.String(), metadata={"description": "Summaries a CEB702 or CEB792 answered"}
     )
+    movements = fields.List(
+        fields.String(),
+        metadata={"description": "Returns, tallies, arrivals, departures a receipt answered"},
+    )
 
 
 @blp.route("/receipts", methods=["POST"])

@@ -9,4 +9,13 @@ app and runs these workers.
 def load() -> None:
     """Import every job module, so that their periodic tasks and reconcilable kinds are
     registered (a new job module is listed here)."""
-    from . import clearance, documents, gateway, inbound, intake, reconcile, summaries  # noqa: F401
+    from . import (  # noqa: F401
+        clearance,
+        documents,
+        gateway,
+        inbound,
+        intake,
+        movements,
+        reconcile,
+        summaries,
+    )

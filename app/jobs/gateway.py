@@ -12,11 +12,15 @@ from __future__ import annotations
 
 import logging
 import time
+from datetime import timedelta
 
 from flask import current_app
 from redis.exceptions import RedisError
+from sqlalchemy import select, update
 
+from ..extensions import db
 from ..models import ClearanceCase
+from ..models.base import utcnow
 from ..services import filing, inbox, review
 from .clearance import chunks, digest, enqueue_prepare
 from .periodic import periodic
@@ -67,6 +71,24 @@ def quietly(what: str, quiet: bool, enqueue) -> list:
             raise
         log.warning("%s not queued (%s); the reaper will", what, exc)
         return []
+
+
+def requeue_waiting(model) -> list[str]:
+    """The ids of the ``model`` rows (summaries, movements) left ``queued`` for
+    SUBMIT_STUCK_SECONDS, their clock restarted so the next reap leaves them to the queue a
+    while (committed)."""
+    old = utcnow() - timedelta(seconds=current_app.config["SUBMIT_STUCK_SECONDS"])
+    waiting = select(model.id).where(model.status == "queued", model.updated_at < old)
+    ids = list(db.session.execute(waiting).scalars())
+    if ids:
+        db.session.execute(
+            update(model)
+            .where(model.id.in_(ids))
+            .values(updated_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
+        db.session.commit()
+    return ids
 
 
 def enqueue_submit(cases: list[ClearanceCase], *, suffix: str = "", quiet: bool = False):

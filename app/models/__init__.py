@@ -7,6 +7,7 @@ from .declarations import Declaration, DeclarationDocument
 from .imports import ImportBatch, ImportRowError
 from .inbound import InboundDecision, InboundItem
 from .money import PaymentReceived, PurchaseInvoice
+from .movements import MovementFiling
 from .orders import Order, OrderLine, Parcel
 from .posts import Despatch, DespatchSeries, Lane, Office, Receptacle, ReceptacleItem
 from .s10 import S10Counter
@@ -42,6 +43,7 @@ __all__ = [
     "ImportRowError",
     "InboxFile",
     "LabelBatch",
+    "MovementFiling",
     "Lane",
     "Office",
     "Order",

@@ -92,11 +92,12 @@ class OutboxMessage(db.Model):
     __tablename__ = "gateway_outbox"
 
     id: Mapped[str] = id_column()
-    # The case whose filing it is, or the summary application (CEB701) it is.
+    # The case whose filing it is, the summary application (CEB701) or the movement it is.
     case_id: Mapped[str | None] = mapped_column(ForeignKey("clearance_cases.id"), index=True)
     summary_application_id: Mapped[str | None] = mapped_column(
         ForeignKey("summary_applications.id"), index=True
     )
+    movement_id: Mapped[str | None] = mapped_column(ForeignKey("movement_filings.id"), index=True)
     kind: Mapped[str] = mapped_column(String(16), nullable=False)
     version: Mapped[int] = mapped_column(Integer, nullable=False)
     app_type: Mapped[str] = mapped_column(String(1), nullable=False)

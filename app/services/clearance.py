@@ -183,9 +183,9 @@ def _by_key(events: list[receipts.StatusEvent], key: str, column) -> dict[str, l
 
 def _match_all(events: list[receipts.StatusEvent]) -> list[Order | None]:
     """The order each receipt event is about, by business keys (never by guid): the order
-    number (orderNo/copNo), else the waybill number, else the payment's transaction id;
-    among several sellers' orders of one number, the one of the receipt's e-commerce
-    company."""
+    number (orderNo/copNo), else the waybill number, else the payment's transaction id,
+    else the number of a return the service filed (coElNo); among several sellers' orders
+    of one number, the one of the receipt's e-commerce company."""
     numbers = {n for e in events if (n := _number(e))}
     by_number: dict[str, list[Order]] = defaultdict(list)
     if numbers:
@@ -193,12 +193,16 @@ def _match_all(events: list[receipts.StatusEvent]) -> list[Order | None]:
             by_number[o.order_no].append(o)
     by_waybill = _by_key(events, "logisticsNo", Parcel.item_id)
     by_payment = _by_key(events, "payTransactionId", Order.payment["transaction_id"].as_string())
+    from .movement_receipts import orders_by_number
+
+    by_return = orders_by_number(events)
     found = []
     for e in events:
         candidates = (
             by_number.get(_number(e) or "")
             or by_waybill.get(e.keys.get("logisticsNo", ""))
-            or by_payment.get(e.keys.get("payTransactionId", ""), [])
+            or by_payment.get(e.keys.get("payTransactionId", ""))
+            or ([by_return[e.keys["coElNo"]]] if e.keys.get("coElNo") in by_return else [])
         )
         if len(candidates) > 1 and e.keys.get("ebcCode"):
             codes = _ebc_codes(candidates)
@@ -276,8 +280,8 @@ def _lock_orders(orders: list[Order | None]) -> None:
 
 def ingest_events(events: list[receipts.StatusEvent], actor: User | None) -> dict:
     """Store receipt events, then recompute every order (and case) they touch, and every
-    summary application (CEB702) and summary result (CEB792) they answer; in the caller's
-    transaction."""
+    summary application (CEB702), summary result (CEB792) and movement (CEB214/216/508/510)
+    they answer; in the caller's transaction."""
     orders = _match_all(events)
     _lock_orders(orders)
     new = _store(events, orders)
@@ -285,15 +289,17 @@ def ingest_events(events: list[receipts.StatusEvent], actor: User | None) -> dic
     touched = {o.id: o for o in orders if o is not None}
     for order in touched.values():
         recompute(order, actor)
-    from . import parcel_receipts, summary_receipts
+    from . import movement_receipts, parcel_receipts, summary_receipts
 
     parcel_receipts.follow([(e, o) for e, o in new if o is not None], actor)
+    moved = movement_receipts.follow([e for e, _ in new], actor)
 
     return {
         "events": len(events),
         "new_events": len(new),
         "orders": sorted(touched),
         "summaries": summary_receipts.follow(events),
+        "movements": sorted(set(moved)),
         "unmatched": sorted(
             {e.business_key for e, o in zip(events, orders, strict=True) if o is None}
         ),

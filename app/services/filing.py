@@ -307,13 +307,15 @@ def record_outbox(
     app_type: str,
     case_id: str | None = None,
     summary_application_id: str | None = None,
+    movement_id: str | None = None,
 ) -> None:
-    """Note a message handed to the gateway (in the caller's transaction): a case's, or a
-    summary application's."""
+    """Note a message handed to the gateway (in the caller's transaction): a case's, a
+    summary application's or a movement's."""
     db.session.add(
         OutboxMessage(
             case_id=case_id,
             summary_application_id=summary_application_id,
+            movement_id=movement_id,
             kind=kind,
             version=version,
             app_type=app_type,

@@ -8,8 +8,9 @@
 * CEB711 entry into a supervised site → CEB712 (2, then 120 海关入库 with the entry number
   rkdNo): every parcel has its import waybill (CEB511) on file;
 * CEB513 signed for → CEB514: status S (「限定S」) and the import waybill on file;
-* CEB213 export return → CEB214 (2 → 120 → 399): the inventory it names (invtNo) is the
-  shipper's and released, every returned line is on it, in at most the quantity declared;
+* CEB213 export return → CEB214 (2 → 120 → 800 放行, the schema's last status): the
+  inventory it names (invtNo) is the shipper's and released, every returned line is on
+  it, in at most the quantity declared;
 * CEB215 return tally → CEB216: the parcel's return application (CEB213) is on file.
 
 Accepted movements go 2 → 399; a document filed new twice (same filer, number and part) is
@@ -26,7 +27,14 @@ from typing import TYPE_CHECKING
 from declarations.ceb.summary import RELEASED
 
 from . import rules
-from .paths import APPROVAL_PATH, APPROVAL_TEXTS, MOVEMENT_PATH, SITE_ENTRY_PATH, TEXTS, issued
+from .paths import (
+    EXPORT_RETURN_PATH,
+    EXPORT_RETURN_TEXTS,
+    MOVEMENT_PATH,
+    SITE_ENTRY_PATH,
+    TEXTS,
+    issued,
+)
 from .store import Doc, status_at, waybill_key
 
 if TYPE_CHECKING:
@@ -175,7 +183,11 @@ MOVEMENTS = {
     ),
     "signed_for": Movement(("logisticsCode", "logisticsNo"), _signed_for),
     "export_return": Movement(
-        ("agentCode", "coElNo"), _export_return, APPROVAL_PATH, APPROVAL_TEXTS, by_waybill=True
+        ("agentCode", "coElNo"),
+        _export_return,
+        EXPORT_RETURN_PATH,
+        EXPORT_RETURN_TEXTS,
+        by_waybill=True,
     ),
     "return_tally": Movement(("operatorCode", "coElNo"), _return_applied),
 }

@@ -33,6 +33,10 @@ DOCUMENT_PATH = ("2", "120")
 #: What a cancel and a return go through when approved.
 APPROVAL_PATH = ("2", "120", "399")
 APPROVAL_TEXTS = {"2": "申请申报中", "120": "申请已入库", "399": "申请审核通过"}
+#: An export return application (CEB214) ends 放行: the schema's list of its statuses
+#: (1/2/3/4/100/120/300/500/505/600/800) has no 399.
+EXPORT_RETURN_PATH = ("2", "120", "800")
+EXPORT_RETURN_TEXTS = {**APPROVAL_TEXTS, "800": "退货放行"}
 #: A movement (arrival, departure, master/sub waybill list, signed-for, return tally) and a
 #: summary application once customs accept it; a site's entry record ends 海关入库.
 MOVEMENT_PATH = ("2", "399")
