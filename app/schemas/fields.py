@@ -186,6 +186,19 @@ class ExactDecimal(fields.Field):
         return format(decimal.Decimal(value).normalize(), "f")
 
 
+class Amount(fields.String):
+    """A stored money amount as text with its cents: PostgreSQL's NUMERIC(18, 5) gives
+    ``160.00000`` where SQLite keeps the text it was given; both leave as ``160.00``. An
+    amount with more places than two keeps them (nothing is rounded)."""
+
+    def _serialize(self, value: Any, attr, obj, **kwargs) -> str | None:
+        if value is None:
+            return None
+        amount = decimal.Decimal(value)
+        cents = amount.quantize(decimal.Decimal("0.01"))
+        return format(cents if cents == amount else amount.normalize(), "f")
+
+
 class Text(fields.String):
     """Stripped text with a length limit, checked inline (this runs for every cell of an
     import, so it avoids the generic validator machinery)."""

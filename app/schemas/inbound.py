@@ -5,6 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from ..models.inbound import INBOUND_STATUSES
+from .fields import Amount
 from .query import QuerySchema
 from .times import Instant
 
@@ -27,7 +28,7 @@ class InboundDecisionOut(Schema):
     decided_at = Instant()
     reason = fields.String(allow_none=True)
     note = fields.String(allow_none=True)
-    tax = fields.String(allow_none=True)
+    tax = Amount(allow_none=True)
     currency = fields.String(allow_none=True)
 
 
@@ -39,8 +40,8 @@ class InboundItemOut(Schema):
     origin_country = fields.String()
     itmatt_message_id = fields.String()
     currency = fields.String()
-    declared_value = fields.String(metadata={"description": "Sum of the pieces' values"})
-    tax_total = fields.String(
+    declared_value = Amount(metadata={"description": "Sum of the pieces' values"})
+    tax_total = Amount(
         allow_none=True, metadata={"description": "行邮税 assessed (quote currency); None: not"}
     )
     quote_error = fields.String(allow_none=True)
@@ -49,7 +50,7 @@ class InboundItemOut(Schema):
     presented_at = Instant(allow_none=True)
     decided_at = Instant(allow_none=True)
     decision_reason = fields.String(allow_none=True)
-    customs_tax = fields.String(allow_none=True, metadata={"description": "Tax customs charge"})
+    customs_tax = Amount(allow_none=True, metadata={"description": "Tax customs charge"})
     created_at = Instant()
 
 
