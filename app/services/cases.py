@@ -32,7 +32,7 @@ from ..models import (
     User,
 )
 from ..models.base import utcnow
-from . import audit, case_states, tracking
+from . import audit, case_states, orders, tracking
 from .case_states import ENDED, IllegalTransition
 
 log = logging.getLogger(__name__)
@@ -266,6 +266,9 @@ def _filtered(user: User, query: dict):
         stmt = stmt.where(ClearanceCase.flow == query["flow"])
     if query.get("risk"):
         stmt = stmt.where(ClearanceCase.risk_codes.contains(f" {query['risk']} "))
+    if query.get("destination"):
+        wanted = orders.OrderFilter(destination=query["destination"]).apply(select(Order.id))
+        stmt = stmt.where(ClearanceCase.order_id.in_(wanted))
     return stmt
 
 

@@ -18,6 +18,9 @@ MODULES = (
     "reports",
     "amend",
     "dashboard",
+    "review",
+    "review_actions",
+    "review_amend",
 )
 
 
