@@ -4,8 +4,9 @@ status funnel, and the job queues.
 
 Money is summed as ``Decimal`` in Python (SQLite keeps amounts as text, and a SQL SUM would
 go through floating point); amounts in different currencies are never added together.
-Rebate and settlement figures are the report service's own lines (``reports.rebate_lines``),
-so a line the reports call "not covered" is not covered here either, never zero.
+Rebate and settlement figures are the report service's own lines (``reports.rebate_rows``
+on the orders basis), so a line the reports call "not covered" is not covered here either,
+never zero.
 """
 
 from __future__ import annotations
@@ -134,10 +135,10 @@ def duties_by_destination(period: Period) -> list[dict[str, Any]]:
 def rebates_by_month(period: Period) -> list[dict[str, Any]]:
     """Per month of the export (order) date: the report's lines, what they declare in CNY,
     the rebate ceiling in CNY, and how many lines could not be converted or rated."""
-    lines = reports.rebate_lines(reports.export_orders(None, period.start, period.end))
+    _basis, lines = reports.rebate_rows(None, period.start, period.end, "orders")
     months: dict[str, dict[str, Any]] = {}
     for line in lines:
-        month = line.order_date.strftime("%Y-%m")
+        month = line.export_date.strftime("%Y-%m")  # the order date, on the orders basis
         row = months.setdefault(
             month,
             {
@@ -149,7 +150,7 @@ def rebates_by_month(period: Period) -> list[dict[str, Any]]:
                 "not_covered_lines": 0,
             },
         )
-        row["orders"].add(line.order.id)
+        row["orders"].update(line.order_ids)
         row["lines"] += 1
         if line.fob_cny is not None:
             row["declared_cny"] += line.fob_cny

@@ -203,6 +203,9 @@ PAGES = {  # who: [(path, status)]
         ("/orders/{order}", 200),
         ("/dashboard?from=2026-11-01&to=2026-12-31", 200),
         ("/reports/export-rebates?from=2026-11-01&to=2026-11-30", 200),
+        ("/review", 200),
+        ("/review/{case}", 200),
+        ("/review/{case}/amend", 200),
     ],
 }
 
@@ -239,6 +242,23 @@ def _finished_batches(live, order: dict) -> dict:
     raise AssertionError("the worker did not finish the batches")
 
 
+def _reviewable_case(live, order: dict) -> str:
+    """The order handed over to clearance and prepared by the worker for review."""
+    import time
+
+    from app.services import case_states, cases, users
+
+    _, app, _ = live
+    with app.app_context():
+        seller = users.find_user(SELLER)
+        (case,), _refused = cases.hand_over(seller, [order["id"]])
+        for _ in range(300):
+            if cases.fresh(case.id).status in case_states.REVIEWABLE:
+                return case.id
+            time.sleep(0.05)
+    raise AssertionError("the worker did not prepare the case")
+
+
 def _look_at_every_page(page, ids: dict, lang: str, tag: str, out: Path) -> dict:
     check = tag == "laptop"  # the rules axe checks do not depend on the width
     findings = {}
@@ -264,6 +284,7 @@ def test_every_page_has_no_serious_accessibility_finding(browser, live, accounts
     order = _store_orders(live, SELLER, [f"A11Y-{lang}"], currency="EUR")[0]  # quoted
     ids = {"order": order["id"], "item": order["item_id"], **_finished_batches(live, order)}
     ids["open_order"] = _store_orders(live, SELLER, [f"A11Y-OPEN-{lang}"])[0]["id"]  # not declared
+    ids["case"] = _reviewable_case(live, _store_orders(live, SELLER, [f"A11Y-CASE-{lang}"])[0])
     findings = {}
     for viewport, tag in ((LAPTOP, "laptop"), (TABLET, "tablet")):
         ctx = browser.new_context(base_url=live[0], bypass_csp=True, viewport=viewport)

@@ -200,7 +200,7 @@ def test_dashboard_page_draws_each_chart_beside_its_numbers(app, sign_in):
     destinations = re.search(r'id="table-destinations">(.*?)</table>', text, re.S).group(1)
     assert '<th scope="row">DE</th>' in destinations and "€6.00" in destinations
     assert "€9.50" in destinations
-    assert 'id="table-queues"' in text and "<code>imports</code>" in text
+    assert 'id="table-queues"' in text and "<code>intake</code>" in text
 
 
 @pytest.mark.parametrize(("role", "status"), [("seller", 403), ("carrier", 403), ("admin", 200)])
