@@ -248,6 +248,17 @@ def get_case(user: User, case_id: str) -> ClearanceCase:
     return case
 
 
+def latest_of_order(user: User, order_id: str) -> ClearanceCase | None:
+    """The order's newest case the user may see (None: never handed over, or not theirs)."""
+    stmt = (
+        _visible(user)
+        .where(ClearanceCase.order_id == order_id)
+        .order_by(ClearanceCase.created_at.desc(), ClearanceCase.id)
+        .limit(1)
+    )
+    return db.session.execute(stmt).scalar_one_or_none()
+
+
 def fresh(case_id: str) -> ClearanceCase | None:
     """The case as the database has it now (jobs: another process may have moved it)."""
     stmt = (

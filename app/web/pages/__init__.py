@@ -21,6 +21,8 @@ MODULES = (
     "review",
     "review_actions",
     "review_amend",
+    "handover",
+    "webhooks",
 )
 
 

@@ -13,8 +13,9 @@ from marshmallow import ValidationError
 from ...errors import ValidationFailed, flatten_errors
 from ...models.orders import OPEN_STATUSES, ORDER_STATUSES
 from ...schemas.orders import FLOWS, OrderQuery
-from ...services import clearance, declaring
+from ...services import cases, clearance, declaring, tracking
 from ...services import orders as order_service
+from ...services.case_states import ENDED
 from .. import nav
 from .. import web as web_bp
 from ..session import page, signed_in_user
@@ -51,6 +52,7 @@ def orders():
         statuses=ORDER_STATUSES,
         flows=FLOWS,
         pages=pages,
+        may_hand_over=signed_in_user().role == "seller",
     )
 
 
@@ -59,13 +61,18 @@ def orders():
 def order(order_id):
     user = signed_in_user()
     found = order_service.get_order(user, order_id)
+    case = cases.latest_of_order(user, order_id)
     return render_template(
         "orders/detail.html",
         order=order_service.order_view(found),
         declarations=declaring.overview(user, order_id),
         timeline=clearance.timeline(found),
+        case=cases.summary(case, found.order_no) if case else None,
+        case_events=list(case.events) if case else [],
+        tracking=[tracking.parcel_events(user, p.id) for p in found.parcels],
         pdf_kinds=PDF_KINDS,
         may_change=user.role in ("seller", "admin") and found.status in OPEN_STATUSES,
+        may_hand_over=user.role == "seller" and (case is None or case.status in ENDED),
     )
 
 
