@@ -189,6 +189,8 @@ PAGES = {  # who: [(path, status)]
         ("/reports", 200),
         ("/reports/export-rebates?from=2026-11-01&to=2026-11-30", 200),
         ("/reports/fx-settlement?from=2026-11-01&to=2026-11-30", 200),
+        ("/settings/webhooks", 200),
+        ("/settings/webhooks/{webhook}", 200),
     ],
     "Counter 1": [
         ("/home", 200),
@@ -242,6 +244,19 @@ def _finished_batches(live, order: dict) -> dict:
     raise AssertionError("the worker did not finish the batches")
 
 
+def _webhook(live) -> str:
+    """A webhook of the seller, for its settings and delivery pages."""
+    from app.services import users, webhooks
+
+    _, app, _ = live
+    app.config["WEBHOOK_ALLOW_PRIVATE"] = True  # the receiver is on this machine
+    with app.app_context():
+        hook, _secret = webhooks.register(
+            users.find_user(SELLER), "http://127.0.0.1:9/a11y", ["case.*"]
+        )
+        return hook.id
+
+
 def _reviewable_case(live, order: dict) -> str:
     """The order handed over to clearance and prepared by the worker for review."""
     import time
@@ -284,6 +299,7 @@ def test_every_page_has_no_serious_accessibility_finding(browser, live, accounts
     order = _store_orders(live, SELLER, [f"A11Y-{lang}"], currency="EUR")[0]  # quoted
     ids = {"order": order["id"], "item": order["item_id"], **_finished_batches(live, order)}
     ids["open_order"] = _store_orders(live, SELLER, [f"A11Y-OPEN-{lang}"])[0]["id"]  # not declared
+    ids["webhook"] = _webhook(live)
     ids["case"] = _reviewable_case(live, _store_orders(live, SELLER, [f"A11Y-CASE-{lang}"])[0])
     findings = {}
     for viewport, tag in ((LAPTOP, "laptop"), (TABLET, "tablet")):
