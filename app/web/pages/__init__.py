@@ -23,6 +23,7 @@ MODULES = (
     "review_amend",
     "handover",
     "webhooks",
+    "posts",
 )
 
 
