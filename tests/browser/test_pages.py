@@ -198,6 +198,10 @@ PAGES = {  # who: [(path, status)]
         ("/parcels?scan={item}", 200),
         ("/labels/batches/{label_batch}", 200),
         ("/orders", 200),
+        ("/despatches", 200),
+        ("/receptacles/new", 200),
+        ("/receptacles/{receptacle}", 200),
+        ("/despatches/{despatch}", 200),
     ],
     "Broker 1": [
         ("/home", 200),
@@ -242,6 +246,40 @@ def _finished_batches(live, order: dict) -> dict:
                 return ids
             time.sleep(0.05)
     raise AssertionError("the worker did not finish the batches")
+
+
+def _closed_despatch(live, accounts: dict, lang: str) -> dict:
+    """Two export parcels released by customs, put in a receptacle on a closed rail
+    despatch through the API, for the counter's pages."""
+    from posts_support import RAIL_LANE, RAIL_LEG, release_receipt
+
+    _, app, _ = live
+    api = app.test_client()
+    broker, carrier = (
+        {"Authorization": f"Bearer {accounts[name]['token']}"} for name in ("Broker 1", "Counter 1")
+    )
+    orders = _store_orders(live, SELLER, [f"A11Y-POST-{lang}-{n}" for n in (1, 2)])
+    receipt = release_receipt([o["order_no"] for o in orders])
+    xml = {**broker, "Content-Type": "application/xml"}
+    assert api.post("/api/v1/receipts", data=receipt, headers=xml).status_code == 200
+    bag = {
+        "origin_office": "CNDGGA",
+        "destination_office": "LTVNOA",
+        "mail_category": "C",
+        "mail_subclass": "CC",
+        "parcel_ids": [o["parcel"] for o in orders],
+    }
+    receptacle = api.post("/api/v1/receptacles", json=bag, headers=carrier).json["id"]
+    lane = next(
+        lane["id"]
+        for lane in api.get("/api/v1/lanes", headers=carrier).json
+        if lane["code"] == RAIL_LANE
+    )
+    body = {"lane_id": lane, "transport": RAIL_LEG, "receptacle_ids": [receptacle]}
+    despatch = api.post("/api/v1/despatches", json=body, headers=carrier).json["id"]
+    closed = api.post(f"/api/v1/despatches/{despatch}/close", headers=carrier)
+    assert closed.status_code == 200, closed.json
+    return {"receptacle": receptacle, "despatch": despatch}
 
 
 def _webhook(live) -> str:
@@ -300,6 +338,7 @@ def test_every_page_has_no_serious_accessibility_finding(browser, live, accounts
     ids = {"order": order["id"], "item": order["item_id"], **_finished_batches(live, order)}
     ids["open_order"] = _store_orders(live, SELLER, [f"A11Y-OPEN-{lang}"])[0]["id"]  # not declared
     ids["webhook"] = _webhook(live)
+    ids.update(_closed_despatch(live, accounts, lang))
     ids["case"] = _reviewable_case(live, _store_orders(live, SELLER, [f"A11Y-CASE-{lang}"])[0])
     findings = {}
     for viewport, tag in ((LAPTOP, "laptop"), (TABLET, "tablet")):
