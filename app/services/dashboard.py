@@ -1,6 +1,6 @@
 """What the dashboard of brokers and admins shows, per period: orders and declared value per
 day, duties and taxes by destination, export rebates and FX settlement by month, the
-status funnel, and the job queues.
+status funnel, clearance lead time, lanes by transport mode, and the job queues.
 
 Money is summed as ``Decimal`` in Python (SQLite keeps amounts as text, and a SQL SUM would
 go through floating point); amounts in different currencies are never added together.
@@ -25,7 +25,7 @@ from ..errors import Forbidden, ValidationFailed
 from ..extensions import db
 from ..models import Order, User
 from ..models.orders import ORDER_STATUSES
-from . import reports
+from . import analytics, lead_times, reports
 
 STAFF_ROLES = ("broker", "admin")
 DEFAULT_DAYS = 30
@@ -161,6 +161,24 @@ def rebates_by_month(period: Period) -> list[dict[str, Any]]:
     return [{**row, "orders": len(row["orders"])} for _, row in sorted(months.items())]
 
 
+def lanes_by_mode(period: Period) -> list[dict[str, Any]]:
+    """Per transport mode, the lane analysis of the parcels despatched in the period: how
+    many lanes carried them, parcels, receptacles and gross weight."""
+    lo = datetime.combine(period.start, time.min, tzinfo=UTC)
+    hi = datetime.combine(period.end + timedelta(days=1), time.min, tzinfo=UTC)
+    modes: dict[str, dict[str, Any]] = {}
+    for lane in analytics.lanes(lo, hi)["lanes"]:
+        mode = lane["mode"] or "?"
+        row = modes.setdefault(
+            mode, {"mode": mode, "lanes": 0, "parcels": 0, "receptacles": 0, "weight_kg": ZERO}
+        )
+        row["lanes"] += 1
+        row["parcels"] += lane["parcels"]
+        row["receptacles"] += lane["receptacles"]
+        row["weight_kg"] += Decimal(lane["weight_kg"])
+    return sorted(modes.values(), key=lambda r: (-r["parcels"], r["mode"]))
+
+
 def status_funnel(period: Period) -> dict[str, Any]:
     """Orders created in the period per current status, and per stage reached."""
     stmt = period.created_between(select(Order.status, func.count()).group_by(Order.status))
@@ -217,6 +235,8 @@ def overview(user: User, period: Period) -> dict[str, Any]:
         "by_destination": duties_by_destination(period),
         "by_month": rebates_by_month(period),
         "funnel": status_funnel(period),
+        "lead_times": lead_times.clearance_lead_times(period.start, period.end),
+        "modes": lanes_by_mode(period),
         "jobs": job_health(),
     }
 
@@ -226,6 +246,7 @@ __all__ = [
     "Period",
     "duties_by_destination",
     "job_health",
+    "lanes_by_mode",
     "orders_per_day",
     "overview",
     "rebates_by_month",

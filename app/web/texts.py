@@ -62,6 +62,7 @@ CASE_ACTION = {
     "submit_error": _l("Submitting failed; to be retried"),
     "submit_resumed": _l("Submitting resumed"),
 }
+MODE = {"air": _l("Air"), "rail": _l("Rail"), "road": _l("Road"), "sea": _l("Sea")}
 SEVERITY = {"info": _l("Information"), "warning": _l("Warning"), "blocking": _l("Blocking")}
 FLOW = {"export": _l("Export from China"), "import": _l("Import into China")}
 ROLE = {
@@ -163,6 +164,7 @@ GLOBALS = {
     "CASE_STATUS": CASE_STATUS,
     "CASE_ACTION": CASE_ACTION,
     "SEVERITY": SEVERITY,
+    "MODE": MODE,
     "ROLE": ROLE,
     "PAYER": PAYER,
     "COLLECTED_AT": COLLECTED_AT,
