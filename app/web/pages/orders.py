@@ -8,9 +8,7 @@ from __future__ import annotations
 
 from flask import Response, render_template, request
 from flask_babel import lazy_gettext as _l
-from marshmallow import ValidationError
 
-from ...errors import ValidationFailed, flatten_errors
 from ...models.orders import OPEN_STATUSES, ORDER_STATUSES
 from ...schemas.orders import FLOWS, OrderQuery
 from ...services import cases, clearance, declaring, tracking
@@ -18,6 +16,7 @@ from ...services import orders as order_service
 from ...services.case_states import ENDED
 from .. import nav
 from .. import web as web_bp
+from ..query import load
 from ..session import page, signed_in_user
 
 # The same roles as the API's order, declaration and parcel-form endpoints.
@@ -31,10 +30,7 @@ nav.add("web.orders", _l("Orders"), *ORDER_ROLES)
 def _query() -> dict:
     args = {k: v for k, v in request.args.items() if v != ""}
     args.setdefault("per_page", str(PER_PAGE))
-    try:
-        return OrderQuery().load(args)
-    except ValidationError as exc:
-        raise ValidationFailed("The filters are not valid.", flatten_errors(exc.messages)) from exc
+    return load(OrderQuery(), args, "The filters are not valid.")
 
 
 @web_bp.get("/orders")

@@ -11,16 +11,16 @@ from __future__ import annotations
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from marshmallow import Schema, ValidationError
 
 from declarations import mail_codes
 from declarations.despatch import FIELD_RULES, LEG_FIELDS, MODES
 
-from ...errors import ValidationFailed, flatten_errors
+from ...errors import ValidationFailed
 from ...schemas.posts import DespatchIn, ReceptacleIn
 from ...services import despatches, parcel_search, post_network, receptacles
 from .. import nav
 from .. import web as web_bp
+from ..query import load
 from ..session import page, signed_in_user
 
 OPERATORS = ("carrier",)
@@ -29,13 +29,6 @@ WEIGHTS = ("gross_weight_kg", "tare_kg")
 TRANSPORT_FIELDS = ("mode", "departure", "arrival", "carrier", *FIELD_RULES)
 
 nav.add("web.despatch_desk", _l("Despatches"), *OPERATORS)
-
-
-def _load(schema: Schema, data: dict) -> dict:
-    try:
-        return schema.load(data)
-    except ValidationError as exc:
-        raise ValidationFailed("The form is not valid.", flatten_errors(exc.messages)) from exc
 
 
 def _pdf(content: bytes, filename: str) -> Response:
@@ -85,7 +78,7 @@ def receptacle_create():
     data = {k: form.get(k, "").strip() for k in (*RECEPTACLE_FIELDS, *WEIGHTS)}
     try:
         data["parcel_ids"] = _scanned_parcels(form.get("scan", ""))
-        body = _load(ReceptacleIn(), {k: v for k, v in data.items() if v != ""})
+        body = load(ReceptacleIn(), {k: v for k, v in data.items() if v != ""})
         made = receptacles.create(signed_in_user(), body)
     except ValidationFailed as exc:
         return _receptacle_form(exc.code, problem=exc, values=form)
@@ -142,7 +135,7 @@ def despatch_create():
         "receptacle_ids": form.getlist("receptacle_id"),
     }
     try:
-        made = despatches.create(signed_in_user(), _load(DespatchIn(), data))
+        made = despatches.create(signed_in_user(), load(DespatchIn(), data))
     except ValidationFailed as exc:
         chosen = data["receptacle_ids"]
         return _desk(exc.code, problem=exc, values=form, chosen=chosen)

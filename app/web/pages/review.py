@@ -9,14 +9,13 @@ from __future__ import annotations
 
 from flask import Response, render_template, request
 from flask_babel import lazy_gettext as _l
-from marshmallow import ValidationError
 
-from ...errors import ValidationFailed, flatten_errors
 from ...schemas.clearance import CaseQuery
 from ...services import case_states, cases, seller_directory, users
 from ...services import orders as order_service
 from .. import nav
 from .. import web as web_bp
+from ..query import load
 from ..session import page, signed_in_user
 
 REVIEW_ROLES = ("broker",)
@@ -30,10 +29,7 @@ def _query() -> dict:
     args = {k: v.strip() for k, v in request.args.items() if k in FILTERS + ("page",)}
     args = {k: v for k, v in args.items() if v}
     args.setdefault("per_page", str(PER_PAGE))
-    try:
-        return CaseQuery().load(args)
-    except ValidationError as exc:
-        raise ValidationFailed("The filters are not valid.", flatten_errors(exc.messages)) from exc
+    return load(CaseQuery(), args, "The filters are not valid.")
 
 
 @web_bp.get("/review")

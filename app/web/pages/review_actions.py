@@ -10,12 +10,13 @@ from collections.abc import Callable
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from marshmallow import Schema, ValidationError
+from marshmallow import Schema
 
-from ...errors import DomainError, ValidationFailed, flatten_errors
+from ...errors import DomainError
 from ...schemas.clearance import ReasonIn, RequestChangesIn
 from ...services import review
 from .. import web as web_bp
+from ..query import load
 from ..session import page, signed_in_user
 from .review import REVIEW_ROLES, case_context
 
@@ -27,10 +28,7 @@ def _form(schema: type[Schema]) -> dict:
     if "paths" in schema().fields:
         raw = request.form.get("fields", "").replace(",", "\n")
         data["fields"] = list(dict.fromkeys(p.strip() for p in raw.splitlines() if p.strip()))
-    try:
-        return schema().load(data)
-    except ValidationError as exc:
-        raise ValidationFailed("The form is not valid.", flatten_errors(exc.messages)) from exc
+    return load(schema(), data)
 
 
 def _decide(case_id: str, act: Callable[[], object], done: str):

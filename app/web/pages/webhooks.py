@@ -8,13 +8,13 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from marshmallow import Schema, ValidationError
 
-from ...errors import ValidationFailed, flatten_errors
+from ...errors import ValidationFailed
 from ...schemas.tracking import DeliveryQuery, WebhookIn
 from ...services import webhooks
 from .. import nav
 from .. import web as web_bp
+from ..query import load
 from ..session import page, signed_in_user
 
 WEBHOOK_ROLES = ("seller",)
@@ -22,13 +22,6 @@ DEFAULT_EVENTS = ("case.*", "tracking.*")
 DELIVERY_STATUSES = ("pending", "delivered", "failed", "cancelled")
 
 nav.add("web.webhook_settings", _l("Webhooks"), *WEBHOOK_ROLES)
-
-
-def _load(schema: Schema, data: dict, message: str) -> dict:
-    try:
-        return schema.load(data)
-    except ValidationError as exc:
-        raise ValidationFailed(message, flatten_errors(exc.messages)) from exc
 
 
 def _settings(code: int = 200, **shown):
@@ -53,7 +46,7 @@ def webhook_settings():
 def webhook_register():
     data = {"url": request.form.get("url", "").strip(), "events": request.form.getlist("events")}
     try:
-        body = _load(WebhookIn(), data, "The webhook is not valid.")
+        body = load(WebhookIn(), data, "The webhook is not valid.")
         hook, secret = webhooks.register(signed_in_user(), body["url"], body["events"])
     except ValidationFailed as exc:
         return _settings(exc.code, problem=exc, url=data["url"], chosen=data["events"])
@@ -75,7 +68,7 @@ def webhook_delete(webhook_id):
 def webhook_deliveries(webhook_id):
     user = signed_in_user()
     args = {k: v for k, v in request.args.items() if v and k in ("status", "limit", "offset")}
-    query = _load(DeliveryQuery(), args, "The filters are not valid.")
+    query = load(DeliveryQuery(), args, "The filters are not valid.")
     return render_template(
         "webhooks/deliveries.html",
         hook=webhooks.get_webhook(user, webhook_id),
