@@ -16,7 +16,7 @@ from marshmallow import ValidationError
 
 from ...api.reports import ReportQuery
 from ...errors import ValidationFailed, flatten_errors
-from ...services import reports, seller_directory
+from ...services import reports, seller_directory, tabular
 from .. import downloads, nav
 from .. import web as web_bp
 from ..session import page, signed_in_user
@@ -30,15 +30,21 @@ class Report:
     title: object  # lazy text
     build: Callable[..., dict]
     records: str  # the key of the report's row list
-    columns: Sequence[str]
+    columns: Callable[[dict], Sequence[str]]  # the download's columns for the report's data
 
 
 REPORTS = {
     "export-rebates": Report(
-        _l("Export VAT rebates"), reports.export_rebates, "rows", reports.REBATE_COLUMNS
+        _l("Export VAT rebates"),
+        reports.export_rebates,
+        "rows",
+        lambda data: reports.rebate_columns(data["basis"]),
     ),
     "fx-settlement": Report(
-        _l("FX settlement"), reports.fx_settlement, "currencies", reports.SETTLEMENT_COLUMNS
+        _l("FX settlement"),
+        reports.fx_settlement,
+        "currencies",
+        lambda data: reports.SETTLEMENT_COLUMNS,
     ),
 }
 
@@ -93,7 +99,7 @@ def report(name):
 def report_download(name, fmt):
     report, query, data = _report(name)
     filename = f"{name}_{query['date_from']:%Y%m%d}-{query['date_to']:%Y%m%d}.{fmt}"
-    records = data[report.records]
+    records, columns = data[report.records], report.columns(data)
     if fmt == "csv":
-        return downloads.csv_file(reports.to_csv(records, report.columns), filename)
-    return downloads.xlsx_file(records, report.columns, filename, sheet=name)
+        return downloads.csv_file(tabular.csv_text(records, columns), filename)
+    return downloads.xlsx_file(records, columns, filename, sheet=name)
