@@ -20,6 +20,10 @@ class CaseQuery(QuerySchema):
         metadata={"description": "Only cases with a risk of this code (e.g. quota_near)"},
     )
     flow = fields.String(validate=validate.OneOf(FLOWS))
+    destination = fields.String(
+        validate=validate.Regexp(r"^[A-Za-z]{2}$", error="a two-letter country code"),
+        metadata={"description": "Only cases whose order goes to this country (ISO code)"},
+    )
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=1_000_000))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
 

@@ -35,11 +35,14 @@ def amend(user: User, case_id: str, fields: dict[str, Any], reason: str | None) 
     return _amended(user, case, order, body, reason)
 
 
-def amend_in_clearance(user: User, order: Order, case: ClearanceCase, body: Any) -> Order:
-    """A new body for an order with an open case (``PUT``/``PATCH /orders/{id}``): allowed
-    while the case awaits changes or was rejected, and the case is amended with it."""
+def amend_in_clearance(
+    user: User, order: Order, case: ClearanceCase, body: Any, reason: str | None = None
+) -> Order:
+    """A new body for an order with an open case (``PUT``/``PATCH /orders/{id}``, a
+    broker's amendment page): allowed while the case awaits changes or was rejected (a
+    seller) or is reviewable (a broker), and the case is amended with it."""
     _may_amend(user, case)
-    _amended(user, case, order, body, None)
+    _amended(user, case, order, body, reason)
     return order
 
 

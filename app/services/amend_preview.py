@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..extensions import db
-from ..models import User
+from ..models import Order, User
 from . import order_changes, orders
 
 
@@ -42,6 +42,13 @@ def preview(user: User, order_id: str, body: Any) -> dict[str, tuple[Any, Any]]:
     """
     order = orders.get_order(user, order_id)
     order_changes.ensure_open(order)
+    return changes(user, order, body)
+
+
+def changes(user: User, order: Order, body: Any) -> dict[str, tuple[Any, Any]]:
+    """What replacing ``order`` with ``body`` would change, computed by replacing it and
+    rolling back; the caller has checked that the order may change (an open order, or an
+    amendable clearance case)."""
     before = orders.order_body(order)
     try:
         orders.replace_order(user, order, body, user)
@@ -51,4 +58,4 @@ def preview(user: User, order_id: str, body: Any) -> dict[str, tuple[Any, Any]]:
     return diff(before, after)
 
 
-__all__ = ["diff", "preview"]
+__all__ = ["changes", "diff", "preview"]

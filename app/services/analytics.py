@@ -59,7 +59,7 @@ def percentile(values: list[float], share: float) -> float | None:
     return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
 
 
-def _hours(start: datetime | None, end: datetime | None) -> float | None:
+def hours_between(start: datetime | None, end: datetime | None) -> float | None:
     if start is None or end is None or end < start:
         return None
     return (end - start).total_seconds() / 3600
@@ -101,7 +101,8 @@ def _fold(p: _Parcel, e: TrackingEvent) -> None:
         p.held = True
 
 
-def _duration(values: list[float]) -> dict:
+def duration(values: list[float]) -> dict:
+    """Count, median and nearest-rank p90 of durations in hours (the dashboard's too)."""
     return {
         "count": len(values),
         "median_hours": round(statistics.median(values), 2) if values else None,
@@ -122,8 +123,8 @@ def lanes(since: datetime | None = None, until: datetime | None = None) -> dict:
         lane.weight += p.weight or 0
         lane.held += p.held
         for values, hours in (
-            (lane.clearance, _hours(p.handed_over, p.released)),
-            (lane.journey, _hours(p.despatched, p.delivered)),
+            (lane.clearance, hours_between(p.handed_over, p.released)),
+            (lane.journey, hours_between(p.despatched, p.delivered)),
         ):
             if hours is not None:
                 values.append(hours)
@@ -136,8 +137,8 @@ def lanes(since: datetime | None = None, until: datetime | None = None) -> dict:
                 "parcels": lane.parcels,
                 "receptacles": len(lane.receptacles),
                 "weight_kg": format(lane.weight, "f"),
-                "handover_to_release": _duration(lane.clearance),
-                "despatch_to_delivery": _duration(lane.journey),
+                "handover_to_release": duration(lane.clearance),
+                "despatch_to_delivery": duration(lane.journey),
                 "held_by_customs_share": round(lane.held / lane.parcels, 4),
             }
             for (lane_id, mode), lane in sorted(

@@ -32,7 +32,7 @@ from ..models import (
     User,
 )
 from ..models.base import utcnow
-from . import audit, case_states, tracking
+from . import audit, case_states, orders, tracking
 from .case_states import ENDED, IllegalTransition
 
 log = logging.getLogger(__name__)
@@ -248,6 +248,17 @@ def get_case(user: User, case_id: str) -> ClearanceCase:
     return case
 
 
+def latest_of_order(user: User, order_id: str) -> ClearanceCase | None:
+    """The order's newest case the user may see (None: never handed over, or not theirs)."""
+    stmt = (
+        _visible(user)
+        .where(ClearanceCase.order_id == order_id)
+        .order_by(ClearanceCase.created_at.desc(), ClearanceCase.id)
+        .limit(1)
+    )
+    return db.session.execute(stmt).scalar_one_or_none()
+
+
 def fresh(case_id: str) -> ClearanceCase | None:
     """The case as the database has it now (jobs: another process may have moved it)."""
     stmt = (
@@ -266,6 +277,9 @@ def _filtered(user: User, query: dict):
         stmt = stmt.where(ClearanceCase.flow == query["flow"])
     if query.get("risk"):
         stmt = stmt.where(ClearanceCase.risk_codes.contains(f" {query['risk']} "))
+    if query.get("destination"):
+        wanted = orders.OrderFilter(destination=query["destination"]).apply(select(Order.id))
+        stmt = stmt.where(ClearanceCase.order_id.in_(wanted))
     return stmt
 
 

@@ -1,11 +1,12 @@
 """What the dashboard of brokers and admins shows, per period: orders and declared value per
 day, duties and taxes by destination, export rebates and FX settlement by month, the
-status funnel, and the job queues.
+status funnel, clearance lead time, lanes by transport mode, and the job queues.
 
 Money is summed as ``Decimal`` in Python (SQLite keeps amounts as text, and a SQL SUM would
 go through floating point); amounts in different currencies are never added together.
-Rebate and settlement figures are the report service's own lines (``reports.rebate_rows``),
-so a line the reports call "not covered" is not covered here either, never zero.
+Rebate and settlement figures are the report service's own lines (``reports.rebate_rows``
+on the orders basis), so a line the reports call "not covered" is not covered here either,
+never zero.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from ..errors import Forbidden, ValidationFailed
 from ..extensions import db
 from ..models import Order, User
 from ..models.orders import ORDER_STATUSES
-from . import reports
+from . import analytics, lead_times, reports
 
 STAFF_ROLES = ("broker", "admin")
 DEFAULT_DAYS = 30
@@ -132,13 +133,12 @@ def duties_by_destination(period: Period) -> list[dict[str, Any]]:
 
 
 def rebates_by_month(period: Period) -> list[dict[str, Any]]:
-    """Per month of the export date: the rebate report's lines (on its basis: customs
-    declaration lines when the period has them, else order lines), what they declare in CNY,
+    """Per month of the export (order) date: the report's lines, what they declare in CNY,
     the rebate ceiling in CNY, and how many lines could not be converted or rated."""
-    _, lines = reports.rebate_rows(None, period.start, period.end, None)
+    _basis, lines = reports.rebate_rows(None, period.start, period.end, "orders")
     months: dict[str, dict[str, Any]] = {}
     for line in lines:
-        month = line.export_date.strftime("%Y-%m")
+        month = line.export_date.strftime("%Y-%m")  # the order date, on the orders basis
         row = months.setdefault(
             month,
             {
@@ -150,7 +150,7 @@ def rebates_by_month(period: Period) -> list[dict[str, Any]]:
                 "not_covered_lines": 0,
             },
         )
-        row["orders"].update(order.id for order, _ in line.order_lines)
+        row["orders"].update(line.order_ids)
         row["lines"] += 1
         if line.fob_cny is not None:
             row["declared_cny"] += line.fob_cny
@@ -159,6 +159,24 @@ def rebates_by_month(period: Period) -> list[dict[str, Any]]:
         else:
             row["not_covered_lines"] += 1
     return [{**row, "orders": len(row["orders"])} for _, row in sorted(months.items())]
+
+
+def lanes_by_mode(period: Period) -> list[dict[str, Any]]:
+    """Per transport mode, the lane analysis of the parcels despatched in the period: how
+    many lanes carried them, parcels, receptacles and gross weight."""
+    lo = datetime.combine(period.start, time.min, tzinfo=UTC)
+    hi = datetime.combine(period.end + timedelta(days=1), time.min, tzinfo=UTC)
+    modes: dict[str, dict[str, Any]] = {}
+    for lane in analytics.lanes(lo, hi)["lanes"]:
+        mode = lane["mode"] or "?"
+        row = modes.setdefault(
+            mode, {"mode": mode, "lanes": 0, "parcels": 0, "receptacles": 0, "weight_kg": ZERO}
+        )
+        row["lanes"] += 1
+        row["parcels"] += lane["parcels"]
+        row["receptacles"] += lane["receptacles"]
+        row["weight_kg"] += Decimal(lane["weight_kg"])
+    return sorted(modes.values(), key=lambda r: (-r["parcels"], r["mode"]))
 
 
 def status_funnel(period: Period) -> dict[str, Any]:
@@ -217,6 +235,8 @@ def overview(user: User, period: Period) -> dict[str, Any]:
         "by_destination": duties_by_destination(period),
         "by_month": rebates_by_month(period),
         "funnel": status_funnel(period),
+        "lead_times": lead_times.clearance_lead_times(period.start, period.end),
+        "modes": lanes_by_mode(period),
         "jobs": job_health(),
     }
 
@@ -226,6 +246,7 @@ __all__ = [
     "Period",
     "duties_by_destination",
     "job_health",
+    "lanes_by_mode",
     "orders_per_day",
     "overview",
     "rebates_by_month",

@@ -172,6 +172,12 @@ def get(despatch_id: str) -> Despatch:
 # -- closing --------------------------------------------------------------------------------
 
 
+def recent(limit: int = 50) -> list[Despatch]:
+    """The newest despatches first (the counter's list)."""
+    stmt = select(Despatch).order_by(Despatch.created_at.desc(), Despatch.id).limit(limit)
+    return list(db.session.execute(stmt).scalars())
+
+
 def _parcels(d: Despatch) -> list[Parcel]:
     return [item.parcel for r in d.receptacles for item in r.items]
 

@@ -247,6 +247,17 @@ def get(receptacle_id: str) -> Receptacle:
     return r
 
 
+def undespatched(limit: int = 500) -> list[Receptacle]:
+    """Receptacles on no despatch yet, oldest first (what a despatch may take)."""
+    stmt = (
+        select(Receptacle)
+        .where(Receptacle.despatch_id.is_(None))
+        .order_by(Receptacle.created_at, Receptacle.id)
+        .limit(limit)
+    )
+    return list(db.session.execute(stmt).scalars())
+
+
 def status(r: Receptacle) -> str:
     if r.despatch is None:
         return "open"

@@ -22,7 +22,7 @@ from . import case_states, cases, filing
 MAX_REASON = 2000
 
 
-def _reason(reason: str | None, required: bool = True) -> str | None:
+def reason_text(reason: str | None, required: bool = True) -> str | None:
     text = (reason or "").strip()
     if required and not text:
         raise ValidationFailed("Say why.", {"reason": ["required"]})
@@ -161,7 +161,7 @@ def approve_many(user: User, case_ids: list[str]) -> dict:
 
 def request_changes(user: User, case_id: str, reason: str, fields: list[str]) -> ClearanceCase:
     case = cases.get_case(user, case_id)
-    text = _reason(reason)
+    text = reason_text(reason)
     if not case_states.allowed("request_changes", case.status):
         raise cases.refused(case_states.IllegalTransition("request_changes", case.status))
     hold_claim(user, case)
@@ -180,7 +180,7 @@ def request_changes(user: User, case_id: str, reason: str, fields: list[str]) ->
 
 def reject(user: User, case_id: str, reason: str) -> ClearanceCase:
     case = cases.get_case(user, case_id)
-    text = _reason(reason)
+    text = reason_text(reason)
     if not case_states.allowed("reject", case.status):
         raise cases.refused(case_states.IllegalTransition("reject", case.status))
     hold_claim(user, case)
@@ -193,7 +193,7 @@ def cancel(user: User, case_id: str, reason: str) -> ClearanceCase:
     """Withdraw the case: at once before filing; after filing the cancel is filed with
     customs (CEB623/CEB605) and the case waits for their answer."""
     case = cases.get_case(user, case_id)
-    text = _reason(reason)
+    text = reason_text(reason)
     if not case_states.allowed("cancel", case.status):
         raise cases.refused(case_states.IllegalTransition("cancel", case.status))
     if user.role == "broker" and case.status in case_states.REVIEWABLE:

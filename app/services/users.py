@@ -142,6 +142,15 @@ def find_user(name: str) -> User:
     return user
 
 
+def names_of(user_ids) -> dict[str, str]:
+    """``{user id: name}`` for the ids given (pages name who acted or holds a claim)."""
+    wanted = {i for i in user_ids if i}
+    if not wanted:
+        return {}
+    rows = db.session.execute(db.select(User.id, User.name).where(User.id.in_(wanted)))
+    return {row.id: row.name for row in rows}
+
+
 def find_seller(name: str) -> Seller:
     seller = db.session.execute(db.select(Seller).where(Seller.name == name)).scalar_one_or_none()
     if seller is None:

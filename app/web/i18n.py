@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -19,6 +19,7 @@ from flask_babel import (
     format_datetime,
     format_decimal,
     format_percent,
+    format_timedelta,
 )
 
 #: Locale code → its name in its own language (what the switch shows).
@@ -142,4 +143,22 @@ def iso(value) -> str:
     return str(value or "")
 
 
-FILTERS = {"money": money, "number": number, "percent": percent, "when": when, "iso": iso}
+def age(value) -> str:
+    """How long ago a stored timestamp was, in words of the locale ("3 hours")."""
+    if not isinstance(value, datetime):
+        return ""
+    from ..models.base import utcnow
+
+    if value.tzinfo is None:  # SQLite gives back the stored UTC time without its offset
+        value = value.replace(tzinfo=UTC)
+    return format_timedelta(utcnow() - value, threshold=1.1)
+
+
+FILTERS = {
+    "money": money,
+    "number": number,
+    "percent": percent,
+    "when": when,
+    "iso": iso,
+    "age": age,
+}

@@ -189,6 +189,8 @@ PAGES = {  # who: [(path, status)]
         ("/reports", 200),
         ("/reports/export-rebates?from=2026-11-01&to=2026-11-30", 200),
         ("/reports/fx-settlement?from=2026-11-01&to=2026-11-30", 200),
+        ("/settings/webhooks", 200),
+        ("/settings/webhooks/{webhook}", 200),
     ],
     "Counter 1": [
         ("/home", 200),
@@ -196,6 +198,10 @@ PAGES = {  # who: [(path, status)]
         ("/parcels?scan={item}", 200),
         ("/labels/batches/{label_batch}", 200),
         ("/orders", 200),
+        ("/despatches", 200),
+        ("/receptacles/new", 200),
+        ("/receptacles/{receptacle}", 200),
+        ("/despatches/{despatch}", 200),
     ],
     "Broker 1": [
         ("/home", 200),
@@ -203,6 +209,9 @@ PAGES = {  # who: [(path, status)]
         ("/orders/{order}", 200),
         ("/dashboard?from=2026-11-01&to=2026-12-31", 200),
         ("/reports/export-rebates?from=2026-11-01&to=2026-11-30", 200),
+        ("/review", 200),
+        ("/review/{case}", 200),
+        ("/review/{case}/amend", 200),
     ],
 }
 
@@ -239,6 +248,70 @@ def _finished_batches(live, order: dict) -> dict:
     raise AssertionError("the worker did not finish the batches")
 
 
+def _closed_despatch(live, accounts: dict, lang: str) -> dict:
+    """Two export parcels released by customs, put in a receptacle on a closed rail
+    despatch through the API, for the counter's pages."""
+    from posts_support import RAIL_LANE, RAIL_LEG, release_receipt
+
+    _, app, _ = live
+    api = app.test_client()
+    broker, carrier = (
+        {"Authorization": f"Bearer {accounts[name]['token']}"} for name in ("Broker 1", "Counter 1")
+    )
+    orders = _store_orders(live, SELLER, [f"A11Y-POST-{lang}-{n}" for n in (1, 2)])
+    receipt = release_receipt([o["order_no"] for o in orders])
+    xml = {**broker, "Content-Type": "application/xml"}
+    assert api.post("/api/v1/receipts", data=receipt, headers=xml).status_code == 200
+    bag = {
+        "origin_office": "CNDGGA",
+        "destination_office": "LTVNOA",
+        "mail_category": "C",
+        "mail_subclass": "CC",
+        "parcel_ids": [o["parcel"] for o in orders],
+    }
+    receptacle = api.post("/api/v1/receptacles", json=bag, headers=carrier).json["id"]
+    lane = next(
+        lane["id"]
+        for lane in api.get("/api/v1/lanes", headers=carrier).json
+        if lane["code"] == RAIL_LANE
+    )
+    body = {"lane_id": lane, "transport": RAIL_LEG, "receptacle_ids": [receptacle]}
+    despatch = api.post("/api/v1/despatches", json=body, headers=carrier).json["id"]
+    closed = api.post(f"/api/v1/despatches/{despatch}/close", headers=carrier)
+    assert closed.status_code == 200, closed.json
+    return {"receptacle": receptacle, "despatch": despatch}
+
+
+def _webhook(live) -> str:
+    """A webhook of the seller, for its settings and delivery pages."""
+    from app.services import users, webhooks
+
+    _, app, _ = live
+    app.config["WEBHOOK_ALLOW_PRIVATE"] = True  # the receiver is on this machine
+    with app.app_context():
+        hook, _secret = webhooks.register(
+            users.find_user(SELLER), "http://127.0.0.1:9/a11y", ["case.*"]
+        )
+        return hook.id
+
+
+def _reviewable_case(live, order: dict) -> str:
+    """The order handed over to clearance and prepared by the worker for review."""
+    import time
+
+    from app.services import case_states, cases, users
+
+    _, app, _ = live
+    with app.app_context():
+        seller = users.find_user(SELLER)
+        (case,), _refused = cases.hand_over(seller, [order["id"]])
+        for _ in range(300):
+            if cases.fresh(case.id).status in case_states.REVIEWABLE:
+                return case.id
+            time.sleep(0.05)
+    raise AssertionError("the worker did not prepare the case")
+
+
 def _look_at_every_page(page, ids: dict, lang: str, tag: str, out: Path) -> dict:
     check = tag == "laptop"  # the rules axe checks do not depend on the width
     findings = {}
@@ -264,6 +337,9 @@ def test_every_page_has_no_serious_accessibility_finding(browser, live, accounts
     order = _store_orders(live, SELLER, [f"A11Y-{lang}"], currency="EUR")[0]  # quoted
     ids = {"order": order["id"], "item": order["item_id"], **_finished_batches(live, order)}
     ids["open_order"] = _store_orders(live, SELLER, [f"A11Y-OPEN-{lang}"])[0]["id"]  # not declared
+    ids["webhook"] = _webhook(live)
+    ids.update(_closed_despatch(live, accounts, lang))
+    ids["case"] = _reviewable_case(live, _store_orders(live, SELLER, [f"A11Y-CASE-{lang}"])[0])
     findings = {}
     for viewport, tag in ((LAPTOP, "laptop"), (TABLET, "tablet")):
         ctx = browser.new_context(base_url=live[0], bypass_csp=True, viewport=viewport)

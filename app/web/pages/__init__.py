@@ -18,6 +18,12 @@ MODULES = (
     "reports",
     "amend",
     "dashboard",
+    "review",
+    "review_actions",
+    "review_amend",
+    "handover",
+    "webhooks",
+    "posts",
 )
 
 

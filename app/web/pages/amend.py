@@ -27,7 +27,9 @@ def digest(body: dict) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _render(order, body: dict, *, changes=None, problem=None, code: int = 200):
+def render_form(order, body: dict, *, changes=None, problem=None, code: int = 200, **extra):
+    """The order form with ``body`` filled in, the reviewed changes and any refusal;
+    ``extra`` (``case_id``, ``reason``) makes it a broker's amendment of a case."""
     values = order_form.values_of(body)
     lines = len(body.get("items") or [])
     values.setdefault(f"items.{lines}.unit", "piece")  # the blank line to add
@@ -41,6 +43,7 @@ def _render(order, body: dict, *, changes=None, problem=None, code: int = 200):
         reviewed=digest(body) if changes else "",
         problem=problem,
         errors=(problem.errors if problem else {}) or {},
+        **extra,
     )
     return html, code
 
@@ -55,7 +58,7 @@ def _open_order(order_id: str):
 @page("seller")
 def amend_order(order_id):
     order = _open_order(order_id)
-    return _render(order, order_service.order_body(order))
+    return render_form(order, order_service.order_body(order))
 
 
 @web_bp.post("/orders/<string:order_id>/amend")
@@ -73,8 +76,8 @@ def amend_order_post(order_id):
     try:
         changes = amend_preview.preview(user, order_id, body)
     except ValidationFailed as exc:
-        return _render(_open_order(order_id), body, problem=exc, code=exc.code)
-    return _render(_open_order(order_id), body, changes=changes)
+        return render_form(_open_order(order_id), body, problem=exc, code=exc.code)
+    return render_form(_open_order(order_id), body, changes=changes)
 
 
 @web_bp.post("/orders/<string:order_id>/cancel")

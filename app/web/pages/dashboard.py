@@ -3,6 +3,8 @@ each chart drawn on the server beside the table of its numbers."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from flask import render_template
 from flask_babel import format_date
 from flask_babel import gettext as _
@@ -79,6 +81,28 @@ def _funnel_chart(funnel: dict):
     return charts.bars("chart-funnel", _("Orders that reached each stage"), labels, series)
 
 
+def _lead_time_chart(lead: dict):
+    rows = [*lead["flows"], lead["all"]]
+    labels = [texts.name_of(texts.FLOW, r["flow"]) if r["flow"] else _("All") for r in rows]
+    series = [
+        charts.Series(
+            str(name),
+            [None if r[key] is None else Decimal(str(r[key])) for r in rows],
+            [i18n.number(r[key]) if r[key] is not None else "—" for r in rows],
+        )
+        for key, name in (("median_hours", _l("Median")), ("p90_hours", _l("p90")))
+    ]
+    title = _("Hours from hand-over to release")
+    return charts.bars("chart-lead-times", title, labels, series)
+
+
+def _modes_chart(modes: list[dict]):
+    labels = [texts.name_of(texts.MODE, m["mode"]) for m in modes]
+    counts = [m["parcels"] for m in modes]
+    series = [charts.Series(_("Parcels"), counts, [i18n.number(n) for n in counts])]
+    return charts.bars("chart-modes", _("Parcels by transport mode"), labels, series)
+
+
 def _queue_chart(jobs: dict):
     labels = [q["queue"] for q in jobs["queues"]]
     series = [
@@ -98,6 +122,8 @@ def dashboard_page():
         "by_destination": _destination_charts(data["by_destination"]),
         "by_month": _month_chart(data["by_month"]) if data["by_month"] else None,
         "funnel": _funnel_chart(data["funnel"]),
+        "lead_times": _lead_time_chart(data["lead_times"]),
+        "modes": _modes_chart(data["modes"]) if data["modes"] else None,
         "queues": _queue_chart(data["jobs"]) if data["jobs"]["queues"] else None,
     }
     return render_template("dashboard.html", data=data, charts=figures, period=period)

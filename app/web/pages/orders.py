@@ -8,15 +8,15 @@ from __future__ import annotations
 
 from flask import Response, render_template, request
 from flask_babel import lazy_gettext as _l
-from marshmallow import ValidationError
 
-from ...errors import ValidationFailed, flatten_errors
 from ...models.orders import OPEN_STATUSES, ORDER_STATUSES
 from ...schemas.orders import FLOWS, OrderQuery
-from ...services import clearance, declaring
+from ...services import cases, clearance, declaring, tracking
 from ...services import orders as order_service
+from ...services.case_states import ENDED
 from .. import nav
 from .. import web as web_bp
+from ..query import load
 from ..session import page, signed_in_user
 
 # The same roles as the API's order, declaration and parcel-form endpoints.
@@ -30,10 +30,7 @@ nav.add("web.orders", _l("Orders"), *ORDER_ROLES)
 def _query() -> dict:
     args = {k: v for k, v in request.args.items() if v != ""}
     args.setdefault("per_page", str(PER_PAGE))
-    try:
-        return OrderQuery().load(args)
-    except ValidationError as exc:
-        raise ValidationFailed("The filters are not valid.", flatten_errors(exc.messages)) from exc
+    return load(OrderQuery(), args, "The filters are not valid.")
 
 
 @web_bp.get("/orders")
@@ -51,6 +48,7 @@ def orders():
         statuses=ORDER_STATUSES,
         flows=FLOWS,
         pages=pages,
+        may_hand_over=signed_in_user().role == "seller",
     )
 
 
@@ -59,13 +57,18 @@ def orders():
 def order(order_id):
     user = signed_in_user()
     found = order_service.get_order(user, order_id)
+    case = cases.latest_of_order(user, order_id)
     return render_template(
         "orders/detail.html",
         order=order_service.order_view(found),
         declarations=declaring.overview(user, order_id),
         timeline=clearance.timeline(found),
+        case=cases.summary(case, found.order_no) if case else None,
+        case_events=list(case.events) if case else [],
+        tracking=[tracking.parcel_events(user, p.id) for p in found.parcels],
         pdf_kinds=PDF_KINDS,
         may_change=user.role in ("seller", "admin") and found.status in OPEN_STATUSES,
+        may_hand_over=user.role == "seller" and (case is None or case.status in ENDED),
     )
 
 

@@ -30,7 +30,7 @@ class Report:
     title: object  # lazy text
     build: Callable[..., dict]
     records: str  # the key of the report's row list
-    columns: Callable[[dict], Sequence[str]]  # the download's columns for the report data
+    columns: Callable[[dict], Sequence[str]]  # the download's columns for the report's data
 
 
 REPORTS = {
@@ -99,8 +99,7 @@ def report(name):
 def report_download(name, fmt):
     report, query, data = _report(name)
     filename = f"{name}_{query['date_from']:%Y%m%d}-{query['date_to']:%Y%m%d}.{fmt}"
-    records = data[report.records]
-    columns = report.columns(data)
+    records, columns = data[report.records], report.columns(data)
     if fmt == "csv":
         return downloads.csv_file(tabular.csv_text(records, columns), filename)
     return downloads.xlsx_file(records, columns, filename, sheet=name)
