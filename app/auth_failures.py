@@ -20,6 +20,7 @@ import logging
 import math
 import time
 from pathlib import Path
+from typing import Literal
 
 from flask import Flask, current_app, request
 from flask_limiter import Limiter
@@ -72,29 +73,26 @@ def _client_address() -> str:
 
 def check_allowed() -> None:
     """Refuse (429) an address that has used up its failures in this window."""
-    limiter, item = _state()
-    if item is None:
-        return
-    try:
-        allowed = limiter.limiter.test(item, SCOPE, _client_address())
-    except StorageError as exc:
-        log.warning("failed sign-ins not checked (store: %s)", exc)
-        return
-    if not allowed:
-        raise _refusal(limiter, item)
+    _ask("test", "failed sign-ins not checked")
 
 
 def record_failure() -> None:
     """Count one failed authentication; 429 once the address is over its limit."""
+    _ask("hit", "failed authentication not counted")
+
+
+def _ask(method: Literal["test", "hit"], unanswered: str) -> None:
+    """Ask the limiter's strategy (``test`` or ``hit``) about the client's address: 429 when
+    it says no; a store that does not answer is logged and lets the request through."""
     limiter, item = _state()
     if item is None:
         return
     try:
-        counted = limiter.limiter.hit(item, SCOPE, _client_address())
+        allowed = getattr(limiter.limiter, method)(item, SCOPE, _client_address())
     except StorageError as exc:
-        log.warning("failed authentication not counted (store: %s)", exc)
+        log.warning("%s (store: %s)", unanswered, exc)
         return
-    if not counted:
+    if not allowed:
         raise _refusal(limiter, item)
 
 

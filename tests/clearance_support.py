@@ -268,6 +268,28 @@ class Simulator:
         return sorted(p.name for p in self.folders.sent.iterdir())
 
 
+def released_exports(app, client, make_user, count: int) -> tuple:
+    """``count`` export orders filed through the customs simulator and its receipts read:
+    ``(seller, broker, simulator, order ids, case ids)``; the caller closes the simulator."""
+    from app.services import inbox
+
+    configure(app)
+    seller, broker = parties(client, make_user)
+    sim = Simulator(app)
+    orders = [create(client, seller, export_body(n)) for n in range(1, count + 1)]
+    case_ids = file_orders(app, client, seller, broker, orders)
+    sim.drain()
+    inbox.poll()
+    return seller, broker, sim, orders, case_ids
+
+
+def parcel_event_codes(client, seller, parcel_id) -> list[str]:
+    """The codes of a parcel's tracking events, oldest first, as its seller reads them."""
+    r = client.get(f"/api/v1/parcels/{parcel_id}/events", headers=headers(seller))
+    assert r.status_code == 200, r.json
+    return [e["code"] for e in r.json["events"]]
+
+
 def settle(app, sim) -> None:
     """Run the queued jobs, let the simulator answer everything, read its receipts."""
     from app.services import inbox

@@ -138,8 +138,8 @@ def apply_paths(body: dict, fields: dict[str, Any]) -> dict:
 
 
 def diff(before: Any, after: Any, prefix: str = "") -> dict[str, tuple[Any, Any]]:
-    """``{path: (before, after)}`` for every leaf that differs (lines added or removed
-    show as whole values)."""
+    """``{path: (before, after)}`` for every leaf that differs; a line added or removed
+    shows as whole values (``None`` on the side where it is missing)."""
     if isinstance(before, dict) and isinstance(after, dict):
         out: dict[str, tuple[Any, Any]] = {}
         for key in dict.fromkeys([*before, *after]):

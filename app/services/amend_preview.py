@@ -14,24 +14,7 @@ from typing import Any
 from ..extensions import db
 from ..models import Order, User
 from . import order_changes, orders
-
-
-def diff(before: Any, after: Any, prefix: str = "") -> dict[str, tuple[Any, Any]]:
-    """``{path: (before, after)}`` for every leaf that differs; a line added or removed
-    shows as whole values (``None`` on the side where it is missing)."""
-    if isinstance(before, dict) and isinstance(after, dict):
-        out: dict[str, tuple[Any, Any]] = {}
-        for key in dict.fromkeys([*before, *after]):
-            out.update(diff(before.get(key), after.get(key), f"{prefix}{key}."))
-        return out
-    if isinstance(before, list) and isinstance(after, list):
-        out = {}
-        for n in range(max(len(before), len(after))):
-            b = before[n] if n < len(before) else None
-            a = after[n] if n < len(after) else None
-            out.update(diff(b, a, f"{prefix}{n}."))
-        return out
-    return {} if before == after else {prefix.rstrip("."): (before, after)}
+from .amend import diff
 
 
 def preview(user: User, order_id: str, body: Any) -> dict[str, tuple[Any, Any]]:
@@ -58,4 +41,4 @@ def changes(user: User, order: Order, body: Any) -> dict[str, tuple[Any, Any]]:
     return diff(before, after)
 
 
-__all__ = ["changes", "diff", "preview"]
+__all__ = ["changes", "preview"]

@@ -37,6 +37,7 @@ from tariff_tables.request import normalise_hs
 from ..extensions import db
 from ..models import Order, OrderLine, SummaryDeclaration
 from . import customs_facts, purchase_invoices
+from .line_heads import lines_with_heads
 from .purchase_invoices import InvoicedAmount
 
 CN_CUSTOMS = "CN"  # export declarations convert at China customs' rate (its tariff FX rule)
@@ -178,14 +179,7 @@ def declarations(seller_id: str | None, start: date) -> list[SummaryDeclaration]
 
 
 def _order_lines(ids: set[str]) -> dict[str, tuple[Order, OrderLine]]:
-    if not ids:
-        return {}
-    rows = db.session.execute(
-        select(OrderLine, Order)
-        .join(Order, Order.id == OrderLine.order_id)
-        .where(OrderLine.id.in_(ids))
-    )
-    return {line.id: (order, line) for line, order in rows}
+    return lines_with_heads(OrderLine, Order, OrderLine.order_id, ids)
 
 
 def customs_rows(seller_id: str | None, start: date, end: date, t: Tariff) -> list[RebateLine]:

@@ -38,6 +38,7 @@ from ..models import (
 )
 from ..models.base import utcnow
 from . import audit, clearance, customs_facts, declaring, stock
+from .line_heads import lines_with_heads
 from .orders import body_hash, get_order
 
 SALE_KINDS = ("overseas", "border")
@@ -186,14 +187,7 @@ def _declaration_lines(order_line_ids: set[str]) -> dict[str, dict]:
 
 
 def _entry_lines(ids: set[str]) -> dict[str, tuple[StockEntry, StockEntryLine]]:
-    if not ids:
-        return {}
-    rows = db.session.execute(
-        select(StockEntryLine, StockEntry)
-        .join(StockEntry, StockEntry.id == StockEntryLine.entry_id)
-        .where(StockEntryLine.id.in_(ids))
-    )
-    return {line.id: (entry, line) for line, entry in rows}
+    return lines_with_heads(StockEntryLine, StockEntry, StockEntryLine.entry_id, ids)
 
 
 # -- releases ----------------------------------------------------------------------------------

@@ -189,6 +189,25 @@ class Subscription:
     note: str = ""
 
 
+#: The head fields an export filing opens with (CEB507/509/607, the inventory cancel CEB605):
+#: the application and the filer's number for it; joined with the message's own fields.
+FILING_HEAD = """
+    guid =36
+    appType =1
+    appTime =14
+    appStatus =1
+    customsCode =4
+    copNo 1-30
+    preNo ?=18
+"""
+#: The fields closing the head of a message written in numbered parts (msgCount/msgSeqNo).
+PARTS_TAIL = """
+    msgCount int
+    msgSeqNo int
+    note ?0-1000
+"""
+
+
 BASE_TRANSFER = layout(
     """
     copCode 1-18

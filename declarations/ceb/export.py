@@ -15,6 +15,7 @@ from typing import Any, Unpack
 
 from declarations.ceb import codes, matching
 from declarations.ceb.common import (
+    FILING_HEAD,
     Draft,
     GoodsLine,
     Layout,
@@ -201,14 +202,8 @@ LOGISTICS = layout(
     """
 )
 CANCEL = layout(
-    """
-    guid =36
-    appType =1
-    appTime =14
-    appStatus =1
-    customsCode =4
-    copNo 1-30
-    preNo ?=18
+    FILING_HEAD
+    + """
     invtNo 1-20
     reason 1-1000
     agentCode 1-18

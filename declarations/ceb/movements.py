@@ -28,8 +28,10 @@ from typing import Any, Unpack
 
 from declarations.ceb.common import (
     EXPORT_XSD,
+    FILING_HEAD,
     IMPORT_XSD,
     MAX_NODES,
+    PARTS_TAIL,
     Node,
     Options,
     Signable,
@@ -59,14 +61,8 @@ __all__ = [
 ]
 
 ARRIVAL_HEAD = layout(
-    """
-    guid =36
-    appType =1
-    appTime =14
-    appStatus =1
-    customsCode =4
-    copNo 1-30
-    preNo ?=18
+    FILING_HEAD
+    + """
     operatorCode 1-18
     operatorName 1-100
     loctNo ?0-10
@@ -76,10 +72,8 @@ ARRIVAL_HEAD = layout(
     domesticTrafNo 1-100
     logisticsCode 1-18
     logisticsName 1-100
-    msgCount int
-    msgSeqNo int
-    note ?0-1000
     """
+    + PARTS_TAIL
 )
 ARRIVAL_LIST = layout(
     """
@@ -90,14 +84,8 @@ ARRIVAL_LIST = layout(
     """
 )
 DEPARTURE_HEAD = layout(
-    """
-    guid =36
-    appType =1
-    appTime =14
-    appStatus =1
-    customsCode =4
-    copNo 1-30
-    preNo ?=18
+    FILING_HEAD
+    + """
     logisticsCode 1-18
     logisticsName 1-100
     trafMode =1
@@ -105,10 +93,8 @@ DEPARTURE_HEAD = layout(
     voyageNo ?0-32
     billNo ?0-37
     leaveTime =14
-    msgCount int
-    msgSeqNo int
-    note ?0-1000
     """
+    + PARTS_TAIL
 )
 DEPARTURE_LIST = layout(
     """
@@ -119,14 +105,8 @@ DEPARTURE_LIST = layout(
     """
 )
 WAYBILL_HEAD = layout(
-    """
-    guid =36
-    appType =1
-    appTime =14
-    appStatus =1
-    customsCode =4
-    copNo 1-30
-    preNo ?=18
+    FILING_HEAD
+    + """
     agentCode 1-18
     agentName 1-100
     loctNo ?0-10
@@ -138,10 +118,8 @@ WAYBILL_HEAD = layout(
     grossWeight dec
     logisticsCode 1-18
     logisticsName 1-100
-    msgCount int
-    msgSeqNo int
-    note ?0-1000
     """
+    + PARTS_TAIL
 )
 WAYBILL_LIST = layout(
     """

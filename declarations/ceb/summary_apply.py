@@ -21,6 +21,7 @@ from typing import Any
 
 from declarations.ceb.common import (
     EXPORT_XSD,
+    PARTS_TAIL,
     Node,
     Options,
     Transmitter,
@@ -68,10 +69,8 @@ SUMMARY_HEAD = layout(
     loctNo ?0-10
     summaryFlag =1
     itemNameFlag =1
-    msgCount int
-    msgSeqNo int
-    note ?0-1000
     """
+    + PARTS_TAIL
 )
 SUMMARY_LIST = layout(
     """

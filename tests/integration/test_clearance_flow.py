@@ -6,27 +6,17 @@ import pytest
 from clearance_support import (
     CEB_DIR,
     RELEASE,
-    Customs,
     approve,
     case_of,
-    configure,
     create,
     hand_over,
     import_body,
-    parties,
     post,
     work,
 )
 from support import headers
 
 pytestmark = pytest.mark.skipif(not CEB_DIR.exists(), reason="needs the CEB reference")
-
-
-@pytest.fixture
-def setup(app, client, make_user):
-    configure(app)
-    seller, broker = parties(client, make_user)
-    return app, client, seller, broker, Customs(app.config["GATEWAY_DIR"])
 
 
 def ledger(order_id):

@@ -5,16 +5,13 @@ import pytest
 from clearance_support import (
     CEB_DIR,
     RELEASE,
-    Customs,
     approve,
     case_of,
-    configure,
     create,
     export_body,
     file_orders,
     hand_over,
     import_body,
-    parties,
     post,
     work,
 )
@@ -23,13 +20,6 @@ from support import headers
 from declarations import dxp
 
 pytestmark = pytest.mark.skipif(not CEB_DIR.exists(), reason="needs the CEB reference")
-
-
-@pytest.fixture
-def setup(app, client, make_user):
-    configure(app)
-    seller, broker = parties(client, make_user)
-    return app, client, seller, broker, Customs(app.config["GATEWAY_DIR"])
 
 
 def prepared(setup, body) -> tuple[str, str]:

@@ -8,14 +8,12 @@ from __future__ import annotations
 import pytest
 from clearance_support import (
     CEB_DIR,
-    Simulator,
     case_of,
-    configure,
     create,
     export_body,
-    file_orders,
     hand_over,
-    parties,
+    parcel_event_codes,
+    released_exports,
     settle,
 )
 from support import headers
@@ -27,15 +25,7 @@ TRUCK = {"domestic_traf_no": "粤B12345", "traf_name": "CZ3456", "voyage_no": "C
 @pytest.fixture
 def batch(app, client, make_user):
     """Three export orders filed and released by the simulator: their parcels and cases."""
-    from app.services import inbox
-
-    configure(app)
-    seller, broker = parties(client, make_user)
-    sim = Simulator(app)
-    orders = [create(client, seller, export_body(n)) for n in (1, 2, 3)]
-    case_ids = file_orders(app, client, seller, broker, orders)
-    sim.drain()
-    inbox.poll()
+    seller, broker, sim, orders, case_ids = released_exports(app, client, make_user, 3)
     parcels = [
         client.get(f"/api/v1/orders/{o}", headers=headers(seller)).json["parcels"][0]["id"]
         for o in orders
@@ -53,11 +43,6 @@ def _file(app, client, broker, sim, body) -> dict:
     return found.json
 
 
-def _codes(client, seller, parcel_id) -> list[str]:
-    r = client.get(f"/api/v1/parcels/{parcel_id}/events", headers=headers(seller))
-    return [e["code"] for e in r.json["events"]]
-
-
 def test_a_batch_arrives_and_departs_and_every_parcel_hears_of_it(batch):
     app, client, seller, broker, sim, parcels, case_ids = batch
     arrival = _file(app, client, broker, sim, {"kind": "arrival", "parcel_ids": parcels, **TRUCK})
@@ -71,7 +56,7 @@ def test_a_batch_arrives_and_departs_and_every_parcel_hears_of_it(batch):
     for parcel_id, case_id in zip(parcels, case_ids, strict=True):
         actions = [e["action"] for e in case_of(client, broker, case_id)["events"]]
         assert actions.count("arrived_at_site") == 1 and actions.count("departed") == 1
-        codes = _codes(client, seller, parcel_id)
+        codes = parcel_event_codes(client, seller, parcel_id)
         assert codes.count("EMB") == 1 and codes.count("EMC") == 1
 
 

@@ -8,13 +8,9 @@ from __future__ import annotations
 import pytest
 from clearance_support import (
     CEB_DIR,
-    Simulator,
     case_of,
-    configure,
-    create,
-    export_body,
-    file_orders,
-    parties,
+    parcel_event_codes,
+    released_exports,
     settle,
 )
 from support import headers
@@ -27,15 +23,7 @@ BACK = {"traf_mode": "5", "traf_name": "CZ3457", "voyage_no": "CZ3457/1130"}
 @pytest.fixture
 def released(app, client, make_user):
     """Two export orders filed, released and closed by the simulator; their case ids."""
-    from app.services import inbox
-
-    configure(app)
-    seller, broker = parties(client, make_user)
-    sim = Simulator(app)
-    orders = [create(client, seller, export_body(n)) for n in (1, 2)]
-    case_ids = file_orders(app, client, seller, broker, orders)
-    sim.drain()
-    inbox.poll()
+    seller, broker, sim, _orders, case_ids = released_exports(app, client, make_user, 2)
     assert {case_of(client, broker, c)["status"] for c in case_ids} == {"closed"}
     yield app, client, seller, broker, sim, case_ids
     sim.close()
@@ -45,12 +33,6 @@ def _return(client, who, return_id) -> dict:
     r = client.get(f"/api/v1/export-returns/{return_id}", headers=headers(who))
     assert r.status_code == 200, r.json
     return r.json
-
-
-def _codes(client, seller, parcel_id) -> list[str]:
-    r = client.get(f"/api/v1/parcels/{parcel_id}/events", headers=headers(seller))
-    assert r.status_code == 200, r.json
-    return [e["code"] for e in r.json["events"]]
 
 
 def test_a_released_export_is_returned_then_tallied(released):
@@ -75,7 +57,7 @@ def test_a_released_export_is_returned_then_tallied(released):
     order = client.get(f"/api/v1/orders/{case['order_id']}", headers=headers(seller)).json
     assert order["status"] == "returned"
     parcel_id = order["parcels"][0]["id"]
-    assert _codes(client, seller, parcel_id)[-1] == "EXX"
+    assert parcel_event_codes(client, seller, parcel_id)[-1] == "EXX"
     assert case_of(client, broker, other_id)["status"] == "closed"
 
     t = client.post(f"/api/v1/export-returns/{return_id}/tally", json={}, headers=headers(broker))
