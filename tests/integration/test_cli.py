@@ -123,6 +123,12 @@ def _output_until_ready(proc: subprocess.Popen, timeout: float = 90) -> str:
     return "".join(lines)
 
 
+# How long `up` may take to stop every child after SIGTERM before the test calls it hung: the
+# supervisor gives each child 15 s to stop and Redis stops last: seconds on an idle machine,
+# more than 30 s on a loaded one.
+STOP_TIMEOUT = 90
+
+
 def test_up_serves_the_api_runs_jobs_and_stops_cleanly(cli_env, tmp_path):
     port = free_port()
     proc = _start_up(cli_env, port, start_new_session=True)
@@ -187,7 +193,7 @@ def test_up_serves_the_api_runs_jobs_and_stops_cleanly(cli_env, tmp_path):
     finally:
         proc.send_signal(signal.SIGTERM)
         try:
-            rest, _ = proc.communicate(timeout=30)
+            rest, _ = proc.communicate(timeout=STOP_TIMEOUT)
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             raise
@@ -203,7 +209,7 @@ def test_up_serves_the_api_runs_jobs_and_stops_cleanly(cli_env, tmp_path):
         assert tokens["seller"] in _output_until_ready(again)
     finally:
         again.send_signal(signal.SIGINT)
-        again.communicate(timeout=30)
+        again.communicate(timeout=STOP_TIMEOUT)
     assert again.returncode == 0
 
 
