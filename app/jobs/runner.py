@@ -22,7 +22,9 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 
+import redis
 from flask import Flask
 from rq import SimpleWorker, Worker
 from rq.scheduler import RQScheduler
@@ -137,9 +139,29 @@ def make_worker(app: Flask, simple: bool = False) -> AppWorker | AppSimpleWorker
     return cls(qs, connection=connection, app=app)
 
 
+REDIS_WAIT = 60  # seconds a starting worker waits for Redis before giving up
+
+
+def wait_for_redis(connection, seconds: float = REDIS_WAIT, pause: float = 0.5) -> None:
+    """Return once Redis answers, waiting up to ``seconds``: a worker restarted while its
+    Redis is itself restarting waits for it instead of exiting at once, which would make
+    the supervisor back off longer and longer (the last error is raised after the wait)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            connection.ping()
+            return
+        except (redis.ConnectionError, redis.TimeoutError, OSError) as exc:
+            if time.monotonic() >= deadline:
+                raise
+            log.warning("worker waiting for Redis (%s)", exc)
+            time.sleep(pause)
+
+
 def run(app: Flask, burst: bool = False, with_scheduler: bool = True) -> bool:
     """Work the queues in forking mode until stopped (or, with ``burst``, until empty)."""
     worker = make_worker(app)
+    wait_for_redis(worker.connection)
     log.info("worker starting queues=%s burst=%s", [q.name for q in worker.queues], burst)
     return worker.work(burst=burst, with_scheduler=with_scheduler, logging_level="INFO")
 
