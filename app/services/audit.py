@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from ..extensions import db
 from ..models import AuditEntry
 from ..models.base import utcnow
+from . import appends
 
 
 def entry(
@@ -38,4 +38,4 @@ def record(
 
     ``states``: ``before`` and/or ``after``, the record's state around the change.
     """
-    db.session.add(AuditEntry(**entry(actor_id, action, entity_type, entity_id, **states)))
+    appends.add(AuditEntry.__table__, [entry(actor_id, action, entity_type, entity_id, **states)])

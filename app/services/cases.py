@@ -14,7 +14,7 @@ import logging
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import func, insert, or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -32,7 +32,7 @@ from ..models import (
     User,
 )
 from ..models.base import utcnow
-from . import audit, case_states, orders, tracking
+from . import appends, audit, case_states, orders, tracking
 from .case_states import ENDED, IllegalTransition
 
 log = logging.getLogger(__name__)
@@ -56,8 +56,8 @@ def record(
     reason: str | None = None,
     details: dict | None = None,
 ) -> None:
-    """A case event and its audit entry, in the caller's transaction (Core inserts: jobs
-    record thousands)."""
+    """A case event and its audit entry, in the caller's transaction (appended in bulk:
+    jobs record thousands)."""
     at, actor_id = utcnow(), actor.id if actor else None
     event = {
         "case_id": case.id,
@@ -69,12 +69,12 @@ def record(
         "reason": reason,
         "details": details,
     }
-    db.session.execute(insert(CaseEvent), [event])
+    appends.add(CaseEvent.__table__, [event])
     states: dict[str, Any] = {"after": {"status": after, "reason": reason, **(details or {})}}
     if before is not None:
         states["before"] = {"status": before}
     entry = audit.entry(actor_id, f"case.{action}", "clearance_case", case.id, at=at, **states)
-    db.session.execute(insert(AuditEntry), [entry])
+    appends.add(AuditEntry.__table__, [entry])
     if after is not None and after != before:
         tracking.record_case_event(case, after, at)
 
@@ -267,6 +267,16 @@ def fresh(case_id: str) -> ClearanceCase | None:
         .execution_options(populate_existing=True)
     )
     return db.session.execute(stmt).scalar_one_or_none()
+
+
+def fresh_many(case_ids: list[str]) -> dict[str, ClearanceCase]:
+    """:func:`fresh` for a batch of cases, by id (one query)."""
+    stmt = (
+        select(ClearanceCase)
+        .where(ClearanceCase.id.in_(case_ids))
+        .execution_options(populate_existing=True)
+    )
+    return {c.id: c for c in db.session.execute(stmt).scalars()}
 
 
 def _filtered(user: User, query: dict):

@@ -11,7 +11,6 @@ import hashlib
 from datetime import UTC, datetime
 
 from flask import current_app
-from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 
 from declarations import dxp, forms
@@ -47,7 +46,7 @@ from ..models import (
     Warehouse,
 )
 from ..models.base import new_id
-from . import audit, quoting, signing_keys, stock
+from . import appends, audit, quoting, signing_keys, stock
 from .orders import get_order
 
 __all__ = [
@@ -426,7 +425,7 @@ def store(
     entry = audit.entry(
         actor.id if actor else None, "document.created", "order", order.id, after=stored
     )
-    db.session.execute(insert(AuditEntry), [entry])  # (Core: jobs store thousands)
+    appends.add(AuditEntry.__table__, [entry])  # (in bulk: jobs store thousands)
     return doc
 
 

@@ -150,11 +150,15 @@ def _take(case: ClearanceCase) -> bool:
 
 
 def _refuse(case_id: str, message: str, field: str | None, source: str) -> str:
-    """The filing cannot be made: the case goes back for changes, with the problem."""
+    """The filing cannot be made: the case goes back for changes, with the problem (in
+    the caller's transaction)."""
     case = cases.fresh(case_id)
     if case is None or not _take(case):
-        db.session.rollback()
         return "skipped"
+    return _fail_taken(case, message, field, source)
+
+
+def _fail_taken(case: ClearanceCase, message: str, field: str | None, source: str) -> str:
     problem = {"source": source, "field": field, "message": message}
     cases.transition(
         case,
@@ -164,7 +168,6 @@ def _refuse(case_id: str, message: str, field: str | None, source: str) -> str:
         values={"error": message, "problems": [problem], "submit_started_at": None},
         strict=False,
     )
-    db.session.commit()
     return "failed"
 
 
@@ -181,15 +184,17 @@ class Filing:
 
 
 def submit_cases(case_ids: list[str], gateway: Gateway | None = None) -> dict[str, str]:
-    """Submit the cases (a batch): take and declare each, write every file, then note them
-    filed together; returns what happened to each (submitted, skipped, failed)."""
+    """Submit the cases (a batch): take and declare them (one commit), write every file,
+    then note them filed together; returns what happened to each (submitted, skipped,
+    failed)."""
     gw = gateway or gateway_for(current_app.config)
     outcomes, taken = {}, []
     for case_id in case_ids:
         outcomes[case_id], filing = _begin(case_id)
         if filing is not None:
             taken.append(filing)
-        db.session.expunge_all()
+    db.session.commit()
+    db.session.expunge_all()
     written = _write_all(taken, gw)
     _finish(written)
     return outcomes
@@ -200,26 +205,23 @@ def submit(case_id: str, gateway: Gateway) -> str:
 
 
 def _begin(case_id: str) -> tuple[str, Filing | None]:
-    """Make the case's envelopes, then take it and declare its order (one commit)."""
+    """Make the case's envelopes, then take it and declare its order (in the batch's
+    transaction; a case that cannot be filed goes back with the reason, nothing of its
+    filing written)."""
     case = cases.fresh(case_id)
     if case is None or not _takeable(case):
-        db.session.rollback()
         return "skipped", None
     order = db.session.get(Order, case.order_id)
     try:
         messages = _messages(case, order)
     except DeclarationError as exc:
-        db.session.rollback()
         return _refuse(case_id, exc.summary, None, "filing"), None
     if not _take(case):
-        db.session.rollback()
         return "skipped", None
     try:
-        clearance.declare_order(order, None)
+        clearance.declare_order(order, None)  # refuses before it writes anything
     except Conflict as exc:
-        db.session.rollback()
-        return _refuse(case_id, exc.message, next(iter(exc.errors), None), "quota"), None
-    db.session.commit()
+        return _fail_taken(case, exc.message, next(iter(exc.errors), None), "quota"), None
     return "submitted", Filing(case.id, order.id, messages)
 
 
@@ -264,8 +266,9 @@ def _finish(written: list[Filing]) -> None:
         return
     known = sent_names([name for f in written for _, name, _ in f.messages])
     now = utcnow()
+    taken = cases.fresh_many([f.case_id for f in written])
     for filing in written:
-        case = cases.fresh(filing.case_id)
+        case = taken[filing.case_id]
         for kind, name, body in filing.messages:
             if name not in known:
                 _record_outbox(case, kind, name, body)

@@ -7,11 +7,11 @@ checked, and the risk checks run. Blocking problems or risks send the case to
 ``changes_requested`` with the list; otherwise it awaits the broker.
 
 The work (building, signing, validating, the risk checks) is done before anything is
-written; then one short transaction takes the case (``handed_over`` → ``preparing``,
-compare-and-set), stores the snapshot and documents, and moves it on (compare-and-set on the
-status *and* the snapshot version). A run that lost a race, or an amendment that came
-meanwhile, changes nothing; and workers never hold the database's write lock while they
-compute.
+written; then one short transaction for the batch takes each case (``handed_over`` →
+``preparing``, compare-and-set), stores its snapshot and documents, and moves it on
+(compare-and-set on the status *and* the snapshot version). A run that lost a race, or an
+amendment that came meanwhile, changes nothing; and workers never hold the database's
+write lock while they compute.
 """
 
 from __future__ import annotations
@@ -45,20 +45,58 @@ class Prepared:
 
 
 def prepare_cases(case_ids: list[str]) -> dict[str, str]:
-    """Prepare each case; returns what happened to each."""
-    outcomes, memo = {}, {}
+    """Prepare each case; returns what happened to each. The work is done case by case;
+    what it found is written in one transaction for the batch (one commit, the case events
+    and audit entries in bulk), or case by case when a racing run got there first."""
+    outcomes: dict[str, str] = {}
+    memo: dict = {}
+    examined = []
     for case_id in case_ids:
-        outcomes[case_id] = prepare(case_id, memo)
-        db.session.expunge_all()  # a batch must not drag every earlier case along
+        found = examine(case_id, memo)
+        if found is None:
+            outcomes[case_id] = "skipped"
+        else:
+            examined.append(found)
+    try:
+        outcomes.update({e.case.id: _store(e) for e in examined})
+        db.session.commit()
+    except IntegrityError:  # a racing run stored one of these versions first
+        db.session.rollback()
+        outcomes.update({e.case.id: prepare(e.case.id, memo) for e in examined})
+    db.session.expunge_all()
     return outcomes
 
 
 def prepare(case_id: str, memo: dict | None = None) -> str:
-    """Prepare one case (``memo``: registrations shared by a batch)."""
-    case = cases.fresh(case_id)
-    if case is None or case.status not in ("handed_over", "preparing"):
+    """Prepare one case in its own transaction (``memo``: registrations shared by a batch)."""
+    found = examine(case_id, memo)
+    if found is None:
+        return "skipped"
+    try:
+        outcome = _store(found)
+        db.session.commit()
+        return outcome
+    except IntegrityError:  # a racing run stored this version or its documents first
         db.session.rollback()
         return "skipped"
+
+
+@dataclass
+class Examined:
+    """A case to prepare, with what preparing found (nothing stored yet)."""
+
+    case: ClearanceCase
+    order: Order
+    declaration: Declaration | None
+    found: Prepared
+
+
+def examine(case_id: str, memo: dict | None = None) -> Examined | None:
+    """Build and check what the case would file (reads only); None when the case is no
+    longer to be prepared."""
+    case = cases.fresh(case_id)
+    if case is None or case.status not in ("handed_over", "preparing"):
+        return None
     order = db.session.get(Order, case.order_id)
     decl = (
         None if case.status == "handed_over" else db.session.get(Declaration, case.declaration_id)
@@ -68,12 +106,7 @@ def prepare(case_id: str, memo: dict | None = None) -> str:
     else:
         snapshot = DeclarationSnapshot.from_json(decl.snapshot)
         app_type, stored = case.app_type, declaring.stored_kinds(decl)
-    found = check(case.flow, snapshot, app_type, order, skip=stored)
-    try:
-        return _store(case, order, decl, found)
-    except IntegrityError:  # a racing run stored this version or its documents first
-        db.session.rollback()
-        return "skipped"
+    return Examined(case, order, decl, check(case.flow, snapshot, app_type, order, skip=stored))
 
 
 def check(
@@ -106,25 +139,28 @@ def check(
     return found
 
 
-def _store(case: ClearanceCase, order: Order, decl: Declaration | None, found: Prepared) -> str:
+def _store(e: Examined) -> str:
+    """Write what preparing found, in the caller's transaction. The case is moved by
+    compare-and-set before anything else of it is written, so a case another run moved
+    first leaves nothing behind ("skipped"); once moved, its row is this transaction's
+    until it commits, and the second move cannot lose."""
+    case, found, decl = e.case, e.found, e.declaration
+    values = {}
     if decl is None:
-        decl = declaring.freeze(order, None, found.snapshot)
-        values = {"declaration_id": decl.id, "version": decl.version, "app_type": "1"}
-        if not cases.transition(case, "prepare", None, values=values, strict=False):
-            db.session.rollback()
+        if not cases.transition(case, "prepare", None, strict=False):
             return "skipped"
-    for kind, content in found.documents:
-        declaring.store(decl, kind, content, None, order)
+        decl = declaring.freeze(e.order, None, found.snapshot)
+        values = {"declaration_id": decl.id, "version": decl.version, "app_type": "1"}
     action = "needs_changes" if found.problems else "prepared"
     codes = sorted({r.code for r in found.risks})
-    values = {
+    values |= {
         "problems": found.problems,
         "risks": [r.to_json() for r in found.risks],
         "risk_codes": f" {' '.join(codes)} " if codes else None,
         "senders": found.senders,
         "error": None,
     }
-    details = {"version": case.version, "problems": len(found.problems), "risks": len(found.risks)}
+    details = {"version": decl.version, "problems": len(found.problems), "risks": len(found.risks)}
     moved = cases.transition(
         case,
         action,
@@ -135,7 +171,7 @@ def _store(case: ClearanceCase, order: Order, decl: Declaration | None, found: P
         strict=False,
     )
     if not moved:
-        db.session.rollback()
         return "skipped"
-    db.session.commit()
+    for kind, content in found.documents:
+        declaring.store(decl, kind, content, None, e.order)
     return action

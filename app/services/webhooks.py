@@ -46,6 +46,7 @@ from ..extensions import db
 from ..models import Order, Parcel, Seller, User, Webhook, WebhookDelivery
 from ..models.base import new_id, utcnow
 from ..schemas.times import iso_instant
+from . import txn_memo
 from .upsert import insert_ignoring_duplicates
 
 log = logging.getLogger(__name__)
@@ -245,15 +246,19 @@ def delivery_view(d: WebhookDelivery) -> dict:
 
 
 def _hooks_of(seller_ids: set[str]) -> dict[str, list[Webhook]]:
-    if not seller_ids:
-        return {}
-    by_seller: dict[str, list[Webhook]] = {}
-    rows = db.session.execute(
-        select(Webhook).where(Webhook.active, Webhook.seller_id.in_(seller_ids))
-    ).scalars()
-    for hook in rows:
-        by_seller.setdefault(hook.seller_id, []).append(hook)
-    return by_seller
+    """The active webhooks of each seller that has any (read once per transaction: a batch
+    announces many events of the same sellers)."""
+    known = txn_memo.memo("webhooks.active")
+    missing = {s for s in seller_ids if s not in known}
+    if missing:
+        rows = db.session.execute(
+            select(Webhook).where(Webhook.active, Webhook.seller_id.in_(missing))
+        ).scalars()
+        found: dict[str, list[Webhook]] = {s: [] for s in missing}
+        for hook in rows:
+            found[hook.seller_id].append(hook)
+        known.update(found)
+    return {s: known[s] for s in seller_ids if known[s]}
 
 
 def _body(delivery_id: str, kind: str, created: datetime, data: dict) -> str:
