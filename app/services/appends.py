@@ -10,6 +10,7 @@ them: rows added inside a savepoint that rolls back are dropped with it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Table, event
@@ -20,20 +21,29 @@ from ..extensions import db
 _KEY = "silkpost.appends"
 
 
+Writer = Callable[[list[Any]], None]
+
+
 def add(table: Table, rows: list[dict[str, Any]]) -> None:
     """Append ``rows`` to ``table`` in the current transaction."""
+    defer(table, None, rows)
+
+
+def defer(table: Table, writer: Writer | None, items: list[Any]) -> None:
+    """Leave ``items`` for ``writer`` (called once with all of a transaction's items, in
+    the order they came) to store in ``table``; no writer: the items are rows to insert."""
     session = db.session()
     owner = session.get_nested_transaction() or session.get_transaction()
     pending = session.info.setdefault(_KEY, _Pending())
-    pending.rows.extend((owner, table, row) for row in rows)
+    pending.rows.extend((owner, table, writer, item) for item in items)
     pending.tables.add(table)
 
 
 class _Pending:
-    """The rows not written yet, each with the transaction that added it."""
+    """What is not written yet, each item with the transaction that added it."""
 
     def __init__(self) -> None:
-        self.rows: list[tuple[SessionTransaction | None, Table, dict[str, Any]]] = []
+        self.rows: list[tuple[SessionTransaction | None, Table, Writer | None, Any]] = []
         self.tables: set[Table] = set()
 
 
@@ -44,12 +54,16 @@ def write(session: Session) -> None:
     if pending is None or not pending.rows:
         return
     session.flush()
-    groups: dict[tuple[Table, frozenset], list[dict]] = {}
-    for _, table, row in pending.rows:
-        groups.setdefault((table, frozenset(row)), []).append(row)
+    groups: dict[tuple, list] = {}
+    for _, table, writer, item in pending.rows:
+        key = (table, writer) if writer else (table, None, frozenset(item))
+        groups.setdefault(key, []).append(item)
     connection = session.connection()
-    for (table, _), rows in groups.items():
-        connection.execute(table.insert(), rows)
+    for key, items in groups.items():
+        if key[1] is None:
+            connection.execute(key[0].insert(), items)
+        else:
+            key[1](items)
 
 
 def _tables(state: ORMExecuteState) -> set[Table] | None:

@@ -30,7 +30,7 @@ from ..errors import NotFound, ValidationFailed
 from ..extensions import db
 from ..models import Parcel, TrackingEvent, User
 from ..models.base import utcnow
-from . import case_states, webhooks
+from . import appends, case_states, webhooks
 from .orders import get_order
 from .upsert import insert_ignoring_duplicates
 
@@ -104,6 +104,22 @@ def record_item(
 ) -> TrackingEvent | None:
     """:func:`record` for an item known by its S10 id alone (an inbound postal item that
     has no parcel here); the event joins a parcel of that id when there is one."""
+    new = new_event(item_id, code, office, at, source, details, parcel_id=parcel_id)
+    result = store([new], checked=True)
+    return db.session.get(TrackingEvent, result.new[0].id) if result.new else None
+
+
+def new_event(
+    item_id: str,
+    code: str,
+    office: str | None,
+    at: datetime,
+    source: str = "self",
+    details: dict | None = None,
+    *,
+    parcel_id: str | None = None,
+) -> NewEvent:
+    """One event to store, checked (see :func:`record` for the arguments)."""
     if source not in emsevt.SOURCES:
         raise ValidationFailed("Unknown event source.", {"source": [f"one of {emsevt.SOURCES}"]})
     extra = dict(details or {})
@@ -119,7 +135,7 @@ def record_item(
     problems = [p for p in emsevt.event_problems(event) if not (p[0] == "office" and not office)]
     if problems:
         raise ValidationFailed("The tracking event is not valid.", _by_field(problems))
-    new = NewEvent(
+    return NewEvent(
         event,
         source,
         source if source == "self" else f"{source}:{extra.pop('source_ref', '')}",
@@ -128,8 +144,6 @@ def record_item(
         mode=known.get("mode"),
         details=extra or None,
     )
-    result = store([new], checked=True)
-    return db.session.get(TrackingEvent, result.new[0].id) if result.new else None
 
 
 def _by_field(problems: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
@@ -230,14 +244,15 @@ CASE_EVENT_CODES: dict[str, dict[str, tuple[str, str | None] | None]] = {
 CASE_STATUSES = case_states.STATES
 
 
-def record_case_event(
-    case: Any, to_status: str, at: datetime | None = None
-) -> TrackingEvent | None:
+def record_case_event(case: Any, to_status: str, at: datetime | None = None) -> str | None:
     """A clearance case moved to ``to_status``: announce it to the seller's ``case.*``
-    webhooks, and record the EMSEVT event it means (if any) at the configured office.
+    webhooks, and record the EMSEVT event it means (if any) at the configured office;
+    returns that event's code.
 
     ``case`` needs ``id``, ``flow``, ``parcel_id``, ``order_id`` and ``seller_id`` (a
-    ``ClearanceCase``). Runs in the caller's transaction, like the transition itself.
+    ``ClearanceCase``). Runs in the caller's transaction, like the transition itself; the
+    events of a transaction are stored together (:mod:`app.services.appends`): a batch
+    moves hundreds of cases.
     """
     if to_status not in CASE_STATUSES:
         raise ValueError(f"unknown case status {to_status!r}")
@@ -248,7 +263,24 @@ def record_case_event(
         return None
     code, reason = mapped
     details = {"case_id": case.id, "case_status": to_status, "reason": reason}
-    return record(case.parcel_id, code, None, at, "self", details)
+    item = (case.parcel_id, code, at, details)
+    appends.defer(TrackingEvent.__table__, _store_case_events, [item])
+    return code
+
+
+def _store_case_events(items: list[tuple[str, str, datetime, dict]]) -> None:
+    """Store the case events of a transaction (one parcel lookup, one insert)."""
+    parcel_ids = {parcel_id for parcel_id, *_ in items}
+    found = db.session.execute(select(Parcel.id, Parcel.item_id).where(Parcel.id.in_(parcel_ids)))
+    item_ids = {parcel_id: item_id for parcel_id, item_id in found}
+    missing = parcel_ids - set(item_ids)
+    if missing:
+        raise NotFound(f"Parcel {sorted(missing)[0]} not found.")
+    events = [
+        new_event(item_ids[parcel_id], code, None, at, "self", details, parcel_id=parcel_id)
+        for parcel_id, code, at, details in items
+    ]
+    store(events, checked=True)
 
 
 # -- reading -------------------------------------------------------------------------------
