@@ -33,7 +33,9 @@ def defer(table: Table, writer: Writer | None, items: list[Any]) -> None:
     """Leave ``items`` for ``writer`` (called once with all of a transaction's items, in
     the order they came) to store in ``table``; no writer: the items are rows to insert."""
     session = db.session()
-    owner = session.get_nested_transaction() or session.get_transaction()
+    # the items belong to a transaction: begun here if none is, so that its rollback
+    # (or the session's close) ends them
+    owner = session.get_nested_transaction() or session.get_transaction() or session.begin()
     pending = session.info.setdefault(_KEY, _Pending())
     pending.rows.extend((owner, table, writer, item) for item in items)
     pending.tables.add(table)
@@ -43,7 +45,7 @@ class _Pending:
     """What is not written yet, each item with the transaction that added it."""
 
     def __init__(self) -> None:
-        self.rows: list[tuple[SessionTransaction | None, Table, Writer | None, Any]] = []
+        self.rows: list[tuple[SessionTransaction, Table, Writer | None, Any]] = []
         self.tables: set[Table] = set()
 
 
