@@ -107,14 +107,14 @@ def transition(
     sets = {"status": move.target, "updated_at": utcnow(), **(values or {})}
     if move.target in ENDED:
         sets["open_parcel_id"] = None
-    stmt = update(ClearanceCase).where(
-        ClearanceCase.id == case.id, ClearanceCase.status == move.source
-    )
+    table = ClearanceCase.__table__
+    stmt = update(table).where(table.c.id == case.id, table.c.status == move.source)
     for column, value in (expect or {}).items():
-        stmt = stmt.where(getattr(ClearanceCase, column) == value)
-    done = db.session.execute(
-        stmt.values(**sets).execution_options(synchronize_session=False)
-    ).rowcount
+        stmt = stmt.where(table.c[column] == value)
+    db.session.flush()  # what the move names (a new declaration) is in the database first
+    # a Core statement on the session's connection: jobs make thousands of moves, and the
+    # case object is brought up to date below
+    done = db.session.connection().execute(stmt.values(**sets)).rowcount
     if done != 1:
         now = db.session.execute(
             select(ClearanceCase.status).where(ClearanceCase.id == case.id)

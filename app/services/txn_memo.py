@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 
 from ..extensions import db
 
@@ -24,5 +24,8 @@ def memo(name: str) -> dict[Any, Any]:
 
 
 @event.listens_for(Session, "after_transaction_end")
-def _forget(session: Session, transaction: Any) -> None:
-    session.info.pop(_KEY, None)
+def _forget(session: Session, transaction: SessionTransaction) -> None:
+    """The transaction (or a savepoint) ended; a flush's own inner transaction does not
+    count."""
+    if transaction.parent is None or transaction.nested:
+        session.info.pop(_KEY, None)
