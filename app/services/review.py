@@ -63,9 +63,8 @@ def hold_claim(user: User, case: ClearanceCase) -> None:
         .values(claimed_by=user.id, claim_expires_at=until)
         .execution_options(synchronize_session=False)
     ).rowcount
-    fresh = cases.fresh(case.id)
-    if not taken:
-        db.session.rollback()
+    if not taken:  # nothing of this request is written: the caller's transaction stands
+        fresh = cases.fresh(case.id)
         raise Conflict(
             f"The case is claimed by {_holder(fresh)}.", {"claimed_by": [fresh.claimed_by or ""]}
         )
@@ -145,14 +144,13 @@ def approve_many(user: User, case_ids: list[str]) -> dict:
         )
     approved, refused = [], {}
     for case_id in dict.fromkeys(case_ids):
-        try:
+        try:  # a refusal is raised before anything of its case is written
             case = cases.get_case(user, case_id)
             _approve(user, case)
-            db.session.commit()
             approved.append(case)
         except (Conflict, NotFound) as exc:
-            db.session.rollback()
             refused[case_id] = exc.message
+    db.session.commit()  # the approvals together
     from ..jobs.gateway import enqueue_submit
 
     enqueue_submit(approved, quiet=True)
