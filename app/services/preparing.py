@@ -17,9 +17,12 @@ write lock while they compute.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from declarations.errors import DeclarationError
 from declarations.kinds import DocumentKind
@@ -51,8 +54,10 @@ def prepare_cases(case_ids: list[str]) -> dict[str, str]:
     outcomes: dict[str, str] = {}
     memo: dict = {}
     examined = []
+    batch = list(cases.fresh_many(case_ids).values())
+    held = [*batch, *_load_orders(batch)]  # the session keeps only what is referenced
     for case_id in case_ids:
-        found = examine(case_id, memo)
+        found = examine(case_id, memo, fetched=True)
         if found is None:
             outcomes[case_id] = "skipped"
         else:
@@ -63,6 +68,7 @@ def prepare_cases(case_ids: list[str]) -> dict[str, str]:
     except IntegrityError:  # a racing run stored one of these versions first
         db.session.rollback()
         outcomes.update({e.case.id: prepare(e.case.id, memo) for e in examined})
+    held.clear()
     db.session.expunge_all()
     return outcomes
 
@@ -91,10 +97,24 @@ class Examined:
     found: Prepared
 
 
-def examine(case_id: str, memo: dict | None = None) -> Examined | None:
+def _load_orders(batch: Iterable[ClearanceCase]) -> list[Order]:
+    """Read the orders of a batch of cases, with their lines and parcels, in three queries
+    (in the session's identity map for :func:`examine` while the caller holds them)."""
+    ids = [c.order_id for c in batch]
+    if not ids:
+        return []
+    stmt = (
+        select(Order)
+        .where(Order.id.in_(ids))
+        .options(selectinload(Order.lines), selectinload(Order.parcels))
+    )
+    return list(db.session.execute(stmt).scalars())
+
+
+def examine(case_id: str, memo: dict | None = None, *, fetched: bool = False) -> Examined | None:
     """Build and check what the case would file (reads only); None when the case is no
-    longer to be prepared."""
-    case = cases.fresh(case_id)
+    longer to be prepared. ``fetched``: the case was just read (:func:`cases.fresh_many`)."""
+    case = db.session.get(ClearanceCase, case_id) if fetched else cases.fresh(case_id)
     if case is None or case.status not in ("handed_over", "preparing"):
         return None
     order = db.session.get(Order, case.order_id)
