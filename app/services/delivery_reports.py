@@ -31,7 +31,7 @@ from declarations.snapshot import DeclarationSnapshot
 
 from ..extensions import db
 from ..models import ClearanceCase, Declaration, MovementFiling, Parcel
-from ..models.base import utcnow
+from ..models.base import new_id, utcnow
 from .movement_filing import Built, queue_after_commit, site_operator
 
 MESSAGE = "CEB513"
@@ -76,6 +76,7 @@ def _stored(case: ClearanceCase, at: datetime) -> MovementFiling | None:
     if db.session.execute(known).first() is not None:
         return None
     movement = MovementFiling(
+        id=new_id(),
         kind="signed_for",
         message=MESSAGE,
         cop_no=waybill,

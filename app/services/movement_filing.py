@@ -81,6 +81,8 @@ def queue_after_commit(movement: MovementFiling) -> None:
     """Queue the movement's job once the caller's transaction commits (a flow that stores a
     movement inside another's transaction: a stock entry, a tracking event); a rolled
     back transaction queues nothing, and a queue outage leaves it to the periodic task."""
+    if movement.id is None:
+        raise ValueError("a movement is queued by its id: give it one before it is stored")
     db.session.info.setdefault(_PENDING_KEY, []).append(movement.id)
 
 

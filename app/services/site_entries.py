@@ -40,7 +40,7 @@ from declarations.errors import DeclarationError
 from ..errors import ValidationFailed
 from ..extensions import db
 from ..models import MovementFiling, StockEntry, StockEntryLine, User, Warehouse
-from ..models.base import utcnow
+from ..models.base import new_id, utcnow
 from . import signing_keys
 from .movement_filing import Built, queue_after_commit, site_operator
 
@@ -91,6 +91,7 @@ def stage(user: User, warehouse: Warehouse, entry: StockEntry, transport: dict) 
     """Add the entry's site entry record to the caller's transaction (the entry flushed),
     queued when it commits; 422 when the message cannot be made."""
     movement = MovementFiling(
+        id=new_id(),
         kind=KIND,
         message=MESSAGE,
         cop_no=cop_no(entry),
