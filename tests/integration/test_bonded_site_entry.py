@@ -29,7 +29,8 @@ def bonded(app, client, make_user):
 
 
 def _get(client, who, wh, what, **query):
-    r = client.get(f"/api/v1/warehouses/{wh['id']}/{what}", query_string=query, headers=headers(who))
+    url = f"/api/v1/warehouses/{wh['id']}/{what}"
+    r = client.get(url, query_string=query, headers=headers(who))
     assert r.status_code == 200, r.json
     return r.json
 

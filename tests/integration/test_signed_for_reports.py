@@ -70,9 +70,7 @@ def test_a_delivered_import_is_reported_signed_for_once(released):
     settle(app, sim)
     (report,) = _reports()
     assert (report.status, report.receipt_status) == ("accepted", "399")
-    assert [n for n in sim.sent() if n.startswith("CEB513_")] == [
-        f"CEB513_{report.id}_v1_a1.xml"
-    ]
+    assert [n for n in sim.sent() if n.startswith("CEB513_")] == [f"CEB513_{report.id}_v1_a1.xml"]
     events = case_of(client, broker, case_ids[0])["events"]
     signed = [e for e in events if e["action"] == "signed_for"]
     assert len(signed) == 2  # customs' 2 (received) and 399 (accepted)
