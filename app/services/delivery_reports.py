@@ -32,20 +32,11 @@ from declarations.snapshot import DeclarationSnapshot
 from ..extensions import db
 from ..models import ClearanceCase, Declaration, MovementFiling, Parcel
 from ..models.base import new_id, utcnow
-from .movement_filing import Built, queue_after_commit, site_operator
+from .movement_filing import Built, latest_cases, queue_after_commit, site_operator
 
 MESSAGE = "CEB513"
 #: The import cases whose parcels are reported signed for.
 RELEASED = ("released", "closed")
-
-
-def _latest_cases(parcel_ids: Iterable[str]) -> dict[str, ClearanceCase]:
-    stmt = (
-        select(ClearanceCase)
-        .where(ClearanceCase.parcel_id.in_(list(parcel_ids)))
-        .order_by(ClearanceCase.created_at)
-    )
-    return {c.parcel_id: c for c in db.session.execute(stmt).scalars()}
 
 
 def delivered(events: Iterable) -> list[str]:
@@ -58,7 +49,7 @@ def delivered(events: Iterable) -> list[str]:
     if not wanted:
         return []
     stored = []
-    for parcel_id, case in _latest_cases(wanted).items():
+    for parcel_id, case in latest_cases(wanted).items():
         if case.flow != "import" or case.status not in RELEASED:
             continue
         movement = _stored(case, wanted[parcel_id].occurred_at)

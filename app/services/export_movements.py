@@ -39,11 +39,11 @@ from declarations.snapshot import DeclarationSnapshot
 
 from ..errors import Conflict, DomainError, NotFound, ValidationFailed
 from ..extensions import db
-from ..models import ClearanceCase, Declaration, Despatch, MovementFiling, Parcel, User
+from ..models import Declaration, Despatch, MovementFiling, Parcel, User
 from ..models.base import new_id, utcnow
 from . import audit, signing_keys
 from .case_states import AT_CUSTOMS
-from .movement_filing import STANDING, Built, queue, site_operator
+from .movement_filing import STANDING, Built, latest_cases, queue, site_operator
 
 MESSAGES = {"arrival": "CEB507", "departure": "CEB509", "waybill_list": "CEB607"}
 #: The case states a parcel may be in for each movement.
@@ -71,18 +71,9 @@ def _despatch_parcels(despatch_id: str) -> tuple[Despatch, list[str]]:
     return d, [item.parcel_id for r in d.receptacles for item in r.items]
 
 
-def _latest_cases(parcel_ids: list[str]) -> dict[str, ClearanceCase]:
-    stmt = (
-        select(ClearanceCase)
-        .where(ClearanceCase.parcel_id.in_(parcel_ids))
-        .order_by(ClearanceCase.created_at)
-    )
-    return {c.parcel_id: c for c in db.session.execute(stmt).scalars()}
-
-
 def _check(kind: str, parcel_ids: list[str]) -> None:
     """Every parcel is an export in the state the movement needs; 422 by position."""
-    latest = _latest_cases(parcel_ids)
+    latest = latest_cases(parcel_ids)
     errors: dict[str, list[str]] = {}
     for n, parcel_id in enumerate(parcel_ids):
         case = latest.get(parcel_id)
@@ -175,7 +166,7 @@ def on_despatch_closed(actor: User, despatch: Despatch) -> MovementFiling | None
     exports; None (and a log line saying why) when it is not one or its list cannot be
     made: the despatch stays closed and the list can be asked for on demand."""
     parcel_ids = [item.parcel_id for r in despatch.receptacles for item in r.items]
-    latest = _latest_cases(parcel_ids)
+    latest = latest_cases(parcel_ids)
     cases = [latest.get(p) for p in parcel_ids]
     if not cases or any(
         c is None or c.flow != "export" or c.status not in READY["waybill_list"] for c in cases
@@ -192,7 +183,7 @@ def on_despatch_closed(actor: User, despatch: Despatch) -> MovementFiling | None
 
 
 def _snapshots(parcel_ids: list[str]) -> list[DeclarationSnapshot]:
-    latest = _latest_cases(parcel_ids)
+    latest = latest_cases(parcel_ids)
     ids = [latest[p].declaration_id for p in parcel_ids]
     rows = {
         d.id: d
@@ -259,7 +250,7 @@ def _waybill_list(
             {"parcel_ids": [f"declarers: {sorted(d.cop_code for d in declarers)}"]},
         )
     agent = declarers.pop()
-    latest = _latest_cases(movement.parcel_ids)
+    latest = latest_cases(movement.parcel_ids)
     parcels = tuple(
         movements.Parcel(s.order.waybill_no, invt_no=latest[p].invt_no or "")
         for p, s in zip(movement.parcel_ids, snapshots, strict=True)

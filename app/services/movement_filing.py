@@ -15,7 +15,7 @@ the problem; a gateway error is retried. Customs' answers are read by
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from flask import current_app
@@ -28,7 +28,7 @@ from declarations.errors import DeclarationError
 
 from ..extensions import db
 from ..gateway import Gateway, gateway_for
-from ..models import MovementFiling, OutboxMessage
+from ..models import ClearanceCase, MovementFiling, OutboxMessage
 from ..models.base import utcnow
 from . import cases, filing, movement_receipts
 
@@ -65,6 +65,16 @@ def site_operator() -> movements.Company:
     return movements.Company(
         cfg.get("OPERATOR_CODE", ""), cfg.get("OPERATOR_NAME", ""), cfg.get("OPERATOR_DXP_ID", "")
     )
+
+
+def latest_cases(parcel_ids: Iterable[str]) -> dict[str, ClearanceCase]:
+    """The latest clearance case of each parcel, by parcel id."""
+    stmt = (
+        select(ClearanceCase)
+        .where(ClearanceCase.parcel_id.in_(list(parcel_ids)))
+        .order_by(ClearanceCase.created_at)
+    )
+    return {c.parcel_id: c for c in db.session.execute(stmt).scalars()}
 
 
 def queue(movement: MovementFiling) -> None:
@@ -161,6 +171,7 @@ __all__ = [
     "STANDING",
     "Built",
     "file",
+    "latest_cases",
     "messages",
     "outbox_names",
     "queue",

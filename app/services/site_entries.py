@@ -106,7 +106,7 @@ def stage(user: User, warehouse: Warehouse, entry: StockEntry, transport: dict) 
     except DeclarationError as exc:
         raise ValidationFailed(
             f"The entry cannot be reported to customs: {exc.summary}",
-            {"transport": exc.problems or [exc.summary]},
+            {"_body": exc.problems or [exc.summary]},
         ) from exc
     db.session.add(movement)
     queue_after_commit(movement)

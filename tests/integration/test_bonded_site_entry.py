@@ -94,3 +94,15 @@ def test_an_entry_lacking_what_its_ceb711_needs_stores_nothing(bonded, make_user
     from app.models import MovementFiling
 
     assert db.session.execute(db.select(MovementFiling)).first() is None
+
+
+def test_an_entry_whose_record_cannot_be_made_is_refused_with_the_builders_problem(bonded):
+    app, client, seller, broker, _, sim = bonded
+    long_name = "Ningbo Meishan Bonded Logistics Company " * 3  # operatorName holds 100
+    wh = register(client, broker, **{**NINGBO, "name": "Long bonded", "operator": long_name})
+    r = enter(client, seller, wh, "RKD-0004", LINES)
+    assert r.status_code == 422, r.json
+    assert r.json["message"].startswith("The entry cannot be reported to customs")
+    assert any("operatorName" in p for p in r.json["errors"]["_body"]), r.json
+    assert _get(client, seller, wh, "entries") == []
+    assert _get(client, seller, wh, "stock")["items"] == []
