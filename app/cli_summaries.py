@@ -25,25 +25,12 @@ def summaries() -> None:
 @click.option("--now", is_flag=True, help="File in this process instead of queueing a job.")
 @with_appcontext
 def summaries_run(month: str, seller_id: str | None, now: bool) -> None:
-    from sqlalchemy import select
-
     from .errors import ValidationFailed
-    from .extensions import db
-    from .models import ClearanceCase, Order, Seller
     from .services import summary_filing
-    from .services.summary_inventories import RELEASED_CASES
+    from .services.summary_schedule import sellers_with_releases
 
-    stmt = (
-        select(Seller)
-        .join(Order, Order.seller_id == Seller.id)
-        .join(ClearanceCase, ClearanceCase.order_id == Order.id)
-        .where(ClearanceCase.flow == "export", ClearanceCase.status.in_(tuple(RELEASED_CASES)))
-        .distinct()
-    )
-    if seller_id:
-        stmt = stmt.where(Seller.id == seller_id)
     out = {}
-    for seller in db.session.execute(stmt).scalars().all():
+    for seller in sellers_with_releases(seller_id):
         try:
             found = summary_filing.request_for(seller, month, None)
         except ValidationFailed as exc:

@@ -138,6 +138,9 @@ def _clearance(env: str) -> dict:
         "SUBMIT_STUCK_SECONDS": int(os.environ.get("SILKPOST_SUBMIT_STUCK_SECONDS", 120)),
         # Cases per prepare/submit job: one job per case would cost a fork each.
         "CLEARANCE_BATCH": int(os.environ.get("SILKPOST_CLEARANCE_BATCH", 200)),
+        # The day of each month (1-28, China time) from which the previous month's summary
+        # declarations are asked for by the hourly periodic task; 0: never (people ask).
+        "SUMMARY_AUTO_DAY": _summary_day(os.environ.get("SILKPOST_SUMMARY_AUTO_DAY", "0")),
         # filedrop: the folders only; simulator: ``silkpost up`` also runs the simulator.
         "GATEWAY": os.environ.get("SILKPOST_GATEWAY", gateway),
         # Fault injection for the crash tests: seconds a submit sleeps after its first file.
@@ -145,6 +148,13 @@ def _clearance(env: str) -> dict:
             os.environ.get("SILKPOST_FAULT_PAUSE_AFTER_FIRST_FILE", 0)
         ),
     }
+
+
+def _summary_day(raw: str) -> int:
+    day = raw.strip() or "0"
+    if not day.isdigit() or int(day) > 28:
+        raise ConfigError(f"SILKPOST_SUMMARY_AUTO_DAY must be 0 (off) or a day 1-28, not {raw!r}")
+    return int(day)
 
 
 def _gateway(data_dir: Path) -> dict:

@@ -1,5 +1,5 @@
 """Export returns (CEB213 and the tally CEB215) and export movements (arrival CEB507,
-departure CEB509), filed through the clearance gateway by jobs."""
+departure CEB509, waybill list CEB607), filed through the clearance gateway by jobs."""
 
 from __future__ import annotations
 
@@ -63,8 +63,10 @@ def post_tally(body, return_id):
 @blp.alt_response(409, description="The despatch is not closed")
 @blp.alt_response(503, description=QUEUE_DOWN)
 def post_movement(body):
-    """Report the arrival at the supervised site (CEB507) or the departure (CEB509) of a
-    closed despatch or of a batch of export parcels (filed by a job)."""
+    """Report the arrival at the supervised site (CEB507), the departure (CEB509) or the
+    master/sub waybill list (CEB607) of a closed despatch or of a batch of export parcels
+    (filed by a job). Closing a despatch of released 9610 exports files its waybill list
+    by itself; asking again while one of the despatch stands gives that one."""
     return movement_views.view(export_movements.request(current_user(), body)), 202
 
 
@@ -73,7 +75,7 @@ def post_movement(body):
 @blp.response(200, CustomsMovementOut)
 @blp.alt_response(404, description="No such movement")
 def get_movement(movement_id):
-    """An arrival or departure: its files and customs' receipts."""
+    """An arrival, departure or waybill list: its files and customs' receipts."""
     found = db.session.get(MovementFiling, movement_id)
     if found is None or found.kind not in export_movements.MESSAGES:
         raise NotFound("No such movement.")

@@ -24,7 +24,7 @@ from ..schemas.warehouses import (
     WarehouseOut,
     WarehouseQuery,
 )
-from ..services import stock, stock_in, stock_out
+from ..services import site_entries, stock, stock_in, stock_out
 from ..services import warehouses as service
 
 blp = Blueprint(
@@ -109,10 +109,15 @@ def get_movements(query, warehouse_id):
 @blp.response(201, EntryOut, description="Entered into stock")
 @blp.alt_response(200, schema=EntryOut, description="This entry was already recorded")
 @blp.alt_response(409, description="Not a bonded or border warehouse, or the reference is taken")
+@blp.alt_response(422, description="Bad input, or a bonded entry lacking what its CEB711 needs")
+@blp.alt_response(503, description="The job queue is unreachable: nothing was stored")
 def post_entry(data, warehouse_id):
     """Goods entered into a bonded or border warehouse, by SKU, under the entry's reference
-    (sending the same entry again changes nothing)."""
-    return _created(stock_in.enter(current_user(), _warehouse(warehouse_id), data))
+    (sending the same entry again changes nothing). A bonded entry states its `transport`
+    and is reported to customs as a site entry record (CEB711, filed by a job); its stock
+    counts at once, `customs.confirmed` says when customs have entered it (CEB712)."""
+    entry, code = _created(stock_in.enter(current_user(), _warehouse(warehouse_id), data))
+    return site_entries.entry_views([entry])[0], code
 
 
 @blp.route("/<string:warehouse_id>/entries", methods=["GET"])
@@ -125,7 +130,9 @@ def list_entries(query, warehouse_id):
     stmt = db.select(StockEntry).where(StockEntry.warehouse_id == warehouse.id)
     if seller_id:
         stmt = stmt.where(StockEntry.seller_id == seller_id)
-    return list(db.session.execute(stmt.order_by(StockEntry.entered_at)).scalars())
+    return site_entries.entry_views(
+        list(db.session.execute(stmt.order_by(StockEntry.entered_at)).scalars())
+    )
 
 
 @blp.route("/<string:warehouse_id>/adjustments", methods=["POST"])

@@ -26,3 +26,12 @@ enqueue_summary = SUMMARIES.enqueue
 def requeue_summaries() -> dict:
     """Queue again the summaries no job has taken."""
     return {"summaries": SUMMARIES.requeue()}
+
+
+@periodic("monthly-summaries", every=3600)
+def monthly_summaries() -> dict:
+    """From ``SUMMARY_AUTO_DAY`` of a month, ask for the previous month's summaries of every
+    seller with released exports not yet summarised (hourly; safe to repeat)."""
+    from ..services import summary_schedule
+
+    return summary_schedule.run()

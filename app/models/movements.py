@@ -1,12 +1,14 @@
 """Movement filings: CEB messages about parcels rather than one declaration — export
 returns (CEB213) and their tally (CEB215), a batch's arrival at the supervised site
-(CEB507) and its departure (CEB509).
+(CEB507), its departure (CEB509) and its master/sub waybill list (CEB607); goods entering
+a bonded warehouse (CEB711) and an import parcel signed for (CEB513).
 
 A :class:`MovementFiling` is one message the service files through the clearance gateway,
 known to customs by ``cop_no`` (the coElNo of a return or tally, the copNo of a batch):
-their receipts (CEB214/216/508/510) carry it back, which is how they are matched. It keeps
-the parcels it lists (``parcel_ids``), the case of a return, the despatch of a batch, and
-what customs last said (``receipt_status``, ``info``).
+their receipts (CEB214/216/508/510/608/712) carry it back (CEB513's receipt CEB514
+names the waybill, which is then its number), which is how they are matched. It keeps
+the parcels it lists (``parcel_ids``), the case of a return, the despatch of a batch, the
+stock entry of a site entry, and what customs last said (``receipt_status``, ``info``).
 """
 
 from __future__ import annotations
@@ -35,6 +37,8 @@ class MovementFiling(db.Model):
     case_id: Mapped[str | None] = mapped_column(ForeignKey("clearance_cases.id"), index=True)
     order_id: Mapped[str | None] = mapped_column(ForeignKey("orders.id"), index=True)
     despatch_id: Mapped[str | None] = mapped_column(ForeignKey("post_despatches.id"), index=True)
+    # The bonded warehouse entry a site entry (CEB711) reports.
+    entry_id: Mapped[str | None] = mapped_column(ForeignKey("stock_entries.id"), index=True)
     # The return application a tally belongs to.
     parent_id: Mapped[str | None] = mapped_column(ForeignKey("movement_filings.id"))
     parcel_ids: Mapped[list] = mapped_column(JSON, nullable=False)

@@ -88,6 +88,11 @@ class Warehouse(db.Model):
     # Bonded warehouses: the customs ledger (账册, emsNo) and the zone's warehouse company.
     ems_no: Mapped[str | None] = mapped_column(String(30))
     area_code: Mapped[str | None] = mapped_column(String(18))
+    # Bonded warehouses: the operator of the supervised site who files its entries (CEB711
+    # operatorCode), the DXP id it files from, and the customs office it answers to.
+    operator_code: Mapped[str | None] = mapped_column(String(18))
+    operator_dxp_id: Mapped[str | None] = mapped_column(String(30))
+    customs_code: Mapped[str | None] = mapped_column(String(4))
     created_by: Mapped[str | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = created_column()
 

@@ -1,4 +1,5 @@
-"""Schemas of export returns (CEB213/215) and export movements (CEB507/509)."""
+"""Schemas of export returns (CEB213/215), export movements (CEB507/509/607) and the
+import-side movements shown with them (CEB711 site entries, CEB513 signed-for)."""
 
 from __future__ import annotations
 
@@ -64,7 +65,15 @@ class TallyIn(Schema):
 
 
 class ExportMovementIn(Schema):
-    kind = fields.String(required=True, validate=validate.OneOf(("arrival", "departure")))
+    kind = fields.String(
+        required=True,
+        validate=validate.OneOf(("arrival", "departure", "waybill_list")),
+        metadata={
+            "description": "arrival (CEB507), departure (CEB509) or waybill_list (CEB607: "
+            "the master bill and its parcels with their inventories; needs traf_name, "
+            "voyage_no and bill_no, which a despatch's leg gives unless named here)"
+        },
+    )
     despatch_id = fields.String(validate=ID, metadata={"description": "A closed despatch"})
     parcel_ids = fields.List(
         fields.String(validate=ID),
@@ -98,14 +107,27 @@ class CustomsMovementReceiptOut(Schema):
 class CustomsMovementBaseOut(Schema):
     id = fields.String()
     kind = fields.String(
-        metadata={"enum": ["export_return", "return_tally", "arrival", "departure"]}
+        metadata={
+            "enum": [
+                "export_return",
+                "return_tally",
+                "arrival",
+                "departure",
+                "waybill_list",
+                "site_entry",
+                "signed_for",
+            ]
+        }
     )
-    message = fields.String(metadata={"description": "CEB213, CEB215, CEB507 or CEB509"})
+    message = fields.String(
+        metadata={"description": "CEB213, CEB215, CEB507, CEB509, CEB607, CEB711 or CEB513"}
+    )
     cop_no = fields.String(metadata={"description": "coElNo / copNo the receipts carry"})
     status = fields.String(metadata={"enum": list(STATUSES)})
     case_id = fields.String(allow_none=True)
     order_id = fields.String(allow_none=True)
     despatch_id = fields.String(allow_none=True)
+    entry_id = fields.String(allow_none=True, metadata={"description": "A bonded entry (CEB711)"})
     parent_id = fields.String(allow_none=True)
     parcel_ids = fields.List(fields.String())
     details = fields.Dict()

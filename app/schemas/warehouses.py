@@ -72,6 +72,33 @@ class WarehouseIn(Schema):
         metadata={"description": "Bonded warehouses: the zone warehouse company (areaCode)"},
     )
 
+    operator_code = CustomsCode(
+        load_default=None,
+        allow_none=True,
+        metadata={
+            "description": "Bonded warehouses: the operator's customs registration, who files "
+            "the entries (CEB711 operatorCode; required to make an entry)"
+        },
+    )
+    operator_dxp_id = Text(
+        30,
+        load_default=None,
+        allow_none=True,
+        metadata={
+            "description": "Bonded warehouses: the DXP id the operator files from (needed "
+            "unless the operator is the service's configured logistics operator)"
+        },
+    )
+    customs_code = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Regexp(r"^\d{4}$", error="a 4-digit customs office code"),
+        metadata={
+            "description": "Bonded warehouses: the customs office the entries are filed with "
+            "(default: the service's SILKPOST_CUSTOMS_CODE)"
+        },
+    )
+
     @validates_schema
     def _kind_fields(self, data: dict, **kwargs: Any) -> None:
         kind, errors = data.get("kind"), {}
@@ -83,6 +110,9 @@ class WarehouseIn(Schema):
             ("lane_id", "border"),
             ("ems_no", "bonded"),
             ("area_code", "bonded"),
+            ("operator_code", "bonded"),
+            ("operator_dxp_id", "bonded"),
+            ("customs_code", "bonded"),
         ):
             if data.get(name) and kind != only:
                 errors.setdefault(name, []).append(f"only for {only} warehouses")
@@ -113,6 +143,35 @@ class EntryLineIn(Schema):
     )
 
 
+class EntryTransportIn(Schema):
+    """How the goods of a bonded entry came in, as the site entry record (CEB711) states
+    them: the conveyance, its voyage, the master bill, the carrier and its packages."""
+
+    traf_mode = fields.String(
+        load_default=None,
+        validate=validate.Regexp(r"^[0-9A-Z]$", error="a customs transport mode code"),
+        metadata={"description": "Customs transport mode code (default SILKPOST_TRAF_MODE)"},
+    )
+    traf_no = Text(100, required=True, metadata={"description": "The conveyance (trafNo)"})
+    voyage_no = Text(32, required=True, metadata={"description": "Its voyage (voyageNo)"})
+    bill_no = Text(37, required=True, metadata={"description": "The master bill (billNo)"})
+    logistics_code = CustomsCode(
+        required=True, metadata={"description": "The carrier's customs registration"}
+    )
+    logistics_name = Text(100, required=True)
+    packages = fields.List(
+        Text(60),
+        required=True,
+        validate=validate.Length(min=1, max=1000, error="1 to 1000 package numbers"),
+        metadata={"description": "The carrier's waybill/package numbers (logisticsNo)"},
+    )
+
+    @validates("packages")
+    def _distinct(self, value: list, data_key: str) -> None:
+        if len(set(value)) != len(value):
+            raise ValidationError("each package is listed once")
+
+
 class EntryIn(Schema):
     reference = reference_text(
         60,
@@ -122,6 +181,14 @@ class EntryIn(Schema):
     entered_at = InstantIn(load_default=None, allow_none=True)
     note = Text(1000, load_default=None, allow_none=True)
     seller_id = _seller_id()
+    transport = fields.Nested(
+        EntryTransportIn,
+        load_default=None,
+        metadata={
+            "description": "Bonded warehouses (required): how the goods came in; the entry "
+            "is reported to customs as a site entry record (CEB711)"
+        },
+    )
     lines = fields.List(
         fields.Nested(EntryLineIn),
         required=True,
@@ -133,6 +200,23 @@ class EntryLineOut(EntryLineIn):
     line_no = fields.Integer()
 
 
+class EntryCustomsOut(Schema):
+    """The site entry record (CEB711) of a bonded entry and what customs made of it."""
+
+    movement_id = fields.String()
+    message = fields.String(metadata={"description": "CEB711"})
+    cop_no = fields.String(metadata={"description": "The entry record's copNo"})
+    status = fields.String(metadata={"enum": ["queued", "filed", "accepted", "refused", "failed"]})
+    confirmed = fields.Boolean(metadata={"description": "Customs entered it (CEB712 120 海关入库)"})
+    rkd_no = fields.String(
+        allow_none=True, metadata={"description": "The entry number customs issued"}
+    )
+    receipt_status = fields.String(allow_none=True)
+    info = fields.String(allow_none=True, metadata={"description": "Customs' last text"})
+    error = fields.String(allow_none=True)
+    filed_at = Instant(allow_none=True)
+
+
 class EntryOut(Schema):
     id = fields.String()
     warehouse_id = fields.String()
@@ -141,6 +225,15 @@ class EntryOut(Schema):
     entered_at = Instant()
     note = fields.String(allow_none=True)
     lines = fields.List(fields.Nested(EntryLineOut))
+    transport = fields.Nested(EntryTransportIn, allow_none=True)
+    customs = fields.Nested(
+        EntryCustomsOut,
+        allow_none=True,
+        metadata={
+            "description": "Bonded entries: the CEB711 filed for it (its stock counts from "
+            "the entry; `confirmed` says whether customs have entered it)"
+        },
+    )
     created_at = Instant()
 
 
@@ -198,6 +291,13 @@ class StockLevelOut(Schema):
     seller_id = fields.String()
     sku = fields.String()
     quantity = ExactDecimal(places=3)
+    unconfirmed = ExactDecimal(
+        places=3,
+        metadata={
+            "description": "Of the quantity entered, what customs have not confirmed yet "
+            "(bonded entries whose CEB711 is not answered 海关入库)"
+        },
+    )
     lots = fields.Integer(metadata={"description": "Arrivals with units left"})
     updated_at = Instant()
 

@@ -14,6 +14,9 @@ parcel at the origin office at the closing time, since closing hands the despatc
 transport and sends the PREDES, which partner posts take as the outward departure. No EMB
 ("arrival at outward office of exchange") is recorded when a parcel goes into a receptacle:
 the parcel's arrival is a scan the office makes itself, earlier and elsewhere.
+
+Customs: a closed despatch of released 9610 exports files its master/sub waybill list
+(CEB607, :func:`app.services.export_movements.on_despatch_closed`).
 """
 
 from __future__ import annotations
@@ -267,6 +270,10 @@ def close(actor: User, despatch_id: str) -> Despatch:
         raise
     send(d)
     _track([p.id for p in parcels], "EMC", d.origin_office, now, {"despatch": despatch_key})
+    db.session.commit()
+    from .export_movements import on_despatch_closed
+
+    on_despatch_closed(actor, d)  # released 9610 exports: their waybill list (CEB607)
     return d
 
 

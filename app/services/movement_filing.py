@@ -1,30 +1,34 @@
 """Movement messages filed through the clearance gateway, exactly as cases are filed.
 
 A :class:`~app.models.MovementFiling` (an export return CEB213 or its tally CEB215, a
-batch's arrival CEB507 or departure CEB509) is stored ``queued`` and filed by a job: its
+batch's arrival CEB507, departure CEB509 or waybill list CEB607, a bonded entry's CEB711,
+an import parcel's signed-for CEB513) is stored ``queued`` and filed by a job: its
 message is built by the flow that asked for it (:mod:`.export_returns`,
-:mod:`.export_movements`), wrapped by the cases' :func:`app.services.filing.envelope` under
-the deterministic name ``<MSG>_<movement>_v1_a1.xml`` (``_p<n>`` for the parts of a long
-batch), handed to the gateway, and noted with :func:`app.services.filing.record_outbox`
-(a name already in the outbox counts as sent). A message that cannot be made leaves the
-movement ``failed`` with the problem; a gateway error is retried. Customs' answers are read
-by :mod:`.movement_receipts`.
+:mod:`.export_movements`, :mod:`.site_entries`, :mod:`.delivery_reports`), wrapped by the
+cases' :func:`app.services.filing.envelope` under the deterministic name
+``<MSG>_<movement>_v1_a1.xml`` (``_p<n>`` for the parts of a long batch), handed to the
+gateway, and noted with :func:`app.services.filing.record_outbox` (a name already in the
+outbox counts as sent). A message that cannot be made leaves the movement ``failed`` with
+the problem; a gateway error is retried. Customs' answers are read by
+:mod:`.movement_receipts`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from flask import current_app
+from sqlalchemy import event as sa_event
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from declarations.ceb import movements
 from declarations.errors import DeclarationError
 
 from ..extensions import db
 from ..gateway import Gateway, gateway_for
-from ..models import MovementFiling, OutboxMessage
+from ..models import ClearanceCase, MovementFiling, OutboxMessage
 from ..models.base import utcnow
 from . import cases, filing, movement_receipts
 
@@ -41,13 +45,16 @@ class Built:
 
 
 def _builders() -> dict[str, Callable[[MovementFiling], Built]]:
-    from . import export_movements, export_returns
+    from . import delivery_reports, export_movements, export_returns, site_entries
 
     return {
         "export_return": export_returns.build_return,
         "return_tally": export_returns.build_tally,
         "arrival": export_movements.build,
         "departure": export_movements.build,
+        "waybill_list": export_movements.build,
+        "site_entry": site_entries.build,
+        "signed_for": delivery_reports.build,
     }
 
 
@@ -60,11 +67,48 @@ def site_operator() -> movements.Company:
     )
 
 
+def latest_cases(parcel_ids: Iterable[str]) -> dict[str, ClearanceCase]:
+    """The latest clearance case of each parcel, by parcel id."""
+    stmt = (
+        select(ClearanceCase)
+        .where(ClearanceCase.parcel_id.in_(list(parcel_ids)))
+        .order_by(ClearanceCase.created_at)
+    )
+    return {c.parcel_id: c for c in db.session.execute(stmt).scalars()}
+
+
 def queue(movement: MovementFiling) -> None:
     """Queue the job filing a stored movement (quietly: the periodic task re-queues it)."""
     from ..jobs.movements import enqueue_movement
 
     enqueue_movement(movement.id, quiet=True)
+
+
+_PENDING_KEY = "silkpost.movements_to_queue"
+
+
+def queue_after_commit(movement: MovementFiling) -> None:
+    """Queue the movement's job once the caller's transaction commits (a flow that stores a
+    movement inside another's transaction: a stock entry, a tracking event); a rolled
+    back transaction queues nothing, and a queue outage leaves it to the periodic task."""
+    if movement.id is None:
+        raise ValueError("a movement is queued by its id: give it one before it is stored")
+    db.session.info.setdefault(_PENDING_KEY, []).append(movement.id)
+
+
+@sa_event.listens_for(Session, "after_commit")
+def _queue_committed(session: Session) -> None:
+    pending = session.info.pop(_PENDING_KEY, None)
+    if pending:
+        from ..jobs.movements import enqueue_movement
+
+        for movement_id in pending:
+            enqueue_movement(movement_id, quiet=True)
+
+
+@sa_event.listens_for(Session, "after_rollback")
+def _forget_rolled_back(session: Session) -> None:
+    session.info.pop(_PENDING_KEY, None)
 
 
 def messages(movement: MovementFiling) -> list[tuple[str, bytes]]:
@@ -123,4 +167,14 @@ def outbox_names(movement: MovementFiling) -> list[str]:
     return sorted(db.session.execute(found.order_by(OutboxMessage.name)).scalars())
 
 
-__all__ = ["STANDING", "Built", "file", "messages", "outbox_names", "queue", "site_operator"]
+__all__ = [
+    "STANDING",
+    "Built",
+    "file",
+    "latest_cases",
+    "messages",
+    "outbox_names",
+    "queue",
+    "queue_after_commit",
+    "site_operator",
+]

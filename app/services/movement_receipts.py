@@ -17,6 +17,13 @@ the movement's final answer means:
 - CEB510 399: every parcel gets ``departed``; a batch that is not a despatch records EMC
   (departure from outward office of exchange), a despatch recorded EMC when it was closed.
 
+- CEB608 399: every parcel of the waybill list gets the case event ``waybill_listed``
+  (no EMSEVT code: the list is a document, not a movement of the parcels).
+- CEB712 120 (海关入库): the bonded entry is confirmed; the entry number customs issue
+  (rkdNo) is kept with the movement and shown on the entry (:mod:`.site_entries`).
+- CEB514 399: the signed-for report is accepted; the case event ``signed_for`` and EMSEVT
+  EMI are :mod:`.parcel_receipts`' (it matches the receipt by waybill), not repeated here.
+
 A refusal (100, or a negative processing error) leaves the movement ``refused`` with
 customs' text, noted on each parcel's case. Batches split into parts are accepted once
 every part is. Each receipt event is followed once (the pipeline hands over new ones).
@@ -40,6 +47,9 @@ ANSWERS = {
     "CEB216": ("CEB215", "399"),
     "CEB508": ("CEB507", "399"),
     "CEB510": ("CEB509", "399"),
+    "CEB608": ("CEB607", "399"),
+    "CEB712": ("CEB711", "120"),
+    "CEB514": ("CEB513", "399"),
 }
 #: Movement kind -> (case event on acceptance, EMSEVT code recorded then, or None).
 ACCEPTED = {
@@ -47,6 +57,9 @@ ACCEPTED = {
     "return_tally": (None, None),
     "arrival": ("arrived_at_site", "EMB"),
     "departure": ("departed", "EMC"),
+    "waybill_list": ("waybill_listed", None),
+    "site_entry": (None, None),
+    "signed_for": (None, None),
 }
 
 
@@ -118,6 +131,8 @@ def follow(events: list[receipts.StatusEvent], actor: User | None) -> list[str]:
         if movement is None or movement.status in ("accepted", "refused"):
             continue
         movement.receipt_status, movement.info = e.status, e.info or e.label
+        if e.keys.get("rkdNo"):
+            movement.details = {**(movement.details or {}), "rkd_no": e.keys["rkdNo"]}
         if _refused(e.status):
             movement.status = "refused"
             _note(movement, "movement_refused", e, actor)

@@ -37,6 +37,7 @@ def view(m: MovementFiling) -> dict:
         "case_id": m.case_id,
         "order_id": m.order_id,
         "despatch_id": m.despatch_id,
+        "entry_id": m.entry_id,
         "parent_id": m.parent_id,
         "parcel_ids": list(m.parcel_ids),
         "details": m.details or {},

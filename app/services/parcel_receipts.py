@@ -11,7 +11,9 @@ its order by the receipts pipeline:
   EMSEVT table (DOMAIN.md §4) has no event for a return arriving back, so none is recorded.
 
 The batch receipts (CEB508 arrival, CEB510 departure, CEB608 waybill list, CEB712 site
-entry) name a batch of the operator's, not a parcel: they are stored, unmatched.
+entry) name a batch of the operator's, not a parcel: they are stored unmatched to an order
+and answer the movement of that number (:mod:`.movement_receipts`), as CEB514 also does
+for the signed-for report the service filed (:mod:`.delivery_reports`).
 Each receipt event is followed once: the pipeline hands over only the events it stored new.
 """
 

@@ -362,11 +362,15 @@ def levels(warehouse: Warehouse, seller_id: str | None, sku: str | None = None) 
         stmt = stmt.where(StockLevel.seller_id == seller_id)
     if sku:
         stmt = stmt.where(StockLevel.sku == sku)
+    from .site_entries import unconfirmed
+
+    waiting = unconfirmed(warehouse.id, seller_id) if warehouse.kind == "bonded" else {}
     return [
         {
             "seller_id": level.seller_id,
             "sku": level.sku,
             "quantity": level.quantity,
+            "unconfirmed": waiting.get((level.seller_id, level.sku), Decimal(0)),
             "lots": lots,
             "updated_at": level.updated_at,
         }

@@ -3,18 +3,20 @@
 An entry puts goods into a bonded or border warehouse by SKU, under the reference it was
 made with. It is identified by that reference: sent again it changes nothing; another
 entry under it is a conflict. (9810 exports arrive on their release instead:
-:func:`app.services.stock.book_exports`.)
+:func:`app.services.stock.book_exports`.) A bonded entry is also reported to customs, in
+the same transaction, as a site entry record (CEB711, :mod:`.site_entries`): one that
+cannot be is refused before anything is stored.
 """
 
 from __future__ import annotations
 
 from sqlalchemy.exc import IntegrityError
 
-from ..errors import Conflict
+from ..errors import Conflict, ValidationFailed
 from ..extensions import db
 from ..models import StockEntry, StockEntryLine, User, Warehouse
 from ..models.base import utcnow
-from . import audit, stock
+from . import audit, site_entries, stock
 from .orders import body_hash
 
 ENTRY_KINDS = ("bonded", "border")
@@ -22,6 +24,23 @@ ENTRY_KINDS = ("bonded", "border")
 
 def _entry_body(data: dict, seller_id: str) -> dict:
     return {**{k: v for k, v in data.items() if k != "seller_id"}, "seller_id": seller_id}
+
+
+def _reportable(warehouse: Warehouse, data: dict) -> None:
+    """A bonded entry states what its CEB711 needs; only a bonded entry states transport."""
+    if warehouse.kind == "bonded":
+        errors = site_entries.profile_problems(warehouse, data)
+        if errors:
+            raise ValidationFailed(
+                "The entry cannot be reported to customs (CEB711): "
+                + "; ".join(f"{k}: {v[0]}" for k, v in errors.items()),
+                errors,
+            )
+    elif data.get("transport"):
+        raise ValidationFailed(
+            "Only a bonded entry is reported to customs with its transport.",
+            {"transport": ["only for bonded warehouses"]},
+        )
 
 
 def enter(user: User, warehouse: Warehouse, data: dict) -> tuple[StockEntry, bool]:
@@ -37,6 +56,7 @@ def enter(user: User, warehouse: Warehouse, data: dict) -> tuple[StockEntry, boo
     known = stock.by_reference(StockEntry, warehouse.id, seller_id, data["reference"])
     if known is not None:
         return stock.same_body(known, digest), False
+    _reportable(warehouse, data)
     entry = StockEntry(
         warehouse_id=warehouse.id,
         seller_id=seller_id,
@@ -62,9 +82,14 @@ def enter(user: User, warehouse: Warehouse, data: dict) -> tuple[StockEntry, boo
                 user,
                 entry_line_id=line.id,
             )
+        if warehouse.kind == "bonded":
+            site_entries.stage(user, warehouse, entry, data["transport"])
         after = {"reference": entry.reference, "lines": len(entry.lines)}
         audit.record(user.id, "stock.entered", "warehouse", warehouse.id, after=after)
         db.session.commit()
+    except ValidationFailed:
+        db.session.rollback()
+        raise
     except IntegrityError:
         db.session.rollback()  # the same reference stored concurrently
         known = stock.by_reference(StockEntry, warehouse.id, seller_id, data["reference"])

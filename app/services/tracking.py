@@ -9,6 +9,9 @@ caller's transaction holds the events and their deliveries together.
 A timeline is sorted by time (then by the code's place in an item's life, the office and
 the source), never by arrival, so files read twice or out of order give the same timeline.
 
+A final delivery (EMI) a carrier or partner post reports of a released import parcel is
+reported to customs as signed for (CEB513, :mod:`.delivery_reports`).
+
 Clearance cases feed tracking through :func:`record_case_event`, whose table maps each
 case status to the EMSEVT code it means for an export (the origin post's side) and for an
 import (the destination's side): see :data:`CASE_EVENT_CODES`.
@@ -30,7 +33,7 @@ from ..errors import NotFound, ValidationFailed
 from ..extensions import db
 from ..models import Parcel, TrackingEvent, User
 from ..models.base import utcnow
-from . import appends, case_states, webhooks
+from . import appends, case_states, delivery_reports, webhooks
 from .orders import get_order
 from .upsert import insert_ignoring_duplicates
 
@@ -170,6 +173,7 @@ def store(events: Sequence[NewEvent], *, checked: bool = False) -> StoreResult:
         inserted = insert_ignoring_duplicates(TrackingEvent, rows, *STORED_COLUMNS)
         result.new.extend(inserted)
         webhooks.announce_tracking([e for e in inserted if e.parcel_id])
+        delivery_reports.delivered(inserted)
     return result
 
 

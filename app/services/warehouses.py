@@ -30,7 +30,7 @@ KINDS_FOR_TRADE_MODE = {"9810": ("overseas", "border"), "1210": ("bonded",), "96
 #: The fields a registration states (the rest are the service's).
 REGISTERED = (
     "kind", "name", "country", "operator", "crossing", "transport", "lane_id", "ems_no",
-    "area_code",
+    "area_code", "operator_code", "operator_dxp_id", "customs_code",
 )  # fmt: skip
 
 

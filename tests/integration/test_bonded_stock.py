@@ -19,6 +19,19 @@ NINGBO = {
     "operator": "Ningbo Meishan Bonded Logistics Co",
     "ems_no": "T3105W000123",
     "area_code": "3302960ABC",
+    "operator_code": "3302960ABC",
+    "operator_dxp_id": "DXPENT0000003302",
+    "customs_code": "3105",
+}
+#: How the goods of a bonded entry came in (what its CEB711 states).
+INBOUND = {
+    "traf_mode": "2",
+    "traf_no": "COSCO SHIPPING ARIES",
+    "voyage_no": "031E",
+    "bill_no": "COSU6312345670",
+    "logistics_code": "3105980ABC",
+    "logistics_name": "宁波示例物流有限公司",
+    "packages": ["COSU6312345670-01", "COSU6312345670-02"],
 }
 
 
@@ -51,7 +64,9 @@ def bonded(client, make_user):
 
 
 def enter(client, who, wh, reference, lines, **more):
-    body = {"reference": reference, "lines": lines, **more}
+    """An entry of ``lines``; into a bonded warehouse with how the goods came in."""
+    transport = {"transport": INBOUND} if wh["kind"] == "bonded" else {}
+    body = {"reference": reference, "lines": lines, **transport, **more}
     return client.post(f"/api/v1/warehouses/{wh['id']}/entries", json=body, headers=headers(who))
 
 

@@ -182,6 +182,36 @@ def test_a_site_entry_of_known_waybills_ends_in_customs_entry_with_its_number(tm
     assert c.info("CEB712")[0].endswith("no waybill on file for YT0000000077")
 
 
+def test_a_bulk_entry_into_a_bonded_warehouse_is_entered_by_its_ledger(tmp_path):
+    """Packages of a bonded entry are no declared parcels: the ledger named in
+    unloadLocation makes it a bulk entry; each package is listed once."""
+    c = customs(tmp_path)
+    carrier = movements.Company("3105980ABC", "宁波示例物流有限公司")
+    bulk = site_entry(
+        "COSU6312345670-01",
+        "COSU6312345670-02",
+        logistics=carrier,
+        unload_location="账册T3105W000123 Ningbo Meishan bonded warehouse",
+    )
+    data = movements.build_ceb711(bulk, signer=demo_signer(), schema_dir=REFERENCE)
+    c.send(wrapped("rk.xml", data, "DXPENT0000000009"), at=1)
+    assert c.statuses("CEB712") == ["2", "120"]
+    twice = dataclasses.replace(
+        bulk, cop_no="RK-0303-03", parcels=(movements.Parcel("P-1"), movements.Parcel("P-1"))
+    )
+    data = movements.build_ceb711(twice, signer=demo_signer(), schema_dir=REFERENCE)
+    c.send(wrapped("rk3.xml", data, "DXPENT0000000009"), at=2)
+    assert c.info("CEB712")[-1] == (
+        f"{code('mismatch')} 单证信息不一致: packages listed twice: P-1"
+    )
+    unmarked = dataclasses.replace(bulk, cop_no="RK-0303-04", unload_location="A区3号库")
+    data = movements.build_ceb711(unmarked, signer=demo_signer(), schema_dir=REFERENCE)
+    c.send(wrapped("rk4.xml", data, "DXPENT0000000009"), at=3)
+    assert c.info("CEB712")[-1].endswith(
+        "no waybill on file for COSU6312345670-01, COSU6312345670-02"
+    )
+
+
 def test_an_unsigned_site_entry_is_refused(tmp_path):
     c = customs(tmp_path, schema_dir=None)  # the schema itself requires the signature
     _import_waybills(c, 1)

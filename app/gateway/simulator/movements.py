@@ -6,7 +6,10 @@
   documentation: 「填写2时需要业务加签申报即Signature节点必须填写」); every parcel has an
   export inventory, and the invtNo it names is that inventory's;
 * CEB711 entry into a supervised site → CEB712 (2, then 120 海关入库 with the entry number
-  rkdNo): every parcel has its import waybill (CEB511) on file;
+  rkdNo): every parcel has its import waybill (CEB511) on file — except a bulk entry into
+  a bonded warehouse, whose unloadLocation names the bonded ledger it is kept under
+  (``账册<emsNo>``, the service's convention): its packages are not parcels declared one by
+  one, so each must only be listed once;
 * CEB513 signed for → CEB514: status S (「限定S」) and the import waybill on file;
 * CEB213 export return → CEB214 (2 → 120 → 800 放行, the schema's last status): the
   inventory it names (invtNo) is the shipper's and released, every returned line is on
@@ -67,6 +70,20 @@ def _waybills_on_file(kind: str) -> Check:
 
 def _inventories(sim: CustomsSimulator, ref: str) -> list[Doc]:
     return [d for d in sim.store.by_waybill("CEB603", ref) if d.state == "accepted"]
+
+
+#: How a site entry names the bonded ledger (账册) it enters goods under.
+BONDED_LEDGER = "账册"
+
+
+def _site_entry(sim: CustomsSimulator, f: Filing) -> Refusal:
+    """Parcels entering a site have their import waybills on file; a bulk entry into a
+    bonded warehouse lists each of its packages once."""
+    if not f.head.get("unloadLocation", "").startswith(BONDED_LEDGER):
+        return _waybills_on_file("CEB511")(sim, f)
+    packages = [ln.get("logisticsNo", "") for ln in f.lines]
+    twice = sorted({p for p in packages if packages.count(p) > 1})
+    return ("mismatch", f"packages listed twice: {', '.join(twice)}") if twice else None
 
 
 def _released(sim: CustomsSimulator, f: Filing) -> Refusal:
@@ -177,7 +194,7 @@ MOVEMENTS = {
     "waybill_list": Movement(("agentCode", *_BATCH), _waybill_list),
     "site_entry": Movement(
         ("operatorCode", "copNo"),
-        _waybills_on_file("CEB511"),
+        _site_entry,
         SITE_ENTRY_PATH,
         numbers=_entry_number,
     ),
