@@ -28,15 +28,22 @@ FOLLOWING = frozenset({"submitting", *case_states.AT_CUSTOMS, "cancel_requested"
 
 def case_of(order: Order) -> ClearanceCase | None:
     """The order's open case, else its latest one; re-read under a row lock."""
+    return cases_of([order.id]).get(order.id)
+
+
+def cases_of(order_ids: list[str]) -> dict[str, ClearanceCase]:
+    """:func:`case_of` for several orders, by order id (one query)."""
     stmt = (
         select(ClearanceCase)
-        .where(ClearanceCase.order_id == order.id)
+        .where(ClearanceCase.order_id.in_(order_ids))
         .order_by(ClearanceCase.open_parcel_id.is_(None), ClearanceCase.created_at.desc())
-        .limit(1)
         .with_for_update()
         .execution_options(populate_existing=True)
     )
-    return db.session.execute(stmt).scalar_one_or_none()
+    found: dict[str, ClearanceCase] = {}
+    for case in db.session.execute(stmt).scalars():
+        found.setdefault(case.order_id, case)  # the first in that order
+    return found
 
 
 def _customs_numbers(case: ClearanceCase, events: list[receipts.StatusEvent]) -> None:

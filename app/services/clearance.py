@@ -14,7 +14,7 @@ from collections import defaultdict
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
 from declarations import dxp
@@ -231,23 +231,27 @@ def _store(
             ).where(StatusEvent.business_key.in_(keys))
         )
     }
-    new = []
+    new, rows = [], []
     for e, order in zip(events, orders, strict=True):
         if _identity(e) in stored:
             continue
         stored.add(_identity(e))
-        row = StatusEvent(
-            order_id=order.id if order else None,
-            message_type=e.message_type,
-            business_key=e.business_key,
-            status=e.status,
-            occurred_at=e.time,
-            info=e.info,
-            details={"kind": e.kind, "keys": e.keys},
-        )
-        if order is not None or _add_unmatched(row):
-            db.session.add(row)
-            new.append((e, order))
+        row = {
+            "order_id": order.id if order else None,
+            "message_type": e.message_type,
+            "business_key": e.business_key,
+            "status": e.status,
+            "occurred_at": e.time,
+            "info": e.info,
+            "details": {"kind": e.kind, "keys": e.keys},
+        }
+        if order is not None:
+            rows.append(row)  # under the order's lock: inserted together below
+        elif not _add_unmatched(StatusEvent(**row)):
+            continue
+        new.append((e, order))
+    if rows:
+        db.session.execute(insert(StatusEvent), rows)
     return new
 
 
@@ -287,8 +291,7 @@ def ingest_events(events: list[receipts.StatusEvent], actor: User | None) -> dic
     new = _store(events, orders)
     db.session.flush()
     touched = {o.id: o for o in orders if o is not None}
-    for order in touched.values():
-        recompute(order, actor)
+    recompute_all(list(touched.values()), actor)
     from . import movement_receipts, parcel_receipts, summary_receipts
 
     parcel_receipts.follow([(e, o) for e, o in new if o is not None], actor)
@@ -333,10 +336,18 @@ def receipt_event(r: StatusEvent) -> receipts.StatusEvent:
 
 
 def _stored_events(order: Order) -> list[receipts.StatusEvent]:
+    return _stored_events_of([order.id]).get(order.id, [])
+
+
+def _stored_events_of(order_ids: list[str]) -> dict[str, list[receipts.StatusEvent]]:
+    """The stored receipt events of each order, in the order they were stored."""
+    by_order: dict[str, list[receipts.StatusEvent]] = defaultdict(list)
     rows = db.session.execute(
-        select(StatusEvent).where(StatusEvent.order_id == order.id).order_by(StatusEvent.id)
+        select(StatusEvent).where(StatusEvent.order_id.in_(order_ids)).order_by(StatusEvent.id)
     ).scalars()
-    return [receipt_event(r) for r in rows]
+    for r in rows:
+        by_order[r.order_id].append(receipt_event(r))
+    return by_order
 
 
 def latest_state(
@@ -351,16 +362,23 @@ def latest_state(
 
 def recompute(order: Order, actor: User | None) -> None:
     """Bring the order (and its case) to what all its stored receipts say."""
-    events = _stored_events(order)
+    recompute_all([order], actor)
+
+
+def recompute_all(orders: list[Order], actor: User | None) -> None:
+    """:func:`recompute` for several orders (their events and cases read together)."""
     from . import case_follow
 
-    case = case_follow.case_of(order)
-    if case is not None:
-        case_follow.follow(case, order, events, actor)
-        return
-    inventory = latest_state(events, "inventory")
-    if inventory is not None:
-        follow_order(order, case_states.customs_state(inventory.status), actor)
+    ids = [o.id for o in orders]
+    events, found = _stored_events_of(ids), case_follow.cases_of(ids)
+    for order in orders:
+        case = found.get(order.id)
+        if case is not None:
+            case_follow.follow(case, order, events.get(order.id, []), actor)
+            continue
+        inventory = latest_state(events.get(order.id, []), "inventory")
+        if inventory is not None:
+            follow_order(order, case_states.customs_state(inventory.status), actor)
 
 
 def timeline(order: Order) -> dict:

@@ -292,8 +292,7 @@ def _finish(written: list[Filing]) -> None:
             strict=False,
         )
     db.session.commit()
-    for order in _with_receipts([f.order_id for f in written]):
-        clearance.recompute(order, None)
+    clearance.recompute_all(_with_receipts([f.order_id for f in written]), None)
     db.session.commit()
 
 
