@@ -431,10 +431,18 @@ def store(
 
 def documents(decl: Declaration) -> dict[str, DeclarationDocument]:
     """The stored documents of ``decl`` by kind."""
+    return documents_of([decl.id]).get(decl.id, {})
+
+
+def documents_of(decl_ids: list[str]) -> dict[str, dict[str, DeclarationDocument]]:
+    """:func:`documents` of several declarations, by declaration id (one query)."""
+    found: dict[str, dict[str, DeclarationDocument]] = {}
     rows = db.session.execute(
-        db.select(DeclarationDocument).where(DeclarationDocument.declaration_id == decl.id)
+        db.select(DeclarationDocument).where(DeclarationDocument.declaration_id.in_(decl_ids))
     ).scalars()
-    return {d.kind: d for d in rows}
+    for d in rows:
+        found.setdefault(d.declaration_id, {})[d.kind] = d
+    return found
 
 
 def stored_kinds(decl: Declaration) -> set[str]:

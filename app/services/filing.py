@@ -101,11 +101,17 @@ RECEIPTS = {"inventory": ("CEB622", "CEB604"), "cancel": ("CEB624", "CEB606")}
 def last_receipt_time(case: ClearanceCase, kind: str):
     """The latest receipt time of the case's order for ``kind``: what came before a new
     filing (or cancel request) belongs to an earlier one."""
-    return db.session.execute(
-        select(func.max(StatusEvent.occurred_at)).where(
-            StatusEvent.order_id == case.order_id, StatusEvent.message_type.in_(RECEIPTS[kind])
-        )
-    ).scalar()
+    return last_receipt_times([case.order_id], kind).get(case.order_id)
+
+
+def last_receipt_times(order_ids: list[str], kind: str) -> dict:
+    """:func:`last_receipt_time` of several orders, by order id (one query)."""
+    rows = db.session.execute(
+        select(StatusEvent.order_id, func.max(StatusEvent.occurred_at))
+        .where(StatusEvent.order_id.in_(order_ids), StatusEvent.message_type.in_(RECEIPTS[kind]))
+        .group_by(StatusEvent.order_id)
+    )
+    return dict(rows.tuples().all())
 
 
 # -- taking a case ---------------------------------------------------------------------------
@@ -122,12 +128,18 @@ def _takeable(case: ClearanceCase) -> bool:
     return case.status == "submitting" and (stamp is None or stamp < _stale())
 
 
-def _take(case: ClearanceCase) -> bool:
+_UNKNOWN = object()
+
+
+def _take(case: ClearanceCase, epoch=_UNKNOWN) -> bool:
     """Take the case for submitting: from ``approved``, or from a ``submitting`` whose
-    stamp is older than SUBMIT_STUCK_SECONDS (its worker died)."""
+    stamp is older than SUBMIT_STUCK_SECONDS (its worker died). ``epoch``: the order's
+    :func:`last_receipt_time` of inventories, when the caller has read it."""
     now = utcnow()
     if case.status == "approved":
-        values = {"submit_started_at": now, "customs_epoch": last_receipt_time(case, "inventory")}
+        if epoch is _UNKNOWN:
+            epoch = last_receipt_time(case, "inventory")
+        values = {"submit_started_at": now, "customs_epoch": epoch}
         return cases.transition(case, "submit", None, values=values, strict=False)
     if case.status != "submitting":
         return False
@@ -189,13 +201,13 @@ def submit_cases(case_ids: list[str], gateway: Gateway | None = None) -> dict[st
     failed)."""
     gw = gateway or gateway_for(current_app.config)
     outcomes, taken = {}, []
-    held = _load_batch(case_ids)  # the session keeps only what is referenced
+    batch = _load_batch(case_ids)
     for case_id in case_ids:
-        outcomes[case_id], filing = _begin(case_id)
+        outcomes[case_id], filing = _begin(case_id, batch)
         if filing is not None:
             taken.append(filing)
     db.session.commit()
-    held.clear()
+    batch.held.clear()
     db.session.expunge_all()
     written = _write_all(taken, gw)
     _finish(written)
@@ -206,29 +218,43 @@ def submit(case_id: str, gateway: Gateway) -> str:
     return submit_cases([case_id], gateway)[case_id]
 
 
-def _load_batch(case_ids: list[str]) -> list:
-    """The cases of a batch as the database has them now, with their orders and
-    declarations (three queries instead of three per case)."""
+@dataclass
+class _Batch:
+    """What submitting a batch reads up front: its cases with their orders and
+    declarations (held: the session keeps only what is referenced), the declarations'
+    documents and the orders' latest inventory receipt times."""
+
+    held: list
+    documents: dict[str, dict]
+    epochs: dict[str, datetime]
+
+
+def _load_batch(case_ids: list[str]) -> _Batch:
     batch = list(cases.fresh_many(case_ids).values())
-    orders = db.session.execute(select(Order).where(Order.id.in_([c.order_id for c in batch])))
+    order_ids = [c.order_id for c in batch]
+    orders = db.session.execute(select(Order).where(Order.id.in_(order_ids)))
     decl_ids = [c.declaration_id for c in batch if c.declaration_id]
     decls = db.session.execute(select(Declaration).where(Declaration.id.in_(decl_ids)))
-    return [*batch, *orders.scalars(), *decls.scalars()]
+    return _Batch(
+        [*batch, *orders.scalars(), *decls.scalars()],
+        declaring.documents_of(decl_ids),
+        last_receipt_times(order_ids, "inventory"),
+    )
 
 
-def _begin(case_id: str) -> tuple[str, Filing | None]:
+def _begin(case_id: str, batch: _Batch) -> tuple[str, Filing | None]:
     """Make the case's envelopes, then take it and declare its order (in the batch's
     transaction; a case that cannot be filed goes back with the reason, nothing of its
-    filing written). The case was just read (:func:`_load_batch`)."""
+    filing written)."""
     case = db.session.get(ClearanceCase, case_id)
     if case is None or not _takeable(case):
         return "skipped", None
     order = db.session.get(Order, case.order_id)
     try:
-        messages = _messages(case, order)
+        messages = _messages(case, order, batch.documents.get(case.declaration_id, {}))
     except DeclarationError as exc:
         return _refuse(case_id, exc.summary, None, "filing"), None
-    if not _take(case):
+    if not _take(case, batch.epochs.get(case.order_id)):
         return "skipped", None
     try:
         clearance.declare_order(order, None)  # refuses before it writes anything
@@ -237,13 +263,13 @@ def _begin(case_id: str) -> tuple[str, Filing | None]:
     return "submitted", Filing(case.id, order.id, messages)
 
 
-def _messages(case: ClearanceCase, order: Order) -> list[tuple[str, str, bytes]]:
+def _messages(case: ClearanceCase, order: Order, stored: dict) -> list[tuple[str, str, bytes]]:
     """Every message of the filing, wrapped (made before anything is written, so a
-    message that cannot be made stops the filing before customs sees any of it)."""
+    message that cannot be made stops the filing before customs sees any of it);
+    ``stored``: the declaration's documents by kind."""
     decl = db.session.get(Declaration, case.declaration_id)
     created = datetime.fromisoformat(decl.snapshot["created_at"])
     ids = case.senders or senders(case.flow, DeclarationSnapshot.from_json(decl.snapshot))
-    stored = declaring.documents(decl)
     out = []
     for kind in filing_set(case.flow):
         doc = stored.get(kind.name) or declaring.document_of(decl, kind, None, order, commit=False)
