@@ -111,7 +111,7 @@ def last_receipt_times(order_ids: list[str], kind: str) -> dict:
         .where(StatusEvent.order_id.in_(order_ids), StatusEvent.message_type.in_(RECEIPTS[kind]))
         .group_by(StatusEvent.order_id)
     )
-    return dict(rows.tuples().all())
+    return {order_id: at for order_id, at in rows}
 
 
 # -- taking a case ---------------------------------------------------------------------------
