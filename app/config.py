@@ -24,6 +24,26 @@ def _helpers() -> int:
     return 0 if cores < 2 else min(2, cores)
 
 
+def web_workers() -> int:
+    """gunicorn worker processes: ``SILKPOST_WEB_WORKERS``, else one per core (at least 2)."""
+    return max(1, int(os.environ.get("SILKPOST_WEB_WORKERS") or max(2, os.cpu_count() or 1)))
+
+
+def web_threads() -> int:
+    """Request threads per web process: ``SILKPOST_WEB_THREADS`` (1 = gunicorn's sync worker)."""
+    return max(1, int(os.environ.get("SILKPOST_WEB_THREADS") or 4))
+
+
+def engine_options(database_url: str) -> dict:
+    """SQLAlchemy engine options: connections checked before use; on a server database a
+    pool of one connection per request thread (``SILKPOST_WEB_THREADS``), so no thread of a
+    web process waits for another's connection."""
+    options: dict = {"pool_pre_ping": True}
+    if not database_url.startswith("sqlite"):
+        options["pool_size"] = web_threads()
+    return options
+
+
 class ConfigError(RuntimeError):
     """A setting is missing or unsafe for the chosen environment."""
 
@@ -105,7 +125,7 @@ def _services(env: str, data_dir: Path) -> dict:
         "SECRET_KEY": secret or ("dev-insecure-secret" if env != "production" else None),
         "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL")
         or f"sqlite:///{data_dir / 'silkpost.db'}",
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SQLALCHEMY_ENGINE_OPTIONS": engine_options(os.environ.get("DATABASE_URL") or "sqlite"),
         "REDIS_URL": os.environ.get("REDIS_URL") or None,
     }
 

@@ -29,6 +29,7 @@ sys.path[0] = str(ROOT)
 sys.path.insert(1, str(ROOT / "tests"))
 sys.path.insert(2, str(ROOT / "bench"))
 
+import load_cpu  # noqa: E402
 from load_client import MIX, Client, Sample, Workload  # noqa: E402
 from stack_support import free_port, readyz, start_up, stop, wait_for  # noqa: E402
 
@@ -95,11 +96,23 @@ def _report(samples: list[Sample], seconds: float, clients: int, database: str) 
         print(f"  error: {sample.endpoint} → {sample.status} {sample.detail}")
 
 
+def _report_cpu(cpu: dict[str, float], samples: list[Sample], seconds: float) -> None:
+    """Where the cores went: CPU seconds per part, per second of the run, and the web
+    server's CPU per request (its service time: what bounds throughput)."""
+    print(f"\nCPU over the run ({os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}):")
+    for part, used in sorted(cpu.items(), key=lambda kv: -kv[1]):
+        print(f"  {part:<18}{used:>7.1f} s  {used / seconds:>5.2f} cores")
+    web = cpu.get("web (gunicorn)", 0.0)
+    if samples:
+        print(f"  web CPU per request {web / len(samples) * 1000:.1f} ms")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=30)
-    parser.add_argument("--web-workers", type=int, default=2)
+    parser.add_argument("--web-workers", type=int, help="default: up's (SILKPOST_WEB_WORKERS)")
+    parser.add_argument("--web-threads", type=int, help="default: up's (SILKPOST_WEB_THREADS)")
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--log", type=Path, help="keep up's output (tracebacks) in this file")
     args = parser.parse_args()
@@ -108,17 +121,23 @@ def main() -> None:
     )
     with tempfile.TemporaryDirectory(prefix="sp-load-") as tmp:
         data_dir, port = Path(tmp) / "data", free_port()
-        up_args = ["--demo", "--web-workers", str(args.web_workers), "--workers", str(args.workers)]
+        up_args = ["--demo", "--workers", str(args.workers)]
+        for option, value in (("--web-workers", args.web_workers), ("--web-threads", args.web_threads)):
+            if value is not None:
+                up_args += [option, str(value)]
         log = args.log or Path(tmp) / "up.log"
         proc = start_up(_env(data_dir), port, log, *up_args)
         try:
             wait_for(lambda: readyz(port)[0] == 200, "/readyz 200", START_BOUND, every=0.5)
             tokens = json.loads((data_dir / "demo-tokens.json").read_text())
             workload = Workload.prepare(port, tokens["demo-seller"])
+            before = load_cpu.snapshot(proc.pid)
             samples = _run_clients(port, workload, args.clients, args.seconds)
+            cpu = load_cpu.spent(before, load_cpu.snapshot(proc.pid))
         finally:
             stop(proc)
     _report(samples, args.seconds, args.clients, database)
+    _report_cpu(cpu, samples, args.seconds)
 
 
 if __name__ == "__main__":
