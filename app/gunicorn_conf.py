@@ -13,7 +13,6 @@ The database pool of each process holds as many connections as it has threads
 
 from __future__ import annotations
 
-
 from app.config import web_threads, web_workers
 
 workers = web_workers()

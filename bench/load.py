@@ -122,9 +122,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="sp-load-") as tmp:
         data_dir, port = Path(tmp) / "data", free_port()
         up_args = ["--demo", "--workers", str(args.workers)]
-        for option, value in (("--web-workers", args.web_workers), ("--web-threads", args.web_threads)):
-            if value is not None:
-                up_args += [option, str(value)]
+        web = (("--web-workers", args.web_workers), ("--web-threads", args.web_threads))
+        up_args += [str(part) for pair in web if pair[1] is not None for part in pair]
         log = args.log or Path(tmp) / "up.log"
         proc = start_up(_env(data_dir), port, log, *up_args)
         try:

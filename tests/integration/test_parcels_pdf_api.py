@@ -75,9 +75,7 @@ def test_parcel_pdfs_follow_tenant_walls(client, make_user, parcel):
     assert client.get("/api/v1/parcels/nope/label.pdf", headers=headers(other)).status_code == 404
 
 
-def test_first_ask_raced_by_another_request_serves_the_stored_label(
-    client, parcel, monkeypatch
-):
+def test_first_ask_raced_by_another_request_serves_the_stored_label(client, parcel, monkeypatch):
     """Two first GETs of a label at once: the one that stores second gets the row the other
     stored (the unique document per declaration and kind), never a 500."""
     from app.services import declaring
