@@ -211,6 +211,13 @@ def _posts(env: str, data_dir: Path) -> dict:
     }
 
 
+def _proxy_hops() -> int:
+    raw = os.environ.get("SILKPOST_PROXY_HOPS", "0").strip() or "0"
+    if not raw.isdigit():
+        raise ConfigError(f"SILKPOST_PROXY_HOPS must be a number of proxies (0, 1, …), not {raw!r}")
+    return int(raw)
+
+
 def _printing() -> dict:
     """The TrueType CJK font the PDF forms embed for Chinese, Japanese and Korean text:
     a file (unset: Debian's fonts-wqy-zenhei) and the face within a .ttc collection."""
@@ -235,7 +242,11 @@ def _web(env: str) -> dict:
         # How often progress bars ask the server (import and label batches).
         "WEB_POLL_MS": int(os.environ.get("SILKPOST_WEB_POLL_MS", 1000)),
         # Failed authentications (API token or sign-in) per client address before 429;
-        # empty = no limit. The counters' store: the app's Redis unless this names another.
+        # empty = no limit.
         "AUTH_FAIL_LIMIT": os.environ.get("SILKPOST_AUTH_FAIL_LIMIT", "20 per minute"),
-        "AUTH_FAIL_STORAGE_URI": os.environ.get("SILKPOST_AUTH_FAIL_STORAGE_URI") or None,
+        # The store of every limit's counters (app.limiter): the app's Redis unless set.
+        "RATE_LIMIT_STORAGE_URI": os.environ.get("SILKPOST_RATE_LIMIT_STORAGE_URI") or None,
+        # Proxies in front of the web server whose X-Forwarded-For/-Proto/-Host/-Port are
+        # trusted (0: none, the peer is the client); the limits key on the address they give.
+        "PROXY_HOPS": _proxy_hops(),
     }
