@@ -69,9 +69,11 @@ def _table(samples: list[Sample], seconds: float) -> list[str]:
     return lines
 
 
-def _run_clients(port: int, workload: Workload, clients: int, seconds: float) -> list[Sample]:
+def _run_clients(
+    port: int, workload: Workload, clients: int, seconds: float, think: tuple[float, float]
+) -> list[Sample]:
     deadline = time.monotonic() + seconds
-    runners = [Client(port, workload, seed=n) for n in range(clients)]
+    runners = [Client(port, workload, seed=n, think=think) for n in range(clients)]
     threads = [threading.Thread(target=c.run_until, args=(deadline,)) for c in runners]
     for t in threads:
         t.start()
@@ -80,8 +82,15 @@ def _run_clients(port: int, workload: Workload, clients: int, seconds: float) ->
     return [s for c in runners for s in c.samples]
 
 
-def _report(samples: list[Sample], seconds: float, clients: int, database: str) -> None:
+def _model(think: tuple[float, float]) -> str:
+    if think == (0.0, 0.0):
+        return "closed loop, no think time (each client sends its next request at once)"
+    return f"each client thinks {think[0]:g}–{think[1]:g} s between requests (uniform)"
+
+
+def _report(samples: list[Sample], seconds: float, clients: int, database: str, model: str):
     print(f"\n{clients} clients for {seconds:.0f} s, database {database}, embedded Redis")
+    print(model)
     print("\n".join(_table(samples, seconds)))
     orders = [s.seconds * 1000 for s in samples if s.endpoint == "POST /orders"]
     errors = [s for s in samples if not s.ok]
@@ -115,7 +124,16 @@ def main() -> None:
     parser.add_argument("--web-threads", type=int, help="default: up's (SILKPOST_WEB_THREADS)")
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--log", type=Path, help="keep up's output (tracebacks) in this file")
+    parser.add_argument(
+        "--think",
+        type=float,
+        nargs=2,
+        default=(0.0, 0.0),
+        metavar=("MIN", "MAX"),
+        help="seconds each client pauses after a response, drawn uniformly (default 0 0)",
+    )
     args = parser.parse_args()
+    think = (float(args.think[0]), float(args.think[1]))
     database = (
         "PostgreSQL" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "SQLite"
     )
@@ -131,11 +149,11 @@ def main() -> None:
             tokens = json.loads((data_dir / "demo-tokens.json").read_text())
             workload = Workload.prepare(port, tokens["demo-seller"])
             before = load_cpu.snapshot(proc.pid)
-            samples = _run_clients(port, workload, args.clients, args.seconds)
+            samples = _run_clients(port, workload, args.clients, args.seconds, think)
             cpu = load_cpu.spent(before, load_cpu.snapshot(proc.pid))
         finally:
             stop(proc)
-    _report(samples, args.seconds, args.clients, database)
+    _report(samples, args.seconds, args.clients, database, _model(think))
     _report_cpu(cpu, samples, args.seconds)
 
 

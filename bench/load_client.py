@@ -89,9 +89,13 @@ class Workload:
 
 @dataclass
 class Client:
+    """One user: requests one after another on its connection, each followed by a pause
+    drawn uniformly from ``think`` (seconds, as locust's ``between``; (0, 0): none)."""
+
     port: int
     workload: Workload
     seed: int
+    think: tuple[float, float] = (0.0, 0.0)
     samples: list[Sample] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -136,6 +140,9 @@ class Client:
             seconds = time.perf_counter() - started
             ok = status == expected[name]
             self.samples.append(Sample(name, seconds, status, ok, "" if ok else data[:200]))
+            pause = self.random.uniform(*self.think)
+            if pause > 0:
+                time.sleep(min(pause, max(0.0, deadline - time.monotonic())))
 
     def _one(self, name: str) -> tuple[int, bytes]:
         if name == "POST /orders":
