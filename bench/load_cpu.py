@@ -1,5 +1,6 @@
-"""CPU seconds spent by each part of ``silkpost up`` (and the bench's own clients) over a
-run of ``bench/load.py``: where the machine's cores went while the latencies were taken.
+"""CPU seconds spent by each part of ``silkpost up`` (and the bench's own clients, and a
+local PostgreSQL server) over a run of ``bench/load.py``: where the machine's cores went
+while the latencies were taken.
 
 Every process of the tree is counted with the CPU of the children it has waited for (an RQ
 work horse and its validation helpers land in their worker's figure)."""
@@ -37,9 +38,13 @@ def _seconds(process: psutil.Process) -> float:
 
 
 def snapshot(up_pid: int) -> dict[int, tuple[str, float]]:
-    """Each live process of the tree under ``up_pid`` (itself included): part and CPU s."""
+    """Each live process of the tree under ``up_pid`` (itself included): part and CPU s;
+    and the PostgreSQL server's processes, when one runs on this machine."""
     root = psutil.Process(up_pid)
     found = {p.pid: (_part(p), _seconds(p)) for p in [root, *root.children(recursive=True)]}
+    for process in psutil.process_iter(["name"]):
+        if process.info["name"] in ("postgres", "postmaster"):
+            found[process.pid] = ("PostgreSQL server", _seconds(process))
     own = psutil.Process(os.getpid()).cpu_times()
     found[-1] = ("bench clients", own.user + own.system)
     return found
