@@ -13,8 +13,6 @@ The database pool of each process holds as many connections as it has threads
 
 from __future__ import annotations
 
-import gc
-
 from app.config import web_threads, web_workers
 
 workers = web_workers()
@@ -25,14 +23,10 @@ accesslog = "-"
 
 
 def post_worker_init(worker) -> None:
-    """Before a worker's first request: build what every quote looks up (the tariff and FX
-    rates, otherwise built by whichever request comes first) and then move everything loaded
-    so far out of the garbage collector's way. A full collection walks every tracked object
-    — ≈265,000 once the tariff is loaded, ≈140 ms — and some request would wait through it;
-    frozen objects are never walked (nor copied from the pages they share)."""
-    from app.services.quoting import tariff
+    """Before a worker's first request: the fonts and the tariff loaded, and frozen
+    (:mod:`app.services.preload`), so no request waits for them or a full collection."""
+    from app.services import preload
 
     with worker.wsgi.app_context():
-        tariff()
-    gc.collect()
-    gc.freeze()
+        preload.load()
+    preload.freeze()

@@ -20,7 +20,6 @@ its next heartbeat.
 
 from __future__ import annotations
 
-import gc
 import logging
 import os
 import time
@@ -31,7 +30,7 @@ from rq import SimpleWorker, Worker
 from rq.scheduler import RQScheduler
 
 from ..extensions import db
-from ..services import quoting
+from ..services import preload
 from ..services.process_lifetime import die_with_parent
 from .queues import queues
 
@@ -120,14 +119,13 @@ class AppWorker(AppContextMixin, Worker):
         return super().execute_job(job, queue)
 
     def load_before_fork(self) -> None:
-        """What jobs look up, loaded in the worker so that every horse inherits it: the
-        tariff (built here, or again after a rate file changed; a horse building its own
-        spent ≈160 ms CPU per job), its objects frozen so no horse's collection walks them."""
+        """What jobs look up, loaded in the worker so that every horse inherits it instead
+        of loading its own (:mod:`app.services.preload`): fonts and tariff, frozen again
+        whenever the tariff was built anew (a rate file changed)."""
         with self.app.app_context():
-            table = quoting.tariff()
+            table = preload.load()
         if table is not self._frozen_tariff:
-            gc.collect()
-            gc.freeze()
+            preload.freeze()
             self._frozen_tariff = table
 
     def main_work_horse(self, job, queue):

@@ -1,6 +1,6 @@
 """The web server's settings (``app/gunicorn_conf.py``): worker processes and threads from
 the environment, the PostgreSQL pool sized to the threads, and a worker that loads the
-tariff and freezes its objects before its first request."""
+fonts and the tariff and freezes its objects before its first request."""
 
 from __future__ import annotations
 
@@ -35,12 +35,16 @@ def test_the_postgresql_pool_holds_a_connection_per_thread(monkeypatch):
     assert engine_options("sqlite:///x.db") == {"pool_pre_ping": True}
 
 
-def test_a_worker_loads_the_tariff_and_freezes_before_serving(app, monkeypatch):
+def test_a_worker_loads_fonts_and_tariff_and_freezes_before_serving(app, monkeypatch):
+    from declarations.pdf import fonts
+
     conf = _settings(monkeypatch)
     app.extensions.pop("silkpost.tariff", None)
+    monkeypatch.setattr(fonts, "_source", None)  # as in a process that drew nothing yet
     try:
         conf.post_worker_init(SimpleNamespace(wsgi=app))
         assert "tariff" in app.extensions["silkpost.tariff"]
+        assert fonts._source is not None
         assert gc.get_freeze_count() > 100_000  # the tariff's and the app's objects
     finally:
         gc.unfreeze()
