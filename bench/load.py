@@ -6,9 +6,21 @@ threads for ``--seconds``, each with its own keep-alive connection, each request
 random by weight: order POSTs, quotes, label PDF GETs of parcels posted before, label batches
 and small CSV imports. Prints per endpoint the requests, errors (anything but the expected
 status), p50/p95/p99 latency and throughput, and the target for ``POST /orders`` (p99 under
-250 ms at 50 clients, 0 errors) beside what was measured. Stops ``up`` with SIGTERM.
+250 ms at 50 clients, 0 errors) beside what was measured, and the CPU each part of the
+stack used over the run (web, RQ workers, Redis, a local PostgreSQL server, the clients
+themselves) with the web's CPU per request. Stops ``up`` with SIGTERM.
 
-    python bench/load.py [--clients 50] [--seconds 30] [--web-workers 2]
+Two client models: closed loop with no think time (the default: each client sends its
+next request as soon as the last one is answered, so the offered load is whatever the
+server can take, and latency ≈ clients / throughput once it saturates), and users that
+think between requests (``--think 0.5 1.5``: a pause drawn uniformly, as locust's
+``between``; 50 such users offer ≈ 45 requests/s; each starts after such a pause, so they
+arrive spread out rather than as one herd of 50 first requests). Every figure quoted says
+which model gave it; the measured tables are in README.md, "Performance". The slowest
+requests are listed with when they started (``--slowest N``).
+
+    python bench/load.py [--clients 50] [--seconds 30] [--think MIN MAX]
+                         [--web-workers N] [--web-threads T]
     DATABASE_URL=postgresql+psycopg://… python bench/load.py
 """
 
@@ -71,15 +83,17 @@ def _table(samples: list[Sample], seconds: float) -> list[str]:
 
 def _run_clients(
     port: int, workload: Workload, clients: int, seconds: float, think: tuple[float, float]
-) -> list[Sample]:
-    deadline = time.monotonic() + seconds
+) -> tuple[float, list[Sample]]:
+    """When the clients started, and every request they made."""
+    began = time.monotonic()
+    deadline = began + seconds
     runners = [Client(port, workload, seed=n, think=think) for n in range(clients)]
     threads = [threading.Thread(target=c.run_until, args=(deadline,)) for c in runners]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    return [s for c in runners for s in c.samples]
+    return began, [s for c in runners for s in c.samples]
 
 
 def _model(think: tuple[float, float]) -> str:
@@ -103,6 +117,19 @@ def _report(samples: list[Sample], seconds: float, clients: int, database: str, 
         )
     for sample in errors[:10]:
         print(f"  error: {sample.endpoint} → {sample.status} {sample.detail}")
+
+
+def _report_slowest(samples: list[Sample], began: float, count: int) -> None:
+    """The slowest requests and when they were sent: a herd at the start, a stall in the
+    middle or a spread tail tell different stories."""
+    if count <= 0 or not samples:
+        return
+    print(f"\nslowest {count}:")
+    for sample in sorted(samples, key=lambda s: -s.seconds)[:count]:
+        print(
+            f"  {sample.endpoint:<24}{sample.seconds * 1000:>7.0f} ms, "
+            f"sent at +{sample.started - began:.1f} s"
+        )
 
 
 def _report_cpu(cpu: dict[str, float], samples: list[Sample], seconds: float) -> None:
@@ -132,6 +159,7 @@ def main() -> None:
         metavar=("MIN", "MAX"),
         help="seconds each client pauses after a response, drawn uniformly (default 0 0)",
     )
+    parser.add_argument("--slowest", type=int, default=5, help="list the N slowest requests")
     args = parser.parse_args()
     think = (float(args.think[0]), float(args.think[1]))
     database = (
@@ -149,11 +177,12 @@ def main() -> None:
             tokens = json.loads((data_dir / "demo-tokens.json").read_text())
             workload = Workload.prepare(port, tokens["demo-seller"])
             before = load_cpu.snapshot(proc.pid)
-            samples = _run_clients(port, workload, args.clients, args.seconds, think)
+            began, samples = _run_clients(port, workload, args.clients, args.seconds, think)
             cpu = load_cpu.spent(before, load_cpu.snapshot(proc.pid))
         finally:
             stop(proc)
     _report(samples, args.seconds, args.clients, database, _model(think))
+    _report_slowest(samples, began, args.slowest)
     _report_cpu(cpu, samples, args.seconds)
 
 
