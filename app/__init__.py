@@ -6,6 +6,7 @@ import logging
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from declarations.pdf import fonts
 
@@ -16,6 +17,9 @@ def create_app(config: dict | None = None) -> Flask:
     """Build the app; connects to nothing until a request, job or command needs it."""
     app = Flask(__name__, instance_path=None)
     app.config.update(load_config(config))
+    if app.config["PROXY_HOPS"]:  # the client's address, scheme and host as forwarded
+        hops = app.config["PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
     from .schemas.times import JSONProvider
 
     app.json = JSONProvider(app)  # ISO 8601 date-times with an offset
@@ -27,6 +31,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     from . import (
         auth_failures,
+        limiter,
         models,  # noqa: F401  (register the tables)
     )
     from .api import make_api
@@ -42,6 +47,7 @@ def create_app(config: dict | None = None) -> Flask:
     api.init_app(app)
     register_error_handlers(app)
     app.register_blueprint(health)
+    limiter.init_app(app)
     auth_failures.init_app(app)
 
     from .api import register_blueprints, require_json

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask import g, request
+from sqlalchemy.orm import joinedload
 
 from . import auth_failures
 from .errors import Forbidden, Unauthorized
@@ -33,7 +34,9 @@ def hash_token(token: str) -> str:
 def user_for_token(token: str) -> User | None:
     """The user of a live token (not revoked, not expired); records when it was used."""
     row = db.session.execute(
-        db.select(ApiToken).where(ApiToken.token_hash == hash_token(token), ~ApiToken.revoked)
+        db.select(ApiToken)
+        .where(ApiToken.token_hash == hash_token(token), ~ApiToken.revoked)
+        .options(joinedload(ApiToken.user).joinedload(User.seller))  # one statement for all
     ).scalar_one_or_none()
     now = utcnow()
     if row is None or (row.expires_at is not None and _aware(row.expires_at) <= now):

@@ -72,7 +72,6 @@ def fx_import(file: Path, allow_older: bool) -> None:
         target, rates = fx_files.import_ecb_file(file, current_app.config["SILKPOST_DATA_DIR"])
     except DataError as exc:
         raise click.ClickException(str(exc)) from exc
-    current_app.extensions.get("silkpost.tariff", {}).pop("tariff", None)
     click.echo(f"imported {file.name} into {target}")
     _describe(rates)
-    click.echo("processes started from now on convert with these rates")
+    click.echo("running processes convert with these rates from their next quote on")

@@ -33,11 +33,20 @@ READY_TIMEOUT = 60
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--workers", default=1, show_default=True, type=int, help="RQ worker processes.")
 @click.option(
-    "--web-workers", default=2, show_default=True, type=int, help="gunicorn worker processes."
+    "--web-workers",
+    type=int,
+    help="gunicorn worker processes (default SILKPOST_WEB_WORKERS, else one per core, ≥ 2).",
+)
+@click.option(
+    "--web-threads",
+    type=int,
+    help="Request threads per web process (default SILKPOST_WEB_THREADS, else 4; 1 = sync).",
 )
 @click.option("--demo", is_flag=True, help="Create demo accounts and print their tokens.")
 @with_appcontext
-def up(host: str, port: int, workers: int, web_workers: int, demo: bool) -> None:
+def up(
+    host: str, port: int, workers: int, web_workers: int | None, web_threads: int | None, demo: bool
+) -> None:
     """Migrate, start Redis (embedded unless REDIS_URL), workers and the web server."""
     from flask_migrate import upgrade
 
@@ -52,8 +61,11 @@ def up(host: str, port: int, workers: int, web_workers: int, demo: bool) -> None
         SILKPOST_DATA_DIR=str(data_dir),
         DATABASE_URL=current_app.config["SQLALCHEMY_DATABASE_URI"],
     )
+    for name, value in (("WORKERS", web_workers), ("THREADS", web_threads)):
+        if value is not None:
+            env[f"SILKPOST_WEB_{name}"] = str(value)
     tokens = _seed_demo(env) if demo else []
-    children = [*redis_child, *_children(env, host, port, workers, web_workers)]
+    children = [*redis_child, *_children(env, host, port, workers)]
     supervisor = Supervisor(children, report=_report)
     _stop_on_signals(supervisor)
     exit_code = 1
@@ -74,10 +86,10 @@ def up(host: str, port: int, workers: int, web_workers: int, demo: bool) -> None
     sys.exit(exit_code)
 
 
-def _children(env: dict, host: str, port: int, workers: int, web_workers: int) -> list[Child]:
+def _children(env: dict, host: str, port: int, workers: int) -> list[Child]:
     app_cli = [sys.executable, "-m", "app.cli"]
-    web = [sys.executable, "-m", "gunicorn", "--bind", f"{host}:{port}"]
-    web += ["--workers", str(max(1, web_workers)), "--access-logfile", "-", "app.wsgi:app"]
+    web = [sys.executable, "-m", "gunicorn", "--config", "python:app.gunicorn_conf"]
+    web += ["--bind", f"{host}:{port}", "app.wsgi:app"]
     commands = {f"worker-{n}": [*app_cli, "worker", "--with-scheduler"] for n in range(workers)}
     commands["periodic"] = [*app_cli, "periodic"]
     if current_app.config["GATEWAY"] == "simulator":  # customs on the other side of the folders

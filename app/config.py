@@ -24,6 +24,26 @@ def _helpers() -> int:
     return 0 if cores < 2 else min(2, cores)
 
 
+def web_workers() -> int:
+    """gunicorn worker processes: ``SILKPOST_WEB_WORKERS``, else one per core (at least 2)."""
+    return max(1, int(os.environ.get("SILKPOST_WEB_WORKERS") or max(2, os.cpu_count() or 1)))
+
+
+def web_threads() -> int:
+    """Request threads per web process: ``SILKPOST_WEB_THREADS`` (1 = gunicorn's sync worker)."""
+    return max(1, int(os.environ.get("SILKPOST_WEB_THREADS") or 4))
+
+
+def engine_options(database_url: str) -> dict:
+    """SQLAlchemy engine options: connections checked before use; on a server database a
+    pool of one connection per request thread (``SILKPOST_WEB_THREADS``), so no thread of a
+    web process waits for another's connection."""
+    options: dict = {"pool_pre_ping": True}
+    if not database_url.startswith("sqlite"):
+        options["pool_size"] = web_threads()
+    return options
+
+
 class ConfigError(RuntimeError):
     """A setting is missing or unsafe for the chosen environment."""
 
@@ -105,7 +125,7 @@ def _services(env: str, data_dir: Path) -> dict:
         "SECRET_KEY": secret or ("dev-insecure-secret" if env != "production" else None),
         "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL")
         or f"sqlite:///{data_dir / 'silkpost.db'}",
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SQLALCHEMY_ENGINE_OPTIONS": engine_options(os.environ.get("DATABASE_URL") or "sqlite"),
         "REDIS_URL": os.environ.get("REDIS_URL") or None,
     }
 
@@ -201,6 +221,13 @@ def _posts(env: str, data_dir: Path) -> dict:
     }
 
 
+def _proxy_hops() -> int:
+    raw = os.environ.get("SILKPOST_PROXY_HOPS", "0").strip() or "0"
+    if not raw.isdigit():
+        raise ConfigError(f"SILKPOST_PROXY_HOPS must be a number of proxies (0, 1, …), not {raw!r}")
+    return int(raw)
+
+
 def _printing() -> dict:
     """The TrueType CJK font the PDF forms embed for Chinese, Japanese and Korean text:
     a file (unset: Debian's fonts-wqy-zenhei) and the face within a .ttc collection."""
@@ -225,7 +252,11 @@ def _web(env: str) -> dict:
         # How often progress bars ask the server (import and label batches).
         "WEB_POLL_MS": int(os.environ.get("SILKPOST_WEB_POLL_MS", 1000)),
         # Failed authentications (API token or sign-in) per client address before 429;
-        # empty = no limit. The counters' store: the app's Redis unless this names another.
+        # empty = no limit.
         "AUTH_FAIL_LIMIT": os.environ.get("SILKPOST_AUTH_FAIL_LIMIT", "20 per minute"),
-        "AUTH_FAIL_STORAGE_URI": os.environ.get("SILKPOST_AUTH_FAIL_STORAGE_URI") or None,
+        # The store of every limit's counters (app.limiter): the app's Redis unless set.
+        "RATE_LIMIT_STORAGE_URI": os.environ.get("SILKPOST_RATE_LIMIT_STORAGE_URI") or None,
+        # Proxies in front of the web server whose X-Forwarded-For/-Proto/-Host/-Port are
+        # trusted (0: none, the peer is the client); the limits key on the address they give.
+        "PROXY_HOPS": _proxy_hops(),
     }

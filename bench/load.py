@@ -6,9 +6,21 @@ threads for ``--seconds``, each with its own keep-alive connection, each request
 random by weight: order POSTs, quotes, label PDF GETs of parcels posted before, label batches
 and small CSV imports. Prints per endpoint the requests, errors (anything but the expected
 status), p50/p95/p99 latency and throughput, and the target for ``POST /orders`` (p99 under
-250 ms at 50 clients, 0 errors) beside what was measured. Stops ``up`` with SIGTERM.
+250 ms at 50 clients, 0 errors) beside what was measured, and the CPU each part of the
+stack used over the run (web, RQ workers, Redis, a local PostgreSQL server, the clients
+themselves) with the web's CPU per request. Stops ``up`` with SIGTERM.
 
-    python bench/load.py [--clients 50] [--seconds 30] [--web-workers 2]
+Two client models: closed loop with no think time (the default: each client sends its
+next request as soon as the last one is answered, so the offered load is whatever the
+server can take, and latency ≈ clients / throughput once it saturates), and users that
+think between requests (``--think 0.5 1.5``: a pause drawn uniformly, as locust's
+``between``; 50 such users offer ≈ 45 requests/s; each starts after such a pause, so they
+arrive spread out rather than as one herd of 50 first requests). Every figure quoted says
+which model gave it; the measured tables are in README.md, "Performance". The slowest
+requests are listed with when they started (``--slowest N``).
+
+    python bench/load.py [--clients 50] [--seconds 30] [--think MIN MAX]
+                         [--web-workers N] [--web-threads T]
     DATABASE_URL=postgresql+psycopg://… python bench/load.py
 """
 
@@ -29,6 +41,7 @@ sys.path[0] = str(ROOT)
 sys.path.insert(1, str(ROOT / "tests"))
 sys.path.insert(2, str(ROOT / "bench"))
 
+import load_cpu  # noqa: E402
 from load_client import MIX, Client, Sample, Workload  # noqa: E402
 from stack_support import free_port, readyz, start_up, stop, wait_for  # noqa: E402
 
@@ -68,19 +81,30 @@ def _table(samples: list[Sample], seconds: float) -> list[str]:
     return lines
 
 
-def _run_clients(port: int, workload: Workload, clients: int, seconds: float) -> list[Sample]:
-    deadline = time.monotonic() + seconds
-    runners = [Client(port, workload, seed=n) for n in range(clients)]
+def _run_clients(
+    port: int, workload: Workload, clients: int, seconds: float, think: tuple[float, float]
+) -> tuple[float, list[Sample]]:
+    """When the clients started, and every request they made."""
+    began = time.monotonic()
+    deadline = began + seconds
+    runners = [Client(port, workload, seed=n, think=think) for n in range(clients)]
     threads = [threading.Thread(target=c.run_until, args=(deadline,)) for c in runners]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    return [s for c in runners for s in c.samples]
+    return began, [s for c in runners for s in c.samples]
 
 
-def _report(samples: list[Sample], seconds: float, clients: int, database: str) -> None:
+def _model(think: tuple[float, float]) -> str:
+    if think == (0.0, 0.0):
+        return "closed loop, no think time (each client sends its next request at once)"
+    return f"each client thinks {think[0]:g}–{think[1]:g} s between requests (uniform)"
+
+
+def _report(samples: list[Sample], seconds: float, clients: int, database: str, model: str):
     print(f"\n{clients} clients for {seconds:.0f} s, database {database}, embedded Redis")
+    print(model)
     print("\n".join(_table(samples, seconds)))
     orders = [s.seconds * 1000 for s in samples if s.endpoint == "POST /orders"]
     errors = [s for s in samples if not s.ok]
@@ -95,30 +119,71 @@ def _report(samples: list[Sample], seconds: float, clients: int, database: str) 
         print(f"  error: {sample.endpoint} → {sample.status} {sample.detail}")
 
 
+def _report_slowest(samples: list[Sample], began: float, count: int) -> None:
+    """The slowest requests and when they were sent: a herd at the start, a stall in the
+    middle or a spread tail tell different stories."""
+    if count <= 0 or not samples:
+        return
+    print(f"\nslowest {count}:")
+    for sample in sorted(samples, key=lambda s: -s.seconds)[:count]:
+        print(
+            f"  {sample.endpoint:<24}{sample.seconds * 1000:>7.0f} ms, "
+            f"sent at +{sample.started - began:.1f} s"
+        )
+
+
+def _report_cpu(cpu: dict[str, float], samples: list[Sample], seconds: float) -> None:
+    """Where the cores went: CPU seconds per part, per second of the run, and the web
+    server's CPU per request (its service time: what bounds throughput)."""
+    print(f"\nCPU over the run ({os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}):")
+    for part, used in sorted(cpu.items(), key=lambda kv: -kv[1]):
+        print(f"  {part:<18}{used:>7.1f} s  {used / seconds:>5.2f} cores")
+    web = cpu.get("web (gunicorn)", 0.0)
+    if samples:
+        print(f"  web CPU per request {web / len(samples) * 1000:.1f} ms")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=30)
-    parser.add_argument("--web-workers", type=int, default=2)
+    parser.add_argument("--web-workers", type=int, help="default: up's (SILKPOST_WEB_WORKERS)")
+    parser.add_argument("--web-threads", type=int, help="default: up's (SILKPOST_WEB_THREADS)")
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--log", type=Path, help="keep up's output (tracebacks) in this file")
+    parser.add_argument(
+        "--think",
+        type=float,
+        nargs=2,
+        default=(0.0, 0.0),
+        metavar=("MIN", "MAX"),
+        help="seconds each client pauses after a response, drawn uniformly (default 0 0)",
+    )
+    parser.add_argument("--slowest", type=int, default=5, help="list the N slowest requests")
     args = parser.parse_args()
+    think = (float(args.think[0]), float(args.think[1]))
     database = (
         "PostgreSQL" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "SQLite"
     )
     with tempfile.TemporaryDirectory(prefix="sp-load-") as tmp:
         data_dir, port = Path(tmp) / "data", free_port()
-        up_args = ["--demo", "--web-workers", str(args.web_workers), "--workers", str(args.workers)]
+        up_args = ["--demo", "--workers", str(args.workers)]
+        web = (("--web-workers", args.web_workers), ("--web-threads", args.web_threads))
+        up_args += [str(part) for pair in web if pair[1] is not None for part in pair]
         log = args.log or Path(tmp) / "up.log"
         proc = start_up(_env(data_dir), port, log, *up_args)
         try:
             wait_for(lambda: readyz(port)[0] == 200, "/readyz 200", START_BOUND, every=0.5)
             tokens = json.loads((data_dir / "demo-tokens.json").read_text())
             workload = Workload.prepare(port, tokens["demo-seller"])
-            samples = _run_clients(port, workload, args.clients, args.seconds)
+            before = load_cpu.snapshot(proc.pid)
+            began, samples = _run_clients(port, workload, args.clients, args.seconds, think)
+            cpu = load_cpu.spent(before, load_cpu.snapshot(proc.pid))
         finally:
             stop(proc)
-    _report(samples, args.seconds, args.clients, database)
+    _report(samples, args.seconds, args.clients, database, _model(think))
+    _report_slowest(samples, began, args.slowest)
+    _report_cpu(cpu, samples, args.seconds)
 
 
 if __name__ == "__main__":

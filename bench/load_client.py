@@ -63,6 +63,7 @@ def _multipart(name: str, content: bytes) -> tuple[bytes, str]:
 @dataclass(frozen=True)
 class Sample:
     endpoint: str
+    started: float  # time.monotonic() when sent
     seconds: float
     status: int
     ok: bool
@@ -89,9 +90,14 @@ class Workload:
 
 @dataclass
 class Client:
+    """One user: requests one after another on its connection, each followed by a pause
+    drawn uniformly from ``think`` (seconds, as locust's ``between``; (0, 0): none); a
+    user that thinks starts after a pause too."""
+
     port: int
     workload: Workload
     seed: int
+    think: tuple[float, float] = (0.0, 0.0)
     samples: list[Sample] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -126,16 +132,23 @@ class Client:
         names = [name for name, _, _ in MIX]
         weights = [weight for _, weight, _ in MIX]
         expected = {name: status for name, _, status in MIX}
+        # Users that think arrive spread over one pause (as locust spawns users over time),
+        # not all in the same instant: 50 first requests at once measure only that herd.
+        time.sleep(self.random.uniform(0, self.think[1]))
         while time.monotonic() < deadline:
             name = self.random.choices(names, weights)[0]
-            started = time.perf_counter()
+            sent, started = time.monotonic(), time.perf_counter()
             try:
                 status, data = self._one(name)
             except OSError as exc:
                 status, data = 0, str(exc).encode()
             seconds = time.perf_counter() - started
             ok = status == expected[name]
-            self.samples.append(Sample(name, seconds, status, ok, "" if ok else data[:200]))
+            detail = "" if ok else data[:200]
+            self.samples.append(Sample(name, sent, seconds, status, ok, detail))
+            pause = self.random.uniform(*self.think)
+            if pause > 0:
+                time.sleep(min(pause, max(0.0, deadline - time.monotonic())))
 
     def _one(self, name: str) -> tuple[int, bytes]:
         if name == "POST /orders":

@@ -30,6 +30,7 @@ from rq import SimpleWorker, Worker
 from rq.scheduler import RQScheduler
 
 from ..extensions import db
+from ..services import preload
 from ..services.process_lifetime import die_with_parent
 from .queues import queues
 from .warm import warm
@@ -78,6 +79,7 @@ class AppWorker(AppContextMixin, Worker):
 
     def __init__(self, *args, app: Flask, **kwargs):
         self.app = app
+        self._frozen_tariff = None
         kwargs.setdefault("job_monitoring_interval", HEARTBEAT_INTERVAL)
         kwargs.setdefault("maintenance_interval", MAINTENANCE_INTERVAL)
         kwargs.setdefault("worker_ttl", WORKER_TTL)
@@ -112,6 +114,20 @@ class AppWorker(AppContextMixin, Worker):
         self.scheduler.acquire_locks()
         if self.scheduler.acquired_locks:
             self.scheduler.start()
+
+    def execute_job(self, job, queue):  # type: ignore[override]
+        self.load_before_fork()
+        return super().execute_job(job, queue)
+
+    def load_before_fork(self) -> None:
+        """What jobs look up, loaded in the worker so that every horse inherits it instead
+        of loading its own (:mod:`app.services.preload`): fonts and tariff, frozen again
+        whenever the tariff was built anew (a rate file changed)."""
+        with self.app.app_context():
+            table = preload.load()
+        if table is not self._frozen_tariff:
+            preload.freeze()
+            self._frozen_tariff = table
 
     def main_work_horse(self, job, queue):
         die_with_parent(self.pid)

@@ -6,14 +6,14 @@ from marshmallow import Schema, fields, validate
 
 from ..models.inbound import INBOUND_STATUSES
 from .fields import Amount
-from .query import QuerySchema
+from .query import LARGEST_INTEGER, QuerySchema
 from .times import Instant
 
 
 class InboundQuery(QuerySchema):
     status = fields.String(validate=validate.OneOf(INBOUND_STATUSES))
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=LARGEST_INTEGER))
 
 
 class InboundRiskOut(Schema):

@@ -8,7 +8,7 @@ from marshmallow import Schema, ValidationError, fields, validate
 
 from declarations import emsevt
 
-from .query import QuerySchema
+from .query import LARGEST_INTEGER, QuerySchema
 from .times import Instant
 
 _CODES = [c.code for c in emsevt.CODES]
@@ -158,7 +158,7 @@ class DeliveryOut(Schema):
 class DeliveryQuery(QuerySchema):
     status = fields.String(validate=validate.OneOf(("pending", "delivered", "failed", "cancelled")))
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=LARGEST_INTEGER))
 
 
 class DurationOut(Schema):

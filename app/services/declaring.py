@@ -397,13 +397,14 @@ def document_of(
     if existing is not None:
         return existing
     snapshot = DeclarationSnapshot.from_json(decl.snapshot)
-    doc = store(decl, kind, render(kind, snapshot, _app_type(decl)), actor, order)
+    content = render(kind, snapshot, _app_type(decl))
     if not commit:
-        return doc
-    try:
+        return store(decl, kind, content, actor, order)
+    try:  # the audit insert flushes the document: a concurrent first ask fails there
+        doc = store(decl, kind, content, actor, order)
         db.session.commit()
     except IntegrityError:
-        db.session.rollback()
+        db.session.rollback()  # a concurrent request stored the same document first
         return _stored(decl, kind.name)
     return doc
 

@@ -16,6 +16,7 @@ from typing import Any
 from marshmallow import ValidationError
 from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from ..errors import Conflict, NotFound, ValidationFailed, flatten_errors
 from ..extensions import db
@@ -228,11 +229,10 @@ class _Rows:
         self.now = utcnow()
         self.tables: dict[type[db.Model], list[dict]] = {model: [] for model in _INSERTED}
         self.order_ids: list[str] = []
-        issued = iter(s10_numbers.allocate(sum(1 for d, _ in fresh if not d.get("item_id"))))
         for data, known in fresh:
-            self._add(data, known, item_id=data.get("item_id") or next(issued))
+            self._add(data, known, item_id=data.get("item_id"))
 
-    def _add(self, data: dict, known: Precomputed, item_id: str) -> None:
+    def _add(self, data: dict, known: Precomputed, item_id: str | None) -> None:
         order_id = new_id()
         lines = [
             _row(OrderLine, line, id=new_id(), order_id=order_id) for line in _line_values(data)
@@ -280,10 +280,17 @@ class _Rows:
 
     def insert(self) -> None:
         """Core inserts (not the ORM bulk path): one executemany per table, in the
-        session's transaction."""
+        session's transaction. The S10 counter is advanced last, just before the parcels
+        that carry the ids: its row stays locked until the caller commits (on PostgreSQL),
+        and every other order being stored meanwhile waits for it."""
         connection = db.session.connection()
         for model, rows in self.tables.items():
-            connection.execute(insert(model.__table__), rows)
+            if model is not Parcel:
+                connection.execute(insert(model.__table__), rows)
+        unnumbered = [row for row in self.tables[Parcel] if row["item_id"] is None]
+        for row, item_id in zip(unnumbered, s10_numbers.allocate(len(unnumbered)), strict=True):
+            row["item_id"] = item_id
+        connection.execute(insert(Parcel.__table__), self.tables[Parcel])
 
 
 def create_order(seller: Seller, payload: Any, actor: User) -> tuple[Order, bool]:
@@ -311,7 +318,10 @@ def create_order(seller: Seller, payload: Any, actor: User) -> tuple[Order, bool
 
 
 def get_order_by_id(order_id: str) -> Order:
-    order = db.session.get(Order, order_id)
+    """The order with its lines and parcels, in one statement (its view shows them all)."""
+    order = db.session.get(
+        Order, order_id, options=[joinedload(Order.lines), joinedload(Order.parcels)]
+    )
     if order is None:
         raise NotFound("No such order.")
     return order

@@ -1,12 +1,13 @@
 """Landed-cost quotes for orders, from the pure engine in ``tariff_tables``.
 
-The tariff is loaded once per process. Operators add official FX rates without a
-release by pointing ``SILKPOST_FX_RATES_FILE`` at a CSV in the table format (the
-``python -m tariff_tables.fx`` importer writes it).
+The tariff is loaded once per process, and again when a rate file it came from changes.
+Operators add official FX rates without a release by pointing ``SILKPOST_FX_RATES_FILE``
+at a CSV in the table format (the ``python -m tariff_tables.fx`` importer writes it).
 """
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -28,10 +29,27 @@ COUNTED_STATES = ("declared", "released")
 
 
 def tariff() -> tariff_tables.Tariff:
+    """The process's tariff, built again only when a rate file it was built from changed
+    (``silkpost fx import``, an edited ``SILKPOST_FX_RATES_FILE``): each call looks at the
+    files' sizes and times, never at their contents. A table put in the cache without its
+    files' stamp (tests) is kept as it is."""
     cache = current_app.extensions.setdefault("silkpost.tariff", {})
-    if "tariff" not in cache:
-        cache["tariff"] = build_tariff(current_app.config.get("FX_RATES_FILE"), ecb_file())
+    fx_file, ecb = current_app.config.get("FX_RATES_FILE"), ecb_file()
+    files = (_stamp(fx_file), _stamp(ecb))
+    if "tariff" not in cache or cache.get("files", files) != files:
+        cache["tariff"] = build_tariff(fx_file, ecb)
+        cache["files"] = files
     return cache["tariff"]
+
+
+def _stamp(path: str | None) -> tuple | None:
+    if path is None:
+        return None
+    try:
+        found = os.stat(path)
+    except OSError:
+        return (path, None)  # gone: the build says so
+    return (path, found.st_mtime_ns, found.st_size)
 
 
 def ecb_file() -> str | None:

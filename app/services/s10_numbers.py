@@ -70,12 +70,9 @@ def _ensure_counter(r: S10Range) -> None:
         pass  # another process created it first
 
 
-def allocate(count: int, service: str | None = None, country: str | None = None) -> list[str]:
-    """Reserve ``count`` consecutive ids in the current transaction and return them."""
-    if count <= 0:
-        return []
-    r = _range_for(service, country)
-    _ensure_counter(r)
+def _advance(r: S10Range, count: int) -> int | None:
+    """Move the range's counter on by ``count``: the serial after the last one reserved, or
+    None when there is no counter yet or too few serials are left."""
     row = db.session.execute(
         text(
             "UPDATE s10_counters SET next_serial = next_serial + :n "
@@ -84,9 +81,20 @@ def allocate(count: int, service: str | None = None, country: str | None = None)
         ),
         {"n": count, "s": r.service, "c": r.country},
     ).first()
-    if row is None:
+    return None if row is None else row[0]
+
+
+def allocate(count: int, service: str | None = None, country: str | None = None) -> list[str]:
+    """Reserve ``count`` consecutive ids in the current transaction and return them."""
+    if count <= 0:
+        return []
+    r = _range_for(service, country)
+    end = _advance(r, count)
+    if end is None:  # the range's first use (no counter row yet), or the range is used up
+        _ensure_counter(r)
+        end = _advance(r, count)
+    if end is None:
         raise Conflict(
             f"The S10 range {r.service}…{r.country} is exhausted; configure a new range."
         )
-    end = row[0]
     return [str(s10.build(r.service, n, r.country)) for n in range(end - count, end)]

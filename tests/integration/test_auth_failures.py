@@ -9,8 +9,8 @@ import re
 import pytest
 
 from app import create_app
-from app.auth_failures import storage_uri
 from app.jobs.embedded_redis import socket_path
+from app.limiter import storage_uri
 
 PASSWORD = "correct horse battery"
 LIMIT = 3
@@ -87,7 +87,7 @@ def test_failed_sign_ins_past_the_limit_get_the_error_page(app, make_user):
 
 def test_the_counters_are_shared_through_redis(app, redis_server):
     """Two web processes (two apps) on one Redis count the same address's failures."""
-    shared = {"AUTH_FAIL_STORAGE_URI": f"redis+unix://{redis_server.socket_file}?db=3"}
+    shared = {"RATE_LIMIT_STORAGE_URI": f"redis+unix://{redis_server.socket_file}?db=3"}
     first = _limited_app(app, **shared).test_client()
     second = _limited_app(app, **shared).test_client()
     for client in (first, second, first):
@@ -101,7 +101,7 @@ def test_where_the_counters_live(tmp_path):
     assert storage_uri({"REDIS_URL": "unix:///run/r.sock?db=2"}) == "redis+unix:///run/r.sock?db=2"
     embedded = storage_uri({"SILKPOST_DATA_DIR": str(tmp_path)})
     assert embedded == f"redis+unix://{socket_path(tmp_path.resolve())}"
-    chosen = {"TESTING": True, "AUTH_FAIL_STORAGE_URI": "redis://x/1"}
+    chosen = {"TESTING": True, "RATE_LIMIT_STORAGE_URI": "redis://x/1"}
     assert storage_uri(chosen) == "redis://x/1"
 
 
@@ -110,3 +110,41 @@ def test_a_limit_that_does_not_parse_is_refused(app):
 
     with pytest.raises(ConfigError, match="SILKPOST_AUTH_FAIL_LIMIT"):
         _limited_app(app, AUTH_FAIL_LIMIT="twenty a minute")
+
+
+PROXY = {"REMOTE_ADDR": "10.0.0.2"}
+
+
+def _through_proxy(client, forwarded_for: str):
+    headers = {**BAD, "X-Forwarded-For": forwarded_for}
+    return client.get("/api/v1/orders", headers=headers, environ_base=PROXY)
+
+
+def test_behind_a_trusted_proxy_the_limit_counts_the_forwarded_address(app):
+    """With ``PROXY_HOPS=1`` every client arrives from the proxy's address; the limit keys
+    on the address the proxy forwarded, so one client's failures do not lock out the rest."""
+    client = _limited_app(app, PROXY_HOPS=1).test_client()
+    for _ in range(LIMIT):
+        assert _through_proxy(client, ATTACKER["REMOTE_ADDR"]).status_code == 401
+    _assert_limited(_through_proxy(client, ATTACKER["REMOTE_ADDR"]))
+    # a client may prepend anything; the proxy appends the peer it saw, which is what counts
+    forged = f"{NEIGHBOUR['REMOTE_ADDR']}, {ATTACKER['REMOTE_ADDR']}"
+    _assert_limited(_through_proxy(client, forged))
+    assert _through_proxy(client, NEIGHBOUR["REMOTE_ADDR"]).status_code == 401
+
+
+def test_without_a_trusted_proxy_forwarded_addresses_are_ignored(app):
+    """By default (no proxy) X-Forwarded-For is the client's own word: a client changing it
+    on every request is still limited by its real address."""
+    client = _limited_app(app).test_client()
+    for n in range(LIMIT):
+        assert _through_proxy(client, f"192.0.2.{n}").status_code == 401
+    _assert_limited(_through_proxy(client, "192.0.2.200"))
+
+
+def test_a_proxy_count_that_is_not_a_number_is_refused(app, monkeypatch):
+    from app.config import ConfigError
+
+    monkeypatch.setenv("SILKPOST_PROXY_HOPS", "one")
+    with pytest.raises(ConfigError, match="SILKPOST_PROXY_HOPS"):
+        _limited_app(app)

@@ -75,6 +75,27 @@ def test_parcel_pdfs_follow_tenant_walls(client, make_user, parcel):
     assert client.get("/api/v1/parcels/nope/label.pdf", headers=headers(other)).status_code == 404
 
 
+def test_first_ask_raced_by_another_request_serves_the_stored_label(client, parcel, monkeypatch):
+    """Two first GETs of a label at once: the one that stores second gets the row the other
+    stored (the unique document per declaration and kind), never a 500."""
+    from app.services import declaring
+
+    seller, parcel_id, _ = parcel
+    first = client.get(f"/api/v1/parcels/{parcel_id}/label.pdf", headers=headers(seller))
+    assert first.status_code == 200
+    looked_up = declaring._stored
+    calls = []
+
+    def stored_not_yet_seen(decl, kind):  # the other request had not committed when looked
+        calls.append(kind)
+        return None if len(calls) == 1 else looked_up(decl, kind)
+
+    monkeypatch.setattr(declaring, "_stored", stored_not_yet_seen)
+    raced = client.get(f"/api/v1/parcels/{parcel_id}/label.pdf", headers=headers(seller))
+    assert raced.status_code == 200 and raced.data == first.data
+    assert len(calls) == 2
+
+
 def test_batch_request_validation(client, make_user, parcel):
     seller, parcel_id, _ = parcel
     other = make_user("seller")
