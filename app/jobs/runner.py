@@ -33,7 +33,6 @@ from ..extensions import db
 from ..services import preload
 from ..services.process_lifetime import die_with_parent
 from .queues import queues
-from .warm import warm
 
 log = logging.getLogger(__name__)
 
@@ -178,10 +177,6 @@ def wait_for_redis(connection, seconds: float = REDIS_WAIT, pause: float = 0.5) 
 def run(app: Flask, burst: bool = False, with_scheduler: bool = True) -> bool:
     """Work the queues in forking mode until stopped (or, with ``burst``, until empty)."""
     worker = make_worker(app)
-    try:
-        warm(app)
-    except Exception:  # noqa: BLE001 - each job meets (and reports) the problem itself
-        log.exception("worker caches not loaded")
     wait_for_redis(worker.connection)
     log.info("worker starting queues=%s burst=%s", [q.name for q in worker.queues], burst)
     return worker.work(burst=burst, with_scheduler=with_scheduler, logging_level="INFO")

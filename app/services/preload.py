@@ -4,23 +4,48 @@ Built lazily, the tariff (≈0.3 s) and the PDF fonts (≈0.8 s: the CJK TrueTyp
 is parsed) made the first quote and the first label of every web process wait, and every
 request queued behind them in that process; an RQ work horse that built them itself paid
 for them on every job. The web workers (:mod:`app.gunicorn_conf`) and the forking RQ
-worker (:class:`app.jobs.runner.AppWorker`) call :func:`load` first.
+worker (:class:`app.jobs.runner.AppWorker`) call :func:`load` first. So do the other
+tables a first request or job would read (the ORM's mapper configuration, the goods
+restrictions, the HS descriptions and retail terms, the official schemas): in a forked
+horse each was a few hundred milliseconds of CPU per job, more than a batch's own work for
+the short gateway and periodic jobs. Nothing here touches the database or Redis.
 """
 
 from __future__ import annotations
 
 import gc
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy.orm import configure_mappers
 
 import tariff_tables
+from declarations import dxp, xsd
+from declarations.ceb import common
 from declarations.pdf import fonts
+from tariff_tables import nomenclature, restrictions
 
 from . import quoting
+from .risk_rules import wording
+
+#: The official schemas the filings and receipts are checked against.
+SCHEMAS = (common.IMPORT_XSD, common.EXPORT_XSD, dxp.SCHEMA_FILE)
 
 
 def load() -> tariff_tables.Tariff:
-    """Register the form fonts and build the tariff (in an app context); returns the
-    tariff, which is a new one only after a rate file changed."""
+    """Register the form fonts, load the tables and schemas and build the tariff (in an
+    app context); returns the tariff, which is a new one only after a rate file changed.
+    Each is loaded once per process: calling again costs next to nothing."""
     fonts.ensure_registered()
+    configure_mappers()
+    restrictions.load_goods()
+    restrictions.load_tax_ids()
+    nomenclature.description("0101")
+    wording.retail_terms()
+    schema_dir = current_app.config.get("CEB_XSD_DIR")
+    for name in SCHEMAS if schema_dir else ():
+        if (Path(schema_dir) / name).is_file():
+            xsd.load_in(schema_dir, name)
     return quoting.tariff()
 
 
