@@ -56,16 +56,16 @@ def write(session: Session) -> None:
     if pending is None or not pending.rows:
         return
     session.flush()
-    groups: dict[tuple, list] = {}
+    groups: dict[tuple, list] = {}  # rows by table and shape; items by writer
     for _, table, writer, item in pending.rows:
-        key = (table, writer) if writer else (table, None, frozenset(item))
-        groups.setdefault(key, []).append(item)
+        shape = frozenset(item) if writer is None else None
+        groups.setdefault((table, writer, shape), []).append(item)
     connection = session.connection()
-    for key, items in groups.items():
-        if key[1] is None:
-            connection.execute(key[0].insert(), items)
+    for (table, writer, _), items in groups.items():
+        if writer is None:
+            connection.execute(table.insert(), items)
         else:
-            key[1](items)
+            writer(items)
 
 
 def _tables(state: ORMExecuteState) -> set[Table] | None:

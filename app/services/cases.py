@@ -261,12 +261,7 @@ def latest_of_order(user: User, order_id: str) -> ClearanceCase | None:
 
 def fresh(case_id: str) -> ClearanceCase | None:
     """The case as the database has it now (jobs: another process may have moved it)."""
-    stmt = (
-        select(ClearanceCase)
-        .where(ClearanceCase.id == case_id)
-        .execution_options(populate_existing=True)
-    )
-    return db.session.execute(stmt).scalar_one_or_none()
+    return fresh_many([case_id]).get(case_id)
 
 
 def fresh_many(case_ids: list[str]) -> dict[str, ClearanceCase]:

@@ -128,17 +128,12 @@ def _takeable(case: ClearanceCase) -> bool:
     return case.status == "submitting" and (stamp is None or stamp < _stale())
 
 
-_UNKNOWN = object()
-
-
-def _take(case: ClearanceCase, epoch=_UNKNOWN) -> bool:
+def _take(case: ClearanceCase, epoch: datetime | None) -> bool:
     """Take the case for submitting: from ``approved``, or from a ``submitting`` whose
     stamp is older than SUBMIT_STUCK_SECONDS (its worker died). ``epoch``: the order's
-    :func:`last_receipt_time` of inventories, when the caller has read it."""
+    :func:`last_receipt_time` of inventories."""
     now = utcnow()
     if case.status == "approved":
-        if epoch is _UNKNOWN:
-            epoch = last_receipt_time(case, "inventory")
         values = {"submit_started_at": now, "customs_epoch": epoch}
         return cases.transition(case, "submit", None, values=values, strict=False)
     if case.status != "submitting":
@@ -165,7 +160,7 @@ def _refuse(case_id: str, message: str, field: str | None, source: str) -> str:
     """The filing cannot be made: the case goes back for changes, with the problem (in
     the caller's transaction)."""
     case = cases.fresh(case_id)
-    if case is None or not _take(case):
+    if case is None or not _take(case, last_receipt_time(case, "inventory")):
         return "skipped"
     return _fail_taken(case, message, field, source)
 
