@@ -48,7 +48,7 @@ class Order(db.Model):
 
     id: Mapped[str] = id_column()
     seller_id: Mapped[str] = mapped_column(ForeignKey("sellers.id"), nullable=False, index=True)
-    order_no: Mapped[str] = mapped_column(String(60), nullable=False)
+    order_no: Mapped[str] = mapped_column(String(60), nullable=False, index=True)
     body_hash: Mapped[str] = mapped_column(String(64), nullable=False)
     status: Mapped[str] = mapped_column(String(20), nullable=False, default="received", index=True)
     flow: Mapped[str] = mapped_column(String(10), nullable=False)

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import bindparam, func, or_, select, tuple_, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -83,6 +84,20 @@ def refused(exc: IllegalTransition) -> Conflict:
     return Conflict(str(exc), {"status": [f"the case is {exc.state}"]})
 
 
+@dataclass
+class Move:
+    """One case's requested move: ``values`` are further columns set with it, ``expect``
+    further columns the row must still have (both per case)."""
+
+    case: ClearanceCase
+    action: str
+    target: str | None = None
+    reason: str | None = None
+    details: dict | None = None
+    values: dict | None = None
+    expect: dict | None = None
+
+
 def transition(
     case: ClearanceCase,
     action: str,
@@ -95,41 +110,96 @@ def transition(
     expect: dict | None = None,
     strict: bool = True,
 ) -> bool:
-    """Move ``case`` by ``action``; ``values`` are further columns set with it, ``expect``
-    further columns the row must still have. A move the table refuses, or one another
-    process made first, raises :class:`Conflict` (``strict``) or returns False."""
-    try:
-        move = case_states.move(action, case.status, target)
-    except IllegalTransition as exc:
-        if strict:
-            raise refused(exc) from None
-        return False
-    sets = {"status": move.target, "updated_at": utcnow(), **(values or {})}
-    if move.target in ENDED:
-        sets["open_parcel_id"] = None
+    """Move ``case`` by ``action``. A move the table refuses, or one another process made
+    first, raises :class:`Conflict` (``strict``) or returns False."""
+    move = Move(case, action, target, reason, details, values, expect)
+    return bool(transition_many([move], actor, strict=strict))
+
+
+def transition_many(
+    moves: list[Move], actor: User | None, *, strict: bool = False
+) -> list[ClearanceCase]:
+    """Make the moves, each a compare-and-set on the case's status (and ``expect``);
+    returns the cases moved. Moves with the same source and target are one ``UPDATE …
+    RETURNING`` (their per-case values a second, bulk, statement on the rows just taken,
+    which no one else can move before this transaction ends)."""
+    groups: dict[tuple[str, str, tuple], list[Move]] = {}
+    for m in moves:
+        try:
+            step = case_states.move(m.action, m.case.status, m.target)
+        except IllegalTransition as exc:
+            if strict:
+                raise refused(exc) from None
+            continue
+        key = (step.source, step.target, tuple(sorted(m.expect or {})))
+        groups.setdefault(key, []).append(m)
+    if db.session.new:  # what a move may name (a new declaration) is in the database
+        db.session.flush()  # first; changed rows can wait for the next flush (in bulk)
+    moved: list[ClearanceCase] = []
+    for (source, target, expected), group in groups.items():
+        moved += _move_group(source, target, expected, group, actor, strict)
+    return moved
+
+
+def _move_group(
+    source: str, target: str, expected: tuple, group: list[Move], actor, strict: bool
+) -> list[ClearanceCase]:
     table = ClearanceCase.__table__
-    stmt = update(table).where(table.c.id == case.id, table.c.status == move.source)
-    for column, value in (expect or {}).items():
-        stmt = stmt.where(table.c[column] == value)
-    db.session.flush()  # what the move names (a new declaration) is in the database first
-    # a Core statement on the session's connection: jobs make thousands of moves, and the
-    # case object is brought up to date below
-    done = db.session.connection().execute(stmt.values(**sets)).rowcount
-    if done != 1:
-        now = db.session.execute(
-            select(ClearanceCase.status).where(ClearanceCase.id == case.id)
-        ).scalar()
-        if strict:
-            raise Conflict(
-                f"The case changed meanwhile: it is now {now!r}.", {"status": [f"is {now}"]}
-            )
-        return False
-    for column, value in sets.items():
-        set_committed_value(case, column, value)
-    record(
-        case, action, actor, before=move.source, after=move.target, reason=reason, details=details
+    sets: dict[str, Any] = {"status": target, "updated_at": utcnow()}
+    if target in ENDED:
+        sets["open_parcel_id"] = None
+    shared = group[0].values or {}
+    uniform = all((m.values or {}) == shared for m in group)
+    if uniform:
+        sets |= shared
+    key = tuple_(table.c.id, *(table.c[c] for c in expected))
+    wanted = [(m.case.id, *(m.expect[c] for c in expected)) for m in group]
+    stmt = (
+        update(table)
+        .where(key.in_(wanted) if expected else table.c.id.in_([m.case.id for m in group]))
+        .where(table.c.status == source)
+        .values(**sets)
+        .returning(table.c.id)
     )
-    return True
+    # Core statements on the session's connection: jobs make thousands of moves, and the
+    # case objects are brought up to date below
+    connection = db.session.connection()
+    won = set(connection.execute(stmt).scalars())
+    taken = [m for m in group if m.case.id in won]
+    if strict and len(taken) < len(group):
+        lost = next(m.case for m in group if m.case.id not in won)
+        now = db.session.execute(
+            select(ClearanceCase.status).where(ClearanceCase.id == lost.id)
+        ).scalar()
+        raise Conflict(f"The case changed meanwhile: it is now {now!r}.", {"status": [f"is {now}"]})
+    if not uniform and taken:
+        _set_values(connection, taken)
+    for m in taken:
+        for column, value in (sets | (m.values or {})).items():
+            set_committed_value(m.case, column, value)
+        record(
+            m.case, m.action, actor, before=source, after=target, reason=m.reason, details=m.details
+        )
+    return [m.case for m in taken]
+
+
+def _set_values(connection, taken: list[Move]) -> None:
+    """Each taken case's own values, one bulk UPDATE per set of columns."""
+    table = ClearanceCase.__table__
+    shapes: dict[tuple, list[dict]] = {}
+    for m in taken:
+        columns = tuple(sorted(m.values or {}))
+        row = {"_case_id": m.case.id, **{f"_v_{c}": m.values[c] for c in columns}}
+        shapes.setdefault(columns, []).append(row)
+    for columns, rows in shapes.items():
+        if not columns:
+            continue
+        stmt = (
+            update(table)
+            .where(table.c.id == bindparam("_case_id"))
+            .values({c: bindparam(f"_v_{c}", type_=table.c[c].type) for c in columns})
+        )
+        connection.execute(stmt, rows)
 
 
 # -- hand-over -----------------------------------------------------------------------------

@@ -105,11 +105,22 @@ def _stored_values(heading: str, unit: str) -> list[tuple[str, Decimal, str]]:
 
 @dataclass(frozen=True)
 class _Converted:
-    """A heading's stored lines in one currency, each with its order id."""
+    """A heading's stored unit values in one currency, in ascending order (the median's
+    sort is then one pass), and each order's own values (left out of its own sample)."""
 
-    pairs: tuple[tuple[str, Decimal], ...]
+    values: tuple[Decimal, ...]
+    by_order: dict[str, list[Decimal]]
     converted: int
     note: str
+
+    def without(self, order_id: str) -> tuple[Decimal, ...]:
+        own = self.by_order.get(order_id)
+        if not own:
+            return self.values
+        kept = list(self.values)
+        for value in own:
+            kept.remove(value)  # equal values are interchangeable in a sample
+        return tuple(kept)
 
 
 def _in_currency(heading: str, unit: str, currency: str, on: date) -> _Converted:
@@ -132,7 +143,11 @@ def _in_currency(heading: str, unit: str, currency: str, on: date) -> _Converted
         converted += cur != currency
     used = sorted(c for c, r in rates.items() if r is not None and c != currency)
     note = f"converted from {', '.join(used)} at the tariff's official rates for {on.isoformat()}"
-    return _Converted(tuple(kept), converted, note)
+    by_order: dict[str, list[Decimal]] = {}
+    for order_id, value in kept:
+        by_order.setdefault(order_id, []).append(value)
+    ordered = tuple(sorted(value for _, value in kept))
+    return _Converted(ordered, by_order, converted, note)
 
 
 def _sample(
@@ -148,7 +163,7 @@ def _sample(
             cache.clear()
         hit = cache[key] = (time.monotonic(), _in_currency(heading, unit, currency, on))
     stored: _Converted = hit[1]
-    kept = tuple(value for order_id, value in stored.pairs if order_id != order.id)
+    kept = stored.without(order.id)
     return values.Sample(heading, unit, currency, kept, stored.converted, stored.note)
 
 
