@@ -61,8 +61,32 @@ def follow(
     case: ClearanceCase, order: Order, events: list[receipts.StatusEvent], actor: User | None
 ) -> None:
     """Move a filed case (and its order) to where the receipts say it is."""
+    follow_all([(case, order, events)], actor)
+
+
+Followed = tuple[ClearanceCase, Order, list[receipts.StatusEvent]]
+
+
+def follow_all(items: list[Followed], actor: User | None) -> None:
+    """:func:`follow` for several cases: the moves the receipts call for are made together
+    (:func:`cases.transition_many`), then each moved case's order follows."""
+    planned = []
+    for case, order, events in items:
+        move = _plan(case, order, events, actor)
+        if move is not None:
+            planned.append((move, order))
+    moved = {c.id for c in cases.transition_many([m for m, _ in planned], actor)}
+    for move, order in planned:
+        if move.case.id in moved:
+            clearance.follow_order(order, move.case.status, actor)
+
+
+def _plan(
+    case: ClearanceCase, order: Order, events: list[receipts.StatusEvent], actor: User | None
+) -> cases.Move | None:
+    """The move the receipts call for, if any (a cancel's outcome is followed here)."""
     if case.status not in FOLLOWING:
-        return
+        return None
     current = [e for e in events if case.customs_epoch is None or e.time > case.customs_epoch]
     _customs_numbers(case, current)
     inventory = clearance.latest_state(current, "inventory")
@@ -71,25 +95,21 @@ def follow(
         if target and case.customs_status != target:
             case.customs_status = target
         _follow_cancel(case, order, events, actor)
-        return
+        return None
     if target is None or target == case.status:
-        return
+        return None
     if case.status == "submitting":
         if target == "submitted":  # the job notes that itself once its files are written
-            return
+            return None
         _declare_anyway(order)
-    moved = cases.transition(
+    return cases.Move(
         case,
         "receipt",
-        actor,
         target=target,
         reason=inventory.info or inventory.label,
         details={"receipt_status": inventory.status, "at": inventory.time.isoformat()},
         values={"customs_status": target},
-        strict=False,
     )
-    if moved:
-        clearance.follow_order(order, target, actor)
 
 
 def _declare_anyway(order: Order) -> None:

@@ -371,14 +371,16 @@ def recompute_all(orders: list[Order], actor: User | None) -> None:
 
     ids = [o.id for o in orders]
     events, found = _stored_events_of(ids), case_follow.cases_of(ids)
+    followed = []
     for order in orders:
         case = found.get(order.id)
         if case is not None:
-            case_follow.follow(case, order, events.get(order.id, []), actor)
+            followed.append((case, order, events.get(order.id, [])))
             continue
         inventory = latest_state(events.get(order.id, []), "inventory")
         if inventory is not None:
             follow_order(order, case_states.customs_state(inventory.status), actor)
+    case_follow.follow_all(followed, actor)
 
 
 def timeline(order: Order) -> dict:

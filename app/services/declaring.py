@@ -260,21 +260,40 @@ def freeze(
     ``declared`` and counts against the buyer's quota only when a clearance case files it
     (:mod:`app.services.filing`).
     """
-    current = latest_declaration(order)
-    snapshot = snapshot or build_snapshot(order)
-    decl = Declaration(
-        id=new_id(),
-        order_id=order.id,
-        version=(current.version + 1) if current else 1,
-        schema_version=snapshot.schema_version,
-        snapshot=snapshot.to_json(),
-        created_by=actor.id if actor else None,
+    return freeze_many([(order, snapshot or build_snapshot(order))], actor)[0]
+
+
+def freeze_many(
+    items: list[tuple[Order, DeclarationSnapshot]], actor: User | None
+) -> list[Declaration]:
+    """:func:`freeze` for several orders (their latest versions read in one query, the
+    new ones written in one flush)."""
+    if not items:
+        return []
+    latest = dict(
+        db.session.execute(
+            db.select(Declaration.order_id, db.func.max(Declaration.version))
+            .where(Declaration.order_id.in_([order.id for order, _ in items]))
+            .group_by(Declaration.order_id)
+        ).all()
     )
-    db.session.add(decl)
+    made = [
+        Declaration(
+            id=new_id(),
+            order_id=order.id,
+            version=latest.get(order.id, 0) + 1,
+            schema_version=snapshot.schema_version,
+            snapshot=snapshot.to_json(),
+            created_by=actor.id if actor else None,
+        )
+        for order, snapshot in items
+    ]
+    db.session.add_all(made)
     db.session.flush()
-    created = {"declaration_id": decl.id, "version": decl.version}
-    _audit(actor, "declaration.created", order, after=created)
-    return decl
+    for (order, _), decl in zip(items, made, strict=True):
+        created = {"declaration_id": decl.id, "version": decl.version}
+        _audit(actor, "declaration.created", order, after=created)
+    return made
 
 
 def declare(order: Order, actor: User | None, new_version: bool = False) -> Declaration:

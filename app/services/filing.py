@@ -195,10 +195,16 @@ def submit_cases(case_ids: list[str], gateway: Gateway | None = None) -> dict[st
     then note them filed together; returns what happened to each (submitted, skipped,
     failed)."""
     gw = gateway or gateway_for(current_app.config)
-    outcomes, taken = {}, []
+    outcomes: dict[str, str] = {}
     batch = _load_batch(case_ids)
+    ready = []
     for case_id in case_ids:
-        outcomes[case_id], filing = _begin(case_id, batch)
+        outcomes[case_id], made = _make(case_id, batch)
+        if made is not None:
+            ready.append(made)
+    taken = []
+    for case, order, messages in _take_all(ready, batch):
+        outcomes[case.id], filing = _declare(case, order, messages)
         if filing is not None:
             taken.append(filing)
     db.session.commit()
@@ -237,10 +243,12 @@ def _load_batch(case_ids: list[str]) -> _Batch:
     )
 
 
-def _begin(case_id: str, batch: _Batch) -> tuple[str, Filing | None]:
-    """Make the case's envelopes, then take it and declare its order (in the batch's
-    transaction; a case that cannot be filed goes back with the reason, nothing of its
-    filing written)."""
+_Ready = tuple[ClearanceCase, Order, list[tuple[str, str, bytes]]]
+
+
+def _make(case_id: str, batch: _Batch) -> tuple[str, _Ready | None]:
+    """The case's envelopes, made before anything is written (a case that cannot be filed
+    goes back with the reason, nothing of its filing written)."""
     case = db.session.get(ClearanceCase, case_id)
     if case is None or not _takeable(case):
         return "skipped", None
@@ -249,8 +257,31 @@ def _begin(case_id: str, batch: _Batch) -> tuple[str, Filing | None]:
         messages = _messages(case, order, batch.documents.get(case.declaration_id, {}))
     except DeclarationError as exc:
         return _refuse(case_id, exc.summary, None, "filing"), None
-    if not _take(case, batch.epochs.get(case.order_id)):
-        return "skipped", None
+    return "skipped", (case, order, messages)  # until taken
+
+
+def _take_all(ready: list[_Ready], batch: _Batch) -> list[_Ready]:
+    """Take the ready cases for submitting (the approved ones together); those another
+    run took first are left out."""
+    now = utcnow()
+    moves = [
+        cases.Move(
+            case,
+            "submit",
+            values={"submit_started_at": now, "customs_epoch": batch.epochs.get(order.id)},
+        )
+        for case, order, _ in ready
+        if case.status == "approved"
+    ]
+    taken = {c.id for c in cases.transition_many(moves, None)}
+    stuck = [r for r in ready if r[0].status == "submitting" and r[0].id not in taken]
+    taken |= {case.id for case, order, _ in stuck if _take(case, batch.epochs.get(order.id))}
+    return [r for r in ready if r[0].id in taken]
+
+
+def _declare(case: ClearanceCase, order: Order, messages) -> tuple[str, Filing | None]:
+    """Declare the taken case's order (in the batch's transaction); over the quota, the
+    case goes back with the reason."""
     try:
         clearance.declare_order(order, None)  # refuses before it writes anything
     except Conflict as exc:
@@ -300,18 +331,15 @@ def _finish(written: list[Filing]) -> None:
     known = sent_names([name for f in written for _, name, _ in f.messages])
     now = utcnow()
     taken = cases.fresh_many([f.case_id for f in written])
+    filed = {"submitted_at": now, "submit_started_at": None, "error": None}
+    moves = []
     for filing in written:
         case = taken[filing.case_id]
         for kind, name, body in filing.messages:
             if name not in known:
                 _record_outbox(case, kind, name, body)
-        cases.transition(
-            case,
-            "filed",
-            None,
-            values={"submitted_at": now, "submit_started_at": None, "error": None},
-            strict=False,
-        )
+        moves.append(cases.Move(case, "filed", values=filed))
+    cases.transition_many(moves, None)
     db.session.commit()
     clearance.recompute_all(_with_receipts([f.order_id for f in written]), None)
     db.session.commit()

@@ -63,7 +63,7 @@ def prepare_cases(case_ids: list[str]) -> dict[str, str]:
         else:
             examined.append(found)
     try:
-        outcomes.update({e.case.id: _store(e) for e in examined})
+        outcomes.update(_store_all(examined))
         db.session.commit()
     except IntegrityError:  # a racing run stored one of these versions first
         db.session.rollback()
@@ -79,7 +79,7 @@ def prepare(case_id: str, memo: dict | None = None) -> str:
     if found is None:
         return "skipped"
     try:
-        outcome = _store(found)
+        outcome = _store_all([found])[case_id]
         db.session.commit()
         return outcome
     except IntegrityError:  # a racing run stored this version or its documents first
@@ -159,19 +159,40 @@ def check(
     return found
 
 
-def _store(e: Examined) -> str:
-    """Write what preparing found, in the caller's transaction. The case is moved by
-    compare-and-set before anything else of it is written, so a case another run moved
-    first leaves nothing behind ("skipped"); once moved, its row is this transaction's
-    until it commits, and the second move cannot lose."""
-    case, found, decl = e.case, e.found, e.declaration
+def _store_all(examined: list[Examined]) -> dict[str, str]:
+    """Write what preparing found, in the caller's transaction; returns what happened to
+    each case. Each case is moved by compare-and-set before anything else of it is
+    written, so a case another run moved first leaves nothing behind ("skipped"); once
+    moved, its row is this transaction's until it commits, and the second move cannot
+    lose."""
+    outcomes = {e.case.id: "skipped" for e in examined}
+    fresh = [e for e in examined if e.declaration is None]
+    taking = [cases.Move(e.case, "prepare") for e in fresh]
+    taken = {c.id for c in cases.transition_many(taking, None)}
+    frozen = [e for e in fresh if e.case.id in taken]
+    decls = declaring.freeze_many([(e.order, e.found.snapshot) for e in frozen], None)
+    new_decls = {e.case.id: d for e, d in zip(frozen, decls, strict=True)}
+    ready = [e for e in examined if e.declaration is not None or e.case.id in new_decls]
+    moves = [_finish_move(e, new_decls.get(e.case.id)) for e in ready]
+    moved = {c.id for c in cases.transition_many(moves, None)}
+    for e, move in zip(ready, moves, strict=True):
+        if e.case.id not in moved:
+            continue
+        decl = new_decls.get(e.case.id) or e.declaration
+        for kind, content in e.found.documents:
+            declaring.store(decl, kind, content, None, e.order)
+        outcomes[e.case.id] = move.action
+    return outcomes
+
+
+def _finish_move(e: Examined, new_decl: Declaration | None) -> cases.Move:
+    """The move out of ``preparing``, with what preparing found (and the declaration just
+    frozen for a case handed over); compare-and-set on the snapshot version too, so an
+    amendment made meanwhile wins."""
+    found, decl = e.found, new_decl or e.declaration
     values = {}
-    if decl is None:
-        if not cases.transition(case, "prepare", None, strict=False):
-            return "skipped"
-        decl = declaring.freeze(e.order, None, found.snapshot)
+    if new_decl is not None:
         values = {"declaration_id": decl.id, "version": decl.version, "app_type": "1"}
-    action = "needs_changes" if found.problems else "prepared"
     codes = sorted({r.code for r in found.risks})
     values |= {
         "problems": found.problems,
@@ -181,17 +202,7 @@ def _store(e: Examined) -> str:
         "error": None,
     }
     details = {"version": decl.version, "problems": len(found.problems), "risks": len(found.risks)}
-    moved = cases.transition(
-        case,
-        action,
-        None,
-        values=values,
-        expect={"version": case.version},
-        details=details,
-        strict=False,
+    action = "needs_changes" if found.problems else "prepared"
+    return cases.Move(
+        e.case, action, values=values, expect={"version": e.case.version}, details=details
     )
-    if not moved:
-        return "skipped"
-    for kind, content in found.documents:
-        declaring.store(decl, kind, content, None, e.order)
-    return action
