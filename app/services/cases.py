@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import bindparam, func, or_, select, tuple_, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from declarations.kinds import KINDS
@@ -32,7 +33,7 @@ from ..models import (
     OutboxMessage,
     User,
 )
-from ..models.base import utcnow
+from ..models.base import new_id, utcnow
 from . import appends, audit, case_states, orders, tracking
 from .case_states import ENDED, IllegalTransition
 
@@ -206,7 +207,7 @@ def _set_values(connection, taken: list[Move]) -> None:
 
 
 def _orders_for(user: User, order_ids: list[str]) -> dict[str, Order]:
-    stmt = select(Order).where(Order.id.in_(order_ids))
+    stmt = select(Order).where(Order.id.in_(order_ids)).options(selectinload(Order.parcels))
     if user.role != "admin":
         stmt = stmt.where(Order.seller_id == (user.seller.id if user.seller else None))
     return {o.id: o for o in db.session.execute(stmt).scalars()}
@@ -252,6 +253,7 @@ def hand_over(user: User, order_ids: list[str]) -> tuple[list[ClearanceCase], di
             refused_[order_id] = why
             continue
         cases.append(_new_case(order, user))
+    made = [c.id for c in cases]
     try:
         db.session.commit()
     except IntegrityError:  # a concurrent hand-over of one of the parcels won
@@ -261,7 +263,7 @@ def hand_over(user: User, order_ids: list[str]) -> tuple[list[ClearanceCase], di
         return _one_by_one(user, wanted)
     from ..jobs.clearance import enqueue_prepare
 
-    enqueue_prepare([c.id for c in cases], quiet=True)
+    enqueue_prepare(made, quiet=True)
     return cases, refused_
 
 
@@ -280,6 +282,7 @@ def _one_by_one(user: User, order_ids: list[str]) -> tuple[list[ClearanceCase], 
 def _new_case(order: Order, actor: User) -> ClearanceCase:
     parcel = order.parcels[0]
     case = ClearanceCase(
+        id=new_id(),
         order_id=order.id,
         parcel_id=parcel.id,
         open_parcel_id=parcel.id,
@@ -288,8 +291,7 @@ def _new_case(order: Order, actor: User) -> ClearanceCase:
         status="handed_over",
         handed_over_by=actor.id,
     )
-    db.session.add(case)
-    db.session.flush()
+    db.session.add(case)  # written with the batch's others (before their events)
     record(case, "hand_over", actor, after="handed_over", details={"order_id": order.id})
     return case
 
@@ -309,13 +311,20 @@ def _visible(user: User):
 def get_case(user: User, case_id: str) -> ClearanceCase:
     """A case the user may see (another seller's is not found), as the database has it now
     (a worker may have moved it since this session last read it)."""
-    stmt = (
-        _visible(user).where(ClearanceCase.id == case_id).execution_options(populate_existing=True)
-    )
-    case = db.session.execute(stmt).scalar_one_or_none()
+    case = get_cases(user, [case_id]).get(case_id)
     if case is None:
         raise NotFound("No such clearance case.")
     return case
+
+
+def get_cases(user: User, case_ids: list[str]) -> dict[str, ClearanceCase]:
+    """:func:`get_case` for several ids, by id (one query; those not found are absent)."""
+    stmt = (
+        _visible(user)
+        .where(ClearanceCase.id.in_(case_ids))
+        .execution_options(populate_existing=True)
+    )
+    return {c.id: c for c in db.session.execute(stmt).scalars()}
 
 
 def latest_of_order(user: User, order_id: str) -> ClearanceCase | None:

@@ -45,31 +45,48 @@ def hold_claim(user: User, case: ClearanceCase) -> None:
     claim of someone else is a 409."""
     if case.status not in case_states.REVIEWABLE:
         raise cases.refused(case_states.IllegalTransition("claim", case.status))
+    refused = hold_claims(user, [case])
+    if refused:
+        raise refused[case.id]
+
+
+def hold_claims(user: User, batch: list[ClearanceCase]) -> dict[str, Conflict]:
+    """:func:`hold_claim` for reviewable cases, one compare-and-set for all (free, expired
+    or already the caller's); returns the refusal of each case someone else holds."""
+    if not batch:
+        return {}
     now = utcnow()
     until = now + timedelta(minutes=current_app.config["CLAIM_MINUTES"])
-    expires = case.claim_expires_at
-    renewed = case.claimed_by == user.id and expires is not None and expires > now
-    taken = db.session.execute(
-        update(ClearanceCase)
-        .where(
-            ClearanceCase.id == case.id,
-            ClearanceCase.status.in_(case_states.REVIEWABLE),
-            or_(
-                ClearanceCase.claimed_by.is_(None),
-                ClearanceCase.claimed_by == user.id,
-                ClearanceCase.claim_expires_at < now,
-            ),
-        )
-        .values(claimed_by=user.id, claim_expires_at=until)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if not taken:  # nothing of this request is written: the caller's transaction stands
-        fresh = cases.fresh(case.id)
-        raise Conflict(
-            f"The case is claimed by {_holder(fresh)}.", {"claimed_by": [fresh.claimed_by or ""]}
-        )
-    if not renewed:
-        cases.record(case, "claim", user, details={"until": until.isoformat()})
+    taken = set(
+        db.session.execute(
+            update(ClearanceCase)
+            .where(
+                ClearanceCase.id.in_([c.id for c in batch]),
+                ClearanceCase.status.in_(case_states.REVIEWABLE),
+                or_(
+                    ClearanceCase.claimed_by.is_(None),
+                    ClearanceCase.claimed_by == user.id,
+                    ClearanceCase.claim_expires_at < now,
+                ),
+            )
+            .values(claimed_by=user.id, claim_expires_at=until)
+            .returning(ClearanceCase.id)
+            .execution_options(synchronize_session=False)
+        ).scalars()
+    )
+    refused = {}
+    for case in batch:
+        if case.id not in taken:  # nothing of it is written: the caller's transaction stands
+            fresh = cases.fresh(case.id)
+            refused[case.id] = Conflict(
+                f"The case is claimed by {_holder(fresh)}.",
+                {"claimed_by": [fresh.claimed_by or ""]},
+            )
+            continue
+        expires = case.claim_expires_at
+        if not (case.claimed_by == user.id and expires is not None and expires > now):
+            cases.record(case, "claim", user, details={"until": until.isoformat()})
+    return refused
 
 
 def claim(user: User, case_id: str) -> ClearanceCase:
@@ -114,7 +131,8 @@ def _blocking(case: ClearanceCase) -> list[dict]:
     return list(case.problems or [])
 
 
-def _approve(user: User, case: ClearanceCase) -> None:
+def _approvable(case: ClearanceCase) -> None:
+    """Raise why the case cannot be approved, if it cannot."""
     if case.status == "awaiting_review" and _blocking(case):
         raise Conflict(
             "The case has blocking problems; amend it or request changes.",
@@ -122,39 +140,53 @@ def _approve(user: User, case: ClearanceCase) -> None:
         )
     if not case_states.allowed("approve", case.status):
         raise cases.refused(case_states.IllegalTransition("approve", case.status))
-    hold_claim(user, case)
-    cases.transition(case, "approve", user, values={"claimed_by": None, "claim_expires_at": None})
 
 
 def approve(user: User, case_id: str) -> ClearanceCase:
-    case = cases.get_case(user, case_id)
-    _approve(user, case)
-    db.session.commit()
-    from ..jobs.gateway import enqueue_submit
-
-    enqueue_submit([case], quiet=True)
-    return case
+    return approve_many(user, [case_id], strict=True)["cases"][0]
 
 
-def approve_many(user: User, case_ids: list[str]) -> dict:
-    """Approve several cases at once; per case id the result or why it was refused."""
+def approve_many(user: User, case_ids: list[str], *, strict: bool = False) -> dict:
+    """Approve several cases at once (their claims taken together, the moves made
+    together, one commit); per case id the result or why it was refused. ``strict``: a
+    refusal is raised instead (one case)."""
     if not case_ids or len(case_ids) > cases.MAX_BULK:
         raise ValidationFailed(
             f"Send 1 to {cases.MAX_BULK} case ids.", {"case_ids": [f"1 to {cases.MAX_BULK}"]}
         )
-    approved, refused = [], {}
-    for case_id in dict.fromkeys(case_ids):
+    wanted = list(dict.fromkeys(case_ids))
+    found = cases.get_cases(user, wanted)
+    refused: dict[str, Conflict | NotFound] = {}
+    ready = []
+    for case_id in wanted:
         try:  # a refusal is raised before anything of its case is written
-            case = cases.get_case(user, case_id)
-            _approve(user, case)
-            approved.append(case)
+            case = found.get(case_id)
+            if case is None:
+                raise NotFound("No such clearance case.")
+            _approvable(case)
+            ready.append(case)
         except (Conflict, NotFound) as exc:
-            refused[case_id] = exc.message
+            refused[case_id] = exc
+    if strict and refused:
+        raise next(iter(refused.values()))
+    refused |= hold_claims(user, ready)
+    if strict and refused:
+        raise next(iter(refused.values()))
+    moves = [
+        cases.Move(c, "approve", values={"claimed_by": None, "claim_expires_at": None})
+        for c in ready
+        if c.id not in refused
+    ]
+    approved = cases.transition_many(moves, user, strict=strict)
     db.session.commit()  # the approvals together
     from ..jobs.gateway import enqueue_submit
 
     enqueue_submit(approved, quiet=True)
-    return {"approved": [c.id for c in approved], "refused": refused}
+    return {
+        "approved": [c.id for c in approved],
+        "refused": {k: exc.message for k, exc in refused.items()},
+        "cases": approved,
+    }
 
 
 def request_changes(user: User, case_id: str, reason: str, fields: list[str]) -> ClearanceCase:
