@@ -339,13 +339,21 @@ def _stored_events(order: Order) -> list[receipts.StatusEvent]:
     return _stored_events_of([order.id]).get(order.id, [])
 
 
-def _stored_events_of(order_ids: list[str]) -> dict[str, list[receipts.StatusEvent]]:
-    """The stored receipt events of each order, in the order they were stored."""
+#: What a case follows: its inventory's receipts and its cancel's.
+FOLLOWED = receipts.message_types("inventory", "cancel")
+
+
+def _stored_events_of(
+    order_ids: list[str], messages: tuple[str, ...] | None = None
+) -> dict[str, list[receipts.StatusEvent]]:
+    """The stored receipt events of each order (``messages``: of those message types
+    only), in the order they were stored."""
     by_order: dict[str, list[receipts.StatusEvent]] = defaultdict(list)
-    rows = db.session.execute(
-        select(StatusEvent).where(StatusEvent.order_id.in_(order_ids)).order_by(StatusEvent.id)
-    ).scalars()
-    for r in rows:
+    t = StatusEvent.__table__
+    stmt = select(t).where(t.c.order_id.in_(order_ids)).order_by(t.c.id)
+    if messages is not None:
+        stmt = stmt.where(t.c.message_type.in_(messages))
+    for r in db.session.execute(stmt):
         by_order[r.order_id].append(receipt_event(r))
     return by_order
 
@@ -370,7 +378,8 @@ def recompute_all(orders: list[Order], actor: User | None) -> None:
     from . import case_follow
 
     ids = [o.id for o in orders]
-    events, found = _stored_events_of(ids), case_follow.cases_of(ids)
+    events, found = _stored_events_of(ids, FOLLOWED), case_follow.cases_of(ids)
+    held = _quota_rows(ids)  # in the session for record_quota while held
     followed = []
     for order in orders:
         case = found.get(order.id)
@@ -381,6 +390,13 @@ def recompute_all(orders: list[Order], actor: User | None) -> None:
         if inventory is not None:
             follow_order(order, case_states.customs_state(inventory.status), actor)
     case_follow.follow_all(followed, actor)
+    held.clear()
+
+
+def _quota_rows(order_ids: list[str]) -> list[QuotaLedgerEntry]:
+    """The ledger entries of the orders, read in one query."""
+    stmt = select(QuotaLedgerEntry).where(QuotaLedgerEntry.order_id.in_(order_ids))
+    return list(db.session.execute(stmt).scalars())
 
 
 def timeline(order: Order) -> dict:

@@ -231,6 +231,11 @@ class _Report:
     extra: Callable[[etree._Element, dict[str, str]], dict[str, object]] = _nothing_more
 
 
+def message_types(*kinds: str) -> tuple[str, ...]:
+    """The receipt message types whose returns are about documents of ``kinds``."""
+    return tuple(sorted({message for (message, _), k in _RETURNS.items() if k.kind in kinds}))
+
+
 _REPORTS = {
     "CEB816": _Report(
         "tax", "TaxHeadRd", ("invtNo",), "status", "returnTime", "note",
