@@ -26,7 +26,7 @@ from ..errors import Conflict, ValidationFailed
 from ..extensions import db
 from ..models import Order, Parcel, Profile, QuotaLedgerEntry, Seller, StatusEvent, User
 from ..models.base import utcnow
-from . import audit, case_states, quoting
+from . import audit, case_states, quota_ledger, quoting
 
 MAX_RECEIPT_BYTES = 5 * 1024 * 1024
 
@@ -60,25 +60,28 @@ def _refuse_over_quota(order: Order, buyer: str, year: int, amount: Decimal) -> 
         )
 
 
+def quota_buyer(order: Order) -> str | None:
+    """Whose annual CBEC quota the order counts against (None: it counts against none)."""
+    return (order.recipient or {}).get("id_number") if _is_cbec_import(order) else None
+
+
 def check_quota(order: Order, reserved: Decimal = Decimal(0)) -> None:
     """Refuse (409, -621018) an order the buyer's annual CBEC quota cannot take beside what
     is ``reserved`` for them but not filed yet, counting nothing: the quota counts the order
     when its inventory is filed (:func:`declare_order`)."""
-    buyer = (order.recipient or {}).get("id_number")
-    if _is_cbec_import(order) and buyer:
+    buyer = quota_buyer(order)
+    if buyer:
         year = (order.ordered_at or order.created_at.date()).year
         _refuse_over_quota(order, buyer, year, quota_amount(order) + reserved)
 
 
 def record_quota(order: Order, event: str) -> None:
     """Move the order's ledger entry for a customs event (in the caller's transaction)."""
-    if not _is_cbec_import(order):
-        return
-    buyer = (order.recipient or {}).get("id_number")
+    buyer = quota_buyer(order)
     if not buyer:
         return
     year = (order.ordered_at or order.created_at.date()).year
-    row = db.session.get(QuotaLedgerEntry, order.id)
+    row = quota_ledger.of_order(order.id)
     entry = (
         quota.LedgerEntry(order.id, row.buyer_id, row.year, row.amount, row.state) if row else None
     )
@@ -90,7 +93,7 @@ def record_quota(order: Order, event: str) -> None:
         _refuse_over_quota(order, buyer, year, new.amount)
     if row is None:
         row = QuotaLedgerEntry(order_id=order.id, buyer_id=buyer, year=year)
-        db.session.add(row)
+        quota_ledger.add(row)
     row.amount, row.state, row.updated_at = new.amount, new.state, utcnow()
 
 
@@ -379,7 +382,7 @@ def recompute_all(orders: list[Order], actor: User | None) -> None:
 
     ids = [o.id for o in orders]
     events, found = _stored_events_of(ids, FOLLOWED), case_follow.cases_of(ids)
-    held = _quota_rows(ids)  # in the session for record_quota while held
+    quota_ledger.look_up(order_ids=ids)
     followed = []
     for order in orders:
         case = found.get(order.id)
@@ -390,13 +393,6 @@ def recompute_all(orders: list[Order], actor: User | None) -> None:
         if inventory is not None:
             follow_order(order, case_states.customs_state(inventory.status), actor)
     case_follow.follow_all(followed, actor)
-    held.clear()
-
-
-def _quota_rows(order_ids: list[str]) -> list[QuotaLedgerEntry]:
-    """The ledger entries of the orders, read in one query."""
-    stmt = select(QuotaLedgerEntry).where(QuotaLedgerEntry.order_id.in_(order_ids))
-    return list(db.session.execute(stmt).scalars())
 
 
 def timeline(order: Order) -> dict:

@@ -32,7 +32,7 @@ from ..extensions import db
 from ..gateway import Gateway, gateway_for
 from ..models import CaseEvent, ClearanceCase, Declaration, Order, OutboxMessage, StatusEvent
 from ..models.base import utcnow
-from . import cases, clearance, declaring
+from . import cases, clearance, declaring, quota_ledger
 from .filing_kinds import CANCELS, filing_set
 
 log = logging.getLogger(__name__)
@@ -233,11 +233,12 @@ class _Batch:
 def _load_batch(case_ids: list[str]) -> _Batch:
     batch = list(cases.fresh_many(case_ids).values())
     order_ids = [c.order_id for c in batch]
-    orders = db.session.execute(select(Order).where(Order.id.in_(order_ids)))
+    orders = list(db.session.execute(select(Order).where(Order.id.in_(order_ids))).scalars())
     decl_ids = [c.declaration_id for c in batch if c.declaration_id]
     decls = db.session.execute(select(Declaration).where(Declaration.id.in_(decl_ids)))
+    quota_ledger.look_up(order_ids, [b for o in orders if (b := clearance.quota_buyer(o))])
     return _Batch(
-        [*batch, *orders.scalars(), *decls.scalars()],
+        [*batch, *orders, *decls.scalars()],
         declaring.documents_of(decl_ids),
         last_receipt_times(order_ids, "inventory"),
     )

@@ -30,7 +30,7 @@ from declarations.snapshot import DeclarationSnapshot
 
 from ..extensions import db
 from ..models import ClearanceCase, Declaration, Order
-from . import cases, declaring, filing, risk
+from . import cases, clearance, declaring, filing, quota_ledger, risk
 from .filing_kinds import filing_set
 
 log = logging.getLogger(__name__)
@@ -55,7 +55,10 @@ def prepare_cases(case_ids: list[str]) -> dict[str, str]:
     memo: dict = {}
     examined = []
     batch = list(cases.fresh_many(case_ids).values())
-    held = [*batch, *_load_orders(batch)]  # the session keeps only what is referenced
+    orders = _load_orders(batch)
+    held = [*batch, *orders]  # the session keeps only what is referenced
+    risk.look_up_batch([o.order_no for o in orders], [p.item_id for o in orders for p in o.parcels])
+    quota_ledger.look_up(buyers=[b for o in orders if (b := clearance.quota_buyer(o))])
     for case_id in case_ids:
         found = examine(case_id, memo, fetched=True)
         if found is None:

@@ -13,7 +13,6 @@ from decimal import Decimal
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import select
 
 import tariff_tables
 from tariff_tables import NotCovered, QuoteLine, QuoteRefused, QuoteRequest, TariffError
@@ -21,9 +20,7 @@ from tariff_tables.loader import parse_fx_csv
 from tariff_tables.model import FxRate
 
 from ..errors import ValidationFailed
-from ..extensions import db
-from ..models import QuotaLedgerEntry
-from . import fx_files
+from . import fx_files, quota_ledger
 
 COUNTED_STATES = ("declared", "released")
 
@@ -72,14 +69,14 @@ def read_fx_file(path: Path) -> list[FxRate]:
 
 def buyer_year_used(buyer_id: str, year: int, exclude_order: str | None = None) -> Decimal:
     """CNY already counted against a buyer's CBEC quota this calendar year."""
-    stmt = select(QuotaLedgerEntry.amount).where(
-        QuotaLedgerEntry.buyer_id == buyer_id,
-        QuotaLedgerEntry.year == year,
-        QuotaLedgerEntry.state.in_(COUNTED_STATES),
+    return sum(
+        (
+            row.amount
+            for row in quota_ledger.of_buyer(buyer_id)
+            if row.year == year and row.state in COUNTED_STATES and row.order_id != exclude_order
+        ),
+        Decimal(0),
     )
-    if exclude_order:
-        stmt = stmt.where(QuotaLedgerEntry.order_id != exclude_order)
-    return sum(db.session.execute(stmt).scalars(), Decimal(0))
 
 
 def buyer_of(data: dict) -> str | None:

@@ -21,7 +21,7 @@ from decimal import Decimal
 from typing import Protocol
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from declarations.snapshot import DeclarationSnapshot
 from tariff_tables import NotCovered, nomenclature, quota
@@ -29,7 +29,7 @@ from tariff_tables import NotCovered, nomenclature, quota
 from ..errors import Conflict
 from ..extensions import db
 from ..models import Order, OrderLine, Parcel, Profile, Seller
-from . import clearance, quoting
+from . import clearance, quoting, txn_memo
 from .risk_rules import SEVERITIES, Risk, limits, lines, tax_ids, values
 
 __all__ = ["Risk", "Subject", "assess"]
@@ -238,12 +238,11 @@ def _duplicates(order: Order | Subject, snap: DeclarationSnapshot) -> list[Risk]
     found = []
     code, number = snap.seller.customs_code, snap.order.order_no
     if code:
-        same_number = db.session.execute(
-            select(func.count(Order.id))
-            .join(Seller, Seller.id == Order.seller_id)
-            .join(Profile, Profile.user_id == Seller.user_id)
-            .where(Order.order_no == number, Order.id != order.id, Profile.customs_code == code)
-        ).scalar_one()
+        same_number = sum(
+            1
+            for other, other_code in _number_users([number])[number]
+            if other != order.id and other_code == code
+        )
         if same_number:
             found.append(
                 Risk(
@@ -258,11 +257,7 @@ def _duplicates(order: Order | Subject, snap: DeclarationSnapshot) -> list[Risk]
             )
     waybill = snap.order.waybill_no
     if waybill:
-        same_waybill = db.session.execute(
-            select(func.count(Parcel.id)).where(
-                Parcel.item_id == waybill, Parcel.order_id != order.id
-            )
-        ).scalar_one()
+        same_waybill = sum(1 for other in _waybill_users([waybill])[waybill] if other != order.id)
         if same_waybill:
             found.append(
                 Risk(
@@ -275,3 +270,45 @@ def _duplicates(order: Order | Subject, snap: DeclarationSnapshot) -> list[Risk]
                 )
             )
     return found
+
+
+# The orders using an order number or a waybill, looked up for a whole batch at once
+# (:func:`look_up_batch`) and kept until the transaction ends; a number not looked up yet
+# is read when asked.
+
+
+def look_up_batch(order_numbers: list[str], waybills: list[str]) -> None:
+    """Read the orders using any of these order numbers or waybills, in two queries."""
+    _number_users(order_numbers)
+    _waybill_users(waybills)
+
+
+def _number_users(numbers: list[str]) -> dict[str, list[tuple[str, str | None]]]:
+    """(order id, e-commerce company code) of every order using each number."""
+    known = txn_memo.memo("risk.order_numbers")
+    missing = [n for n in dict.fromkeys(numbers) if n not in known]
+    if missing:
+        known.update({n: [] for n in missing})
+        rows = db.session.execute(
+            select(Order.order_no, Order.id, Profile.customs_code)
+            .join(Seller, Seller.id == Order.seller_id)
+            .join(Profile, Profile.user_id == Seller.user_id)
+            .where(Order.order_no.in_(missing))
+        )
+        for number, order_id, code in rows:
+            known[number].append((order_id, code))
+    return known
+
+
+def _waybill_users(waybills: list[str]) -> dict[str, list[str]]:
+    """The order ids of the parcels carrying each waybill/item id."""
+    known = txn_memo.memo("risk.waybills")
+    missing = [w for w in dict.fromkeys(waybills) if w not in known]
+    if missing:
+        known.update({w: [] for w in missing})
+        rows = db.session.execute(
+            select(Parcel.item_id, Parcel.order_id).where(Parcel.item_id.in_(missing))
+        )
+        for waybill, order_id in rows:
+            known[waybill].append(order_id)
+    return known
