@@ -25,10 +25,11 @@ import dataclasses
 import functools
 import types
 import typing
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import Any
 
 SCHEMA_VERSION = 1
 
@@ -55,31 +56,64 @@ def _present(hint: Any) -> Any:
 
 def _coerce(value: Any, hint: Any) -> Any:
     """Convert a constructor argument to the declared field type (lenient, never lossy)."""
-    if value is None:
-        return None
-    hint = _present(hint)
-    origin = typing.get_origin(hint)
-    if hint is Decimal:
-        if isinstance(value, Decimal):
-            return value
-        if isinstance(value, float):
-            return Decimal(repr(value))
-        return Decimal(str(value))
-    if hint is datetime:
-        return datetime.fromisoformat(value) if isinstance(value, str) else value
-    if hint is date:
-        return date.fromisoformat(value) if isinstance(value, str) else value
-    if hint is str:
-        return value if isinstance(value, str) else str(value)
-    if origin is tuple:
-        (item_hint, _ellipsis) = typing.get_args(hint)
-        return tuple(_coerce(v, item_hint) for v in value)
-    if dataclasses.is_dataclass(hint) and isinstance(value, dict):
-        return hint(**value)
+    return None if value is None else _coercer(hint)(value)
+
+
+def _to_decimal(value: Any) -> Decimal:
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    return Decimal(str(value))
+
+
+def _to_datetime(value: Any) -> Any:
+    return datetime.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _to_date(value: Any) -> Any:
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _to_str(value: Any) -> str:
+    return value if isinstance(value, str) else str(value)
+
+
+def _as_is(value: Any) -> Any:
     return value
 
 
+@functools.cache
+def _coercer(hint: Any) -> Callable[[Any], Any]:
+    """How a (present) value of the field type ``hint`` is converted: worked out once per
+    type, since every snapshot converts thousands of values."""
+    hint = _present(hint)
+    simple = {Decimal: _to_decimal, datetime: _to_datetime, date: _to_date, str: _to_str}
+    if hint in simple:
+        return simple[hint]
+    if typing.get_origin(hint) is tuple:
+        (item_hint, _ellipsis) = typing.get_args(hint)
+        return functools.partial(_to_tuple, item_hint)
+    if dataclasses.is_dataclass(hint):
+        return functools.partial(_to_record, hint)
+    return _as_is
+
+
+def _to_tuple(item_hint: Any, value: Any) -> tuple:
+    return tuple(_coerce(v, item_hint) for v in value)
+
+
+def _to_record(cls: type, value: Any) -> Any:
+    return cls(**value) if isinstance(value, dict) else value
+
+
+_JSON_AS_IS = (str, int, bool, type(None), float)
+
+
 def _to_json(value: Any) -> Any:
+    kind = type(value)
+    if kind in _JSON_AS_IS:
+        return value
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, datetime | date):
@@ -87,10 +121,26 @@ def _to_json(value: Any) -> Any:
     if isinstance(value, tuple | list):
         return [_to_json(v) for v in value]
     if dataclasses.is_dataclass(value):
-        return {f.name: _to_json(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return {name: _to_json(getattr(value, name)) for name in _field_names(kind)}
     if isinstance(value, dict):
-        return copy.deepcopy(value)
+        return _copied(value)
     return value
+
+
+def _copied(value: Any) -> Any:
+    """A copy of a JSON value (dicts and lists new, nothing shared with the original)."""
+    if isinstance(value, dict):
+        return {k: _copied(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_copied(v) for v in value]
+    if isinstance(value, tuple):
+        return tuple(_copied(v) for v in value)
+    return value if isinstance(value, _JSON_AS_IS) else copy.deepcopy(value)
+
+
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))
 
 
 def _from_json(value: Any, hint: Any) -> Any:
@@ -103,7 +153,7 @@ def _from_json(value: Any, hint: Any) -> Any:
         (item_hint, _ellipsis) = typing.get_args(hint)
         return tuple(_from_json(v, item_hint) for v in value)
     if typing.get_origin(hint) is dict or hint is dict:
-        return copy.deepcopy(value)
+        return _copied(value)
     return _coerce(value, hint)
 
 
@@ -123,22 +173,24 @@ def _record_from_json(value: Any, cls: type) -> Any:
     return cls(**{k: _from_json(v, hints[k]) for k, v in value.items()})
 
 
+@functools.cache
+def _converters(cls: type) -> tuple[tuple[str, Callable[[Any], Any]], ...]:
+    """Each field of a record class with how its constructor value is converted."""
+    hints = _hints(cls)
+    return tuple((name, _coercer(hints[name])) for name in _field_names(cls))
+
+
 class _Record:
     """Mixin for frozen records: coerce constructor values, serialise to JSON types."""
 
-    _hints_cache: ClassVar[dict[type, dict[str, Any]]] = {}
-
     def __post_init__(self) -> None:
-        cls = type(self)
-        hints = _Record._hints_cache.get(cls)
-        if hints is None:
-            hints = typing.get_type_hints(cls)
-            _Record._hints_cache[cls] = hints
-        for f in dataclasses.fields(self):  # type: ignore[arg-type]
-            raw = getattr(self, f.name)
-            value = _coerce(raw, hints[f.name])
+        for name, convert in _converters(type(self)):
+            raw = getattr(self, name)
+            if raw is None:
+                continue
+            value = convert(raw)
             if value is not raw:
-                object.__setattr__(self, f.name, value)
+                object.__setattr__(self, name, value)
 
     def to_json(self) -> dict[str, Any]:
         """JSON-compatible dict: decimals as strings, dates in ISO 8601."""

@@ -111,11 +111,19 @@ class WordingMatch:
         return bool(self.matched or self.terms or not self.compared or not self.heading_text)
 
 
+@lru_cache(maxsize=4096)
+def _terms_under(hs_code: str) -> tuple[tuple[tuple[str, ...], str], ...]:
+    """The retail terms listed for a code (under one of their HS prefixes)."""
+    return tuple(
+        (term_forms, term)
+        for term_forms, term, prefixes in retail_terms()
+        if any(hs_code.startswith(p) for p in prefixes)
+    )
+
+
 def _terms_for(forms: list[str], hs_code: str) -> tuple[str, ...]:
     hits = []
-    for term_forms, term, prefixes in retail_terms():
-        if not any(hs_code.startswith(p) for p in prefixes):
-            continue
+    for term_forms, term in _terms_under(hs_code):
         n = len(term_forms)
         if any(tuple(forms[i : i + n]) == term_forms for i in range(len(forms) - n + 1)):
             hits.append(term)
