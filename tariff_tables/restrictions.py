@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -105,6 +106,22 @@ def _place_matches(
     return any(code == country or regions(code, country, on) for code in codes)
 
 
+_MATCHED: dict[tuple[int, str], tuple[Any, list]] = {}
+
+
+def _rows_of(hs_code: str, table) -> list[tuple[GoodsRestriction, str]]:
+    """The rows of ``table`` whose HS prefixes ``hs_code`` falls under, each with the prefix
+    it matched (worked out once per code and table: every line of every order asks)."""
+    key = (id(table), hs_code)
+    hit = _MATCHED.get(key)
+    if hit is None or hit[0] is not table:
+        if len(_MATCHED) > 8192:
+            _MATCHED.clear()
+        rows = [(row, prefix) for row in table if (prefix := row.prefix_of(hs_code))]
+        hit = _MATCHED[key] = (table, rows)  # the table is kept: its id stays its own
+    return hit[1]
+
+
 def goods_restrictions(
     hs_code: str,
     *,
@@ -117,9 +134,8 @@ def goods_restrictions(
     """The rows that apply to a line of ``hs_code`` on that route and date, each with the
     prefix it matched, most severe first (table order among equals)."""
     found = []
-    for row in load_goods():
-        prefix = row.prefix_of(hs_code)
-        if prefix is None or not row.covers(on):
+    for row, prefix in _rows_of(hs_code, load_goods()):
+        if not row.covers(on):
             continue
         if row.channels is not None and channel not in row.channels:
             continue

@@ -31,16 +31,76 @@ from . import clearance, inbound_decisions
 log = logging.getLogger(__name__)
 
 
+#: Receipt files ingested in one transaction (the orders they touch followed once).
+GROUP_FILES = 25
+
+
 def poll(gateway: Gateway | None = None, limit: int = 500) -> dict:
     """Ingest what the inbox holds; returns how many files were done, repeated (already
-    ingested) and quarantined."""
+    ingested) and quarantined. CEB receipts are ingested up to GROUP_FILES at a time: one
+    transaction stores their events and follows each order they touch once; a group that
+    fails is taken again file by file, so one bad file cannot hold up the others."""
     gw = gateway or gateway_for(current_app.config)
     counts = {"done": 0, "repeated": 0, "quarantined": 0, "events": 0}
-    for f in gw.poll(limit):
-        outcome, events = _one(gw, f)
-        counts[outcome] += 1
-        counts["events"] += events
+    files = gw.poll(limit)
+    receipts = [f for f in files if not cusrsp.is_cusrsp(f.content)]
+    for f in files:
+        if cusrsp.is_cusrsp(f.content):
+            _count(counts, _one(gw, f))
+    for start in range(0, len(receipts), GROUP_FILES):
+        for outcome in _group(gw, receipts[start : start + GROUP_FILES]):
+            _count(counts, outcome)
     return counts
+
+
+def _count(counts: dict, outcome: tuple[str, int]) -> None:
+    counts[outcome[0]] += 1
+    counts["events"] += outcome[1]
+
+
+def _group(gw: Gateway, files: list[IncomingFile]) -> list[tuple[str, int]]:
+    """Ingest CEB receipt files together (see :func:`poll`)."""
+    if len(files) == 1:
+        return [_one(gw, files[0])]
+    shas = {f.name: hashlib.sha256(f.content).hexdigest() for f in files}
+    seen = {
+        (r.name, r.sha256)
+        for r in db.session.execute(
+            select(InboxFile.name, InboxFile.sha256).where(InboxFile.name.in_(list(shas)))
+        )
+    }
+    db.session.rollback()
+    outcomes, ready, events = [], [], []
+    for f in files:
+        if (f.name, shas[f.name]) in seen:
+            outcomes.append(_one(gw, f))  # a repeat: moved (or quarantined) as it was
+            continue
+        try:
+            found = clearance.read(f.content)
+        except ValidationFailed as exc:
+            outcomes.append((_quarantine(gw, f, shas[f.name], _reason(exc)), 0))
+            continue
+        ready.append((f, found))
+        events += found
+    if not ready:
+        return outcomes
+    try:
+        result = clearance.ingest_events(events, None)
+        for f, found in ready:
+            row = {**result, "events": len(found), "ingested_with": len(ready)}
+            db.session.add(InboxFile(name=f.name, sha256=shas[f.name], state="done", result=row))
+        db.session.commit()
+    except SQLAlchemyError as exc:
+        db.session.rollback()
+        if not isinstance(exc, IntegrityError):
+            raise  # the database, not the files: left for the next poll
+        return outcomes + [_one(gw, f) for f, _ in ready]
+    except Exception:  # noqa: BLE001 - one of them cannot be ingested: find which, alone
+        db.session.rollback()
+        return outcomes + [_one(gw, f) for f, _ in ready]
+    for f, _ in ready:
+        gw.done(f)
+    return outcomes + [("done", len(found)) for _, found in ready]
 
 
 def _pipeline(content: bytes) -> tuple[Callable[[bytes], Any], Callable[[Any], dict]]:

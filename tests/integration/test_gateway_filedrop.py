@@ -133,6 +133,49 @@ def test_a_receipt_ingested_before_a_crash_is_not_read_again(app, gateway):
     assert list(gateway.inbox.glob("*.xml")) == []
 
 
+def test_receipts_are_ingested_together_and_a_failing_one_alone(app, gateway, monkeypatch):
+    """Several receipt files are one transaction; when ingesting them together fails, each
+    is taken alone, so only the file that cannot be ingested is quarantined."""
+    from app.extensions import db
+    from app.models import InboxFile, StatusEvent
+    from app.services import clearance, inbox
+
+    for n in range(3):
+        (gateway.inbox / f"r{n}.xml").write_bytes(
+            inventory_receipt(f"G-{n}", ("2", "20261128100000000"))
+        )
+    real = clearance.ingest_events
+    groups = []
+
+    def ingest(events, actor):
+        keys = sorted(e.business_key for e in events)
+        groups.append(keys)
+        if "G-1" in keys:
+            raise RuntimeError("cannot follow G-1")
+        return real(events, actor)
+
+    monkeypatch.setattr(clearance, "ingest_events", ingest)
+    assert inbox.poll() == {"done": 2, "repeated": 0, "quarantined": 1, "events": 2}
+    assert groups == [["G-0", "G-1", "G-2"], ["G-0"], ["G-1"], ["G-2"]]
+    rows = {r.name: r for r in db.session.query(InboxFile)}
+    assert {n: r.state for n, r in rows.items()} == {
+        "r0.xml": "done",
+        "r1.xml": "quarantined",
+        "r2.xml": "done",
+    }
+    assert "cannot follow G-1" in rows["r1.xml"].reason
+    assert sorted(r.business_key for r in db.session.query(StatusEvent)) == ["G-0", "G-2"]
+
+    monkeypatch.setattr(clearance, "ingest_events", real)
+    for n in range(3, 6):
+        (gateway.inbox / f"r{n}.xml").write_bytes(
+            inventory_receipt(f"G-{n}", ("2", "20261128100000000"))
+        )
+    assert inbox.poll() == {"done": 3, "repeated": 0, "quarantined": 0, "events": 3}
+    later = db.session.query(InboxFile).filter(InboxFile.name >= "r3").all()
+    assert [r.result["ingested_with"] for r in later] == [3, 3, 3]
+
+
 needs_reference = pytest.mark.skipif(not CEB_DIR.exists(), reason="needs the CEB reference")
 
 
