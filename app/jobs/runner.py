@@ -3,13 +3,19 @@
 ``silkpost worker`` and ``python -m worker`` both end here: the app is built once and
 every job runs in an app context with a fresh database session.
 
-Liveness: while a forking worker's horse runs a job, the worker renews the job's execution
-every ``HEARTBEAT_INTERVAL`` seconds for ``HEARTBEAT_TTL`` seconds (RQ's default is 90 s,
-looked at every 10 minutes). A killed worker's job is thus taken for abandoned within
-``HEARTBEAT_TTL`` by the reconciler (:mod:`app.jobs.reconcile`), and retried from where it
-stopped. The horse dies with its worker, so no job outlives the heartbeat that vouches
-for it;
-so does the worker's scheduler process.
+Where a job runs: jobs of ``WORKER_INLINE_QUEUES`` (by default the short database batches:
+``periodic``, ``clearance``, ``gateway``) run in the worker's own process, as RQ's
+SimpleWorker runs them — a forked horse costs tens of milliseconds and starts with cold
+caches (compiled SQL, look-ups), which made a small batch cost as much as its work. Jobs of
+the other queues (uploads, PDF batches) still get a horse each, so a hostile file or a
+large batch cannot grow or crash the worker itself.
+
+Liveness: while a horse runs a job, the worker renews the job's execution (for an inline job
+a thread of the worker does) every ``HEARTBEAT_INTERVAL`` seconds for ``HEARTBEAT_TTL``
+seconds (RQ's default is 90 s, looked at every 10 minutes). A killed worker's job is thus
+taken for abandoned within ``HEARTBEAT_TTL`` by the reconciler (:mod:`app.jobs.reconcile`),
+and retried from where it stopped. The horse dies with its worker, so no job outlives the
+heartbeat that vouches for it; so does the worker's scheduler process.
 
 The worker itself renews its registration at least every ``WORKER_TTL - 15`` seconds
 (RQ's idle wait), so a registered worker whose last heartbeat is older than
@@ -22,12 +28,14 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 import time
 
 import redis
 from flask import Flask
 from rq import SimpleWorker, Worker
 from rq.scheduler import RQScheduler
+from rq.worker import WorkerStatus
 
 from ..extensions import db
 from ..services import preload
@@ -79,6 +87,8 @@ class AppWorker(AppContextMixin, Worker):
     def __init__(self, *args, app: Flask, **kwargs):
         self.app = app
         self._frozen_tariff = None
+        self._inline_job: str | None = None
+        self.inline_queues = frozenset(app.config.get("WORKER_INLINE_QUEUES", ()))
         kwargs.setdefault("job_monitoring_interval", HEARTBEAT_INTERVAL)
         kwargs.setdefault("maintenance_interval", MAINTENANCE_INTERVAL)
         kwargs.setdefault("worker_ttl", WORKER_TTL)
@@ -114,9 +124,54 @@ class AppWorker(AppContextMixin, Worker):
         if self.scheduler.acquired_locks:
             self.scheduler.start()
 
+    def bootstrap(self, *args, **kwargs):  # type: ignore[override]
+        """Load what jobs look up before registering, so the first job does not wait for
+        it (and a worker counted as ready is ready)."""
+        self.load_before_fork()
+        return super().bootstrap(*args, **kwargs)
+
     def execute_job(self, job, queue):  # type: ignore[override]
         self.load_before_fork()
+        if job.origin in self.inline_queues:
+            return self._execute_inline(job, queue)
         return super().execute_job(job, queue)
+
+    def _execute_inline(self, job, queue) -> None:
+        """Run the job in this process (as RQ's SimpleWorker does), its execution renewed
+        every HEARTBEAT_INTERVAL by a thread, as a horse's is by its worker."""
+        execution = self.prepare_execution(job)
+        done = threading.Event()
+
+        def beat() -> None:
+            while not done.wait(self.job_monitoring_interval):
+                try:
+                    self.maintain_heartbeats(job, execution)
+                except redis.RedisError as exc:  # the next beat tries again
+                    self.log.warning("heartbeat of job %s failed: %s", job.id, exc)
+
+        beating = threading.Thread(target=beat, name=f"heartbeat-{job.id}", daemon=True)
+        self._inline_job = job.id
+        beating.start()
+        try:
+            self.perform_job(job, queue, execution)
+        finally:
+            done.set()
+            beating.join()
+            self._inline_job = None
+        self.set_state(WorkerStatus.IDLE)
+
+    def kill_horse(self, sig=None):  # type: ignore[override]
+        """No horse while a job runs inline: a cold shutdown stops it by the SystemExit
+        RQ raises next (its transaction rolls back), never by signalling this process
+        group."""
+        if self._inline_job is None and self.horse_pid:
+            return super().kill_horse(*([sig] if sig else []))
+        return None
+
+    def wait_for_horse(self):  # type: ignore[override]
+        if self._inline_job is None and self.horse_pid:
+            return super().wait_for_horse()
+        return None, None, None
 
     def load_before_fork(self) -> None:
         """What jobs look up, loaded in the worker so that every horse inherits it instead

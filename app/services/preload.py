@@ -6,7 +6,8 @@ request queued behind them in that process; an RQ work horse that built them its
 for them on every job. The web workers (:mod:`app.gunicorn_conf`) and the forking RQ
 worker (:class:`app.jobs.runner.AppWorker`) call :func:`load` first. So do the other
 tables a first request or job would read (the ORM's mapper configuration, the goods
-restrictions, the HS descriptions and retail terms, the official schemas): in a forked
+restrictions, the HS descriptions and retail terms, the official schemas, the ECB rates
+file behind every cross and SDR rate, the operator's signing key): in a forked
 horse each was a few hundred milliseconds of CPU per job, more than a batch's own work for
 the short gateway and periodic jobs. Nothing here touches the database or Redis.
 """
@@ -25,7 +26,7 @@ from declarations.ceb import common
 from declarations.pdf import fonts
 from tariff_tables import nomenclature, restrictions
 
-from . import quoting
+from . import quoting, signing_keys
 from .risk_rules import wording
 
 #: The official schemas the filings and receipts are checked against.
@@ -46,7 +47,11 @@ def load() -> tariff_tables.Tariff:
     for name in SCHEMAS if schema_dir else ():
         if (Path(schema_dir) / name).is_file():
             xsd.load_in(schema_dir, name)
-    return quoting.tariff()
+    signing_keys.signer()
+    table = quoting.tariff()
+    if table.ecb_file is not None:
+        table.ecb_file.rates  # noqa: B018 - parsed now (the SDR and cross rates read it)
+    return table
 
 
 def freeze() -> None:
