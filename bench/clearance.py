@@ -4,10 +4,11 @@ Prints cases per second through the whole path with 1 and 2 RQ worker processes 
 ``silkpost worker`` processes on an embedded Redis, SQLite; the batch jobs run inline, see
 :mod:`app.jobs.runner`), and where the workers' time went: running jobs (the work), the
 queue's own cost per job (measured with no-op jobs on the clearance queue), and waiting (a
-pipeline with nothing to do). The broker approves in
-bulk as cases become ready (``review.approve_many``, what ``POST /clearance/approve`` does);
-customs is the simulator on the gateway folders (``CUSTOMS=standin`` for a minimal one that
-answers every inventory 2 → 120 → 399 → 800 in one receipt file per 25 inventories).
+pipeline with nothing to do). The seller hands the orders over a batch per request
+(``POST /clearance``); the broker approves in bulk as cases become ready (``review.approve_many``,
+what ``POST /clearance/approve`` does); customs is the simulator on the gateway folders
+(``CUSTOMS=standin`` for a minimal one that answers every inventory 2 → 120 → 399 → 800 in
+one receipt file per 25 inventories).
 Figures only; no assertions.
 
     python bench/clearance.py [--cases 1000] [--workers 1,2] [--batch 100]
@@ -255,15 +256,15 @@ def _cpu_seconds(pid: int) -> float:
 
 
 def _through(cases: int, seller_id: str, broker_id: str, order_ids: list, batch: int) -> float:
-    """Seconds from the first hand-over to the last case closed (the broker approving as
-    cases become ready)."""
+    """Seconds from the first hand-over to the last case closed (the seller handing over a
+    batch per request, the broker approving as cases become ready)."""
     from app.extensions import db
     from app.models import User
     from app.services import cases as case_service
 
     start = time.perf_counter()
-    for at in range(0, len(order_ids), 1000):
-        case_service.hand_over(db.session.get(User, seller_id), order_ids[at : at + 1000])
+    for at in range(0, len(order_ids), batch):  # a request per batch, as a seller's client
+        case_service.hand_over(db.session.get(User, seller_id), order_ids[at : at + batch])
     approved, last, seen = 0, start, -1
     while (finished := _count(TERMINAL)) < cases:
         done = _approve_ready(broker_id, batch, cases - approved)
