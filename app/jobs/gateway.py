@@ -43,17 +43,27 @@ def file_cancel(case_id: str, n: int) -> str:
 
 POLL_LOCK = "silkpost:poll-inbox"
 POLL_EVERY = 1  # seconds between inbox polls
+POLL_FOLLOW_SECONDS = 20  # how long one poll goes on reading while receipts keep coming
 
 
 @job("gateway", retries=0, timeout=600)
 def poll_inbox() -> dict:
     """Read the inbox, unless another worker is reading it now (one poller at a time: two
-    would read the same files and one would only find them taken)."""
+    would read the same files and one would only find them taken); read it again at once
+    while the last reading found files (receipts arriving in a stream are not left for the
+    next tick), for up to POLL_FOLLOW_SECONDS."""
     lock = queues.connection.lock(POLL_LOCK, timeout=600, blocking=False)
     if not lock.acquire():
         return {"skipped": "another poll is running"}
     try:
-        return inbox.poll()
+        total = inbox.poll()
+        found = sum(total[k] for k in ("done", "repeated", "quarantined"))
+        until = time.monotonic() + POLL_FOLLOW_SECONDS
+        while found and time.monotonic() < until:
+            counts = inbox.poll()
+            found = sum(counts[k] for k in ("done", "repeated", "quarantined"))
+            total = {k: total[k] + counts[k] for k in total}
+        return total
     finally:
         lock.release()
 

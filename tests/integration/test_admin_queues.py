@@ -24,7 +24,7 @@ def test_queue_report_lists_depths_failed_jobs_and_workers(app, client, make_use
     r = client.get("/api/v1/admin/queues", headers=headers(admin))
     assert r.status_code == 200, r.json
     depths = {q["name"]: q for q in r.json["queues"]}
-    assert list(depths) == ["periodic", "intake", "clearance", "gateway", "documents", "default"]
+    assert list(depths) == ["periodic", "intake", "gateway", "clearance", "documents", "default"]
     assert depths["clearance"]["queued"] == 1 and depths["gateway"]["failed"] == 1
     (job,) = r.json["failed_jobs"]
     assert (job["id"], job["queue"]) == (failed, "gateway")
