@@ -228,6 +228,7 @@ class _Batch:
     held: list
     documents: dict[str, dict]
     epochs: dict[str, datetime]
+    created: dict[str, str]  # the snapshot time of each declaration (its envelopes' time)
 
 
 def _load_batch(case_ids: list[str]) -> _Batch:
@@ -235,12 +236,17 @@ def _load_batch(case_ids: list[str]) -> _Batch:
     order_ids = [c.order_id for c in batch]
     orders = list(db.session.execute(select(Order).where(Order.id.in_(order_ids))).scalars())
     decl_ids = [c.declaration_id for c in batch if c.declaration_id]
-    decls = db.session.execute(select(Declaration).where(Declaration.id.in_(decl_ids)))
+    created = db.session.execute(  # one field of each snapshot, not the whole documents
+        select(Declaration.id, Declaration.snapshot["created_at"].as_string()).where(
+            Declaration.id.in_(decl_ids)
+        )
+    )
     quota_ledger.look_up(order_ids, [b for o in orders if (b := clearance.quota_buyer(o))])
     return _Batch(
-        [*batch, *orders, *decls.scalars()],
+        [*batch, *orders],
         declaring.documents_of(decl_ids),
         last_receipt_times(order_ids, "inventory"),
+        dict(created.all()),
     )
 
 
@@ -255,7 +261,12 @@ def _make(case_id: str, batch: _Batch) -> tuple[str, _Ready | None]:
         return "skipped", None
     order = db.session.get(Order, case.order_id)
     try:
-        messages = _messages(case, order, batch.documents.get(case.declaration_id, {}))
+        messages = _messages(
+            case,
+            order,
+            batch.documents.get(case.declaration_id, {}),
+            batch.created.get(case.declaration_id),
+        )
     except DeclarationError as exc:
         return _refuse(case_id, exc.summary, None, "filing"), None
     return "skipped", (case, order, messages)  # until taken
@@ -290,15 +301,22 @@ def _declare(case: ClearanceCase, order: Order, messages) -> tuple[str, Filing |
     return "submitted", Filing(case.id, order.id, messages)
 
 
-def _messages(case: ClearanceCase, order: Order, stored: dict) -> list[tuple[str, str, bytes]]:
+def _messages(
+    case: ClearanceCase, order: Order, stored: dict, created_at: str | None = None
+) -> list[tuple[str, str, bytes]]:
     """Every message of the filing, wrapped (made before anything is written, so a
     message that cannot be made stops the filing before customs sees any of it);
-    ``stored``: the declaration's documents by kind."""
-    decl = db.session.get(Declaration, case.declaration_id)
-    created = datetime.fromisoformat(decl.snapshot["created_at"])
+    ``stored``: the declaration's documents by kind; ``created_at``: its snapshot's time.
+    The declaration itself is read only for what was not stored with the case."""
+    kinds = filing_set(case.flow)
+    decl = None
+    if created_at is None or not case.senders or any(k.name not in stored for k in kinds):
+        decl = db.session.get(Declaration, case.declaration_id)
+        created_at = decl.snapshot["created_at"]
+    created = datetime.fromisoformat(created_at)
     ids = case.senders or senders(case.flow, DeclarationSnapshot.from_json(decl.snapshot))
     out = []
-    for kind in filing_set(case.flow):
+    for kind in kinds:
         doc = stored.get(kind.name) or declaring.document_of(decl, kind, None, order, commit=False)
         name = message_name(case, kind.name)
         out.append((kind.name, name, envelope(name, doc.content, ids[kind.name], created)))
