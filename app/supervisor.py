@@ -21,7 +21,6 @@ import logging
 import os
 import signal
 import subprocess
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,6 +33,33 @@ log = logging.getLogger("silkpost.supervisor")
 def child_options() -> dict:
     """``subprocess.Popen`` options of a supervised child (see the module docstring)."""
     return {"process_group": 0, "preexec_fn": functools.partial(die_with_parent, os.getpid())}
+
+
+class StopFlag:
+    """Set from a signal handler, read by the supervising loop.
+
+    A ``threading.Event`` cannot be set from a handler: the handler runs in the main thread
+    between two bytecodes, possibly inside the ``Event.wait`` that holds the event's lock,
+    and ``set()`` then waits for that lock forever (``up`` hung on Ctrl+C). A plain
+    attribute takes no lock; ``wait`` sleeps in short steps, at most ``step`` seconds past
+    the moment the flag is set.
+    """
+
+    def __init__(self, step: float = 0.05) -> None:
+        self._set = False
+        self.step = step
+
+    def set(self) -> None:
+        self._set = True
+
+    def is_set(self) -> bool:
+        return self._set
+
+    def wait(self, timeout: float) -> bool:
+        deadline = time.monotonic() + timeout
+        while not self._set and (left := deadline - time.monotonic()) > 0:
+            time.sleep(min(self.step, left))
+        return self._set
 
 
 @dataclass(frozen=True)
@@ -84,7 +110,7 @@ class Supervisor:
         self.children = children
         self.backoff = backoff or Backoff()
         self.report = report
-        self.stopping = threading.Event()
+        self.stopping = StopFlag()
 
     def start(self) -> None:
         """Start every child not yet running, in order (one that cannot start is retried)."""
