@@ -264,7 +264,8 @@ def hand_over(user: User, order_ids: list[str]) -> tuple[list[ClearanceCase], di
     from ..jobs.clearance import enqueue_prepare
 
     enqueue_prepare(made, quiet=True)
-    return cases, refused_
+    found = fresh_many(made)  # what the caller shows, read back in one query
+    return [found[i] for i in made], refused_
 
 
 def _one_by_one(user: User, order_ids: list[str]) -> tuple[list[ClearanceCase], dict[str, str]]:

@@ -177,8 +177,10 @@ def approve_many(user: User, case_ids: list[str], *, strict: bool = False) -> di
         for c in ready
         if c.id not in refused
     ]
-    approved = cases.transition_many(moves, user, strict=strict)
+    ids = [c.id for c in cases.transition_many(moves, user, strict=strict)]
     db.session.commit()  # the approvals together
+    found = cases.fresh_many(ids)  # read back in one query, not one each
+    approved = [found[i] for i in ids if i in found]
     from ..jobs.gateway import enqueue_submit
 
     enqueue_submit(approved, quiet=True)
