@@ -1,11 +1,12 @@
 """Clearance cases: hand-over, the one way a case changes state, and reading cases back.
 
-Every state change goes through :func:`transition`: it checks the move against the table in
-:mod:`app.services.case_states`, applies it with a compare-and-set ``UPDATE … WHERE status =
-<from>`` (so two workers or two brokers racing on one case cannot both move it), and
-records the move twice: a :class:`CaseEvent` on the case and an entry in the audit log;
-a new status also reaches the parcel's tracking timeline and the seller's webhooks
-(:func:`app.services.tracking.record_case_event`).
+Every state change goes through :func:`transition_many` (:func:`transition` is a batch of
+one): it checks each move against the table in :mod:`app.services.case_states`, applies it
+with a compare-and-set ``UPDATE … WHERE status = <from>`` (so two workers or two brokers
+racing on one case cannot both move it; a batch's moves with the same source and target are
+one such statement), and records each move twice: a :class:`CaseEvent` on the case and an
+entry in the audit log; a new status also reaches the parcel's tracking timeline and the
+seller's webhooks (:func:`app.services.tracking.record_case_event`).
 """
 
 from __future__ import annotations
