@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 import yaml
 
@@ -106,20 +105,11 @@ def _place_matches(
     return any(code == country or regions(code, country, on) for code in codes)
 
 
-_MATCHED: dict[tuple[int, str], tuple[Any, list]] = {}
-
-
-def _rows_of(hs_code: str, table) -> list[tuple[GoodsRestriction, str]]:
-    """The rows of ``table`` whose HS prefixes ``hs_code`` falls under, each with the prefix
-    it matched (worked out once per code and table: every line of every order asks)."""
-    key = (id(table), hs_code)
-    hit = _MATCHED.get(key)
-    if hit is None or hit[0] is not table:
-        if len(_MATCHED) > 8192:
-            _MATCHED.clear()
-        rows = [(row, prefix) for row in table if (prefix := row.prefix_of(hs_code))]
-        hit = _MATCHED[key] = (table, rows)  # the table is kept: its id stays its own
-    return hit[1]
+@lru_cache(maxsize=8192)
+def _rows_of(hs_code: str) -> tuple[tuple[GoodsRestriction, str], ...]:
+    """The goods rows whose HS prefixes ``hs_code`` falls under, each with the prefix it
+    matched (worked out once per code: every line of every order asks)."""
+    return tuple((row, prefix) for row in load_goods() if (prefix := row.prefix_of(hs_code)))
 
 
 def goods_restrictions(
@@ -134,7 +124,7 @@ def goods_restrictions(
     """The rows that apply to a line of ``hs_code`` on that route and date, each with the
     prefix it matched, most severe first (table order among equals)."""
     found = []
-    for row, prefix in _rows_of(hs_code, load_goods()):
+    for row, prefix in _rows_of(hs_code):
         if not row.covers(on):
             continue
         if row.channels is not None and channel not in row.channels:

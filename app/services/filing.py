@@ -134,8 +134,7 @@ def _take(case: ClearanceCase, epoch: datetime | None) -> bool:
     :func:`last_receipt_time` of inventories."""
     now = utcnow()
     if case.status == "approved":
-        values = {"submit_started_at": now, "customs_epoch": epoch}
-        return cases.transition(case, "submit", None, values=values, strict=False)
+        return bool(cases.transition_many([_submit_move(case, epoch, now)], None))
     if case.status != "submitting":
         return False
     done = db.session.execute(
@@ -154,6 +153,11 @@ def _take(case: ClearanceCase, epoch: datetime | None) -> bool:
     if done:
         cases.record(case, "submit_resumed", None, before="submitting", after="submitting")
     return bool(done)
+
+
+def _submit_move(case: ClearanceCase, epoch: datetime | None, now: datetime) -> cases.Move:
+    """Taking an approved case: stamped (the reaper's clock) with the inventory epoch."""
+    return cases.Move(case, "submit", values={"submit_started_at": now, "customs_epoch": epoch})
 
 
 def _refuse(case_id: str, message: str, field: str | None, source: str) -> str:
@@ -277,11 +281,7 @@ def _take_all(ready: list[_Ready], batch: _Batch) -> list[_Ready]:
     run took first are left out."""
     now = utcnow()
     moves = [
-        cases.Move(
-            case,
-            "submit",
-            values={"submit_started_at": now, "customs_epoch": batch.epochs.get(order.id)},
-        )
+        _submit_move(case, batch.epochs.get(order.id), now)
         for case, order, _ in ready
         if case.status == "approved"
     ]
