@@ -26,7 +26,7 @@ from pathlib import Path
 
 from declarations.errors import DeclarationError
 
-from . import postal
+from . import messages, postal
 from .config import SimConfig
 from .core import CustomsSimulator, ReceiptFile
 from .store import SimStore
@@ -187,6 +187,8 @@ def run(config: SimConfig, *, once: bool = False, clock: Clock = utc_now) -> Non
     sim, folders = open_simulator(config)
     if config.schema_dir is None:
         log.warning("CEB_XSD_DIR is not set: messages are not checked against the schemas")
+    messages.load_schemas(config.schema_dir)
+    log.info("ready: answering on %s", folders.outbox)
     stopping = {"flag": False}
 
     def stop(signum, frame):  # noqa: ARG001
