@@ -84,6 +84,11 @@ class DocumentKind:
     def per_parcel(self) -> bool:
         return self.form is not None
 
+    @property
+    def message_type(self) -> str:
+        """The root element of a CEB message of this kind, its DxpMsg ``MsgType``."""
+        return f"{self.name.upper()}Message"
+
 
 def _itmatt(snapshot: DeclarationSnapshot, supplied: Supplied) -> bytes:
     return itmatt.build(snapshot, created=snapshot.created_at, sender_operator=supplied.operator)

@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import load_only
 
 from declarations import dxp
 from declarations.ceb import receipts
@@ -171,12 +172,17 @@ def _ebc_codes(orders: list[Order]) -> dict[str, str | None]:
     return dict(rows)
 
 
+#: Matching reads the orders' keys only: the orders matched are read whole once, under
+#: their lock (:func:`_lock_orders`), as the fold needs them.
+_KEYS_ONLY = load_only(Order.id, Order.order_no)
+
+
 def _by_key(events: list[receipts.StatusEvent], key: str, column) -> dict[str, list[Order]]:
     """Orders by the value of ``column`` among the events' values of ``key``."""
     values = {e.keys[key] for e in events if e.keys.get(key)}
     found: dict[str, list[Order]] = defaultdict(list)
     if values:
-        stmt = select(column, Order).where(column.in_(values))
+        stmt = select(column, Order).where(column.in_(values)).options(_KEYS_ONLY)
         if column is Parcel.item_id:
             stmt = stmt.join(Order)
         for value, order in db.session.execute(stmt).all():
@@ -192,7 +198,8 @@ def _match_all(events: list[receipts.StatusEvent]) -> list[Order | None]:
     numbers = {n for e in events if (n := _number(e))}
     by_number: dict[str, list[Order]] = defaultdict(list)
     if numbers:
-        for o in db.session.execute(select(Order).where(Order.order_no.in_(numbers))).scalars():
+        stmt = select(Order).where(Order.order_no.in_(numbers)).options(_KEYS_ONLY)
+        for o in db.session.execute(stmt).scalars():
             by_number[o.order_no].append(o)
     by_waybill = _by_key(events, "logisticsNo", Parcel.item_id)
     by_payment = _by_key(events, "payTransactionId", Order.payment["transaction_id"].as_string())

@@ -72,14 +72,18 @@ def sender_problems(found: dict[str, str]) -> list[str]:
     ]
 
 
-def envelope(name: str, content: bytes, sender_id: str, created: datetime) -> bytes:
+def envelope(
+    name: str, content: bytes, sender_id: str, created: datetime, msg_type: str | None = None
+) -> bytes:
     """The DxpMsg of one message; its CopMsgId is derived from the file name, so the same
-    message always travels under the same id and a receiver can drop repeats."""
+    message always travels under the same id and a receiver can drop repeats. ``msg_type``
+    (the message's root element) when the caller knows it: else the message is parsed."""
     return dxp.wrap(
         content,
         sender_id=sender_id,
         created=created,
         cop_msg_id=guid("dxp", name),
+        msg_type=msg_type,
         file_name=name,
         schema_dir=current_app.config.get("CEB_XSD_DIR"),
     )
@@ -319,7 +323,8 @@ def _messages(
     for kind in kinds:
         doc = stored.get(kind.name) or declaring.document_of(decl, kind, None, order, commit=False)
         name = message_name(case, kind.name)
-        out.append((kind.name, name, envelope(name, doc.content, ids[kind.name], created)))
+        body = envelope(name, doc.content, ids[kind.name], created, kind.message_type)
+        out.append((kind.name, name, body))
     return out
 
 

@@ -140,14 +140,21 @@ def parse_time(text: str) -> datetime:
     """``YYYYMMDDhhmmssSSS`` (17 characters, the schemas' length; 14 accepted, without the
     milliseconds) in China Standard Time, as an aware datetime at UTC+08:00."""
     text = text.strip()
-    problem = DeclarationError(f"receipt time {text!r} is not YYYYMMDDhhmmss[SSS]")
-    if len(text) not in (14, 17) or not (text.isascii() and text.isdigit()):
-        raise problem
-    try:
-        base = datetime.strptime(text[:14], "%Y%m%d%H%M%S")
-    except ValueError:
-        raise problem from None
-    return base.replace(microsecond=int(text[14:] or 0) * 1000, tzinfo=CHINA_TIME)
+    if len(text) in (14, 17) and text.isascii() and text.isdigit():
+        try:  # the fields by position (strptime costs ten times as much, per receipt node)
+            return datetime(
+                int(text[:4]),
+                int(text[4:6]),
+                int(text[6:8]),
+                int(text[8:10]),
+                int(text[10:12]),
+                int(text[12:14]),
+                int(text[14:] or 0) * 1000,
+                tzinfo=CHINA_TIME,
+            )
+        except ValueError:
+            pass
+    raise DeclarationError(f"receipt time {text!r} is not YYYYMMDDhhmmss[SSS]")
 
 
 def _decimal(text: str) -> Decimal:

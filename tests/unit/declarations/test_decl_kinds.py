@@ -55,6 +55,7 @@ def test_order_documents_are_the_xml_their_entry_describes(ceb_dir, kind):
         assert kind.media_type == XML
         assert (root.find(DS) is not None) == kind.signed
         name = etree.QName(root).localname
+        assert name == (kind.message_type if kind.dxp else "ITMATT")
         assert name == (f"{kind.name.upper()}Message" if kind.dxp else "ITMATT")
 
 

@@ -134,6 +134,8 @@ def test_early_morning_in_beijing_is_the_previous_day_in_utc():
         "2026030510150012",  # 16
         "202603051015001234",  # 18
         "20261305101500",  # month 13
+        "20260230101500",  # 30 February
+        "20260305241500",  # hour 24
         "2026030510150x12",
         "２０２６０３０５１０１５００",  # full-width digits
         "2026-03-05T10:15",
