@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, insert, or_, select, update
 
 from declarations import dxp
 from declarations.ceb import common
@@ -356,13 +356,12 @@ def _finish(written: list[Filing]) -> None:
     now = utcnow()
     taken = cases.fresh_many([f.case_id for f in written])
     filed = {"submitted_at": now, "submit_started_at": None, "error": None}
-    moves = []
+    moves, rows = [], []
     for filing in written:
         case = taken[filing.case_id]
-        for kind, name, body in filing.messages:
-            if name not in known:
-                _record_outbox(case, kind, name, body)
+        rows += [_outbox_row(case, *m) for m in filing.messages if m[1] not in known]
         moves.append(cases.Move(case, "filed", values=filed))
+    record_outbox_rows(rows)
     cases.transition_many(moves, None)
     db.session.commit()
     clearance.recompute_all(_with_receipts([f.order_id for f in written]), None)
@@ -381,11 +380,16 @@ def _with_receipts(order_ids: list[str]) -> list[Order]:
     return [db.session.get(Order, i) for i in ids]
 
 
+def _outbox_row(case: ClearanceCase, kind: str, name: str, body: bytes) -> dict:
+    of = {"version": case.version, "app_type": case.app_type, "case_id": case.id}
+    return outbox_row(kind, name, body, **of)
+
+
 def _record_outbox(case: ClearanceCase, kind: str, name: str, body: bytes) -> None:
-    record_outbox(kind, name, body, version=case.version, app_type=case.app_type, case_id=case.id)
+    record_outbox_rows([_outbox_row(case, kind, name, body)])
 
 
-def record_outbox(
+def outbox_row(
     kind: str,
     name: str,
     body: bytes,
@@ -395,22 +399,33 @@ def record_outbox(
     case_id: str | None = None,
     summary_application_id: str | None = None,
     movement_id: str | None = None,
-) -> None:
-    """Note a message handed to the gateway (in the caller's transaction): a case's, a
-    summary application's or a movement's."""
-    db.session.add(
-        OutboxMessage(
-            case_id=case_id,
-            summary_application_id=summary_application_id,
-            movement_id=movement_id,
-            kind=kind,
-            version=version,
-            app_type=app_type,
-            name=name,
-            sha256=hashlib.sha256(body).hexdigest(),
-            size=len(body),
-        )
-    )
+) -> dict:
+    """The outbox record of a message handed to the gateway: a case's, a summary
+    application's or a movement's."""
+    return {
+        "case_id": case_id,
+        "summary_application_id": summary_application_id,
+        "movement_id": movement_id,
+        "kind": kind,
+        "version": version,
+        "app_type": app_type,
+        "name": name,
+        "sha256": hashlib.sha256(body).hexdigest(),
+        "size": len(body),
+    }
+
+
+def record_outbox(kind: str, name: str, body: bytes, **of) -> None:
+    """Note a message handed to the gateway (in the caller's transaction); ``of``: see
+    :func:`outbox_row`."""
+    record_outbox_rows([outbox_row(kind, name, body, **of)])
+
+
+def record_outbox_rows(rows: list[dict]) -> None:
+    """Insert outbox records (one statement for a batch's messages: as ORM objects, a
+    filing's four records cost more than the rest of writing it)."""
+    if rows:
+        db.session.execute(insert(OutboxMessage), rows)
 
 
 def sent_names(names: list[str]) -> set[str]:

@@ -178,13 +178,14 @@ def _store_all(examined: list[Examined]) -> dict[str, str]:
     ready = [e for e in examined if e.declaration is not None or e.case.id in new_decls]
     moves = [_finish_move(e, new_decls.get(e.case.id)) for e in ready]
     moved = {c.id for c in cases.transition_many(moves, None)}
+    built = []
     for e, move in zip(ready, moves, strict=True):
         if e.case.id not in moved:
             continue
         decl = new_decls.get(e.case.id) or e.declaration
-        for kind, content in e.found.documents:
-            declaring.store(decl, kind, content, None, e.order)
+        built += [(decl, kind, content, e.order) for kind, content in e.found.documents]
         outcomes[e.case.id] = move.action
+    declaring.store_many(built, None)
     return outcomes
 
 
