@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from . import json_columns
+
 DEFAULT_MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 
@@ -37,8 +39,9 @@ def web_threads() -> int:
 def engine_options(database_url: str) -> dict:
     """SQLAlchemy engine options: connections checked before use; on a server database a
     pool of one connection per request thread (``SILKPOST_WEB_THREADS``), so no thread of a
-    web process waits for another's connection."""
-    options: dict = {"pool_pre_ping": True}
+    web process waits for another's connection. JSON columns are written and read with
+    :mod:`app.json_columns`."""
+    options: dict = {"pool_pre_ping": True, **json_columns.engine_options()}
     if not database_url.startswith("sqlite"):
         options["pool_size"] = web_threads()
     return options

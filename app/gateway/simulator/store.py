@@ -12,7 +12,6 @@ so a batch of messages and the receipts they cause are committed together.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -20,6 +19,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+
+from ... import json_columns
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS seen (msg_id TEXT PRIMARY KEY, name TEXT, at REAL);
@@ -155,7 +156,7 @@ class SimStore:
                 doc.waybill_ref,
                 doc.invt_no,
                 doc.deadline,
-                json.dumps(doc.data, ensure_ascii=False, separators=(",", ":")),
+                json_columns.dumps(doc.data),
             ),
         )
 
@@ -209,7 +210,7 @@ class SimStore:
             "INSERT INTO pending (due, msg_type, receiver, doc_kind, doc_key, node) "
             "VALUES (?, ?, ?, ?, ?, ?)",
             [
-                (p.due, p.msg_type, p.receiver, p.doc_kind, p.doc_key, json.dumps(p.node))
+                (p.due, p.msg_type, p.receiver, p.doc_kind, p.doc_key, json_columns.dumps(p.node))
                 for p in rows
             ],
         )
@@ -221,7 +222,7 @@ class SimStore:
             "WHERE due <= ? ORDER BY due, id LIMIT ?",
             (now, limit),
         ).fetchall()
-        return [Pending(r[1], r[2], r[3], r[4], r[5], json.loads(r[6]), r[0]) for r in rows]
+        return [Pending(r[1], r[2], r[3], r[4], r[5], json_columns.loads(r[6]), r[0]) for r in rows]
 
     def pending_count(self) -> int:
         return self._db.execute("SELECT count(*) FROM pending").fetchone()[0]
@@ -256,4 +257,5 @@ def reported_at(doc: Doc, statuses: frozenset[str]) -> float | None:
 
 def _doc(row: tuple) -> Doc:
     kind, key, state, order_ref, waybill_ref, invt_no, deadline, data = row
-    return Doc(kind, key, state, json.loads(data), order_ref, waybill_ref, invt_no, deadline)
+    data = json_columns.loads(data)
+    return Doc(kind, key, state, data, order_ref, waybill_ref, invt_no, deadline)
