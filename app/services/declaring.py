@@ -443,9 +443,10 @@ def store_many(
     built: list[tuple[Declaration, DocumentKind, bytes, Order]], actor: User | None
 ) -> None:
     """:func:`store` for a batch's documents, in one statement (a job stores thousands)."""
+    if not built:
+        return
     rows = [_document_row(decl, kind, content) for decl, kind, content, _ in built]
-    if rows:
-        db.session.execute(insert(DeclarationDocument), rows)
+    db.session.execute(insert(DeclarationDocument), rows)
     entries = [
         _stored_entry(decl, row["sha256"], kind, actor, order)
         for (decl, kind, _, order), row in zip(built, rows, strict=True)

@@ -8,6 +8,7 @@ import gc
 import importlib
 from types import SimpleNamespace
 
+from app import json_columns
 from app.config import engine_options
 
 
@@ -31,8 +32,13 @@ def test_threads_per_process_by_default_and_sync_on_request(monkeypatch):
 
 def test_the_postgresql_pool_holds_a_connection_per_thread(monkeypatch):
     monkeypatch.setenv("SILKPOST_WEB_THREADS", "6")
-    assert engine_options("postgresql+psycopg://x/y") == {"pool_pre_ping": True, "pool_size": 6}
-    assert engine_options("sqlite:///x.db") == {"pool_pre_ping": True}
+    json = json_columns.engine_options()
+    assert engine_options("postgresql+psycopg://x/y") == {
+        "pool_pre_ping": True,
+        "pool_size": 6,
+        **json,
+    }
+    assert engine_options("sqlite:///x.db") == {"pool_pre_ping": True, **json}
 
 
 def test_a_worker_loads_fonts_and_tariff_and_freezes_before_serving(app, monkeypatch):
