@@ -20,23 +20,35 @@ from tariff_tables.loader import parse_fx_csv
 from tariff_tables.model import FxRate
 
 from ..errors import ValidationFailed
-from . import fx_files, quota_ledger
+from ..extensions import db
+from . import fx_files, quota_ledger, txn_memo
 
 COUNTED_STATES = ("declared", "released")
 
 
 def tariff() -> tariff_tables.Tariff:
     """The process's tariff, built again only when a rate file it was built from changed
-    (``silkpost fx import``, an edited ``SILKPOST_FX_RATES_FILE``): each call looks at the
-    files' sizes and times, never at their contents. A table put in the cache without its
-    files' stamp (tests) is kept as it is."""
+    (``silkpost fx import``, an edited ``SILKPOST_FX_RATES_FILE``): the files' sizes and
+    times are looked at (never their contents) once per transaction, so one transaction
+    quotes with one table and the next sees the change. A table put in the cache without
+    its files' stamp (tests) is kept as it is."""
     cache = current_app.extensions.setdefault("silkpost.tariff", {})
-    fx_file, ecb = current_app.config.get("FX_RATES_FILE"), ecb_file()
-    files = (_stamp(fx_file), _stamp(ecb))
+    fx_file, ecb, files = _rate_files()
     if "tariff" not in cache or cache.get("files", files) != files:
         cache["tariff"] = build_tariff(fx_file, ecb)
         cache["files"] = files
     return cache["tariff"]
+
+
+def _rate_files() -> tuple[str | None, str | None, tuple]:
+    """The rate files and their stamps, looked at once per database transaction (a batch
+    job quotes hundreds of orders in one: the file system was asked each time) and at each
+    call outside one."""
+    seen = txn_memo.memo("quoting.rate_files") if db.session().in_transaction() else {}
+    if "files" not in seen:
+        fx_file, ecb = current_app.config.get("FX_RATES_FILE"), ecb_file()
+        seen["files"] = (fx_file, ecb, (_stamp(fx_file), _stamp(ecb)))
+    return seen["files"]
 
 
 def _stamp(path: str | None) -> tuple | None:

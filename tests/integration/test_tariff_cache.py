@@ -28,3 +28,20 @@ def test_a_changed_rate_file_is_read_at_the_next_quote(app, tmp_path):
     again = quoting.tariff()
     assert again is not first
     assert again.fx("USD", "KRW", date(2026, 12, 1), "KR")[0] == Decimal("1450")
+
+
+def test_one_transaction_quotes_with_one_table_and_the_next_sees_a_change(app, tmp_path):
+    from app.extensions import db
+    from app.services import quoting
+
+    rates = tmp_path / "rates.csv"
+    rates.write_text(RATES.format(rate="1400"))
+    app.config["FX_RATES_FILE"] = str(rates)
+    db.session.execute(db.text("SELECT 1"))  # a transaction begins
+    first = quoting.tariff()
+    rates.write_text(RATES.format(rate="1450.5"))  # another size: changed
+    assert quoting.tariff() is first  # the same transaction: the files were looked at once
+    db.session.rollback()
+    again = quoting.tariff()
+    assert again is not first
+    assert again.fx("USD", "KRW", date(2026, 12, 1), "KR")[0] == Decimal("1450.5")
