@@ -359,7 +359,11 @@ def _finish(written: list[Filing]) -> None:
     moves, rows = [], []
     for filing in written:
         case = taken[filing.case_id]
-        rows += [_outbox_row(case, *m) for m in filing.messages if m[1] not in known]
+        rows += [
+            _outbox_row(case, kind, name, body)
+            for kind, name, body in filing.messages
+            if name not in known
+        ]
         moves.append(cases.Move(case, "filed", values=filed))
     record_outbox_rows(rows)
     cases.transition_many(moves, None)
