@@ -389,10 +389,6 @@ def _outbox_row(case: ClearanceCase, kind: str, name: str, body: bytes) -> dict:
     return outbox_row(kind, name, body, **of)
 
 
-def _record_outbox(case: ClearanceCase, kind: str, name: str, body: bytes) -> None:
-    record_outbox_rows([_outbox_row(case, kind, name, body)])
-
-
 def outbox_row(
     kind: str,
     name: str,
@@ -419,15 +415,10 @@ def outbox_row(
     }
 
 
-def record_outbox(kind: str, name: str, body: bytes, **of) -> None:
-    """Note a message handed to the gateway (in the caller's transaction); ``of``: see
-    :func:`outbox_row`."""
-    record_outbox_rows([outbox_row(kind, name, body, **of)])
-
-
 def record_outbox_rows(rows: list[dict]) -> None:
-    """Insert outbox records (one statement for a batch's messages: as ORM objects, a
-    filing's four records cost more than the rest of writing it)."""
+    """Note messages handed to the gateway (:func:`outbox_row`), in the caller's
+    transaction: one statement for a batch's messages (as ORM objects, a filing's four
+    records cost more than the rest of writing it)."""
     if rows:
         db.session.execute(insert(OutboxMessage), rows)
 
@@ -469,7 +460,8 @@ def file_cancel(case_id: str, n: int, gateway: Gateway | None = None) -> str:
     try:
         content = declaring.render(kind, snapshot, "1", case.cancel_reason or "")
         name = cancel_name(case, n)
-        body = envelope(name, content, _sender(kind.name, snapshot), snapshot.created_at)
+        sender = _sender(kind.name, snapshot)
+        body = envelope(name, content, sender, snapshot.created_at, kind.message_type)
     except DeclarationError as exc:
         return _cancel_failed(case, exc.summary)
     try:
@@ -480,7 +472,7 @@ def file_cancel(case_id: str, n: int, gateway: Gateway | None = None) -> str:
         db.session.execute(select(OutboxMessage.id).where(OutboxMessage.name == name)).first()
         is None
     ):
-        _record_outbox(case, kind.name, name, body)
+        record_outbox_rows([_outbox_row(case, kind.name, name, body)])
         cases.record(case, "cancel_filed", None, details={"message": name})
     db.session.commit()
     return "filed"

@@ -7,7 +7,7 @@ message is built by the flow that asked for it (:mod:`.export_returns`,
 :mod:`.export_movements`, :mod:`.site_entries`, :mod:`.delivery_reports`), wrapped by the
 cases' :func:`app.services.filing.envelope` under the deterministic name
 ``<MSG>_<movement>_v1_a1.xml`` (``_p<n>`` for the parts of a long batch), handed to the
-gateway, and noted with :func:`app.services.filing.record_outbox` (a name already in the
+gateway, and noted with :func:`app.services.filing.record_outbox_rows` (a name already in the
 outbox counts as sent). A message that cannot be made leaves the movement ``failed`` with
 the problem; a gateway error is retried. Customs' answers are read by
 :mod:`.movement_receipts`.
@@ -144,11 +144,13 @@ def file(movement_id: str, gateway: Gateway | None = None) -> str:
         db.session.rollback()
         raise filing.Transient(f"the gateway refused {movement.message}: {exc}") from exc
     known = filing.sent_names([name for name, _ in written])
-    for name, body in written:
-        if name not in known:
-            filing.record_outbox(
-                movement.message, name, body, version=1, app_type="1", movement_id=movement.id
-            )
+    of = {"version": 1, "app_type": "1", "movement_id": movement.id}
+    rows = [
+        filing.outbox_row(movement.message, name, body, **of)
+        for name, body in written
+        if name not in known
+    ]
+    filing.record_outbox_rows(rows)
     movement.status, movement.filed_at, movement.error = "filed", utcnow(), None
     _noted(movement, "movement_filed", None, {"messages": [name for name, _ in written]})
     db.session.commit()
