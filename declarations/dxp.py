@@ -16,7 +16,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from declarations import safexml, xsd
+from declarations import safexml, xmlout, xsd
 from declarations.ceb.common import EXPORT_MESSAGES
 from declarations.errors import DeclarationError, IncompleteDataError
 
@@ -85,28 +85,31 @@ def wrap(
     if problems:
         raise IncompleteDataError("DXP envelope cannot be produced", problems)
 
-    root = etree.Element(_q("DxpMsg"), nsmap={"dxp": NS})
-    root.set("ver", "1.0")
-    info = etree.SubElement(root, _q("TransInfo"))
-    etree.SubElement(info, _q("CopMsgId")).text = cop_msg_id
-    etree.SubElement(info, _q("SenderId")).text = sender_id
-    ids = etree.SubElement(info, _q("ReceiverIds"))
+    w = xmlout.Writer("dxp:")
+    w.start("DxpMsg", f' xmlns:dxp="{NS}" ver="1.0"')
+    w.start("TransInfo")
+    w.leaf("CopMsgId", cop_msg_id)
+    w.leaf("SenderId", sender_id)
+    w.start("ReceiverIds")
     for r in receivers:
-        etree.SubElement(ids, _q("ReceiverId")).text = r
-    etree.SubElement(info, _q("CreatTime")).text = created.isoformat(timespec="seconds")
-    etree.SubElement(info, _q("MsgType")).text = msg_type
-    etree.SubElement(root, _q("Data")).text = base64.b64encode(message).decode("ascii")
-    add = etree.SubElement(root, _q("AddInfo"))
-    etree.SubElement(add, _q("FileName")).text = file_name or f"{msg_type}_{cop_msg_id}.xml"
+        w.leaf("ReceiverId", r)
+    w.end()
+    w.leaf("CreatTime", created.isoformat(timespec="seconds"))
+    w.leaf("MsgType", msg_type)
+    w.end()
+    w.parts.append(f"<dxp:Data>{base64.b64encode(message).decode('ascii')}</dxp:Data>")
+    w.start("AddInfo")
+    w.leaf("FileName", file_name or f"{msg_type}_{cop_msg_id}.xml")
     if biz_keys:
-        keys = etree.SubElement(add, _q("BizKey"))
+        w.start("BizKey")
         for name, value in biz_keys.items():
-            key = etree.SubElement(keys, _q("Key"))
-            key.set("name", name)
-            key.text = value
+            w.leaf("Key", value, f' name="{xmlout.escape_attr(name)}"')
+        w.end()
+    data = w.to_bytes()
     if schema_dir is not None:
-        xsd.validate(root, xsd.load(Path(schema_dir) / SCHEMA_FILE), "DxpMsg")
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+        schema = xsd.load_in(schema_dir, SCHEMA_FILE)
+        xmlout.validate_built(xmlout.parse(data), schema, "DxpMsg")
+    return data
 
 
 def unwrap(envelope: bytes, *, max_bytes: int = safexml.DEFAULT_MAX_BYTES) -> Envelope:

@@ -16,6 +16,7 @@ leave one file, and the loser learns it was already sent.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import threading
@@ -35,10 +36,11 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def _write_new(path: Path, data: bytes, sync: bool = True) -> Path:
+def _write_new(path: Path | str, data: bytes, sync: bool = True) -> str:
     """Write ``data`` to a fresh hidden temporary file beside ``path`` (synced unless the
-    caller syncs a batch at once)."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    caller syncs a batch at once); returns the temporary file's path."""
+    folder, name = os.path.split(os.fspath(path))
+    tmp = os.path.join(folder, f".{name}.{os.getpid()}.{threading.get_ident()}.tmp")
     with open(tmp, "wb") as fh:
         fh.write(data)
         fh.flush()
@@ -65,11 +67,15 @@ class FileDrop:
         self.quarantine_dir = self.inbox / "quarantine"
         for folder in (self.sent, self.done_dir, self.quarantine_dir):
             folder.mkdir(parents=True, exist_ok=True)
+        # the submitting path names files as strings: a Path per name costs more than the
+        # system call it is for, and a batch names each message several times
+        self._outbox, self._sent = os.fspath(self.outbox), os.fspath(self.sent)
 
     # -- out ------------------------------------------------------------------------------
 
     def was_sent(self, name: str) -> bool:
-        return (self.outbox / name).exists() or (self.sent / name).exists()
+        exists = os.path.exists
+        return exists(os.path.join(self._outbox, name)) or exists(os.path.join(self._sent, name))
 
     def submit(self, name: str, envelope: bytes) -> bool:
         """Write the message once: False (and nothing written) if its name was sent."""
@@ -81,9 +87,8 @@ class FileDrop:
         one ``sync`` (a sync per file would cost milliseconds each); the names are made
         durable with one sync of the folder."""
         todo = [(n, body) for n, body in messages if not self.was_sent(_safe_name(n))]
-        temps = {
-            name: _write_new(self.outbox / name, body, sync=len(todo) == 1) for name, body in todo
-        }
+        one, folder = len(todo) == 1, self._outbox
+        temps = {name: _write_new(os.path.join(folder, name), body, one) for name, body in todo}
         if len(temps) > 1:
             os.sync()
         made = set()
@@ -93,14 +98,15 @@ class FileDrop:
                     made.add(name)
         finally:
             for tmp in temps.values():
-                tmp.unlink(missing_ok=True)
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(tmp)
         if made:
             _fsync_dir(self.outbox)
         return [name in made for name, _ in messages]
 
-    def _publish(self, name: str, tmp: Path) -> bool:
+    def _publish(self, name: str, tmp: str) -> bool:
         """Give ``tmp`` its final name unless a file of that name exists or was sent."""
-        final = self.outbox / name
+        final = os.path.join(self._outbox, name)
         try:
             os.link(tmp, final)
         except FileExistsError:

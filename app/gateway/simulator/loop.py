@@ -20,7 +20,7 @@ import os
 import signal
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -53,21 +53,23 @@ def utc_now() -> datetime:
 @dataclass(frozen=True, slots=True)
 class Folders:
     """The gateway folders (see the folder protocol in the design): the simulator reads the
-    outbox, keeps what it took in ``outbox/sent`` and writes receipts into the inbox."""
+    outbox, keeps what it took in ``outbox/sent`` and writes receipts into the inbox. The
+    paths are made once: a tick names each file it moves."""
 
     root: Path
+    outbox: Path = field(init=False)
+    sent: Path = field(init=False)
+    inbox: Path = field(init=False)
 
-    @property
-    def outbox(self) -> Path:
-        return self.root / "outbox"
-
-    @property
-    def sent(self) -> Path:
-        return self.root / "outbox" / "sent"
-
-    @property
-    def inbox(self) -> Path:
-        return self.root / "inbox"
+    def __post_init__(self) -> None:
+        root = Path(self.root)
+        for name, path in (
+            ("root", root),
+            ("outbox", root / "outbox"),
+            ("sent", root / "outbox" / "sent"),
+            ("inbox", root / "inbox"),
+        ):
+            object.__setattr__(self, name, path)
 
     def create(self) -> Folders:
         for path in (self.sent, self.inbox):
