@@ -130,8 +130,11 @@ def _terms_for(forms: list[str], hs_code: str) -> tuple[str, ...]:
     return tuple(hits)
 
 
+@lru_cache(maxsize=8192)
 def match(description: str, hs_code: str) -> WordingMatch:
-    """Compare ``description`` with the wording of the heading of ``hs_code``."""
+    """Compare ``description`` with the wording of the heading of ``hs_code`` (remembered:
+    a seller ships the same goods under the same code again and again, and the comparison
+    reads only the HS tables and retail terms, which do not change while a process runs)."""
     digits = nomenclature.normalise(hs_code)
     heading = digits[:4]
     described = words(description)
