@@ -121,6 +121,11 @@ class FileDrop:
 
     # -- in -------------------------------------------------------------------------------
 
+    def waiting(self) -> bool:
+        """Whether a receipt file waits in the inbox (a cheap look: one will do)."""
+        with os.scandir(self.inbox) as entries:
+            return any(e.is_file() and not e.name.startswith(".") for e in entries)
+
     def poll(self, limit: int = 500) -> list[IncomingFile]:
         """Receipt files waiting in the inbox, oldest name first (temporary files skipped)."""
         names = sorted(

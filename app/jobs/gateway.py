@@ -1,10 +1,12 @@
 """Gateway jobs: filing cases, filing cancels, reading the inbox, and the reaper.
 
 Job ids: ``submit-<case>-v<version>`` (one case) or ``submit-<digest>`` (a batch),
-``cancel-<case>-v<n>`` (the n-th cancel request), ``poll-inbox-<second>``. A gateway that
+``cancel-<case>-v<n>`` (the n-th cancel request), ``poll-inbox-<second>`` and
+``poll-inbox-woken``. A gateway that
 cannot take a file (an ``OSError``) is retried with back-off; what can never be filed stays
 on the case as its error. Two periodic tasks (see :mod:`app.jobs.periodic`) keep it moving:
-``gateway-inbox`` queues an inbox poll every second, ``reap-cases`` reaps every minute and
+``gateway-inbox`` queues an inbox poll every second (and at once, between the seconds,
+when the ticker sees receipts waiting), ``reap-cases`` reaps every minute and
 once when the ticker starts.
 """
 
@@ -19,6 +21,7 @@ from redis.exceptions import RedisError
 from sqlalchemy import select, update
 
 from ..extensions import db
+from ..gateway import gateway_for
 from ..models import ClearanceCase
 from ..models.base import utcnow
 from ..services import filing, inbox, review
@@ -126,7 +129,18 @@ def enqueue_cancel(case: ClearanceCase, n: int, *, suffix: str = "", quiet: bool
     )
 
 
-@periodic("gateway-inbox", every=POLL_EVERY)
+def wake_inbox_poll() -> str | None:
+    """The ticker's look between the seconds: receipts waiting in the inbox, and no poll
+    reading it (the one reading follows them), queue a poll at once (one such poll waiting
+    or running at a time: its id is fixed)."""
+    if queues.connection.exists(POLL_LOCK):
+        return None
+    if not gateway_for(current_app.config).waiting():
+        return None
+    return poll_inbox.delay(job_id="poll-inbox-woken").id
+
+
+@periodic("gateway-inbox", every=POLL_EVERY, wake=wake_inbox_poll)
 def queue_inbox_poll() -> str:
     """Queue this second's inbox poll on the gateway queue (its own timeout and lock)."""
     return poll_inbox.delay(job_id=f"poll-inbox-{slot(POLL_EVERY)}").id

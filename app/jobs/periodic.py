@@ -12,10 +12,14 @@ Its module must be imported for the task to exist: list it in :func:`app.jobs.lo
 
 The ticker (``silkpost periodic``, which ``silkpost up`` starts) wakes every second and
 enqueues each task once per slot of its interval on the ``periodic`` queue, which workers
-serve before any other. The slot (unix time // ``every``) is claimed in Redis before the
-job is enqueued with the id ``periodic-<name>-<slot>``, so any number of tickers enqueue a
-task once per interval, and a task not started within its interval expires rather than
-piling up. Tasks marked ``at_start`` also run once in the ticker itself when it starts.
+serve before any other. A task may also name a ``wake``: a cheap look the ticker itself
+takes every ``WAKE_SECONDS`` between the slots, which queues the task's work at once when
+there is some (receipts waiting in the gateway inbox are read within a fifth of a second,
+not at the next second), so the interval can stay long without work waiting for it.
+
+The slot (unix time // ``every``) is claimed in Redis before the job is enqueued with the id
+``periodic-<name>-<slot>``, so any number of tickers enqueue a task once per interval, and a
+task not started within its interval expires rather than piling up. Tasks marked ``at_start`` also run once in the ticker itself when it starts.
 
 ``run(name)`` runs a task now, in the calling process (``silkpost periodic --run NAME``,
 tests); ``tick()`` enqueues whatever is due (``silkpost periodic --once``).
@@ -48,18 +52,27 @@ class PeriodicTask:
     func: Callable[[], Any]
     every: int  # seconds
     at_start: bool
+    wake: Callable[[], Any] | None = None
+
+
+#: Seconds between the ticker's looks at the tasks' ``wake`` probes.
+WAKE_SECONDS = 0.2
 
 
 TASKS: dict[str, PeriodicTask] = {}
 
 
-def periodic(name: str, *, every: int, at_start: bool = False) -> Callable:
-    """Register the decorated function as the periodic task ``name``, every ``every`` s."""
+def periodic(
+    name: str, *, every: int, at_start: bool = False, wake: Callable[[], Any] | None = None
+) -> Callable:
+    """Register the decorated function as the periodic task ``name``, every ``every`` s;
+    ``wake``: run in the ticker every ``WAKE_SECONDS`` (it must be cheap, and queue work
+    only when there is some)."""
     if not _NAME.fullmatch(name) or every < 1:
         raise ValueError(f"bad periodic task {name!r} every {every}")
 
     def decorator(func: Callable[[], Any]) -> Callable[[], Any]:
-        TASKS[name] = PeriodicTask(name, func, every, at_start)
+        TASKS[name] = PeriodicTask(name, func, every, at_start, wake)
         return func
 
     return decorator
@@ -106,9 +119,27 @@ def tick(now: float | None = None) -> list[str]:
     return enqueued
 
 
+def wake() -> list[str]:
+    """Run each task's ``wake`` probe here; the names of those that found work. A probe
+    that fails is logged and tried again at the next look."""
+    woken = []
+    for task in TASKS.values():
+        if task.wake is None:
+            continue
+        try:
+            if task.wake():
+                woken.append(task.name)
+        except redis.RedisError:
+            raise
+        except Exception:
+            log.exception("periodic task %s: its wake probe failed", task.name)
+    return woken
+
+
 def run_ticker(app: Flask, stop: threading.Event | None = None, interval: float = 1.0) -> None:
     """The ticker's loop: the ``at_start`` tasks once, then :func:`tick` every ``interval``
-    until ``stop`` is set. A Redis outage is logged once and waited out."""
+    and the wake probes in between, until ``stop`` is set. A Redis outage is logged once
+    and waited out."""
     from . import load
 
     stop = stop or threading.Event()
@@ -118,10 +149,16 @@ def run_ticker(app: Flask, stop: threading.Event | None = None, interval: float 
             if task.at_start:
                 _start_up(task)
         log.info("periodic ticker: %s", {t.name: t.every for t in TASKS.values()})
-        down = False
+        wakes = any(t.wake is not None for t in TASKS.values())
+        step = min(interval, WAKE_SECONDS) if wakes else interval
+        down, next_tick = False, 0.0
         while not stop.is_set():
             try:
-                tick()
+                if time.monotonic() >= next_tick:
+                    next_tick = time.monotonic() + interval
+                    tick()
+                elif wakes:
+                    wake()
                 if down:
                     log.info("periodic ticker: Redis answers again")
                 down = False
@@ -129,7 +166,7 @@ def run_ticker(app: Flask, stop: threading.Event | None = None, interval: float 
                 if not down:
                     log.warning("periodic ticker: Redis unavailable (%s); waiting", exc)
                 down = True
-            stop.wait(interval)
+            stop.wait(step)
 
 
 def _start_up(task: PeriodicTask) -> None:

@@ -73,3 +73,42 @@ def test_the_cli_runs_a_task_now_or_enqueues_what_is_due(app):
     )
     result = runner.invoke(args=["periodic", "--run", "no-such-task"])
     assert result.exit_code != 0 and "no periodic task" in result.output
+
+
+def test_the_ticker_looks_at_wake_probes_between_its_slots(app, monkeypatch):
+    """A task's wake probe runs in the ticker every WAKE_SECONDS, while the slots stay one
+    per interval: work it finds is queued at once, not at the next slot."""
+    monkeypatch.setattr("app.jobs.load", lambda: None)
+    monkeypatch.setattr(periodic, "TASKS", {})
+    monkeypatch.setattr(periodic, "WAKE_SECONDS", 0.02)
+    looks: list[float] = []
+
+    def probe() -> bool:
+        looks.append(time.monotonic())
+        if len(looks) == 3:
+            raise RuntimeError("a probe that fails is logged and looked at again")
+        return False
+
+    periodic.periodic("slow-task", every=60, wake=probe)(_task)
+    stop = threading.Event()
+    ticker = threading.Thread(target=periodic.run_ticker, args=(app, stop, 30.0))
+    ticker.start()
+    try:
+        for _ in range(500):
+            if len(looks) >= 6:
+                break
+            time.sleep(0.01)
+    finally:
+        stop.set()
+        ticker.join(timeout=10)
+    assert len(looks) >= 6  # looked again and again, past the failing look
+    assert looks[-1] - looks[0] < 30  # well within one tick interval
+    assert queues.get("periodic").count == 1  # the slot's job, once
+
+
+def test_wake_names_the_tasks_whose_probe_found_work(app, monkeypatch):
+    monkeypatch.setattr(periodic, "TASKS", {})
+    periodic.periodic("busy", every=60, wake=lambda: "queued-job-id")(_task)
+    periodic.periodic("idle", every=60, wake=lambda: None)(_task)
+    periodic.periodic("plain", every=60)(_task)
+    assert periodic.wake() == ["busy"]
