@@ -19,7 +19,8 @@ not at the next second), so the interval can stay long without work waiting for 
 
 The slot (unix time // ``every``) is claimed in Redis before the job is enqueued with the id
 ``periodic-<name>-<slot>``, so any number of tickers enqueue a task once per interval, and a
-task not started within its interval expires rather than piling up. Tasks marked ``at_start`` also run once in the ticker itself when it starts.
+task not started within its interval expires rather than piling up. Tasks marked
+``at_start`` also run once in the ticker itself when it starts.
 
 ``run(name)`` runs a task now, in the calling process (``silkpost periodic --run NAME``,
 tests); ``tick()`` enqueues whatever is due (``silkpost periodic --once``).

@@ -194,3 +194,16 @@ def test_the_command_runs_once_and_lists_its_codes(tmp_path):
     table = json.loads(_silkpost("simulator", "codes", env=env).stdout)
     assert {"rule": "annual_quota", "code": "-621018"}.items() <= table[4].items()
     assert all(row["source"] for row in table)
+
+
+def test_the_store_keeps_a_tick_in_its_page_cache(tmp_path):
+    """A tick's transaction covers every file it took: the store's connection caches
+    CACHE_KIB of pages, not SQLite's default 2,000 KiB, so a big tick does not spill."""
+    from app.gateway.simulator import store
+
+    s = store.SimStore(tmp_path / "simulator.db")
+    try:
+        assert s._db.execute("PRAGMA cache_size").fetchone()[0] == -store.CACHE_KIB
+        assert store.CACHE_KIB > 2000
+    finally:
+        s.close()
