@@ -2,12 +2,11 @@
 
 Job ids: ``submit-<case>-v<version>`` (one case) or ``submit-<digest>`` (a batch),
 ``cancel-<case>-v<n>`` (the n-th cancel request), ``poll-inbox-<second>`` and
-``poll-inbox-woken``. A gateway that
-cannot take a file (an ``OSError``) is retried with back-off; what can never be filed stays
-on the case as its error. Two periodic tasks (see :mod:`app.jobs.periodic`) keep it moving:
-``gateway-inbox`` queues an inbox poll every second (and at once, between the seconds,
-when the ticker sees receipts waiting), ``reap-cases`` reaps every minute and
-once when the ticker starts.
+``poll-inbox-woken``. A gateway that cannot take a file (an ``OSError``) is retried with
+back-off; what can never be filed stays on the case as its error. Two periodic tasks (see
+:mod:`app.jobs.periodic`) keep it moving: ``gateway-inbox`` queues an inbox poll every
+second (and at once, between the seconds, when the ticker sees receipts waiting),
+``reap-cases`` reaps every minute and once when the ticker starts.
 """
 
 from __future__ import annotations
