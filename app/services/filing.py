@@ -352,18 +352,13 @@ def _finish(written: list[Filing]) -> None:
     any receipt that beat the job move its case on."""
     if not written:
         return
-    known = sent_names([name for f in written for _, name, _ in f.messages])
     now = utcnow()
     taken = cases.fresh_many([f.case_id for f in written])
     filed = {"submitted_at": now, "submit_started_at": None, "error": None}
     moves, rows = [], []
     for filing in written:
         case = taken[filing.case_id]
-        rows += [
-            _outbox_row(case, kind, name, body)
-            for kind, name, body in filing.messages
-            if name not in known
-        ]
+        rows += [_outbox_row(case, kind, name, body) for kind, name, body in filing.messages]
         moves.append(cases.Move(case, "filed", values=filed))
     record_outbox_rows(rows)
     cases.transition_many(moves, None)
@@ -415,12 +410,16 @@ def outbox_row(
     }
 
 
-def record_outbox_rows(rows: list[dict]) -> None:
+def record_outbox_rows(rows: list[dict]) -> set[str]:
     """Note messages handed to the gateway (:func:`outbox_row`), in the caller's
-    transaction: one statement for a batch's messages (as ORM objects, a filing's four
-    records cost more than the rest of writing it)."""
-    if rows:
-        db.session.execute(insert(OutboxMessage), rows)
+    transaction, except those the outbox has a record of already (a message written again
+    after a retry); the names newly noted. One statement for a batch's messages (as ORM
+    objects, a filing's four records cost more than the rest of writing it)."""
+    known = sent_names([row["name"] for row in rows])
+    new = [row for row in rows if row["name"] not in known]
+    if new:
+        db.session.execute(insert(OutboxMessage), new)
+    return {row["name"] for row in new}
 
 
 def sent_names(names: list[str]) -> set[str]:
@@ -468,11 +467,7 @@ def file_cancel(case_id: str, n: int, gateway: Gateway | None = None) -> str:
         gw.submit(name, body)
     except OSError as exc:
         raise Transient(f"the gateway refused {name}: {exc}") from exc
-    if (
-        db.session.execute(select(OutboxMessage.id).where(OutboxMessage.name == name)).first()
-        is None
-    ):
-        record_outbox_rows([_outbox_row(case, kind.name, name, body)])
+    if record_outbox_rows([_outbox_row(case, kind.name, name, body)]):
         cases.record(case, "cancel_filed", None, details={"message": name})
     db.session.commit()
     return "filed"

@@ -143,14 +143,10 @@ def file(movement_id: str, gateway: Gateway | None = None) -> str:
     except OSError as exc:
         db.session.rollback()
         raise filing.Transient(f"the gateway refused {movement.message}: {exc}") from exc
-    known = filing.sent_names([name for name, _ in written])
     of = {"version": 1, "app_type": "1", "movement_id": movement.id}
-    rows = [
-        filing.outbox_row(movement.message, name, body, **of)
-        for name, body in written
-        if name not in known
-    ]
-    filing.record_outbox_rows(rows)
+    filing.record_outbox_rows(
+        [filing.outbox_row(movement.message, name, body, **of) for name, body in written]
+    )
     movement.status, movement.filed_at, movement.error = "filed", utcnow(), None
     _noted(movement, "movement_filed", None, {"messages": [name for name, _ in written]})
     db.session.commit()

@@ -115,15 +115,14 @@ def file(filing_id: str, gateway: Gateway | None = None) -> str:
     except OSError as exc:
         db.session.rollback()
         raise filing.Transient(f"the gateway refused a summary application: {exc}") from exc
-    known = filing.sent_names([name for _, name, _ in messages])
-    rows = [
-        filing.outbox_row(
-            MESSAGE, name, body, version=1, app_type="1", summary_application_id=app_id
-        )
-        for app_id, name, body in messages
-        if name not in known
-    ]
-    filing.record_outbox_rows(rows)
+    filing.record_outbox_rows(
+        [
+            filing.outbox_row(
+                MESSAGE, name, body, version=1, app_type="1", summary_application_id=app_id
+            )
+            for app_id, name, body in messages
+        ]
+    )
     for application in found.applications:
         application.status = "filed" if application.status == "planned" else application.status
     found.status, found.filed_at = "filed", utcnow()
